@@ -1,0 +1,59 @@
+# The README's two commands are `make run` and `make test`. Both set up what
+# they need first and skip every step whose inputs did not change.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || (pyenv which python 2>/dev/null) || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Run `make test PYTEST_ARGS="tests/members -x"` for part of the suite.
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench setup translations messages clean
+
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py createcachetable
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMPS)/python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMPS)/python
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Update the catalogues after changing strings (needs GNU gettext's xgettext).
+messages: $(STAMPS)/python
+	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete -d djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+
+setup: $(STAMPS)/python $(STAMPS)/node translations
+
+translations: $(STAMPS)/python
+	@$(BIN)/python manage.py compiletranslations
+
+$(STAMPS)/python: requirements.txt requirements-dev.txt .python-version
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required"'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMPS) staticfiles

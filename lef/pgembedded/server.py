@@ -1,0 +1,47 @@
+"""Start (or join) the embedded PostgreSQL server and create the database."""
+
+import contextlib
+import threading
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import psycopg
+from psycopg import errors, sql
+
+_lock = threading.Lock()
+_hosts: dict[Path, str] = {}
+
+
+def ensure_server(pgdata: Path, dbname: str) -> str:
+    """Return the socket folder of a running server on ``pgdata``.
+
+    Starts the server on first use in this process (pgserver serialises starts
+    across processes with a file lock) and creates ``dbname`` if it is missing.
+    """
+    pgdata = Path(pgdata)
+    with _lock:
+        if pgdata in _hosts:
+            return _hosts[pgdata]
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI); /tmp is fine.
+            warnings.simplefilter("ignore")
+            import pgserver  # noqa: PLC0415 -- heavy import, only when embedded is used
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        host = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
+        _create_database(host, dbname)
+        _hosts[pgdata] = host
+        return host
+
+
+def _create_database(host: str, dbname: str) -> None:
+    with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if exists:
+            return
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        except errors.DuplicateDatabase:
+            pass  # another process created it between our check and ours

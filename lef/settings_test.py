@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings with test-friendly overrides.
+
+The database is the same PostgreSQL (embedded, or DATABASE_URL when set).
+"""
+
+from lef.settings import *  # noqa: F403
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from lef import views
+
+admin.site.site_header = "'t LEF — beheer"
+admin.site.site_title = "'t LEF beheer"
+admin.site.index_title = "Leids Education Fieldlab"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
+    path("projects/", include("projects.urls")),
+    path("events/", include("events.urls")),
+    path("spaces/", include("spaces.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]

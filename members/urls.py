@@ -1,0 +1,9 @@
+from django.urls import path
+from django.views.generic import TemplateView
+
+app_name = "members"
+
+urlpatterns = [
+    # Replaced by the app's own views when its issue lands.
+    path("", TemplateView.as_view(template_name="members/coming.html"), name="list"),
+]
