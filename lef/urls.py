@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("organisations/", include("members.urls_organisations")),
     path("projects/", include("projects.urls")),
     path("events/", include("events.urls")),
     path("spaces/", include("spaces.urls")),

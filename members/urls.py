@@ -1,9 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from members.views import directory, privacy, profile
 
 app_name = "members"
 
 urlpatterns = [
-    # Replaced by the app's own views when its issue lands.
-    path("", TemplateView.as_view(template_name="members/coming.html"), name="list"),
+    path("", directory.member_list, name="list"),
+    # "me" is reserved (see members.usernames.RESERVED), so these come first.
+    path("me/edit/", profile.profile_edit, name="edit"),
+    path("me/welcome/", profile.onboarding, name="onboarding"),
+    path("me/export/", privacy.export_data, name="export"),
+    path("me/delete/", privacy.delete_account, name="delete"),
+    path("expertise/suggest/", profile.expertise_suggestions, name="expertise_suggestions"),
+    path("<slug:username>/", profile.member_detail, name="detail"),
+    path("<slug:username>/contact/", profile.contact_member, name="contact"),
 ]

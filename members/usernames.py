@@ -3,6 +3,8 @@
 from django.utils.text import slugify
 
 MAX_LENGTH = 40
+# Path segments under /members/ that are not profiles.
+RESERVED = frozenset({"me", "expertise", "new", "edit", "admin", "api"})
 
 
 def username_base(name: str, email: str = "") -> str:
@@ -24,7 +26,7 @@ def unique_username(name: str, email: str = "", *, exclude_pk: int | None = None
         .exclude(pk=exclude_pk)
         .values_list("username", flat=True)
     )
-    if base not in taken:
+    if base not in taken and base not in RESERVED:
         return base
     n = 2
     while f"{base}-{n}" in taken:

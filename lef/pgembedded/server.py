@@ -41,7 +41,6 @@ def _create_database(host: str, dbname: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between our check and ours.
+        with contextlib.suppress(errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-        except errors.DuplicateDatabase:
-            pass  # another process created it between our check and ours
