@@ -1,5 +1,8 @@
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+
+from members.choices import Sector
 
 register = template.Library()
 
@@ -16,3 +19,18 @@ def nav_item(context, url_name: str, label: str, icon: str):
         "current": path == url,
         "active": path.startswith(url),
     }
+
+
+@register.simple_tag
+def sector_badge(code: str):
+    """A sector badge: the sector's colour bar with its code, the full name as title."""
+    if code not in Sector.values:
+        return ""
+    return format_html(
+        '<span class="badge lef-sector lef-sector-{}" title="{}">{}'
+        '<span class="visually-hidden"> ({})</span></span>',
+        code,
+        Sector(code).label,
+        code,
+        Sector(code).label,
+    )
