@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lef.context_processors.site",
+                "members.context_processors.member",
             ],
         },
     },

@@ -153,6 +153,19 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
 
+class ProfileQuerySet(models.QuerySet):
+    def listed(self):
+        """Profiles of active members who finished onboarding."""
+        return self.filter(user__is_active=True, onboarded_at__isnull=False)
+
+    def visible_to(self, user):
+        """What ``user`` may see: members see members-only profiles, visitors public ones."""
+        profiles = self.listed()
+        if not (user and user.is_authenticated):
+            profiles = profiles.filter(visibility=Profile.Visibility.PUBLIC)
+        return profiles
+
+
 class Profile(models.Model):
     """What a member shows of themselves. One per user, created with the user."""
 
@@ -216,6 +229,8 @@ class Profile(models.Model):
     onboarded_at = models.DateTimeField(_("onboarding completed at"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profile")
