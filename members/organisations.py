@@ -1,0 +1,187 @@
+"""Organisations: who may see which, the directory reads, and the coordinators' actions.
+
+Members pick an approved organisation or propose a new one; coordinators approve
+proposals and merge duplicates (in the admin, which calls the services below).
+A merged organisation is kept with ``merged_into`` set, so old links redirect.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from members.models import Organisation, Profile, User
+from members.search import refresh_search_vectors
+
+# How far ``resolve_merged`` follows merged_into links. Merging re-points older
+# merges to the new target, so chains are one link long; the cap only guards
+# against a loop made by hand in the database.
+MAX_MERGE_HOPS = 5
+
+logger = logging.getLogger(__name__)
+
+
+class OrganisationError(Exception):
+    """A coordinator's action on organisations that cannot be done; the message says why."""
+
+
+# Permissions and reads ---------------------------------------------------------------
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    """Approved ones are public; a proposal only for its proposer and coordinators.
+
+    Merged organisations are not viewable themselves: their pages redirect.
+    """
+    if organisation.status == Organisation.Status.APPROVED:
+        return True
+    if organisation.status != Organisation.Status.PROPOSED or not user.is_authenticated:
+        return False
+    return organisation.proposed_by_id == user.pk or user.has_perm("members.view_organisation")
+
+
+def resolve_merged(organisation: Organisation) -> Organisation | None:
+    """The organisation a merged one ended up in, or None if that trail is broken."""
+    current = organisation
+    for _hop in range(MAX_MERGE_HOPS):
+        if current.status != Organisation.Status.MERGED:
+            return current
+        if current.merged_into_id is None:
+            return None
+        current = current.merged_into
+    return None
+
+
+def with_member_counts(organisations: QuerySet, viewer) -> QuerySet:
+    """Annotate ``member_count``: the members of each organisation that ``viewer`` may see.
+
+    A subquery over ``Profile.objects.visible_to`` so the number on a card always
+    matches the list on the organisation's page, in one query whatever the rows.
+    """
+    counts = (
+        Profile.objects.visible_to(viewer)
+        .filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return organisations.annotate(
+        member_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    )
+
+
+def organisations_for_directory(
+    viewer,
+    *,
+    kind: str = "",
+    sector: str = "",
+    partner: bool | None = None,
+) -> QuerySet:
+    """Approved organisations for /organisations/, filtered, with member counts."""
+    organisations = Organisation.objects.approved()
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if sector:
+        organisations = organisations.filter(sectors__contains=[sector])
+    if partner is not None:
+        organisations = organisations.filter(is_partner=partner)
+    return with_member_counts(organisations, viewer).order_by("name", "pk")
+
+
+def organisation_members(organisation: Organisation, viewer) -> QuerySet:
+    """The listed profiles of an organisation that ``viewer`` may see, by name."""
+    return (
+        Profile.objects.visible_to(viewer)
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__name", "user__username")
+    )
+
+
+def initials(name: str) -> str:
+    """Up to two capitals for a card without a logo: "Da Vinci College" -> "DV"."""
+    letters = [word[0] for word in name.split() if word[:1].isalnum()]
+    return "".join(letters[:2]).upper() or "?"
+
+
+# Services ------------------------------------------------------------------------------
+
+
+def approve_organisation(*, organisation: Organisation, by: User) -> Organisation:
+    """Approve a proposed organisation so that everyone can see and pick it.
+
+    Locks the organisation's row. Approving an approved one does nothing; a merged
+    one cannot be approved (its members now belong elsewhere).
+    """
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.status == Organisation.Status.MERGED:
+            raise OrganisationError(
+                _("%(name)s was merged into another organisation and cannot be approved.")
+                % {"name": locked.name}
+            )
+        if locked.status != Organisation.Status.APPROVED:
+            locked.status = Organisation.Status.APPROVED
+            locked.save(update_fields=["status"])
+            logger.info("Organisation %s approved by user %s", locked.pk, by.pk)
+    organisation.status = locked.status
+    return locked
+
+
+def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User) -> Organisation:
+    """Merge ``duplicate`` into ``into``: its members move, its page redirects.
+
+    In one transaction, with both rows locked (in primary-key order, so two merges
+    at once cannot deadlock):
+
+    * every profile of ``duplicate`` moves to ``into``;
+    * organisations merged into ``duplicate`` earlier now point at ``into``, so
+      redirects stay one hop;
+    * ``into`` gains the sectors of ``duplicate`` and, where it has none, its
+      description, website and logo; it stays a partner if either was one;
+    * ``duplicate`` is kept with status merged and ``merged_into`` set;
+    * the moved members' search vectors are refreshed (the organisation's name is
+      part of them).
+
+    Raises OrganisationError when the two are the same or either is already merged.
+    Returns the updated ``into``.
+    """
+    if duplicate.pk == into.pk:
+        raise OrganisationError(_("An organisation cannot be merged into itself."))
+    with transaction.atomic():
+        locked = {
+            org.pk: org
+            for org in Organisation.objects.select_for_update()
+            .filter(pk__in=[duplicate.pk, into.pk])
+            .order_by("pk")
+        }
+        dup, target = locked[duplicate.pk], locked[into.pk]
+        for org in (dup, target):
+            if org.status == Organisation.Status.MERGED:
+                raise OrganisationError(
+                    _("%(name)s has already been merged into another organisation.")
+                    % {"name": org.name}
+                )
+
+        Profile.objects.filter(organisation=dup).update(organisation=target)
+        Organisation.objects.filter(merged_into=dup).update(merged_into=target)
+
+        target.sectors = list(dict.fromkeys([*target.sectors, *dup.sectors]))
+        target.is_partner = target.is_partner or dup.is_partner
+        target.description = target.description or dup.description
+        target.website = target.website or dup.website
+        if not target.logo and dup.logo:
+            target.logo = dup.logo.name
+        target.save(update_fields=["sectors", "is_partner", "description", "website", "logo"])
+
+        dup.status = Organisation.Status.MERGED
+        dup.merged_into = target
+        dup.save(update_fields=["status", "merged_into"])
+
+        refresh_search_vectors(organisation_id=target.pk)
+        logger.info("Organisation %s merged into %s by user %s", dup.pk, target.pk, by.pk)
+    duplicate.status, duplicate.merged_into = dup.status, target
+    return target
