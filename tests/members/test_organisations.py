@@ -58,7 +58,7 @@ def test_list_card_shows_kind_sectors_partner_and_initials(client):
     assert "lef-org-kind-startup" in html
     assert "lef-sector-vo" in html
     assert "lef-sector-mbo" in html
-    assert "Partner of &#x27;t LEF" in html
+    assert "Partner of 't LEF" in html
     assert '<span class="lef-org-initials" aria-hidden="true">LL</span>' in html
 
 
