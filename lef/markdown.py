@@ -1,0 +1,99 @@
+"""Markdown written by members, rendered to HTML that is safe to show anyone.
+
+Members write their bio (and, later, project descriptions) in Markdown. Markdown
+lets raw HTML through, so the output is always cleaned with nh3 (the Rust
+``ammonia`` sanitiser) against a small allow-list:
+
+* only text formatting, lists, quotes, code and links survive; anything else
+  (``<script>``, ``<iframe>``, ``<style>``, forms, event-handler attributes) is
+  removed, and the content of script and style elements goes with it;
+* links keep only ``href`` (http, https, mailto or relative) and ``title`` and
+  always get ``rel="nofollow noopener"``, so ``javascript:`` links lose their
+  target;
+* images are dropped entirely: an image from another host would leak every
+  reader's address to that host (and our CSP would block it anyway);
+* headings are shifted down two levels (``#`` becomes ``<h3>``) so that a bio
+  never breaks the page's heading order.
+"""
+
+import xml.etree.ElementTree as ET
+
+import markdown as markdown_lib
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "sub",
+        "sup",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener"
+# Removed together with everything inside them, not just unwrapped.
+CLEAN_CONTENT_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+
+HEADING_SHIFT = 2
+_HEADINGS = {f"h{level}" for level in range(1, 7)}
+
+
+class _DemoteHeadings(Treeprocessor):
+    """``# Title`` becomes <h3>: a bio sits under the page's own <h1> and <h2>."""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                level = min(int(element.tag[1]) + HEADING_SHIFT, 6)
+                element.tag = f"h{level}"
+
+
+class _SafeMarkdown(markdown_lib.Extension):
+    def extendMarkdown(self, md: markdown_lib.Markdown) -> None:  # noqa: N802 -- Markdown's API
+        md.treeprocessors.register(_DemoteHeadings(md), "lef_demote_headings", 5)
+
+
+def sanitise_html(html: str) -> str:
+    """Clean an HTML fragment against the allow-list above."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(CLEAN_CONTENT_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str | None) -> SafeString:
+    """Markdown to sanitised HTML, marked safe for templates. Empty text gives ""."""
+    if not text or not text.strip():
+        return mark_safe("")
+    # A fresh converter per call: Markdown instances keep state between conversions.
+    converter = markdown_lib.Markdown(
+        extensions=["sane_lists", "nl2br", _SafeMarkdown()],
+        output_format="html",
+    )
+    return mark_safe(sanitise_html(converter.convert(text)))  # noqa: S308 -- cleaned by nh3
