@@ -1,0 +1,65 @@
+"""``{% avatar profile size %}``: a member's photo, or their initials in a circle.
+
+    {% load avatars %}
+    {% avatar member.profile 64 %}                  alt text is the member's name
+    {% avatar member.profile 32 name_shown=True %}  decorative: the name is beside it
+
+Takes a ``Profile`` or a ``User`` (``None`` gives a neutral placeholder). Lists
+should fetch profiles with ``select_related("user")``: the name comes from the
+user. The tag reads no files.
+"""
+
+from django import template
+
+from members.avatars import avatar_url, stored_size_for
+from members.models import Profile, User
+
+register = template.Library()
+
+# Display sizes in CSS pixels; each has a class in static/css/avatars.css, so
+# the placeholder needs no inline style (our CSP forbids it).
+DISPLAY_SIZES = (24, 32, 40, 48, 64, 80, 96, 128, 160, 200)
+
+
+@register.inclusion_tag("members/includes/avatar.html")
+def avatar(member: Profile | User | None, size: int, *, name_shown: bool = False) -> dict:
+    """Render a member's avatar at ``size`` CSS pixels (one of DISPLAY_SIZES).
+
+    With ``name_shown`` the image is decorative (empty alt, hidden from screen
+    readers) because the member's name is already written beside it.
+    """
+    size = int(size)
+    if size not in DISPLAY_SIZES:
+        raise ValueError(f"avatar size {size} is not one of {DISPLAY_SIZES}")
+    profile = member.profile if isinstance(member, User) else member
+    user = profile.user if profile is not None else None
+    name = str(user) if user is not None else ""
+    src = avatar_url(profile, size) if profile is not None else None
+    src_2x = None
+    if src and stored_size_for(2 * size) != stored_size_for(size):
+        src_2x = avatar_url(profile, 2 * size)
+    return {
+        "size": size,
+        "src": src,
+        "src_2x": src_2x,
+        "label": "" if name_shown else name,
+        "initials": initials(user.name or user.username) if user is not None else "",
+    }
+
+
+def initials(name: str) -> str:
+    """Up to two capitals: of the first and last word ("Jan van der Berg" → "JB").
+
+    Dutch clitics such as 't and 's are skipped ("Jan 't Hart" → "JH"), and so
+    is leading punctuation ("(Anne)" → "A").
+    """
+    words = [word for word in name.split() if not word.startswith(("'", "\u2019"))]
+    letters = [
+        letter
+        for letter in (next((char for char in word if char.isalnum()), "") for word in words)
+        if letter
+    ]
+    if not letters:
+        return ""
+    picked = letters[0] if len(letters) == 1 else letters[0] + letters[-1]
+    return picked.upper()
