@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("organisations:list")
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English source strings, whatever catalogues exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def names(response, key="organisations"):
     return [str(item) for item in response.context[key]]
 
