@@ -1,0 +1,101 @@
+"""manage.py seed_demo: demo data for a first look, safe to run twice."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from events.models import Venue
+from lef.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
+from members.coordinators import GROUP_NAME
+from members.models import Organisation, Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "profiles": Profile.objects.count(),
+        "verified": EmailAddress.objects.filter(verified=True, primary=True).count(),
+        "organisations": Organisation.objects.count(),
+        "partners": Organisation.objects.filter(is_partner=True).count(),
+        "venues": Venue.objects.count(),
+        "coordinators": Group.objects.get(name=GROUP_NAME).user_set.count(),
+    }
+
+
+def test_seed_demo_with_debug_off_refuses(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        _seed()
+
+    assert User.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_seed_demo_with_debug_on_creates_the_demo(settings):
+    settings.DEBUG = True
+
+    _seed()
+
+    accounts = len(MEMBERS) + 1  # the members and one coordinator
+    assert _counts() == {
+        "users": accounts,
+        "profiles": accounts,
+        "verified": accounts,
+        "organisations": len(PARTNERS),
+        "partners": len(PARTNERS),
+        "venues": 1,
+        "coordinators": 1,
+    }
+    assert Venue.objects.get().name == "PLNT"
+    assert set(Profile.objects.values_list("primary_sector", flat=True)) == {
+        "po",
+        "vo",
+        "mbo",
+        "ho",
+        "other",
+    }
+
+
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = False
+    _seed("--force")
+    first = _counts()
+    profiles = list(Profile.objects.order_by("pk").values("pk", "bio", "expertise"))
+
+    _seed("--force")
+
+    assert _counts() == first
+    assert list(Profile.objects.order_by("pk").values("pk", "bio", "expertise")) == profiles
+
+
+def test_seed_demo_prints_every_account_with_its_password(settings):
+    settings.DEBUG = True
+
+    out = _seed()
+
+    for email, *_ in MEMBERS:
+        line = next(line for line in out.splitlines() if email in line)
+        assert DEMO_PASSWORD in line
+    assert "coordinator@demo.lef.nl" in out
+
+
+def test_seed_demo_accounts_can_log_in_with_the_printed_password(client, settings):
+    settings.DEBUG = True
+    _seed()
+
+    response = client.post("/accounts/login/", {"login": MEMBERS[0][0], "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"

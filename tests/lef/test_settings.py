@@ -1,0 +1,235 @@
+"""lef/settings.py reads the environment, with safe defaults.
+
+Each test executes the settings file afresh as its own module with a controlled
+environment, so the settings of the running test process are untouched.
+``check --deploy`` runs in a subprocess, as it would on a server.
+"""
+
+import importlib.util
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SETTINGS_FILE = BASE_DIR / "lef" / "settings.py"
+
+# Every variable lef/settings.py reads; cleared so the caller's shell cannot leak in.
+ENV_NAMES = [
+    "ADMIN_EMAILS",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DB_POOL_MAX_SIZE",
+    "DEBUG",
+    "DEFAULT_FROM_EMAIL",
+    "EMBEDDED_PGDATA",
+    "LEF_CONTACT_EMAIL",
+    "LOG_LEVEL",
+    "MEDIA_ROOT",
+    "SECRET_KEY",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_SSL_REDIRECT",
+    "SERVER_EMAIL",
+    "SMTP_HOST",
+    "SMTP_PASSWORD",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_USE_TLS",
+    "STATIC_ROOT",
+    "TASKS_DATABASE_BACKEND",
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_media():
+    """Override tests/conftest.py's fixture: these tests use no cache, media or database.
+
+    (Its ``cache.clear()`` queries the database cache, which pytest-django blocks
+    in tests without database access.)
+    """
+
+
+@pytest.fixture
+def load_settings(monkeypatch):
+    """Execute lef/settings.py with exactly the given environment variables set."""
+
+    def load(**env: str):
+        for name in ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("lef_settings_under_test", SETTINGS_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+def test_settings_without_environment_are_safe(load_settings):
+    s = load_settings()
+
+    assert s.DEBUG is False
+    assert s.SECRET_KEY.startswith("django-insecure-")  # so check --deploy flags it
+    assert s.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
+    assert s.SESSION_COOKIE_SECURE is True
+    assert s.CSRF_COOKIE_SECURE is True
+    assert s.LANGUAGE_COOKIE_SECURE is True
+    assert s.SECURE_SSL_REDIRECT is True
+    assert s.SECURE_HSTS_SECONDS == 31_536_000
+    assert s.SECURE_HSTS_INCLUDE_SUBDOMAINS is True
+    assert s.SECURE_HSTS_PRELOAD is True
+    assert s.MAILERS == {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    assert s.LEF_CONTACT_EMAIL == "info@lef.localhost"
+    assert s.MEDIA_ROOT == BASE_DIR / "media"
+    assert s.TASKS["default"]["BACKEND"] == "django.tasks.backends.immediate.ImmediateBackend"
+
+
+def test_settings_without_database_url_use_the_embedded_server(load_settings):
+    db = load_settings().DATABASES["default"]
+
+    assert db["ENGINE"] == "lef.pgembedded"
+    assert db["NAME"] == "lef"
+    assert db["PGDATA"] == BASE_DIR / ".pgdata"
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 20, "timeout": 10}
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_settings_embedded_pgdata_from_environment(load_settings, tmp_path):
+    db = load_settings(EMBEDDED_PGDATA=str(tmp_path / "pg")).DATABASES["default"]
+
+    assert db["PGDATA"] == tmp_path / "pg"
+
+
+def test_settings_database_url_is_used_with_a_pool(load_settings):
+    s = load_settings(
+        DATABASE_URL="postgres://lef:s3cret@db.example.org:5433/lefprod", DB_POOL_MAX_SIZE="8"
+    )
+    db = s.DATABASES["default"]
+
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "lefprod",
+        "lef",
+        "s3cret",
+        "db.example.org",
+        5433,
+    )
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["CONN_HEALTH_CHECKS"] is True
+    # Production (DEBUG off, a real database) sends mail from the database task queue.
+    assert s.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_settings_database_url_other_than_postgresql_is_refused(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL"):
+        load_settings(DATABASE_URL="sqlite:///lef.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("on", True), ("0", False), ("false", False), ("", False)],
+)
+def test_settings_debug_from_environment(load_settings, value, expected):
+    assert load_settings(DEBUG=value).DEBUG is expected
+
+
+def test_settings_debug_on_relaxes_https_only_settings(load_settings):
+    s = load_settings(DEBUG="1")
+
+    assert s.SESSION_COOKIE_SECURE is False
+    assert s.CSRF_COOKIE_SECURE is False
+    assert s.SECURE_SSL_REDIRECT is False
+    assert s.SECURE_HSTS_SECONDS == 0
+    assert s.SECURE_HSTS_PRELOAD is False
+
+
+def test_settings_hosts_keys_and_addresses_from_environment(load_settings, tmp_path):
+    uploads = tmp_path / "uploads"
+    s = load_settings(
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="lef.example.org, www.lef.example.org",
+        CSRF_TRUSTED_ORIGINS="https://lef.example.org",
+        LEF_CONTACT_EMAIL="projectleider@lef.example.org",
+        DEFAULT_FROM_EMAIL="'t LEF <noreply@lef.example.org>",
+        MEDIA_ROOT=str(uploads),
+        ADMIN_EMAILS="beheer@lef.example.org",
+    )
+
+    assert s.SECRET_KEY == "k" * 60
+    assert s.ALLOWED_HOSTS == ["lef.example.org", "www.lef.example.org"]
+    assert s.CSRF_TRUSTED_ORIGINS == ["https://lef.example.org"]
+    assert s.LEF_CONTACT_EMAIL == "projectleider@lef.example.org"
+    assert s.DEFAULT_FROM_EMAIL == "'t LEF <noreply@lef.example.org>"
+    assert s.SERVER_EMAIL == "'t LEF <noreply@lef.example.org>"
+    assert uploads == s.MEDIA_ROOT
+    assert s.ADMINS == [("'t LEF", "beheer@lef.example.org")]
+
+
+def test_settings_smtp_from_environment(load_settings):
+    s = load_settings(
+        SMTP_HOST="smtp.example.org",
+        SMTP_PORT="465",
+        SMTP_USER="lef",
+        SMTP_PASSWORD="mail-secret",
+        SMTP_USE_TLS="0",
+    )
+
+    assert s.MAILERS == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "smtp.example.org",
+                "port": 465,
+                "username": "lef",
+                "password": "mail-secret",
+                "use_tls": False,
+                "timeout": 20,
+            },
+        }
+    }
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    environ |= {"DJANGO_SETTINGS_MODULE": "lef.settings", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION_ENV = {
+    "ALLOWED_HOSTS": "lef.example.org",
+    "DATABASE_URL": "postgres://lef:secret@db.example.org:5432/lef",
+    "SMTP_HOST": "smtp.example.org",
+}
+
+
+def test_check_deploy_with_production_environment_reports_no_issues():
+    result = _check_deploy(SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_check_deploy_with_the_development_secret_key_fails():
+    result = _check_deploy(**PRODUCTION_ENV)
+
+    assert result.returncode == 1
+    assert "security.W009" in result.stderr
+    assert "System check identified 1 issue (0 silenced)." in result.stderr
