@@ -1,0 +1,572 @@
+"""The coordinators' back office: lists, filters, approve/merge, CSV export, permissions."""
+
+import csv
+import io
+from io import BytesIO
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from members.admin import csv_safe
+from members.avatars import clean_avatar, store_avatar
+from members.choices import CoreActivity, Role, Sector
+from members.models import Organisation, Profile, User
+from members.search import build_query
+from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, UserFactory
+from tests.members.factories_coordination import CoordinatorFactory, ProposedOrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+USERS = reverse("admin:members_user_changelist")
+PROFILES = reverse("admin:members_profile_changelist")
+ORGANISATIONS = reverse("admin:members_organisation_changelist")
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English source strings, whatever catalogues exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def coordinator():
+    return CoordinatorFactory(name="Carla Coördinator")
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(
+        User.objects.create_superuser(email="root@lef.example", password=PASSWORD, name="Root")
+    )
+    return client
+
+
+def changelist_names(response):
+    return sorted(str(obj) for obj in response.context["cl"].result_list)
+
+
+def run_action(client, url, action, objects, **extra):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra}
+    return client.post(url, data)
+
+
+def read_csv(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))
+
+
+# Access ----------------------------------------------------------------------------
+
+
+def test_admin_redirects_a_plain_member_to_the_admin_login(client):
+    client.force_login(MemberFactory())
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+@pytest.mark.parametrize("url", [USERS, PROFILES, ORGANISATIONS])
+def test_coordinator_opens_the_changelists(coordinator_client, url):
+    assert coordinator_client.get(url).status_code == 200
+
+
+def test_coordinator_cannot_delete_users(coordinator_client):
+    member = MemberFactory()
+
+    page = coordinator_client.get(reverse("admin:members_user_delete", args=[member.pk]))
+    changelist = coordinator_client.get(USERS)
+
+    assert page.status_code == 403
+    assert "delete_selected" not in dict(
+        changelist.context["action_form"].fields["action"].choices
+    )
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_coordinator_cannot_delete_organisations_or_profiles(coordinator_client):
+    organisation = OrganisationFactory()
+    member = MemberFactory()
+
+    org_delete = reverse("admin:members_organisation_delete", args=[organisation.pk])
+    profile_delete = reverse("admin:members_profile_delete", args=[member.pk])
+
+    assert coordinator_client.get(org_delete).status_code == 403
+    assert coordinator_client.get(profile_delete).status_code == 403
+
+
+def test_coordinator_can_deactivate_a_member_but_not_raise_rights(coordinator_client):
+    member = MemberFactory(name="Gewoon Lid")
+    url = reverse("admin:members_user_change", args=[member.pk])
+
+    response = coordinator_client.post(
+        url, {"username": member.username, "name": "Gewoon Lid", "is_staff": "on"}
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.is_active, member.is_staff, member.is_superuser) == (False, False, False)
+
+
+def test_coordinator_cannot_change_staff_accounts(coordinator_client):
+    other = CoordinatorFactory()
+    url = reverse("admin:members_user_change", args=[other.pk])
+
+    view = coordinator_client.get(url)
+    post = coordinator_client.post(url, {"username": other.username, "name": "Overgenomen"})
+
+    assert view.status_code == 200  # view only
+    assert view.context["has_change_permission"] is False
+    assert post.status_code == 403
+    other.refresh_from_db()
+    assert other.name != "Overgenomen"
+
+
+def test_coordinator_cannot_set_passwords(coordinator_client):
+    member = MemberFactory()
+
+    response = coordinator_client.get(reverse("admin:auth_user_password_change", args=[member.pk]))
+
+    assert response.status_code == 403
+
+
+def test_superuser_can_set_passwords(superuser_client):
+    member = MemberFactory()
+
+    response = superuser_client.get(reverse("admin:auth_user_password_change", args=[member.pk]))
+
+    assert response.status_code == 200
+
+
+def test_superuser_adding_a_user_gets_a_profile(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:members_user_add"),
+        {
+            "name": "Nieuwe Collega",
+            "email": "nieuw@lef.example",
+            "username": "nieuwe-collega",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(username="nieuwe-collega")
+    assert Profile.objects.filter(pk=user.pk).exists()
+
+
+# Users and profiles: search and filters ------------------------------------------
+
+
+def test_user_changelist_searches_name_email_and_username(coordinator_client):
+    MemberFactory(name="Fatima El Amrani", email="fatima@davinci.example", username="fatima")
+    MemberFactory(name="Piet Jansen")
+
+    by_name = coordinator_client.get(USERS, {"q": "Amrani"})
+    by_email = coordinator_client.get(USERS, {"q": "davinci.example"})
+    by_username = coordinator_client.get(USERS, {"q": "fatima"})
+
+    assert changelist_names(by_name) == ["Fatima El Amrani"]
+    assert changelist_names(by_email) == ["Fatima El Amrani"]
+    assert changelist_names(by_username) == ["Fatima El Amrani"]
+
+
+def test_user_changelist_filters_by_profile_sector_and_role(coordinator_client):
+    MemberFactory(name="Mbo Docent", profile__primary_sector=Sector.MBO)
+    MemberFactory(
+        name="Onderzoeker", profile__primary_sector=Sector.HO, profile__roles=[Role.RESEARCHER]
+    )
+
+    by_sector = coordinator_client.get(USERS, {"sector": "mbo"})
+    by_role = coordinator_client.get(USERS, {"role": "researcher"})
+
+    assert changelist_names(by_sector) == ["Mbo Docent"]
+    assert changelist_names(by_role) == ["Onderzoeker"]
+
+
+def test_profile_changelist_filters(coordinator_client, coordinator):
+    MemberFactory(
+        name="Ho Onderzoeker",
+        profile__primary_sector=Sector.HO,
+        profile__roles=[Role.RESEARCHER],
+        profile__core_activities=[CoreActivity.RESEARCH],
+    )
+    UserFactory(name="Nog Niet Klaar")
+
+    sector = coordinator_client.get(PROFILES, {"sector": "ho"})
+    role = coordinator_client.get(PROFILES, {"role": "researcher"})
+    activity = coordinator_client.get(PROFILES, {"activity": "research"})
+    not_onboarded = coordinator_client.get(PROFILES, {"onboarded": "no"})
+    members_only = coordinator_client.get(PROFILES, {"visibility__exact": "members"})
+
+    assert changelist_names(sector) == ["Ho Onderzoeker"]
+    assert changelist_names(role) == ["Ho Onderzoeker"]
+    assert changelist_names(activity) == ["Ho Onderzoeker"]
+    assert changelist_names(not_onboarded) == ["Nog Niet Klaar"]
+    assert changelist_names(members_only) == sorted(
+        ["Ho Onderzoeker", "Nog Niet Klaar", str(coordinator)]
+    )
+
+
+def test_profile_changelist_searches_organisation_name(coordinator_client):
+    school = OrganisationFactory(name="Stedelijk Gymnasium")
+    MemberFactory(name="Gym Docent", profile__organisation=school)
+    MemberFactory(name="Ander Lid")
+
+    response = coordinator_client.get(PROFILES, {"q": "gymnasium"})
+
+    assert changelist_names(response) == ["Gym Docent"]
+
+
+def test_profile_changelist_uses_a_fixed_number_of_queries(coordinator_client):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(PROFILES).status_code == 200
+        return len(queries)
+
+    one = count()
+    MemberFactory.create_batch(5)
+
+    assert count() == one
+
+
+def test_saving_a_profile_in_admin_refreshes_its_search_vector(coordinator_client):
+    member = MemberFactory(profile__primary_sector=Sector.PO)
+    organisation = member.profile.organisation
+    url = reverse("admin:members_profile_change", args=[member.pk])
+
+    response = coordinator_client.post(
+        url,
+        {
+            "organisation": organisation.pk,
+            "job_title": "Rekencoördinator",
+            "primary_sector": "po",
+            "other_sectors": "",
+            "roles": "teacher",
+            "core_activities": "teaching",
+            "expertise": "rekenen",
+            "bio": "",
+            "website": "",
+            "looking_for": "",
+            "visibility": "members",
+        },
+    )
+
+    assert response.status_code == 302
+    found = Profile.objects.filter(search_vector=build_query("rekencoordinator rekenen"))
+    assert list(found.values_list("pk", flat=True)) == [member.pk]
+
+
+def test_remove_avatar_action_deletes_the_files(
+    coordinator_client, settings, django_capture_on_commit_callbacks
+):
+    member = MemberFactory()
+    buffer = BytesIO()
+    Image.new("RGB", (80, 80), (0, 100, 0)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    media = settings.MEDIA_ROOT
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(coordinator_client, PROFILES, "remove_avatars", [member.profile])
+
+    assert response.status_code == 302
+    member.profile.refresh_from_db()
+    assert member.profile.avatar == ""
+    assert [p for p in media.rglob("*") if p.is_file()] == []
+
+
+# Organisations ---------------------------------------------------------------------
+
+
+def test_organisation_changelist_shows_member_counts_and_filters(coordinator_client):
+    school = OrganisationFactory(name="Da Vinci College", sectors=[Sector.MBO], is_partner=True)
+    MemberFactory.create_batch(2, profile__organisation=school)
+    ProposedOrganisationFactory(name="Nieuw Initiatief", kind=Organisation.Kind.STARTUP)
+
+    response = coordinator_client.get(ORGANISATIONS, {"sector": "mbo"})
+    proposed = coordinator_client.get(ORGANISATIONS, {"status__exact": "proposed"})
+    partners = coordinator_client.get(ORGANISATIONS, {"is_partner__exact": "1"})
+    startups = coordinator_client.get(ORGANISATIONS, {"kind__exact": "startup"})
+
+    assert [(o.name, o.member_count) for o in response.context["cl"].result_list] == [
+        ("Da Vinci College", 2)
+    ]
+    profiles_link = f'href="{PROFILES}?organisation__id__exact={school.pk}"'
+    assert profiles_link in response.content.decode()
+    assert changelist_names(proposed) == ["Nieuw Initiatief"]
+    assert changelist_names(partners) == ["Da Vinci College"]
+    assert changelist_names(startups) == ["Nieuw Initiatief"]
+
+
+def test_organisation_members_link_filters_profiles(coordinator_client):
+    school = OrganisationFactory()
+    MemberFactory(name="Op School", profile__organisation=school)
+    MemberFactory(name="Elders")
+
+    response = coordinator_client.get(PROFILES, {"organisation__id__exact": school.pk})
+
+    assert changelist_names(response) == ["Op School"]
+
+
+def test_approve_action_approves_proposals_and_skips_merged(coordinator_client, coordinator):
+    proposal = ProposedOrganisationFactory(name="Nieuw")
+    merged = OrganisationFactory(status=Organisation.Status.MERGED)
+
+    response = run_action(
+        coordinator_client, ORGANISATIONS, "approve_selected", [proposal, merged]
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    merged.refresh_from_db()
+    assert (proposal.status, merged.status) == ("approved", "merged")
+    page = coordinator_client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "Approved 1 organisation.",
+        "Skipped 1 merged organisation.",
+    ]
+    entry = LogEntry.objects.get(object_id=str(proposal.pk))
+    assert (entry.user, entry.get_change_message()) == (coordinator, "Approved.")
+
+
+def test_merge_action_asks_which_to_keep_then_merges(coordinator_client, client):
+    keep = OrganisationFactory(name="Hogeschool Leiden", sectors=[Sector.HO])
+    dup_one = ProposedOrganisationFactory(name="HS Leiden", sectors=[Sector.MBO])
+    dup_two = ProposedOrganisationFactory(name="Hogeschool Leiden (HL)")
+    moved = MemberFactory(profile__organisation=dup_one)
+    selected = [keep, dup_one, dup_two]
+
+    confirm = run_action(coordinator_client, ORGANISATIONS, "merge_selected", selected)
+
+    assert confirm.status_code == 200
+    assert confirm.templates[0].name == "admin/members/organisation/merge_confirmation.html"
+    assert [o.name for o in confirm.context["organisations"]] == [
+        "HS Leiden",
+        "Hogeschool Leiden",
+        "Hogeschool Leiden (HL)",
+    ]
+    assert Organisation.objects.filter(status="merged").count() == 0
+
+    done = run_action(
+        coordinator_client, ORGANISATIONS, "merge_selected", selected, post="yes", keep=keep.pk
+    )
+
+    assert done.status_code == 302
+    for dup in (dup_one, dup_two):
+        dup.refresh_from_db()
+        assert (dup.status, dup.merged_into) == ("merged", keep)
+    keep.refresh_from_db()
+    assert keep.sectors == [Sector.HO, Sector.MBO, Sector.PO]
+    moved.profile.refresh_from_db()
+    assert moved.profile.organisation == keep
+    old = client.get(reverse("organisations:detail", args=[dup_one.slug]))
+    assert (old.status_code, old["Location"]) == (301, keep.get_absolute_url())
+
+
+def test_merge_action_without_a_choice_shows_the_page_again(coordinator_client):
+    first, second = OrganisationFactory(), OrganisationFactory()
+
+    response = run_action(
+        coordinator_client, ORGANISATIONS, "merge_selected", [first, second], post="yes"
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Organisation.objects.filter(status="merged").count() == 0
+
+
+def test_merge_action_keep_must_be_one_of_the_selected(coordinator_client):
+    first, second, outsider = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+
+    response = run_action(
+        coordinator_client,
+        ORGANISATIONS,
+        "merge_selected",
+        [first, second],
+        post="yes",
+        keep=outsider.pk,
+    )
+
+    assert response.status_code == 200
+    assert Organisation.objects.filter(status="merged").count() == 0
+
+
+def test_merge_action_needs_two_organisations(coordinator_client):
+    only = OrganisationFactory()
+
+    response = run_action(coordinator_client, ORGANISATIONS, "merge_selected", [only])
+
+    assert response.status_code == 302
+    page = coordinator_client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == [
+        "Select at least two organisations that have not been merged yet."
+    ]
+
+
+def test_organisation_actions_need_change_permission(client):
+    viewer = MemberFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+    client.force_login(viewer)
+    proposal = ProposedOrganisationFactory()
+    other = OrganisationFactory()
+
+    approve = run_action(client, ORGANISATIONS, "approve_selected", [proposal])
+    merge = run_action(client, ORGANISATIONS, "merge_selected", [proposal, other])
+
+    # Without the actions on offer the changelist is shown again, unchanged.
+    assert (approve.status_code, merge.status_code) == (200, 200)
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+    assert Organisation.objects.filter(status="merged").count() == 0
+    assert client.get(ORGANISATIONS).context["action_form"] is None  # no actions on offer
+
+
+def test_renaming_an_organisation_refreshes_its_members_search_vectors(coordinator_client):
+    school = OrganisationFactory(name="Oude Naam", slug="oude-naam")
+    member = MemberFactory(profile__organisation=school)
+
+    response = coordinator_client.post(
+        reverse("admin:members_organisation_change", args=[school.pk]),
+        {"name": "Vernieuwd Lyceum", "slug": "oude-naam", "kind": "school", "sectors": "vo"},
+    )
+
+    assert response.status_code == 302
+    found = Profile.objects.filter(search_vector=build_query("vernieuwd"))
+    assert list(found.values_list("pk", flat=True)) == [member.pk]
+
+
+def test_organisation_added_in_admin_is_approved(coordinator_client, coordinator):
+    response = coordinator_client.post(
+        reverse("admin:members_organisation_add"),
+        {"name": "Gemeente Leiden", "slug": "gemeente-leiden", "kind": "municipality"},
+    )
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(slug="gemeente-leiden")
+    assert organisation.status == Organisation.Status.APPROVED
+
+
+# CSV export ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exported_member():
+    school = OrganisationFactory(name="SCOL")
+    member = MemberFactory(
+        name="Sanne de Vries",
+        email="sanne@scol.example",
+        profile__organisation=school,
+        profile__primary_sector=Sector.PO,
+        profile__roles=[Role.TEACHER, Role.RESEARCHER],
+        profile__core_activities=[CoreActivity.TEACHING, CoreActivity.RESEARCH],
+        profile__bio="Geheim verhaal",
+        profile__job_title="Leerkracht",
+    )
+    Profile.objects.filter(pk=member.pk).update(other_sectors=[Sector.VO])
+    return member
+
+
+def test_csv_export_for_a_coordinator_has_no_private_fields(coordinator_client, exported_member):
+    response = run_action(
+        coordinator_client, PROFILES, "export_members_csv", [exported_member.profile]
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="lef-members-')
+    rows = read_csv(response)
+    assert rows == [
+        ["Name", "Primary sector", "Other sectors", "Organisation", "Roles", "Core activities"],
+        [
+            "Sanne de Vries",
+            "po",
+            "vo",
+            "SCOL",
+            "Teacher; Researcher",
+            "Teaching; Practice-based research",
+        ],
+    ]
+
+
+def test_csv_export_for_a_superuser_adds_private_fields(superuser_client, exported_member):
+    response = run_action(
+        superuser_client, PROFILES, "export_members_csv", [exported_member.profile]
+    )
+
+    header, row = read_csv(response)
+    record = dict(zip(header, row, strict=True))
+    assert header[:6] == [
+        "Name",
+        "Primary sector",
+        "Other sectors",
+        "Organisation",
+        "Roles",
+        "Core activities",
+    ]
+    assert record["Email address"] == "sanne@scol.example"
+    assert record["Job title"] == "Leerkracht"
+    assert record["About me"] == "Geheim verhaal"
+    assert record["Username"] == exported_member.username
+
+
+def test_csv_export_from_the_user_list(coordinator_client, exported_member):
+    response = run_action(coordinator_client, USERS, "export_members_csv", [exported_member])
+
+    assert [row[0] for row in read_csv(response)] == ["Name", "Sanne de Vries"]
+
+
+def test_csv_export_escapes_formulas(coordinator_client):
+    member = MemberFactory(
+        name='=HYPERLINK("http://evil.example","klik")',
+        profile__organisation=OrganisationFactory(name="+31 school"),
+    )
+
+    rows = read_csv(run_action(coordinator_client, PROFILES, "export_members_csv", [member]))
+
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","klik")'
+    assert rows[1][3] == "'+31 school"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+31 71", "'+31 71"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Sanne", "Sanne"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_csv_safe(value, expected):
+    assert csv_safe(value) == expected
+
+
+def test_csv_export_needs_view_permission(client, exported_member):
+    staff = MemberFactory(is_staff=True)
+    client.force_login(staff)
+
+    response = run_action(client, PROFILES, "export_members_csv", [exported_member.profile])
+
+    assert response.status_code == 403
