@@ -1,21 +1,221 @@
-from django.http import HttpResponse
+"""A member's profile page, editing it, the first profile step, and messages between members."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from members.choices import CoreActivity, Role
+from members.decorators import profile_required, safe_next_url
+from members.forms import ContactForm, OnboardingForm, ProfileForm
+from members.models import Organisation, Profile
+from members.services import (
+    ContactRateLimitedError,
+    MemberActionError,
+    RecipientNotAcceptingError,
+    UsernameUnavailableError,
+    accepts_messages,
+    complete_onboarding,
+    ensure_profile,
+    normalise_expertise,
+    normalise_tag,
+    send_contact_message,
+    update_profile,
+)
+
+MAX_SUGGESTIONS = 8
+MIN_SUGGESTION_LENGTH = 2
 
 
-def member_detail(request, username):  # placeholders, replaced by the profile work
-    return HttpResponse("profile")
+def _profile_for_viewer(viewer, username: str) -> Profile:
+    """The profile at /members/<username>/ if ``viewer`` may see it, else 404.
+
+    Visibility is ``Profile.objects.visible_to``; the owner always sees their own,
+    even before onboarding. One query (profile, user and organisation joined).
+    """
+    profiles = Profile.objects.select_related("user", "organisation").defer("search_vector")
+    if viewer.is_authenticated and viewer.username == username:
+        return profiles.get(user=viewer)
+    return get_object_or_404(profiles.visible_to(viewer), user__username=username)
 
 
+def _labels(codes: list[str], choices) -> list[str]:
+    return [choices(code).label for code in codes if code in choices.values]
+
+
+@require_safe
+def member_detail(request, username):
+    """Everything about a member that the viewer may see, and a way to contact them."""
+    profile = _profile_for_viewer(request.user, username)
+    member = profile.user
+    is_owner = request.user.is_authenticated and request.user.pk == member.pk
+    organisation = profile.organisation
+    show_organisation = organisation is not None and (
+        organisation.status == Organisation.Status.APPROVED or is_owner
+    )
+    context = {
+        "profile": profile,
+        "member": member,
+        "is_owner": is_owner,
+        "show_organisation": show_organisation,
+        # A proposal's page is visible to its proposer only (members.organisations).
+        "organisation_linked": show_organisation
+        and (
+            organisation.status == Organisation.Status.APPROVED
+            or organisation.proposed_by_id == member.pk
+        ),
+        "role_labels": _labels(profile.roles, Role),
+        "activity_labels": _labels(profile.core_activities, CoreActivity),
+        "accepts_messages": accepts_messages(profile),
+        "website_safe": profile.website.lower().startswith(("https://", "http://")),
+    }
+    return render(request, "members/profile_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request):
-    return HttpResponse("edit")
+    """/members/me/edit/: the member's whole profile, including mail settings."""
+    ensure_profile(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                update_profile(user=request.user, **form.cleaned_data)
+            except UsernameUnavailableError as error:
+                form.add_error("username", error.message)
+            except MemberActionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("members:detail", username=request.user.username)
+    else:
+        form = ProfileForm(user=request.user)
+    return render(request, "members/profile_form.html", {"form": form})
 
 
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding(request):
-    return HttpResponse("onboarding")
+    """/members/me/welcome/: name, sector and organisation, then back to ``next``."""
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
+    if ensure_profile(user=request.user).onboarded_at is not None:
+        return redirect(next_url or "home")
+    if request.method == "POST":
+        form = OnboardingForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                complete_onboarding(user=request.user, **form.cleaned_data)
+            except MemberActionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Welcome to 't LEF! You can add more about yourself on your profile."),
+                )
+                return redirect(next_url or "home")
+    else:
+        form = OnboardingForm(user=request.user)
+    return render(request, "members/onboarding.html", {"form": form, "next_url": next_url})
 
 
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_member(request, username):
-    return HttpResponse("contact")
+    """/members/<username>/contact/: a message by mail, without revealing addresses.
+
+    404 when the recipient is not visible to the sender, 403 for yourself and
+    for members who turned messages off (said politely on the page), 429 when
+    the sender hit a rate limit.
+    """
+    profile = get_object_or_404(
+        Profile.objects.visible_to(request.user).select_related("user"),
+        user__username=username,
+    )
+    recipient = profile.user
+    if recipient.pk == request.user.pk:
+        raise PermissionDenied
+    context = {"profile": profile, "recipient": recipient, "accepts_messages": True}
+    if not accepts_messages(profile):
+        context["accepts_messages"] = False
+        status = 403 if request.method == "POST" else 200
+        return render(request, "members/contact_form.html", context, status=status)
+
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                send_contact_message(
+                    sender=request.user, recipient=recipient, text=form.cleaned_data["message"]
+                )
+            except ContactRateLimitedError as error:
+                form.add_error(None, error.message)
+                status = 429
+            except RecipientNotAcceptingError:
+                context["accepts_messages"] = False
+                return render(request, "members/contact_form.html", context, status=403)
+            except MemberActionError as error:
+                form.add_error(None, error.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your message to %(name)s has been sent. If they answer, "
+                        "it arrives in your mailbox."
+                    )
+                    % {"name": recipient},
+                )
+                return redirect(recipient.get_absolute_url())
+    else:
+        form = ContactForm()
+    context["form"] = form
+    return render(request, "members/contact_form.html", context, status=status)
 
 
+def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUGGESTIONS):
+    """Existing expertise tags of listed members containing ``fragment``, most used first.
+
+    Tags starting with the fragment come before those that merely contain it.
+    One query over the unnested tag arrays.
+    """
+    sql = """
+        SELECT tag FROM (
+            SELECT tag, count(*) AS uses
+            FROM members_profile AS p
+            JOIN members_user AS u ON u.id = p.user_id,
+                 unnest(p.expertise) AS tag
+            WHERE u.is_active AND p.onboarded_at IS NOT NULL
+              AND strpos(tag, %s) > 0 AND NOT (tag = ANY(%s))
+            GROUP BY tag
+        ) AS tags
+        ORDER BY starts_with(tag, %s) DESC, uses DESC, tag
+        LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fragment, exclude, fragment, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@login_required
+@require_safe
 def expertise_suggestions(request):
-    return HttpResponse("")
+    """htmx: buttons with existing tags matching the last tag being typed.
+
+    Reads the expertise input's value (``?expertise=rekenen, pra``); answers with
+    the ``expertise_suggestions`` partial of the profile form's template.
+    """
+    typed = request.GET.get("expertise", "")[:1000].split(",")
+    fragment = normalise_tag(typed[-1])[:50]
+    suggestions = []
+    if len(fragment) >= MIN_SUGGESTION_LENGTH:
+        suggestions = suggest_expertise(fragment, exclude=normalise_expertise(typed[:-1]))
+    return render(
+        request,
+        "members/profile_form.html#expertise_suggestions",
+        {"suggestions": suggestions, "fragment": fragment},
+    )
