@@ -72,18 +72,7 @@ def read_csv(response) -> list[list[str]]:
 # Access ----------------------------------------------------------------------------
 
 
-def test_admin_redirects_a_plain_member_to_the_admin_login(client):
-    client.force_login(MemberFactory())
-
-    response = client.get("/admin/")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/admin/"
-
-
-@pytest.mark.parametrize("url", [USERS, PROFILES, ORGANISATIONS])
-def test_coordinator_opens_the_changelists(coordinator_client, url):
-    assert coordinator_client.get(url).status_code == 200
+# (Who may open which admin page is in test_permissions.py.)
 
 
 def test_coordinator_cannot_delete_users(coordinator_client):
