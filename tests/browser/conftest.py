@@ -23,12 +23,13 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-# Playwright's sync API runs an asyncio event loop in the test's thread. Django
-# refuses ORM calls from a thread with a running event loop
-# (SynchronousOnlyOperation), which would forbid factories and queries in browser
-# tests. The loop only drives the browser; our ORM calls never run inside a
-# coroutine, so the check is a false alarm here. (Set at import time, before any
-# test runs; it affects this test process only.)
+# Playwright's sync API runs an asyncio event loop in the test's thread from the
+# moment the browser starts until the session ends. Django refuses ORM calls
+# from a thread with a running event loop (SynchronousOnlyOperation), which would
+# forbid factories and queries in browser tests, and in every later test of the
+# same worker. The loop only drives the browser; our ORM calls never run inside
+# a coroutine, so the check is a false alarm here. Set at import time, before any
+# test runs; it affects this test process (and its subprocesses) only.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"

@@ -200,7 +200,9 @@ def test_settings_smtp_from_environment(load_settings):
 
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    # A server's environment: nothing of the test process (such as the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly rejects).
+    environ = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
     environ |= {"DJANGO_SETTINGS_MODULE": "lef.settings", **env}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
