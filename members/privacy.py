@@ -104,13 +104,13 @@ def build_export(*, user: User, absolute_url: Callable[[str], str] = str) -> dic
     ``absolute_url`` turns the site's paths (profile, avatar) into full
     addresses; a view passes ``request.build_absolute_uri``.
     """
-    profile = Profile.objects.select_related("organisation").get(pk=user.pk)
+    profile = Profile.objects.select_related("organisation").filter(pk=user.pk).first()
     data: dict[str, Any] = {
         "format": {"name": "lef-export", "version": EXPORT_FORMAT_VERSION},
         "exported_at": timezone.now(),
         "account": _export_account(user, absolute_url),
-        "profile": _export_profile(profile, absolute_url),
-        "organisation": _export_organisation(profile.organisation),
+        "profile": _export_profile(profile, absolute_url) if profile else None,
+        "organisation": _export_organisation(profile.organisation if profile else None),
         "proposed_organisations": [
             {**_export_organisation(organisation), "proposed_at": organisation.created_at}
             for organisation in Organisation.objects.filter(proposed_by=user).order_by("pk")
@@ -251,7 +251,7 @@ def delete_account(*, user: User) -> None:
         for name in sorted(_anonymisation_steps):
             _anonymisation_steps[name](user)
 
-        profile = Profile.objects.select_for_update().get(pk=user.pk)
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
         _clear_profile(profile)
         delete_avatar(profile=profile)
 

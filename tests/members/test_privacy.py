@@ -451,3 +451,23 @@ def test_delete_account_of_an_organisation_member_keeps_the_organisation(owner):
     privacy.delete_account(user=owner)
 
     assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_export_and_delete_work_for_a_user_without_profile(
+    client, django_capture_on_commit_callbacks
+):
+    user = User.objects.create(username="kaal", email="kaal@lef.example", name="Kale Gebruiker")
+    user.set_password(PASSWORD)
+    user.save()
+    client.force_login(user)
+
+    data = json.loads(client.get(EXPORT_URL, {"download": "1"}).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(DELETE_URL, {"password": PASSWORD})
+
+    assert (data["profile"], data["organisation"]) == (None, None)
+    assert data["account"]["name"] == "Kale Gebruiker"
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.name, user.email, user.is_active) == ("", "", False)
+    assert [m.to for m in mail.outbox] == [["kaal@lef.example"]]
