@@ -1,0 +1,116 @@
+"""Reads about members that depend on the viewer: the directory and profile completeness.
+
+Cross-sector suggestions live in ``members.matching``.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organisation, Profile, User
+from members.search import build_query
+
+# Columns a directory card never shows; the search vector is by far the widest.
+CARD_DEFERRED = ("search_vector", "notification_settings", "organisation__description")
+
+
+def directory(
+    *,
+    viewer: User,
+    q: str = "",
+    sector: str = "",
+    role: str = "",
+    activity: str = "",
+    organisation: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[Profile]:
+    """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
+
+    ``sector`` matches the primary or any further sector. With a search text the
+    rows are ordered by relevance (``rank``), otherwise by name. The search is a
+    ``search_vector @@ tsquery`` condition, which the GIN index
+    ``members_profile_search_gin`` answers (see tests/members/test_search.py for
+    the EXPLAIN); the card's user and organisation come in the same query.
+    """
+    profiles = (
+        Profile.objects.visible_to(viewer)
+        .select_related("user", "organisation")
+        .defer(*CARD_DEFERRED)
+    )
+    if sector:
+        profiles = profiles.filter(Q(primary_sector=sector) | Q(other_sectors__contains=[sector]))
+    if role:
+        profiles = profiles.filter(roles__contains=[role])
+    if activity:
+        profiles = profiles.filter(core_activities__contains=[activity])
+    if organisation:
+        profiles = profiles.filter(organisation_id=organisation)
+    if open_only:
+        profiles = profiles.filter(open_to_collaboration=True)
+    by_name = (Lower("user__name"), "user__username")
+    query = build_query(q)
+    if query is None:
+        return profiles.order_by(*by_name)
+    return (
+        profiles.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", *by_name)
+    )
+
+
+def directory_organisations(*, viewer: User) -> QuerySet:
+    """``(pk, slug, name)`` of approved organisations with members ``viewer`` may see."""
+    visible_members = Profile.objects.visible_to(viewer).filter(organisation=OuterRef("pk"))
+    return (
+        Organisation.objects.approved()
+        .filter(Exists(visible_members))
+        .order_by("name")
+        .values_list("pk", "slug", "name")
+    )
+
+
+@dataclass(frozen=True)
+class ProfileItem:
+    """One part of a profile that makes it useful to others."""
+
+    field: str  # the edit form's field name, for a link to it
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[ProfileItem]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+# Most useful first: what onboarding asks, then what matching uses, then the rest.
+_PROFILE_ITEMS = (
+    (ProfileItem("name", _("your name")), lambda p: bool(p.user.name)),
+    (ProfileItem("primary_sector", _("your sector")), lambda p: bool(p.primary_sector)),
+    (ProfileItem("organisation", _("your organisation")), lambda p: bool(p.organisation_id)),
+    (ProfileItem("core_activities", _("your core activities")), lambda p: bool(p.core_activities)),
+    (ProfileItem("expertise", _("your expertise")), lambda p: bool(p.expertise)),
+    (ProfileItem("bio", _("a few lines about yourself")), lambda p: bool(p.bio.strip())),
+    (ProfileItem("avatar", _("a photo")), lambda p: bool(p.avatar)),
+    (ProfileItem("job_title", _("your job title")), lambda p: bool(p.job_title)),
+    (ProfileItem("roles", _("your role")), lambda p: bool(p.roles)),
+)
+
+
+def profile_completeness(profile: Profile, *, show: int = 3) -> Completeness:
+    """How complete ``profile`` is (0-100) and the ``show`` most useful missing items.
+
+    Reads only fields of the profile and its user, so it costs no query when the
+    profile was loaded with its user.
+    """
+    missing = [item for item, is_done in _PROFILE_ITEMS if not is_done(profile)]
+    done = len(_PROFILE_ITEMS) - len(missing)
+    return Completeness(percent=round(100 * done / len(_PROFILE_ITEMS)), missing=missing[:show])
