@@ -412,7 +412,7 @@ def send_contact_message(*, sender: User, recipient: User, text: str) -> Contact
                 render_to_string("members/email/contact_subject.txt", context).split()
             ),
             body=render_to_string("members/email/contact_body.txt", context),
-            reply_to=[sender.email],
+            reply_to=[sender.email] if sender.email else None,
         )
     return message
 

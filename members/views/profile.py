@@ -38,7 +38,7 @@ def _profile_for_viewer(viewer, username: str) -> Profile:
     """
     profiles = Profile.objects.select_related("user", "organisation").defer("search_vector")
     if viewer.is_authenticated and viewer.username == username:
-        return profiles.get(user=viewer)
+        return get_object_or_404(profiles, user=viewer)
     return get_object_or_404(profiles.visible_to(viewer), user__username=username)
 
 

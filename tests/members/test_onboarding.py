@@ -16,7 +16,8 @@ from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, UserFa
 pytestmark = pytest.mark.django_db
 
 WELCOME = "/members/me/welcome/"
-REMINDER = "Complete your profile"
+# The reminder is the only element with this class (templates/members/includes/reminders.html).
+REMINDER = "lef-reminder"
 
 
 def _login(client, user):
