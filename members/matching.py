@@ -1,0 +1,135 @@
+"""Cross-sector matching: "Meet across sectors".
+
+A candidate is a member whose primary sector is none of the excluded sectors and
+who shares at least one core activity or expertise tag. Candidates are ranked in
+one SQL query, so the engine stays fast on many members:
+
+* ``&&`` (array overlap) on ``core_activities`` and ``expertise`` selects the
+  candidates; both columns have GIN indexes;
+* the score is ``3 * shared expertise tags + 1 * shared core activities``, each
+  count a sum of ``column @> ARRAY[value]`` tests (plain expressions, no subquery
+  per row): a shared topic such as "rekenen" says more than a shared activity
+  such as teaching, which most members have;
+* ties go to members open to collaboration, then to recently updated profiles.
+
+Only the few rows returned are turned into reasons ("shares: praktijkonderzoek,
+rekenen"), in Python, in the language of the request.
+
+``match_members`` is the generic core (a project can pass its own activities,
+tags, sectors and team); ``suggest_members`` applies it to one member's profile.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext
+
+from members.choices import CoreActivity
+from members.models import Profile, User
+from members.queries import CARD_DEFERRED
+
+EXPERTISE_WEIGHT = 3
+ACTIVITY_WEIGHT = 1
+DEFAULT_LIMIT = 6
+
+
+def _shared_count(column: str, values: list[str]):
+    """SQL: how many of ``values`` the array ``column`` contains (0 when none).
+
+    A sum of ``column @> ARRAY[value]`` tests: plain expressions, no subquery per
+    row, so ranking thousands of candidates stays cheap.
+    """
+    tests = [
+        Case(When(**{f"{column}__contains": [value]}, then=Value(1)), default=Value(0))
+        for value in values
+    ]
+    return sum(tests[1:], tests[0]) if tests else Value(0)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A member worth meeting, and what they share with the one they are suggested to."""
+
+    profile: Profile
+    shared_activities: tuple[str, ...]
+    shared_expertise: tuple[str, ...]
+
+    @property
+    def shared(self) -> list[str]:
+        """Shared activities by their translated label, then shared expertise tags."""
+        labels = []
+        for code in self.shared_activities:
+            label = str(CoreActivity(code).label) if code in CoreActivity.values else code
+            labels.append(label[:1].lower() + label[1:])
+        return [*labels, *self.shared_expertise]
+
+    @property
+    def reason(self) -> str:
+        return gettext("shares: %(items)s") % {"items": ", ".join(self.shared)}
+
+
+def match_members(
+    *,
+    viewer: User,
+    activities: Iterable[str],
+    expertise: Iterable[str],
+    exclude_sectors: Iterable[str] = (),
+    exclude_user_ids: Iterable[int] = (),
+    limit: int = DEFAULT_LIMIT,
+) -> list[Suggestion]:
+    """Members ``viewer`` may see, best match first, who share activities or expertise.
+
+    Members whose primary sector is in ``exclude_sectors`` and the users in
+    ``exclude_user_ids`` are left out. One query (none when there is nothing to
+    match on), whatever the number of members.
+    """
+    activities, expertise = list(dict.fromkeys(activities)), list(dict.fromkeys(expertise))
+    overlap = Q()
+    if activities:
+        overlap |= Q(core_activities__overlap=activities)
+    if expertise:
+        overlap |= Q(expertise__overlap=expertise)
+    if not overlap or limit <= 0:
+        return []
+    candidates = (
+        Profile.objects.visible_to(viewer)
+        .filter(overlap)
+        .exclude(primary_sector="")
+        .exclude(primary_sector__in=list(exclude_sectors))
+        .exclude(user_id__in=list(exclude_user_ids))
+        .select_related("user", "organisation")
+        .defer(*CARD_DEFERRED)
+        .annotate(
+            score=EXPERTISE_WEIGHT * _shared_count("expertise", expertise)
+            + ACTIVITY_WEIGHT * _shared_count("core_activities", activities)
+        )
+        .order_by("-score", "-open_to_collaboration", "-updated_at", "user_id")[:limit]
+    )
+    # The few winners' shared items, in the candidate's own order, for the reason.
+    return [
+        Suggestion(
+            profile=profile,
+            shared_activities=tuple(a for a in profile.core_activities if a in activities),
+            shared_expertise=tuple(e for e in profile.expertise if e in expertise),
+        )
+        for profile in candidates
+    ]
+
+
+def suggest_members(
+    *, for_profile: Profile, viewer: User | None = None, limit: int = DEFAULT_LIMIT
+) -> list[Suggestion]:
+    """Members from other sectors that ``for_profile``'s member could meet.
+
+    "Other sectors": the candidate's primary sector is none of the member's
+    sectors (primary or further). ``viewer`` defaults to the member themselves.
+    """
+    return match_members(
+        viewer=viewer or for_profile.user,
+        activities=for_profile.core_activities,
+        expertise=for_profile.expertise,
+        exclude_sectors=for_profile.sectors,
+        exclude_user_ids=[for_profile.pk],
+        limit=limit,
+    )

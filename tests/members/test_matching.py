@@ -1,0 +1,171 @@
+"""Cross-sector matching (members/matching.py): who is suggested, in which order, and why."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone, translation
+
+from members.choices import CoreActivity, Sector
+from members.matching import match_members, suggest_members
+from members.models import Profile
+from tests.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RESEARCH, TEACHING, INNOVATION = (
+    CoreActivity.RESEARCH,
+    CoreActivity.TEACHING,
+    (CoreActivity.INNOVATION),
+)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def me():
+    """A po teacher who also works in vo, researching arithmetic."""
+    member = MemberFactory(
+        name="Mijn Naam",
+        profile__primary_sector=Sector.PO,
+        profile__other_sectors=[Sector.VO],
+        profile__core_activities=[TEACHING, RESEARCH],
+        profile__expertise=["rekenen", "taal"],
+    )
+    return Profile.objects.select_related("user").get(pk=member.pk)
+
+
+def member(name, sector=Sector.MBO, activities=(), expertise=(), **profile):
+    return MemberFactory(
+        name=name,
+        profile__primary_sector=sector,
+        profile__core_activities=list(activities),
+        profile__expertise=list(expertise),
+        **{f"profile__{key}": value for key, value in profile.items()},
+    )
+
+
+def suggested(profile, **kwargs) -> list[str]:
+    return [s.profile.user.name for s in suggest_members(for_profile=profile, **kwargs)]
+
+
+def test_matching_ranks_expertise_above_activities(me):
+    member("Twee Activiteiten", activities=[TEACHING, RESEARCH])
+    member("Een Tag", activities=[INNOVATION], expertise=["rekenen"])
+    member("Tag En Activiteit", activities=[RESEARCH], expertise=["taal"])
+    member("Twee Tags", expertise=["taal", "rekenen"])
+    member("Een Activiteit", activities=[TEACHING])
+
+    assert suggested(me) == [
+        "Twee Tags",  # 3 + 3
+        "Tag En Activiteit",  # 3 + 1
+        "Een Tag",  # 3
+        "Twee Activiteiten",  # 1 + 1
+        "Een Activiteit",  # 1
+    ]
+
+
+def test_matching_never_suggests_members_whose_primary_sector_is_mine(me):
+    member("Ook Po", sector=Sector.PO, expertise=["rekenen"])
+    member("Vo Is Ook Van Mij", sector=Sector.VO, expertise=["rekenen"])
+    member("Mbo Met Po Erbij", sector=Sector.MBO, other_sectors=[Sector.PO], expertise=["rekenen"])
+    member("Ho", sector=Sector.HO, expertise=["taal"])
+
+    assert suggested(me) == ["Ho", "Mbo Met Po Erbij"]  # a tie: the newer profile first
+
+
+def test_matching_leaves_out_me_and_members_without_anything_in_common(me):
+    member("Niets Gemeen", activities=[INNOVATION], expertise=["muziek"])
+    member("Wel Gemeen", expertise=["taal"])
+
+    assert suggested(me) == ["Wel Gemeen"]
+
+
+def test_matching_suggests_only_members_the_viewer_may_see(me):
+    member("Besloten", expertise=["taal"])
+    member("Publiek", expertise=["taal"], visibility=Profile.Visibility.PUBLIC)
+    gone = member("Vertrokken", expertise=["taal"])
+    gone.is_active = False
+    gone.save()
+    Profile.objects.filter(user=member("Niet Klaar", expertise=["taal"])).update(onboarded_at=None)
+
+    assert suggested(me) == ["Publiek", "Besloten"]  # a tie: the newer profile first
+    assert suggested(me, viewer=AnonymousUser()) == ["Publiek"]
+
+
+def test_matching_breaks_ties_by_openness_then_recency(me):
+    member("Oud", expertise=["taal"])
+    member("Open", expertise=["taal"], open_to_collaboration=True)
+    member("Nieuw", expertise=["taal"])
+    Profile.objects.filter(user__name="Oud").update(updated_at=timezone.now() - timedelta(days=30))
+
+    assert suggested(me) == ["Open", "Nieuw", "Oud"]
+
+
+def test_matching_explains_with_activity_labels_then_tags(me):
+    member(
+        "Uitleg",
+        activities=[INNOVATION, RESEARCH, TEACHING],
+        expertise=["taal", "burgerschap", "rekenen"],
+    )
+
+    [suggestion] = suggest_members(for_profile=me)
+
+    assert suggestion.shared_activities == (RESEARCH, TEACHING)
+    assert suggestion.shared_expertise == ("taal", "rekenen")
+    assert suggestion.reason == "shares: practice-based research, teaching, taal, rekenen"
+
+
+def test_matching_respects_the_limit(me):
+    for number in range(8):
+        member(f"Lid {number}", expertise=["taal"])
+
+    assert len(suggest_members(for_profile=me)) == 6
+    assert len(suggest_members(for_profile=me, limit=2)) == 2
+
+
+def test_matching_without_activities_or_expertise_runs_no_query(django_assert_num_queries):
+    empty = UserFactory().profile
+    member("Iemand", activities=[TEACHING])
+
+    with django_assert_num_queries(0):
+        assert suggest_members(for_profile=empty) == []
+
+
+@pytest.mark.parametrize("candidates", [1, 5])
+def test_matching_uses_one_query_whatever_the_number_of_candidates(
+    me, django_assert_num_queries, candidates
+):
+    for number in range(candidates):
+        member(f"Lid {number}", activities=[RESEARCH], expertise=["taal"])
+
+    with django_assert_num_queries(1):
+        suggestions = suggest_members(for_profile=me)
+        reasons = [s.reason for s in suggestions]
+        organisations = [s.profile.organisation.name for s in suggestions]
+        users = [s.profile.user.get_absolute_url() for s in suggestions]
+
+    assert len(reasons) == len(organisations) == len(users) == candidates
+
+
+def test_match_members_core_takes_any_activities_tags_and_exclusions(me):
+    """The engine a project can use: its own topics, sectors already in it, its team."""
+    in_team = member("In Het Team", sector=Sector.HO, expertise=["burgerschap"])
+    member("Ho Kandidaat", sector=Sector.HO, expertise=["burgerschap"])
+    member("Mbo Kandidaat", sector=Sector.MBO, activities=[INNOVATION])
+    member("Po Al Vertegenwoordigd", sector=Sector.PO, expertise=["burgerschap"])
+
+    suggestions = match_members(
+        viewer=me.user,
+        activities=[INNOVATION],
+        expertise=["burgerschap"],
+        exclude_sectors=[Sector.PO],
+        exclude_user_ids=[in_team.pk],
+    )
+
+    assert [s.profile.user.name for s in suggestions] == ["Ho Kandidaat", "Mbo Kandidaat"]
+    assert [s.reason for s in suggestions] == ["shares: burgerschap", "shares: innovation"]
