@@ -1,0 +1,40 @@
+"""Reads for the home page that span apps: the signed-in member's overview ("Mijn LEF").
+
+Projects, events and bookings join the overview as those apps land; until then
+the page shows what will appear there, and this module reads nothing of them.
+"""
+
+from dataclasses import dataclass
+
+from members.matching import Suggestion, suggest_members
+from members.models import Profile, User
+from members.queries import Completeness, profile_completeness
+
+
+@dataclass(frozen=True)
+class MemberOverview:
+    profile: Profile
+    completeness: Completeness
+    suggestions: list[Suggestion]
+
+    @property
+    def can_be_matched(self) -> bool:
+        """Suggestions need core activities or expertise to match on."""
+        return bool(self.profile.core_activities or self.profile.expertise)
+
+
+def member_overview(*, user: User) -> MemberOverview | None:
+    """What "Mijn LEF" shows ``user``; None for an account without a profile.
+
+    Queries: the profile (cached on ``user``, so the layout's onboarding reminder
+    reuses it) and one for the suggestions (none when there is nothing to match on).
+    """
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:
+        return None
+    return MemberOverview(
+        profile=profile,
+        completeness=profile_completeness(profile),
+        suggestions=suggest_members(for_profile=profile, viewer=user),
+    )
