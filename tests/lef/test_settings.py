@@ -29,6 +29,7 @@ ENV_NAMES = [
     "DEFAULT_FROM_EMAIL",
     "EMBEDDED_PGDATA",
     "LEF_CONTACT_EMAIL",
+    "LEF_SITE_URL",
     "LOG_LEVEL",
     "MEDIA_ROOT",
     "SECRET_KEY",
@@ -217,6 +218,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
 
 PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "lef.example.org",
+    "LEF_SITE_URL": "https://lef.example.org",
     "DATABASE_URL": "postgres://lef:secret@db.example.org:5432/lef",
     "SMTP_HOST": "smtp.example.org",
 }
