@@ -180,6 +180,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6_291_456
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "'t LEF <noreply@lef.localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LEF_CONTACT_EMAIL = env("LEF_CONTACT_EMAIL", "info@lef.localhost")
+# Absolute address of the site, for links in mail (sent outside any request).
+LEF_SITE_URL = env("LEF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if env("SMTP_HOST"):
     MAILERS = {
         "default": {

@@ -4,7 +4,7 @@ from django.utils.text import slugify
 
 MAX_LENGTH = 40
 # Path segments under /members/ that are not profiles.
-RESERVED = frozenset({"me", "expertise", "new", "edit", "admin", "api"})
+RESERVED = frozenset({"me", "expertise", "new", "edit", "welcome", "admin", "api"})
 
 
 def username_base(name: str, email: str = "") -> str:

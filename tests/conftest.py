@@ -20,10 +20,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
             test["NAME"] = f"{name}_{RUN_ID}"
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_media(settings, tmp_path):
-    """Rate limits live in the cache and uploads in MEDIA_ROOT: fresh for every test."""
+def _isolated_cache_and_media(request, settings, tmp_path):
+    """Rate limits live in the cache and uploads in MEDIA_ROOT: fresh for every test.
+
+    The cache is a database table, so it is only cleared for tests that use the
+    database (pytest-django blocks queries elsewhere).
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
+        request.fixturenames
+    )
+    if uses_db:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_db:
+        cache.clear()

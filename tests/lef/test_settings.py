@@ -48,15 +48,6 @@ ENV_NAMES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache_and_media():
-    """Override tests/conftest.py's fixture: these tests use no cache, media or database.
-
-    (Its ``cache.clear()`` queries the database cache, which pytest-django blocks
-    in tests without database access.)
-    """
-
-
 @pytest.fixture
 def load_settings(monkeypatch):
     """Execute lef/settings.py with exactly the given environment variables set."""
@@ -221,6 +212,7 @@ PRODUCTION_ENV = {
     "LEF_SITE_URL": "https://lef.example.org",
     "DATABASE_URL": "postgres://lef:secret@db.example.org:5432/lef",
     "SMTP_HOST": "smtp.example.org",
+    "LEF_SITE_URL": "https://lef.example.org",
 }
 
 
