@@ -1,5 +1,7 @@
 """Organisation pages and the approve/merge services."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -395,6 +397,52 @@ def test_merge_with_an_already_merged_organisation_is_refused(which):
 
     member.profile.refresh_from_db()
     assert member.profile.organisation == other
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_merge_both_ways_at_once_merges_once_without_deadlock(attempt):
+    """A into B and B into A at the same moment: one wins, the other is refused.
+
+    Both rows are locked in primary-key order, so the two transactions queue
+    instead of each holding one row and waiting for the other (a deadlock that
+    PostgreSQL would break by aborting one with a DatabaseError).
+    """
+    first = OrganisationFactory(name=f"Eerste {attempt}")
+    second = OrganisationFactory(name=f"Tweede {attempt}")
+    members = [MemberFactory(profile__organisation=org) for org in (first, second)]
+    # Not CoordinatorFactory: the flush after a transactional test removes the
+    # migration's group; the service does not check rights anyway (the admin does).
+    coordinator = MemberFactory(is_staff=True)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def merge(duplicate, into):
+        try:
+            barrier.wait(timeout=10)
+            merge_organisations(duplicate=duplicate, into=into, by=coordinator)
+            outcomes.append("merged")
+        except OrganisationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=merge, args=(first, second)),
+        threading.Thread(target=merge, args=(second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["merged", "refused"]
+    statuses = sorted(
+        Organisation.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    )
+    assert statuses == ["approved", "merged"]
+    kept = Organisation.objects.get(pk__in=[first.pk, second.pk], status="approved")
+    assert Profile.objects.filter(pk__in=[m.pk for m in members], organisation=kept).count() == 2
 
 
 @pytest.mark.parametrize(
