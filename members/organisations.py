@@ -96,7 +96,7 @@ def organisation_members(organisation: Organisation, viewer) -> QuerySet:
     return (
         Profile.objects.visible_to(viewer)
         .filter(organisation=organisation)
-        .select_related("user")
+        .select_related("user", "organisation")
         .order_by("user__name", "user__username")
     )
 

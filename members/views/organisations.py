@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from members.choices import Role, Sector
+from members.choices import CoreActivity, Sector
 from members.models import Organisation
 from members.organisations import (
     can_view_organisation,
@@ -86,8 +86,6 @@ def organisation_detail(request, slug):
     organisation.initials = initials(organisation.name)
     members = Paginator(organisation_members(organisation, request.user), MEMBERS_PER_PAGE)
     page = members.get_page(request.GET.get("page"))
-    for profile in page:
-        profile.role_labels = [Role(code).label for code in profile.roles if code in Role.values]
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -96,5 +94,6 @@ def organisation_detail(request, slug):
             "page_obj": page,
             "members": page.object_list,
             "is_proposal": organisation.status == Organisation.Status.PROPOSED,
+            "activity_choices": CoreActivity.choices,
         },
     )
