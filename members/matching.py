@@ -92,19 +92,28 @@ def match_members(
         overlap |= Q(expertise__overlap=expertise)
     if not overlap or limit <= 0:
         return []
-    candidates = (
+    score = EXPERTISE_WEIGHT * _shared_count("expertise", expertise) + ACTIVITY_WEIGHT * (
+        _shared_count("core_activities", activities)
+    )
+    ranking = ("-score", "-open_to_collaboration", "-updated_at", "user_id")
+    # Rank narrow rows first; only the winners are joined to their user and
+    # organisation (a subquery, so still one statement).
+    winners = (
         Profile.objects.visible_to(viewer)
         .filter(overlap)
         .exclude(primary_sector="")
         .exclude(primary_sector__in=list(exclude_sectors))
         .exclude(user_id__in=list(exclude_user_ids))
+        .annotate(score=score)
+        .order_by(*ranking)
+        .values("user_id")[:limit]
+    )
+    candidates = (
+        Profile.objects.filter(user_id__in=winners)
         .select_related("user", "organisation")
         .defer(*CARD_DEFERRED)
-        .annotate(
-            score=EXPERTISE_WEIGHT * _shared_count("expertise", expertise)
-            + ACTIVITY_WEIGHT * _shared_count("core_activities", activities)
-        )
-        .order_by("-score", "-open_to_collaboration", "-updated_at", "user_id")[:limit]
+        .annotate(score=score)
+        .order_by(*ranking)
     )
     # The few winners' shared items, in the candidate's own order, for the reason.
     return [
