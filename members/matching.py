@@ -22,7 +22,7 @@ tags, sectors and team); ``suggest_members`` applies it to one member's profile.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import F, Func, IntegerField, Q
 from django.utils.translation import gettext
 
 from members.choices import CoreActivity
@@ -34,17 +34,30 @@ ACTIVITY_WEIGHT = 1
 DEFAULT_LIMIT = 6
 
 
-def _shared_count(column: str, values: list[str]):
-    """SQL: how many of ``values`` the array ``column`` contains (0 when none).
+class SharedCount(Func):
+    """How many of ``values`` the array ``column`` contains: an SQL integer.
 
-    A sum of ``column @> ARRAY[value]`` tests: plain expressions, no subquery per
-    row, so ranking thousands of candidates stays cheap.
+    Compiled as a sum of ``(column @> ARRAY[value])::int`` tests: plain
+    expressions, no subquery per row, so ranking thousands of candidates stays
+    cheap; and one expression object, which the ORM resolves far faster than a
+    sum of ``Case``/``When`` objects.
     """
-    tests = [
-        Case(When(**{f"{column}__contains": [value]}, then=Value(1)), default=Value(0))
-        for value in values
-    ]
-    return sum(tests[1:], tests[0]) if tests else Value(0)
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, values: Iterable[str]):
+        super().__init__(F(column))
+        self.values = list(values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if not self.values:
+            return "0", ()
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        test = f"({column_sql} @> ARRAY[%s]::varchar[])::int"
+        params = []
+        for value in self.values:
+            params.extend([*column_params, value])
+        return "(" + " + ".join([test] * len(self.values)) + ")", tuple(params)
 
 
 @dataclass(frozen=True)
@@ -92,8 +105,8 @@ def match_members(
         overlap |= Q(expertise__overlap=expertise)
     if not overlap or limit <= 0:
         return []
-    score = EXPERTISE_WEIGHT * _shared_count("expertise", expertise) + ACTIVITY_WEIGHT * (
-        _shared_count("core_activities", activities)
+    score = EXPERTISE_WEIGHT * SharedCount("expertise", expertise) + ACTIVITY_WEIGHT * (
+        SharedCount("core_activities", activities)
     )
     ranking = ("-score", "-open_to_collaboration", "-updated_at", "user_id")
     # Rank narrow rows first; only the winners are joined to their user and
