@@ -32,9 +32,9 @@ def member_list(request):
         # For the empty state's "invite a colleague" mail.
         "signup_url": request.build_absolute_uri(reverse("account_signup")),
     }
-    template_name = "members/member_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template_name += "#results"
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial
+    template_name = "members/member_list.html" + ("#results" if partial else "")
     response = render(request, template_name, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -296,6 +296,9 @@ def test_directory_plain_request_gets_the_full_page(client):
     assert 'hx-get="/members/"' in html
     assert 'hx-push-url="true"' in html
     assert '<form method="get" action="/members/"' in html
+    assert 'hx-history="false"' in html
+    # htmx would act on it when restoring history, and drop the live region.
+    assert "hx-swap-oob" not in html
     assert "HX-Request" in response["Vary"]
 
 
@@ -306,7 +309,9 @@ def test_directory_htmx_history_restore_gets_the_full_page(client):
         URL, headers={"hx-request": "true", "hx-history-restore-request": "true"}
     )
 
-    assert response.content.decode().startswith("<!DOCTYPE html>")
+    html = response.content.decode()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "hx-swap-oob" not in html
 
 
 def test_directory_paginates_and_page_links_keep_the_filters(client):
