@@ -280,7 +280,8 @@ def _primary_address(user: User) -> str:
 
 
 def _clear_profile(profile: Profile) -> None:
-    profile.primary_sector = ""
+    # The primary sector stays: on its own it identifies nobody, and it keeps the
+    # sector mix of past meetups and projects on the dashboard correct.
     profile.other_sectors = []
     profile.roles = []
     profile.organisation = None

@@ -341,7 +341,8 @@ def test_delete_account_anonymises_and_leaves_no_personal_data(
     assert user.has_usable_password() is False
     assert user.last_login is None
     profile = Profile.objects.get(pk=pk)
-    assert (profile.primary_sector, profile.other_sectors, profile.roles) == ("", [], [])
+    # The primary sector stays for the dashboard's sector mix; it identifies nobody.
+    assert (profile.primary_sector, profile.other_sectors, profile.roles) == ("po", [], [])
     assert (profile.organisation, profile.job_title, profile.bio) == (None, "", "")
     assert (profile.core_activities, profile.expertise, profile.avatar) == ([], [], "")
     assert (profile.website, profile.looking_for, profile.open_to_collaboration) == ("", "", False)
