@@ -303,7 +303,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             Profile.objects.get_or_create(user=obj)
-        if not change or "name" in form.changed_data:
+        if not change or {"name", "is_active"} & set(form.changed_data):
             refresh_search_vectors(user_ids=[obj.pk])
 
     @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])

@@ -60,6 +60,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["name", "username"]
+        indexes = [
+            # The directory lists members by name, a page at a time.
+            models.Index(Lower("name"), "username", name="members_user_name_ci_idx"),
+        ]
         constraints = [
             # Case-insensitively unique; empty for anonymised accounts.
             models.UniqueConstraint(
@@ -250,6 +254,11 @@ class Profile(models.Model):
         """The primary sector first, then the others, without repeats."""
         ordered = [self.primary_sector, *self.other_sectors] if self.primary_sector else []
         return list(dict.fromkeys(s for s in ordered if s))
+
+    @property
+    def core_activity_labels(self) -> list[str]:
+        """The member's core activities as translated labels, in the vocabulary's order."""
+        return [label for value, label in CoreActivity.choices if value in self.core_activities]
 
     @property
     def is_complete_enough(self) -> bool:

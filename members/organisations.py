@@ -12,6 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from members.caching import directory_changed
 from members.models import Organisation, Profile, User
 from members.search import refresh_search_vectors
 
@@ -126,6 +127,7 @@ def approve_organisation(*, organisation: Organisation, by: User) -> Organisatio
         if locked.status != Organisation.Status.APPROVED:
             locked.status = Organisation.Status.APPROVED
             locked.save(update_fields=["status"])
+            directory_changed()  # it may now appear in the directory's filter
             logger.info("Organisation %s approved by user %s", locked.pk, by.pk)
     organisation.status = locked.status
     return locked

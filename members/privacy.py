@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from lef.mail import queue_mail
 from members.avatars import AVATAR_SIZES, avatar_url, delete_avatar
+from members.caching import directory_changed
 from members.models import ContactMessage, Notice, Organisation, Profile, User
 
 logger = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ def _clear_profile(profile: Profile) -> None:
     profile.onboarded_at = None
     profile.search_vector = None
     profile.save()
+    directory_changed()
 
 
 def _end_sessions(user: User) -> int:

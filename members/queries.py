@@ -3,19 +3,29 @@
 Cross-sector suggestions live in ``members.matching``.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from members.caching import cached_reads
 from members.models import Organisation, Profile, User
 from members.search import build_query
 
 # Columns a directory card never shows; the search vector is by far the widest.
 CARD_DEFERRED = ("search_vector", "notification_settings", "organisation__description")
+
+
+# Searches with at most this many matches are ordered by relevance; broader ones
+# by name. Ranking costs a few microseconds a row, thousands of rows add tens of
+# milliseconds, and for a word most members use, relevance says little anyway.
+RANK_AT_MOST = 300
 
 
 def directory(
@@ -27,12 +37,13 @@ def directory(
     activity: str = "",
     organisation: int | None = None,
     open_only: bool = False,
+    ranked: bool = True,
 ) -> QuerySet[Profile]:
     """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
 
-    ``sector`` matches the primary or any further sector. With a search text the
-    rows are ordered by relevance (``rank``), otherwise by name. The search is a
-    ``search_vector @@ tsquery`` condition, which the GIN index
+    ``sector`` matches the primary or any further sector. With a search text and
+    ``ranked`` the rows are ordered by relevance (``rank``), otherwise by name.
+    The search is a ``search_vector @@ tsquery`` condition, which the GIN index
     ``members_profile_search_gin`` answers (see tests/members/test_search.py for
     the EXPLAIN); the card's user and organisation come in the same query.
     """
@@ -55,6 +66,8 @@ def directory(
     query = build_query(q)
     if query is None:
         return profiles.order_by(*by_name)
+    if not ranked:
+        return profiles.filter(search_vector=query).order_by(*by_name)
     return (
         profiles.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
@@ -71,6 +84,40 @@ def directory_organisations(*, viewer: User) -> QuerySet:
         .order_by("name")
         .values_list("pk", "slug", "name")
     )
+
+
+def _audience(viewer: User) -> str:
+    """What a viewer may see of the directory depends only on being signed in."""
+    return "members" if viewer.is_authenticated else "public"
+
+
+def cached_directory_organisations(*, viewer: User) -> list[tuple[int, str, str]]:
+    """``directory_organisations`` through the directory cache (see members.caching)."""
+
+    def compute():
+        return list(directory_organisations(viewer=viewer))
+
+    key = f"members:directory-organisations:{_audience(viewer)}"
+    return cached_reads({"organisations": (key, compute)})["organisations"]
+
+
+def directory_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
+    """One page of ``directory(viewer=viewer, **filters)``, with a cached total count.
+
+    The total is read from the directory cache (exact, recomputed after any
+    profile change); it also decides whether a search is ranked (see
+    RANK_AT_MOST). Queries: one cache read, plus the count on a miss, plus the page.
+    """
+    key_filters = json.dumps(filters, sort_keys=True, default=str)
+    digest = hashlib.sha256(key_filters.encode()).hexdigest()[:32]
+    key = f"members:directory-count:{_audience(viewer)}:{digest}"
+    count = cached_reads(
+        {"count": (key, lambda: directory(viewer=viewer, ranked=False, **filters).count())}
+    )["count"]
+    profiles = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
+    paginator = Paginator(profiles, per_page)
+    paginator.count = count  # a cached_property: no second COUNT(*)
+    return paginator.get_page(page_number)
 
 
 @dataclass(frozen=True)

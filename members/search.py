@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
+from members.caching import directory_changed
+
 WORD_PARTS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION lef_word_parts(doc text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -61,7 +63,8 @@ def refresh_search_vectors(
     """Recompute the search vector of some profiles (all when no filter is given).
 
     Returns the number of profiles updated. One SQL statement, so it is cheap to
-    call after every profile save and fine for a bulk refresh after seeding.
+    call after every profile save and fine for a bulk refresh after seeding. Every
+    profile change passes here, so it also invalidates the cached directory reads.
     """
     sql, params = _REFRESH_SQL, []
     if user_ids is not None:
@@ -72,7 +75,9 @@ def refresh_search_vectors(
         params.append(organisation_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        updated = cursor.rowcount
+    directory_changed()
+    return updated
 
 
 def search_words(text: str) -> list[str]:

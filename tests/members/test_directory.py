@@ -206,12 +206,12 @@ def test_directory_organisation_choices_are_approved_organisations_with_visible_
     MemberFactory(profile__organisation=members_only)
     public_member(organisation=proposed)
 
-    anonymous = client.get(URL).context["form"].fields["organisation"].choices
+    anonymous = client.get(URL).context["form"].organisations
     client.force_login(MemberFactory(profile__organisation=with_public))
-    member = client.get(URL).context["form"].fields["organisation"].choices
+    member = client.get(URL).context["form"].organisations
 
-    assert [slug for slug, _label in anonymous] == ["", "met-publiek"]
-    assert [slug for slug, _label in member] == ["", "besloten", "met-publiek"]
+    assert [slug for _pk, slug, _name in anonymous] == ["met-publiek"]
+    assert [slug for _pk, slug, _name in member] == ["besloten", "met-publiek"]
 
 
 def test_directory_keeps_filters_in_the_form(client):
@@ -329,7 +329,7 @@ def test_directory_paginates_and_page_links_keep_the_filters(client):
     # Empty filters are left out of the links; the others stay.
     assert 'href="?sector=vo&amp;page=2"' in html
     assert 'hx-get="?sector=vo&amp;page=2"' in html
-    assert names(second) == ["Lid 24", "Lid 25"]
+    assert names(second) == [f"Lid {MEMBERS_PER_PAGE}", f"Lid {MEMBERS_PER_PAGE + 1}"]
     assert 'href="?sector=vo&amp;page=1"' in second.content.decode()
 
 
@@ -358,7 +358,8 @@ def test_directory_empty_after_filtering_offers_to_clear_filters(client, viewer)
 
 # -- query counts -----------------------------------------------------------------
 
-# Visitor: organisation choices, count, page of cards.
+# Visitor, with the directory cache filled: organisation choices and total count
+# (one cache read each), page of cards.
 ANONYMOUS_QUERIES = 3
 # Member: + session, user, own profile (the layout's onboarding reminder).
 MEMBER_QUERIES = 6
@@ -389,6 +390,7 @@ def test_directory_query_count_is_fixed_for_visitors(
     client, django_assert_num_queries, rows, kind
 ):
     _members_to_show(rows)
+    client.get(URL, QUERIES[kind])  # fills the directory cache (see members.caching)
 
     with django_assert_num_queries(ANONYMOUS_QUERIES):
         response = client.get(URL, QUERIES[kind])
@@ -402,6 +404,7 @@ def test_directory_query_count_is_fixed_for_members(client, django_assert_num_qu
     _members_to_show(rows)
     # Not onboarded, so not listed itself (the layout then shows the reminder).
     client.force_login(UserFactory())
+    client.get(URL, QUERIES[kind])  # fills the directory cache (see members.caching)
 
     with django_assert_num_queries(MEMBER_QUERIES):
         response = client.get(URL, QUERIES[kind])
@@ -413,8 +416,51 @@ def test_directory_query_count_is_fixed_for_members(client, django_assert_num_qu
 def test_directory_htmx_query_count_is_fixed(client, django_assert_num_queries, rows):
     _members_to_show(rows)
 
+    client.get(URL, QUERIES["filtered"])  # fills the directory cache
+
     # The partial has no form, but the form still validates the organisation.
     with django_assert_num_queries(ANONYMOUS_QUERIES):
         response = client.get(URL, QUERIES["filtered"], headers={"hx-request": "true"})
 
     assert len(names(response)) == rows
+
+
+# -- cached reads (members.caching) -------------------------------------------------
+
+
+def test_directory_count_and_organisations_follow_profile_changes(client):
+    first = public_member(name="Eerste Lid", organisation=OrganisationFactory(slug="eerste"))
+    html = client.get(URL).content.decode()
+    assert "1 member found" in html
+
+    second = public_member(name="Tweede Lid", organisation=OrganisationFactory(slug="tweede"))
+    response = client.get(URL)
+
+    assert "2 members found" in response.content.decode()
+    assert [slug for _pk, slug, _name in response.context["form"].organisations] == [
+        "eerste",
+        "tweede",
+    ]
+    assert names(response) == ["Eerste Lid", "Tweede Lid"]
+    assert first.pk != second.pk
+
+
+def test_directory_broad_search_is_ordered_by_name_not_rank(client, monkeypatch):
+    monkeypatch.setattr("members.queries.RANK_AT_MOST", 1)
+    public_member(name="Bert Bos", expertise=["rekenen"], bio="")
+    public_member(name="Anna Arends", expertise=[], bio="Ik werk ook aan rekenen.")
+
+    response = client.get(URL, {"q": "rekenen"})
+
+    # Ranked, Bert (expertise, weight A) would come first; two matches exceed
+    # RANK_AT_MOST, so the order is by name.
+    assert names(response) == ["Anna Arends", "Bert Bos"]
+
+
+def test_directory_narrow_search_is_ordered_by_rank(client):
+    public_member(name="Anna Arends", expertise=[], bio="Ik werk ook aan rekenen.")
+    public_member(name="Bert Bos", expertise=["rekenen"], bio="")
+
+    response = client.get(URL, {"q": "rekenen"})
+
+    assert names(response) == ["Bert Bos", "Anna Arends"]
