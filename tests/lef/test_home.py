@@ -1,8 +1,9 @@
 """The home page: what 't LEF is, who is behind it, what is coming up."""
 
+import html
+
 import pytest
 from django.utils import translation
-from django.utils.html import escape
 
 from tests.factories import UserFactory
 
@@ -29,7 +30,7 @@ EMPTY_PROJECTS = (
 
 def t(language: str, text: str) -> str:
     with translation.override(language):
-        return escape(translation.gettext(text))
+        return translation.gettext(text)
 
 
 def _get_home(client, language):
@@ -37,7 +38,9 @@ def _get_home(client, language):
     assert response.status_code == 200
     assert response["Content-Language"] == language
     assert [tpl.name for tpl in response.templates][:2] == ["lef/home.html", "base.html"]
-    return response.content.decode()
+    # Compare text, not markup: {% translate %} and {% blocktranslate %} escape
+    # apostrophes differently.
+    return html.unescape(response.content.decode())
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -212,7 +212,6 @@ PRODUCTION_ENV = {
     "LEF_SITE_URL": "https://lef.example.org",
     "DATABASE_URL": "postgres://lef:secret@db.example.org:5432/lef",
     "SMTP_HOST": "smtp.example.org",
-    "LEF_SITE_URL": "https://lef.example.org",
 }
 
 
