@@ -6,7 +6,7 @@ the page shows what will appear there, and this module reads nothing of them.
 
 from dataclasses import dataclass
 
-from members.matching import Suggestion, suggest_members
+from members.matching import Suggestion, cached_suggest_members
 from members.models import Profile, User
 from members.queries import Completeness, profile_completeness
 
@@ -27,7 +27,8 @@ def member_overview(*, user: User) -> MemberOverview | None:
     """What "Mijn LEF" shows ``user``; None for an account without a profile.
 
     Queries: the profile (cached on ``user``, so the layout's onboarding reminder
-    reuses it) and one for the suggestions (none when there is nothing to match on).
+    reuses it), and for the suggestions one cache read plus one for the suggested
+    profiles (the ranking itself only when the cache has none for this generation).
     """
     try:
         profile = user.profile
@@ -36,5 +37,5 @@ def member_overview(*, user: User) -> MemberOverview | None:
     return MemberOverview(
         profile=profile,
         completeness=profile_completeness(profile),
-        suggestions=suggest_members(for_profile=profile, viewer=user),
+        suggestions=cached_suggest_members(for_profile=profile, viewer=user),
     )

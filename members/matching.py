@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db.models import F, Func, IntegerField, Q
 from django.utils.translation import gettext
 
+from members.caching import cached_reads
 from members.choices import CoreActivity
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
@@ -155,3 +156,39 @@ def suggest_members(
         exclude_user_ids=[for_profile.pk],
         limit=limit,
     )
+
+
+def cached_suggest_members(
+    *, for_profile: Profile, viewer: User, limit: int = DEFAULT_LIMIT
+) -> list[Suggestion]:
+    """``suggest_members`` through the directory cache (see members.caching).
+
+    Ranking thousands of candidates takes milliseconds and its result only
+    changes when some profile changes, which starts a new cache generation. The
+    cache holds who was suggested and why; the profiles themselves are read
+    fresh, in one query. Two queries on a hit (cache and profiles).
+    """
+    audience = "members" if viewer.is_authenticated else "public"
+    key = f"members:suggestions:{for_profile.pk}:{audience}:{limit}"
+
+    def compute():
+        return [
+            (s.profile.pk, s.shared_activities, s.shared_expertise)
+            for s in suggest_members(for_profile=for_profile, viewer=viewer, limit=limit)
+        ]
+
+    ranked = cached_reads({"suggestions": (key, compute)})["suggestions"]
+    if not ranked:
+        return []
+    profiles = (
+        Profile.objects.visible_to(viewer)
+        .filter(pk__in=[pk for pk, _, _ in ranked])
+        .select_related("user", "organisation")
+        .defer(*CARD_DEFERRED)
+        .in_bulk()
+    )
+    return [
+        Suggestion(profile=profiles[pk], shared_activities=activities, shared_expertise=expertise)
+        for pk, activities, expertise in ranked
+        if pk in profiles
+    ]

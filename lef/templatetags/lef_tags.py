@@ -1,6 +1,9 @@
+import functools
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from members.choices import Sector
 
@@ -26,11 +29,18 @@ def sector_badge(code: str):
     """A sector badge: the sector's colour bar with its code, the full name as title."""
     if code not in Sector.values:
         return ""
+    return _sector_badge(code, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _sector_badge(code: str, language: str) -> str:
+    # Constant per sector and language; directory pages show dozens of badges.
+    label = Sector(code).label
     return format_html(
         '<span class="badge lef-sector lef-sector-{}" title="{}">{}'
         '<span class="visually-hidden"> ({})</span></span>',
         code,
-        Sector(code).label,
+        label,
         code,
-        Sector(code).label,
+        label,
     )
