@@ -11,12 +11,15 @@ name, a profile, or an organisation's name here refreshes the affected vectors.
 """
 
 import csv
+import uuid
 from collections.abc import Iterable, Iterator
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
@@ -27,6 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from lef.images import ImageRejected, reencode_image
 from members.avatars import delete_avatar
 from members.choices import CoreActivity, Role, Sector
 from members.models import ContactMessage, Notice, Organisation, Profile, User
@@ -420,8 +424,31 @@ class MergeOrganisationsForm(forms.Form):
         ).order_by("name")
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """Logos go through the same checks as avatars (lef.images): only real JPEG,
+    PNG or WebP within the byte and pixel caps, re-encoded without metadata."""
+
+    LOGO_SIZE = 240
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 -- the ModelAdmin's `fields` chooses them
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # unchanged, cleared, or empty
+        try:
+            image = reencode_image(logo, sizes=(self.LOGO_SIZE,), square=False)
+        except ImageRejected as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        data = image.renditions[self.LOGO_SIZE].data
+        return ContentFile(data, name=f"{uuid.uuid4().hex}.{image.extension}")
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "sector_list", "status", "is_partner", "members"]
     list_filter = ["status", "kind", "is_partner", OrganisationSectorFilter]
     search_fields = ["name", "slug"]

@@ -53,7 +53,7 @@ def full_notification_settings(notification_settings: dict | None) -> dict[str, 
 
 def absolute_url(path: str) -> str:
     """``path`` on the public site for use in mails, or "" when LEF_SITE_URL is not set."""
-    base = getattr(settings, "LEF_SITE_URL", "").rstrip("/")
+    base = settings.LEF_SITE_URL
     return f"{base}{path}" if base else ""
 
 

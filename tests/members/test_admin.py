@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from members.admin import csv_safe
+from members.admin import OrganisationAdminForm, csv_safe
 from members.avatars import clean_avatar, store_avatar
 from members.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile, User
@@ -559,3 +559,43 @@ def test_csv_export_needs_view_permission(client, exported_member):
     response = run_action(client, PROFILES, "export_members_csv", [exported_member.profile])
 
     assert response.status_code == 403
+
+
+# -- organisation logos -------------------------------------------------------------
+
+
+def _image_upload(name: str, image_format: str, size=(600, 300)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, format=image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _logo_form(logo) -> OrganisationAdminForm:
+    data = {
+        "name": "Logo School",
+        "slug": "logo-school",
+        "kind": "school",
+        "sectors": "po",
+        "status": "approved",
+    }
+    return OrganisationAdminForm(data=data, files={"logo": logo})
+
+
+def test_organisation_logo_is_reencoded_as_webp_within_the_size():
+    form = _logo_form(_image_upload("logo.png", "PNG"))
+
+    assert form.is_valid(), form.errors
+    organisation = form.save()
+    with organisation.logo.open("rb") as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("WEBP", (240, 120))
+    assert organisation.logo.name.startswith("organisations/")
+    assert organisation.logo.name.endswith(".webp")
+
+
+def test_organisation_logo_that_is_not_an_image_is_refused():
+    fake = SimpleUploadedFile("logo.png", b"<html><script>alert(1)</script></html>")
+
+    form = _logo_form(fake)
+
+    assert form.is_valid() is False
+    assert list(form.errors) == ["logo"]
