@@ -1,3 +1,4 @@
+import io
 import threading
 from datetime import timedelta
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.template import Context, Template
 from django.utils import translation
@@ -502,3 +504,12 @@ def test_avatar_tag_refuses_a_size_without_css():
 )
 def test_initials(name, expected):
     assert initials(name) == expected
+
+
+@pytest.mark.django_db
+def test_sweep_avatars_command_reports_what_it_deleted():
+    out = io.StringIO()
+
+    call_command("sweep_avatars", stdout=out)
+
+    assert out.getvalue() == "Deleted 0 orphan avatar file(s).\n"
