@@ -124,7 +124,7 @@ def _organisation_fields() -> dict[str, forms.Field]:
             help_text=_("The school, board, institute or start-up you work for."),
         ),
         "new_organisation_name": forms.CharField(
-            label=_("Not in the list? Its name"),
+            label=_("Not in the list? Type its name"),
             max_length=160,
             required=False,
             help_text=_(

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.avatars import ProcessedAvatar, delete_avatar, store_avatar
 from members.models import ContactMessage, Notice, Organisation, Profile, User
@@ -434,17 +435,23 @@ def _check_contact_limits(*, sender: User, recipient: User) -> None:
     for i, (_window, most) in enumerate(CONTACT_LIMITS_PER_SENDER):
         if counts[f"w{i}"] >= most:
             raise ContactRateLimitedError(
-                _(
+                ngettext(
+                    "You have sent %(count)d message recently, the most we allow. "
+                    "Please try again later.",
                     "You have sent %(count)d messages recently, the most we allow. "
-                    "Please try again later."
+                    "Please try again later.",
+                    most,
                 )
                 % {"count": most}
             )
     if counts["to_recipient"] >= per_recipient_max:
         raise ContactRateLimitedError(
-            _(
+            ngettext(
+                "You have already sent this member %(count)d message today. "
+                "Please wait for an answer, or try again tomorrow.",
                 "You have already sent this member %(count)d messages today. "
-                "Please wait for an answer, or try again tomorrow."
+                "Please wait for an answer, or try again tomorrow.",
+                per_recipient_max,
             )
             % {"count": per_recipient_max}
         )
