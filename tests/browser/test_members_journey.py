@@ -59,8 +59,8 @@ def colleagues():
 
 
 def _filters_in_url(page) -> dict[str, str]:
-    """The non-empty parameters of the page's query string."""
-    return dict(parse_qsl(urlsplit(page.url).query))
+    """Every parameter of the page's query string (static/js/directory.js drops empty ones)."""
+    return dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
 
 
 def _results(page):

@@ -1,0 +1,14 @@
+// Leave empty filters out of the member directory's live (htmx) requests, so the
+// address in the location bar stays short and shareable: /members/?sector=mbo
+// rather than /members/?q=&sector=mbo&role=&activity=&organisation=.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (!event.detail.elt.closest("form.lef-directory-filters")) {
+    return;
+  }
+  const params = event.detail.parameters;
+  for (const [key, value] of Array.from(params.entries())) {
+    if (value === "") {
+      params.delete(key);
+    }
+  }
+});
