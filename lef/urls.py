@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from lef import views
 
-admin.site.site_header = "'t LEF — beheer"
-admin.site.site_title = "'t LEF beheer"
-admin.site.index_title = "Leids Education Fieldlab"
+admin.site.site_header = _("'t LEF back office")
+admin.site.site_title = _("'t LEF back office")
+admin.site.index_title = _("Leids Education Fieldlab: coordinators")
 
 urlpatterns = [
     path("", views.home, name="home"),
