@@ -51,3 +51,8 @@ def _onboarded(user) -> bool:
         return user.profile.onboarded_at is not None
     except Profile.DoesNotExist:
         return False
+
+
+def user_display(user) -> str:
+    """How allauth names a user in its messages ("Logged in as Sanne de Vries")."""
+    return str(user)

@@ -221,3 +221,17 @@ def test_account_pages_use_the_site_layout(client, url_name):
     assert response.status_code == 200
     assert [t.name for t in response.templates].count("base.html") == 1
     assert 'id="main"' in response.content.decode()
+
+
+def test_login_message_greets_the_member_by_name_not_username(client):
+    user = UserFactory(email="lotte@school.example", name="Lotte Visser", username="lotte-v")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        headers={"accept-language": "en"},
+        follow=True,
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["Successfully signed in as Lotte Visser."]
