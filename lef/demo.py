@@ -192,6 +192,10 @@ def _profile(user, *, sector, organisation, roles, activities, expertise, bio) -
     profile.expertise = list(expertise)
     profile.bio = bio
     profile.open_to_collaboration = True
+    # Teachers' profiles are public in the demo, so that visitors who are not
+    # logged in see the directory at work; the rest stay members-only (the default).
+    if Role.TEACHER in roles:
+        profile.visibility = Profile.Visibility.PUBLIC
     profile.onboarded_at = timezone.now()
     profile.save()
     refresh_search_vectors(user_ids=[user.pk])
