@@ -43,21 +43,38 @@ def cached_reads(reads: dict[str, tuple[str, Callable[[], Any]]]) -> dict[str, A
     Reads the generation and every entry in one cache query; computes and stores
     the missing or outdated ones.
     """
-    keys = [key for key, _ in reads.values()]
+    computes = dict(reads.values())
+    values = cached_batch(
+        [key for key, _ in reads.values()],
+        lambda missing: {key: computes[key]() for key in missing},
+    )
+    return {name: values[key] for name, (key, _) in reads.items()}
+
+
+def cached_batch(
+    keys: list[str], compute_missing: Callable[[list[str]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Values for ``keys`` of the current generation; the missing ones from one call.
+
+    One cache query reads the generation and every key; ``compute_missing`` gets
+    the keys that were missing or outdated (so it can compute them all in one go,
+    e.g. one database query) and returns their values, which are then stored.
+    """
     found = cache.get_many([GENERATION_KEY, *keys])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         cache.add(GENERATION_KEY, generation, None)
         generation = cache.get(GENERATION_KEY, generation)
-    values, missing = {}, {}
-    for name, (key, compute) in reads.items():
+    values, missing = {}, []
+    for key in keys:
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
-            values[name] = entry[1]
+            values[key] = entry[1]
         else:
-            values[name] = compute()
-            missing[key] = (generation, values[name])
+            missing.append(key)
     if missing:
-        cache.set_many(missing, TIMEOUT)
+        computed = compute_missing(missing)
+        values.update(computed)
+        cache.set_many({key: (generation, value) for key, value in computed.items()}, TIMEOUT)
     return values

@@ -102,7 +102,7 @@ def cached_directory_organisations(*, viewer: User) -> list[tuple[int, str, str]
 
 
 def directory_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
-    """One page of ``directory(viewer=viewer, **filters)``, with a cached total count.
+    """One page of the keys of ``directory(viewer=viewer, **filters)``, with a cached total.
 
     The total is read from the directory cache (exact, recomputed after any
     profile change); it also decides whether a search is ranked (see
@@ -114,8 +114,11 @@ def directory_page(*, viewer: User, page_number, per_page: int, **filters) -> Pa
     count = cached_reads(
         {"count": (key, lambda: directory(viewer=viewer, ranked=False, **filters).count())}
     )["count"]
-    profiles = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
-    paginator = Paginator(profiles, per_page)
+    # Only the keys: the cards come from members.cards, rendered and cached.
+    profile_ids = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
+        "pk", flat=True
+    )
+    paginator = Paginator(profile_ids, per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)
     return paginator.get_page(page_number)
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from members.cards import member_cards
 from members.filters import DirectoryFilterForm
 from members.queries import cached_directory_organisations, directory_page
 
@@ -30,6 +31,7 @@ def member_list(request):
     context = {
         "form": form,
         "page_obj": page,
+        "cards": member_cards(list(page.object_list)),
         "filter_params": form.active_params(),
         # For the empty state's "invite a colleague" mail.
         "signup_url": request.build_absolute_uri(reverse("account_signup")),
