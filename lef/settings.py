@@ -132,6 +132,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lef_cache",
+        # Room for a rendered card per member and language (members.cards) next
+        # to rate limits; Django's default of 300 would cull all the time.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 
