@@ -98,3 +98,13 @@ def last_mail_link(to: str) -> str:
     links = LINK.findall(messages[-1].body)
     assert len(links) == 1, messages[-1].body
     return links[0]
+
+
+def sign_up(page, *, name: str, email: str, password: str) -> None:
+    """Fill in and send the signup form, starting from the navigation's signup link."""
+    page.get_by_role("link", name=t("Sign up")).first.click()
+    page.get_by_label(label("Your name")).fill(name)
+    page.get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Password")).fill(password)
+    page.get_by_label(label("Password (again)")).fill(password)
+    page.get_by_role("button", name=t("Sign Up")).click()

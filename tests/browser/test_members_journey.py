@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_scroll,
     label,
     last_mail_link,
+    sign_up,
     t,
 )
 from tests.factories import MemberFactory, OrganisationFactory
@@ -139,12 +140,7 @@ def test_new_member_completes_profile_and_finds_a_colleague_from_another_sector(
     page.goto("/")
 
     # Sign up and confirm the address from the mail.
-    page.get_by_role("link", name=t("Sign up")).first.click()
-    page.get_by_label(label("Your name")).fill("Sanne de Vries")
-    page.get_by_label(label("Email")).fill("sanne@school.example")
-    page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_label(label("Password (again)")).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign Up")).click()
+    sign_up(page, name="Sanne de Vries", email="sanne@school.example", password=PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     page.goto(last_mail_link("sanne@school.example"))
     page.get_by_role("button", name=t("Confirm")).click()

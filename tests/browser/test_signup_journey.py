@@ -13,6 +13,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_scroll,
     label,
     last_mail_link,
+    sign_up,
     t,
 )
 from tests.factories import UserFactory
@@ -35,13 +36,7 @@ def test_new_member_signs_up_confirms_logs_out_and_logs_in(page):
     page.goto("/")
 
     # Sign up, as a person would: the button in the navigation, then the form.
-    page.get_by_role("link", name=t("Sign up")).first.click()
-    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
-    page.get_by_label(label("Your name")).fill("Sanne de Vries")
-    page.get_by_label(label("Email")).fill("sanne@school.example")
-    page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_label(label("Password (again)")).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign Up")).click()
+    sign_up(page, name="Sanne de Vries", email="sanne@school.example", password=PASSWORD)
 
     # Not logged in yet: the address must be confirmed first.
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))

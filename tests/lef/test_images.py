@@ -17,9 +17,6 @@ from tests.members.factories_avatars import (
     upload,
 )
 
-# The shared autouse fixture clears the cache, which lives in the database.
-pytestmark = pytest.mark.django_db
-
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
 

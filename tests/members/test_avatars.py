@@ -33,7 +33,6 @@ from tests.members.factories_avatars import (
     upload,
 )
 
-# The shared autouse fixture clears the cache, which lives in the database.
 pytestmark = pytest.mark.django_db
 
 # A stem as store_avatar makes them, for tests that need no files.
