@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.functional import Promise
@@ -164,3 +165,46 @@ def profile_completeness(profile: Profile, *, show: int = 3) -> Completeness:
     missing = [item for item, is_done in _PROFILE_ITEMS if not is_done(profile)]
     done = len(_PROFILE_ITEMS) - len(missing)
     return Completeness(percent=round(100 * done / len(_PROFILE_ITEMS)), missing=missing[:show])
+
+
+MAX_SUGGESTIONS = 8
+
+
+def expertise_tag_counts() -> list[tuple[str, int]]:
+    """Every expertise tag of listed members with how many use it, most used first.
+
+    Cached per directory generation: the profile form asks on every keystroke,
+    and unnesting the tags of thousands of profiles each time would cost tens of
+    milliseconds.
+    """
+
+    def compute():
+        sql = """
+            SELECT tag, count(*) AS uses
+            FROM members_profile AS p
+            JOIN members_user AS u ON u.id = p.user_id,
+                 unnest(p.expertise) AS tag
+            WHERE u.is_active AND p.onboarded_at IS NOT NULL
+            GROUP BY tag
+            ORDER BY uses DESC, tag
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    return cached_reads({"tags": ("members:expertise-tags", compute)})["tags"]
+
+
+def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUGGESTIONS):
+    """Existing expertise tags containing ``fragment``, most used first.
+
+    Tags starting with the fragment come before those that merely contain it;
+    tags in ``exclude`` (already typed) are left out.
+    """
+    excluded = set(exclude)
+    matches = [
+        (not tag.startswith(fragment), -uses, tag)
+        for tag, uses in expertise_tag_counts()
+        if fragment in tag and tag not in excluded
+    ]
+    return [tag for _, _, tag in sorted(matches)[:limit]]

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,6 +11,7 @@ from members.choices import CoreActivity, Role
 from members.decorators import profile_required, safe_next_url
 from members.forms import ContactForm, OnboardingForm, ProfileForm
 from members.models import Organisation, Profile
+from members.queries import suggest_expertise
 from members.services import (
     ContactRateLimitedError,
     MemberActionError,
@@ -26,7 +26,6 @@ from members.services import (
     update_profile,
 )
 
-MAX_SUGGESTIONS = 8
 MIN_SUGGESTION_LENGTH = 2
 
 
@@ -175,30 +174,6 @@ def contact_member(request, username):
         form = ContactForm()
     context["form"] = form
     return render(request, "members/contact_form.html", context, status=status)
-
-
-def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUGGESTIONS):
-    """Existing expertise tags of listed members containing ``fragment``, most used first.
-
-    Tags starting with the fragment come before those that merely contain it.
-    One query over the unnested tag arrays.
-    """
-    sql = """
-        SELECT tag FROM (
-            SELECT tag, count(*) AS uses
-            FROM members_profile AS p
-            JOIN members_user AS u ON u.id = p.user_id,
-                 unnest(p.expertise) AS tag
-            WHERE u.is_active AND p.onboarded_at IS NOT NULL
-              AND strpos(tag, %s) > 0 AND NOT (tag = ANY(%s))
-            GROUP BY tag
-        ) AS tags
-        ORDER BY starts_with(tag, %s) DESC, uses DESC, tag
-        LIMIT %s
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [fragment, exclude, fragment, limit])
-        return [row[0] for row in cursor.fetchall()]
 
 
 @login_required
