@@ -93,7 +93,9 @@ def profile_edit(request):
                 return redirect("members:detail", username=request.user.username)
     else:
         form = ProfileForm(user=request.user)
-    return render(request, "members/profile_form.html", {"form": form})
+    # A POST that comes back with errors is bad input: 400, with the messages on the form.
+    status = 400 if form.is_bound else 200
+    return render(request, "members/profile_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -118,7 +120,9 @@ def onboarding(request):
                 return redirect(next_url or "home")
     else:
         form = OnboardingForm(user=request.user)
-    return render(request, "members/onboarding.html", {"form": form, "next_url": next_url})
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "next_url": next_url}
+    return render(request, "members/onboarding.html", context, status=status)
 
 
 @profile_required
@@ -146,6 +150,7 @@ def contact_member(request, username):
     status = 200
     if request.method == "POST":
         form = ContactForm(request.POST)
+        status = 400  # unless it is sent, or refused for another reason below
         if form.is_valid():
             try:
                 send_contact_message(

@@ -65,7 +65,18 @@ def test_new_member_signs_up_confirms_logs_out_and_logs_in(page):
     assert len(mail.outbox) == 1  # only the confirmation
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/projects/",
+        "/events/",
+        "/spaces/",
+        "/nowhere/",
+    ],
+)
 def test_first_pages_are_accessible(page, path):
     page.goto(path)
 

@@ -200,7 +200,7 @@ def test_contact_message_too_long_is_a_form_error(
 
     response = _post(client, django_capture_on_commit_callbacks, text="x" * 2001)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["message"]
     assert mail.outbox == []
 
@@ -212,7 +212,7 @@ def test_contact_empty_message_is_a_form_error(
 
     response = _post(client, django_capture_on_commit_callbacks, text="   ")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["message"]
 
 

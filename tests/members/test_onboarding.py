@@ -147,7 +147,7 @@ def test_welcome_step_needs_name_sector_and_organisation(client):
 
     response = client.post(WELCOME, {"name": "", "primary_sector": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert sorted(response.context["form"].errors) == ["name", "organisation", "primary_sector"]
     assert Profile.objects.get(user=user).onboarded_at is None
 

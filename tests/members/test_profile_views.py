@@ -150,7 +150,7 @@ def test_profile_edit_bad_input_shows_errors_and_writes_nothing(client):
         ),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert sorted(errors) == ["expertise", "primary_sector", "visibility", "website"]
     assert errors["expertise"] == ["Choose at most 15 tags; you gave 16."]
@@ -164,7 +164,7 @@ def test_profile_edit_too_long_tag_is_refused(client):
 
     response = client.post(EDIT_URL, _form_data(expertise="rekenen, " + "x" * 51))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["expertise"] == [
         f"A tag can be at most 50 characters long: “{'x' * 51}” is longer."
     ]
@@ -177,7 +177,7 @@ def test_profile_edit_username_taken_is_refused(client):
 
     response = client.post(EDIT_URL, _form_data(username="Sanne"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"username": ["This username is already taken."]}
     member.refresh_from_db()
     assert member.username == "jan"
@@ -189,7 +189,7 @@ def test_profile_edit_reserved_username_is_refused(client, username):
 
     response = client.post(EDIT_URL, _form_data(username=username))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "username": ["This username is not available. Please choose another."]
     }
@@ -200,7 +200,7 @@ def test_profile_edit_username_must_be_a_slug(client):
 
     response = client.post(EDIT_URL, _form_data(username="jan de vries"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["username"]
 
 
@@ -263,7 +263,7 @@ def test_profile_edit_new_organisation_needs_a_kind(client):
 
     response = client.post(EDIT_URL, _form_data(new_organisation_name="EduLab"))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "new_organisation_kind": ["Choose what kind of organisation it is."]
     }
@@ -278,7 +278,7 @@ def test_profile_edit_cannot_pick_someone_elses_proposal(client):
 
     response = client.post(EDIT_URL, _form_data(organisation=proposal.pk))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["organisation"]
 
 
@@ -298,7 +298,7 @@ def test_profile_edit_bad_avatar_is_a_form_error(client):
 
     response = client.post(EDIT_URL, _form_data(avatar=fake))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["avatar"]
     assert Profile.objects.get(user=member).avatar == ""
 
