@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from members.choices import CoreActivity, Role, Sector
-from members.coordinators import GROUP_NAME
+from lef.choices import CoreActivity, Role, Sector
+from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 from members.search import refresh_search_vectors
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from events.models import Venue
-from members.choices import CoreActivity, Role, Sector
-from members.coordinators import GROUP_NAME
+from lef.choices import CoreActivity, Role, Sector
+from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 from members.search import refresh_search_vectors
 

@@ -30,9 +30,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from lef.choices import CoreActivity, Role, Sector
 from lef.images import ImageRejected, reencode_image
 from members.avatars import delete_avatar
-from members.choices import CoreActivity, Role, Sector
 from members.models import ContactMessage, Notice, Organisation, Profile, User
 from members.organisations import OrganisationError, approve_organisation, merge_organisations
 from members.search import refresh_search_vectors

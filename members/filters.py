@@ -14,7 +14,7 @@ from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 
 
 def _with_blank(choices, blank_label):

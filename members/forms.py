@@ -9,8 +9,8 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from lef.choices import CoreActivity, Role, Sector
 from members.avatars import clean_avatar
-from members.choices import CoreActivity, Role, Sector
 from members.models import Notice, Organisation, Profile, User
 from members.notifications import NotificationKind, full_notification_settings
 from members.services import (

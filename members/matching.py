@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from django.db.models import F, Func, IntegerField, Q
 from django.utils.translation import gettext
 
+from lef.choices import CoreActivity
 from members.caching import cached_reads
-from members.choices import CoreActivity
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 from members.usernames import unique_username
 
 

@@ -4,7 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile, User
 from members.search import refresh_search_vectors
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from members.choices import Sector
+from lef.choices import Sector
 
 register = template.Library()
 

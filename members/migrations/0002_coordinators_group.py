@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from members.coordinators import grant_to_coordinators
+from lef.coordinators import grant_to_coordinators
 
 CODENAMES = [
     "view_user",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from members.choices import CoreActivity, Sector
+from lef.choices import CoreActivity, Sector
 from members.models import Organisation
 from members.organisations import (
     can_view_organisation,

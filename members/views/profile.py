@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from members.choices import CoreActivity, Role
+from lef.choices import CoreActivity, Role
 from members.decorators import profile_required, safe_next_url
 from members.forms import ContactForm, OnboardingForm, ProfileForm
 from members.models import Organisation, Profile

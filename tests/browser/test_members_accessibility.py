@@ -6,7 +6,7 @@ step and the organisations."""
 import pytest
 from playwright.sync_api import expect
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation
 from tests.browser.helpers import (
     accessibility_violations,

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation, User
 from tests.browser.helpers import (
     assert_no_horizontal_scroll,

@@ -3,7 +3,7 @@
 import pytest
 from django.utils.html import escape
 
-from members.choices import CoreActivity, Role, Sector
+from lef.choices import CoreActivity, Role, Sector
 from members.models import Profile
 from members.queries import profile_completeness
 from tests.factories import MemberFactory, UserFactory

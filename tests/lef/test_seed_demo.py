@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from events.models import Venue
+from lef.coordinators import GROUP_NAME
 from lef.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
-from members.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth.models import Group
 
-from members.coordinators import GROUP_NAME
+from lef.coordinators import GROUP_NAME
 from members.models import Organisation
 from tests.factories import MemberFactory, OrganisationFactory
 

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from lef.choices import CoreActivity, Role, Sector
 from members.admin import OrganisationAdminForm, csv_safe
 from members.avatars import clean_avatar, store_avatar
-from members.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile, User
 from members.search import build_query
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, UserFactory

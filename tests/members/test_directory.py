@@ -5,8 +5,8 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
+from lef.choices import CoreActivity, Role, Sector
 from members.cards import CARD_FIELDS, CARD_TEMPLATE
-from members.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile
 from members.search import refresh_search_vectors
 from members.views.directory import MEMBERS_PER_PAGE

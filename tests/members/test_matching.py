@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 
-from members.choices import CoreActivity, Sector
+from lef.choices import CoreActivity, Sector
 from members.matching import match_members, suggest_members
 from members.models import Profile
 from tests.factories import MemberFactory, UserFactory

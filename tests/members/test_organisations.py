@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.choices import Sector
+from lef.choices import Sector
 from members.models import Organisation, Profile
 from members.organisations import (
     OrganisationError,
