@@ -23,7 +23,6 @@ from django.utils.text import slugify
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
-from members.search import refresh_search_vectors
 
 SEED_VERSION = 1
 EMAIL_DOMAIN = "bench.lef.test"
@@ -212,7 +211,6 @@ def seed(*, members: int, rng_seed: int = 2026) -> SeedReport:
     with transaction.atomic():
         organisations = _seed_organisations(rng)
         _seed_members(rng, members, organisations)
-    refresh_search_vectors()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
     return SeedReport(

@@ -12,7 +12,6 @@ from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
-from members.search import refresh_search_vectors
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
 
@@ -198,4 +197,3 @@ def _profile(user, *, sector, organisation, roles, activities, expertise, bio) -
         profile.visibility = Profile.Visibility.PUBLIC
     profile.onboarded_at = timezone.now()
     profile.save()
-    refresh_search_vectors(user_ids=[user.pk])

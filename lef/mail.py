@@ -6,9 +6,15 @@ back) and a worker sends it. In tests and on a developer machine the immediate
 backend sends it at once.
 """
 
+from collections.abc import Sequence
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
+
+# A file attached to a mail: (file name, text content, MIME type), e.g. an .ics
+# calendar file. Plain text and lists only, so a queued task stores it as JSON.
+type Attachment = tuple[str, str, str]
 
 
 @task
@@ -21,6 +27,7 @@ def send_email(
     reply_to: list[str] | None = None,
     html: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: Sequence[Sequence[str]] = (),
 ) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
@@ -32,6 +39,8 @@ def send_email(
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()
 
 
@@ -60,7 +69,15 @@ def queue_mail(
     to: list[str],
     reply_to: list[str] | None = None,
     html: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
     """Queue a plain message after the current transaction commits."""
-    kwargs = {"subject": subject, "body": body, "to": to, "reply_to": reply_to, "html": html}
+    kwargs = {
+        "subject": subject,
+        "body": body,
+        "to": to,
+        "reply_to": reply_to,
+        "html": html,
+        "attachments": [list(attachment) for attachment in attachments],
+    }
     transaction.on_commit(lambda: send_email.enqueue(**kwargs))

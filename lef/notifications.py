@@ -1,10 +1,11 @@
-"""The shared mail helper: notices that honour each member's notification settings.
+"""Mail about something that happened, as each member chose to get it.
 
-Every mail the platform sends about something that happened (a join request, event
-news, a message from a member) goes through :func:`notify`. Each member chooses per
-kind of mail (:class:`NotificationKind`) whether it arrives immediately, in a daily
-digest, or not at all; the choice lives in ``Profile.notification_settings`` as
-``{"projects": "immediate", ...}`` and every kind defaults to immediately.
+Every mail the platform sends about something that happened (a join request,
+meetup news, a message from a member) goes through :func:`notify`. Each member
+chooses per kind of mail (:class:`NotificationKind`) whether it arrives
+immediately, in a daily digest, or not at all; the choice lives in
+``Profile.notification_settings`` as ``{"projects": "immediate", ...}`` and every
+kind defaults to immediately.
 
 Mails that confirm the member's own action and security mails cannot be turned
 off: send those with :func:`send_transactional`, never with :func:`notify`.
@@ -12,63 +13,89 @@ django-allauth's account mails (email confirmation, password reset, ...) go
 through ``members.adapters.AccountAdapter.send_mail`` and are not affected by
 these settings either.
 
+Mail is written from templates, ``<template>_subject.txt`` and
+``<template>_body.txt``, rendered in the recipient's own language
+(``User.language``), whoever or whatever triggers it: a digest at night, a
+coordinator in the admin, or another member in a request in another language.
+
 Each notice has a ``key`` naming what it is about (``"project:12:request:40"``);
 the unique constraint on (recipient, key) means a notice is stored, and so
-mailed, at most once, even when two processes try at the same moment.
+mailed, at most once, even when two processes try at the same moment. Of a
+notice only what delivery needs is kept: see :class:`lef.models.Notice`.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from lef.mail import queue_mail
-from members.models import Notice, User
+from lef.mail import Attachment, queue_mail
+from lef.models import Notice
 
 
 class NotificationKind(models.TextChoices):
     """The kinds of mail a member can switch between immediately, daily and off."""
 
     PROJECTS = "projects", _("Project requests and updates")
-    EVENTS = "events", _("Event news")
-    BOOKINGS = "bookings", _("Booking confirmations")
+    EVENTS = "events", _("Meetup news")
+    BOOKINGS = "bookings", _("Booking news")
     MESSAGES = "messages", _("Messages from members")
 
 
 DEFAULT_DELIVERY = Notice.Delivery.IMMEDIATE
 
 
-def delivery_for(notification_settings: dict | None, kind: str) -> str:
+def delivery_for(notification_settings: Mapping | None, kind: str) -> str:
     """The member's choice for ``kind`` (a ``Notice.Delivery`` value), immediately if unset."""
     value = (notification_settings or {}).get(kind)
     return value if value in Notice.Delivery.values else DEFAULT_DELIVERY
 
 
-def full_notification_settings(notification_settings: dict | None) -> dict[str, str]:
+def full_notification_settings(notification_settings: Mapping | None) -> dict[str, str]:
     """Every kind with its delivery, defaults filled in, unknown keys dropped."""
     return {kind: delivery_for(notification_settings, kind) for kind in NotificationKind.values}
 
 
 def absolute_url(path: str) -> str:
-    """``path`` on the public site for use in mails, or "" when LEF_SITE_URL is not set."""
-    base = settings.LEF_SITE_URL
-    return f"{base}{path}" if base else ""
+    """``path`` on the public site, for links in mail (sent outside any request)."""
+    return f"{settings.LEF_SITE_URL}{path}"
 
 
-def _with_footer(body: str) -> str:
-    footer = render_to_string(
-        "members/email/notice_footer.txt",
-        {"settings_url": absolute_url(reverse("members:edit"))},
-    )
+def language_of(member) -> str:
+    """The language ``member`` reads their mail in: their choice, else the site's default."""
+    language = getattr(member, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def render_mail(template: str, context: Mapping[str, Any], *, language: str) -> tuple[str, str]:
+    """The subject (one line) and body of ``template`` rendered in ``language``."""
+    context = {**context, "LEF_CONTACT_EMAIL": settings.LEF_CONTACT_EMAIL}
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
+    return " ".join(subject.split())[:200], body
+
+
+def _with_footer(body: str, *, language: str) -> str:
+    with translation.override(language):
+        footer = render_to_string(
+            "lef/email/notice_footer.txt",
+            {"settings_url": absolute_url(reverse("members:edit") + "#notifications")},
+        )
     return f"{body.rstrip()}\n\n{footer.strip()}\n"
 
 
-def _mail_recipient(recipient: User) -> User | None:
-    """The recipient as the database has them now: active, with an address, and profile."""
+def _mail_recipient(recipient):
+    """The recipient as the database has them now: active, with an address and profile."""
     return (
-        User.objects.select_related("profile")
+        get_user_model()
+        .objects.select_related("profile")
         .filter(pk=recipient.pk, is_active=True)
         .exclude(email="")
         .first()
@@ -77,28 +104,30 @@ def _mail_recipient(recipient: User) -> User | None:
 
 def notify(
     *,
-    recipient: User,
+    recipient,
     kind: str,
     key: str,
-    subject: str,
-    body: str,
-    html: str | None = None,
-    reply_to: list[str] | None = None,
+    template: str,
+    context: Mapping[str, Any],
+    reply_to: Sequence[str] = (),
+    about=None,
 ) -> Notice | None:
     """Tell ``recipient`` about something, as they chose for this ``kind`` of mail.
 
     * off: nothing is stored or sent; returns None;
-    * immediately: stores a Notice (``sent_at`` set) and queues the mail for after
-      the surrounding transaction commits;
-    * daily digest: stores a Notice with ``sent_at`` empty; ``send_digests`` sends it.
+    * immediately: the mail is queued for after the surrounding transaction
+      commits, and a Notice without text records that it went (for ``key``);
+    * daily digest: a Notice keeps the subject and text until ``send_digests``
+      sends them (then they are cleared).
 
-    ``key`` must name the event uniquely for this recipient (e.g.
-    ``"project:12:request:40"``). If a notice with this key exists already, nothing
-    is stored or sent and None is returned: the unique constraint makes this hold
-    across processes (the second insert waits for the first and then fails inside a
-    savepoint). Inactive (deleted) members and members without an address get
-    nothing. The text body gets a footer pointing to the settings; ``html``, when
-    given, is sent as the alternative unchanged. Call it inside the caller's
+    The mail is ``template`` rendered in the recipient's language, with
+    ``context`` plus ``recipient``. ``key`` must name the event uniquely for this
+    recipient (e.g. ``"project:12:request:40"``): if a notice with this key
+    exists, nothing is stored or sent and None is returned; the unique
+    constraint makes this hold across processes (the second insert waits for the
+    first and then fails inside a savepoint). ``about`` is the member whose words
+    or address the text carries (see Notice). Inactive (deleted) members and
+    members without an address get nothing. Call it inside the caller's
     transaction: if that rolls back, the notice and its mail go too.
     """
     if kind not in NotificationKind.values:
@@ -111,6 +140,8 @@ def notify(
     delivery = delivery_for(profile.notification_settings if profile else None, kind)
     if delivery == Notice.Delivery.OFF:
         return None
+    language = language_of(member)
+    subject, body = render_mail(template, {**context, "recipient": member}, language=language)
     immediate = delivery == Notice.Delivery.IMMEDIATE
     with transaction.atomic():
         notice, created = Notice.objects.get_or_create(
@@ -118,9 +149,11 @@ def notify(
             key=key,
             defaults={
                 "kind": kind,
-                "subject": subject[:200],
-                "body": body,
                 "delivery": delivery,
+                "about": about,
+                # A mail sent at once needs nothing kept; a digest needs its text until then.
+                "subject": "" if immediate else subject,
+                "body": "" if immediate else body,
                 "sent_at": timezone.now() if immediate else None,
             },
         )
@@ -128,32 +161,41 @@ def notify(
             return None
         if immediate:
             queue_mail(
-                subject=notice.subject,
-                body=_with_footer(body),
+                subject=subject,
+                body=_with_footer(body, language=language),
                 to=[member.email],
-                reply_to=reply_to,
-                html=html,
+                reply_to=list(reply_to),
             )
     return notice
 
 
 def send_transactional(
     *,
-    recipient: User,
-    subject: str,
-    body: str,
-    html: str | None = None,
-    reply_to: list[str] | None = None,
+    recipient,
+    template: str,
+    context: Mapping[str, Any],
+    reply_to: Sequence[str] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> bool:
     """Mail that cannot be turned off: confirmations of the member's own action, security.
 
-    Sent after the surrounding transaction commits, whatever the member's
-    notification settings; never to inactive members. Returns whether it was queued.
+    ``template`` is rendered in the recipient's language and sent after the
+    surrounding transaction commits, whatever the member's notification
+    settings; never to inactive members. Returns whether it was queued.
     """
     member = _mail_recipient(recipient)
     if member is None:
         return False
-    queue_mail(subject=subject, body=body, to=[member.email], reply_to=reply_to, html=html)
+    subject, body = render_mail(
+        template, {**context, "recipient": member}, language=language_of(member)
+    )
+    queue_mail(
+        subject=subject,
+        body=body,
+        to=[member.email],
+        reply_to=list(reply_to),
+        attachments=list(attachments),
+    )
     return True
 
 
@@ -166,8 +208,8 @@ def send_digest(*, recipient_id: int) -> int:
 
     Locks the member's pending notices with ``SELECT … FOR UPDATE SKIP LOCKED``:
     a second worker running at the same time skips the ones this one holds, so no
-    notice is ever in two digests, and once they are marked sent a rerun finds
-    nothing (idempotent). Inactive members get no digest; their notices stay unsent.
+    notice is ever in two digests, and once they are marked sent (and their text
+    cleared) a rerun finds nothing. Inactive members get no digest.
     """
     with transaction.atomic():
         notices = list(
@@ -178,14 +220,19 @@ def send_digest(*, recipient_id: int) -> int:
         )
         if not notices:
             return 0
-        member = User.objects.filter(pk=recipient_id, is_active=True).exclude(email="").first()
+        member = _mail_recipient(get_user_model()(pk=recipient_id))
         if member is None:
             return 0
-        context = {"member": member, "notices": notices, "count": len(notices)}
-        subject = " ".join(render_to_string("members/email/digest_subject.txt", context).split())
-        body = render_to_string("members/email/digest_body.txt", context)
-        queue_mail(subject=subject, body=_with_footer(body), to=[member.email])
-        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(sent_at=timezone.now())
+        language = language_of(member)
+        subject, body = render_mail(
+            "lef/email/digest",
+            {"member": member, "notices": notices, "count": len(notices)},
+            language=language,
+        )
+        queue_mail(subject=subject, body=_with_footer(body, language=language), to=[member.email])
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(
+            sent_at=timezone.now(), subject="", body=""
+        )
     return len(notices)
 
 
@@ -210,3 +257,14 @@ def send_daily_digests() -> tuple[int, int]:
             digests += 1
             notices += count
     return digests, notices
+
+
+def forget_notices_about(member) -> int:
+    """Delete undelivered notices that carry ``member``'s words or address.
+
+    Part of deleting an account: a message they sent that still waits for a
+    digest is not delivered after they left. Returns how many were deleted.
+    """
+    deleted, _per_model = _pending_daily().filter(about=member).delete()
+    Notice.objects.filter(about=member).update(about=None)
+    return deleted

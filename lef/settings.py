@@ -127,15 +127,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
 CACHES = {
-    # A database cache is shared by every web process (rate limits, sessions
-    # are in the database too), so nothing depends on one process.
+    # Database caches are shared by every web process, so nothing depends on
+    # one process. The default one holds rate limits (allauth's and ours) and
+    # nothing else, so they are never culled to make room.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lef_cache",
-        # Room for a rendered card per member and language (members.cards) next
-        # to rate limits; Django's default of 300 would cull all the time.
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # The member directory's cards, counts and suggestions (members.caching):
+    # versioned keys, so stale entries are never read; a table of their own,
+    # bounded, culled when full.
+    "directory": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lef_directory_cache",
+        "OPTIONS": {"MAX_ENTRIES": 60_000, "CULL_FREQUENCY": 4},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -3,7 +3,7 @@ from allauth.account.utils import user_email, user_username
 from django.urls import reverse
 
 from lef.mail import send_rendered_message
-from members.models import Profile
+from members.decorators import has_completed_onboarding
 from members.services import ensure_profile
 from members.usernames import unique_username
 
@@ -35,22 +35,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
         allauth uses this when no explicit ``?next=`` was given.
         """
-        if not _onboarded(request.user):
+        if not has_completed_onboarding(request.user):
             return reverse("members:onboarding")
         return super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request):
         """After signing up and confirming the address (which logs in): the first step."""
-        if request.user.is_authenticated and not _onboarded(request.user):
+        if request.user.is_authenticated and not has_completed_onboarding(request.user):
             return reverse("members:onboarding")
         return super().get_signup_redirect_url(request)
-
-
-def _onboarded(user) -> bool:
-    try:
-        return user.profile.onboarded_at is not None
-    except Profile.DoesNotExist:
-        return False
 
 
 def user_display(user) -> str:

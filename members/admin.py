@@ -1,18 +1,25 @@
 """The coordinators' back office for members and organisations.
 
-Coordinators (members/coordinators.py) may view and change users and profiles,
-view, add and change organisations, and view contact messages; they may not
-delete anything. Every action below declares the permission it needs, and the
-state changes with rules (approve, merge, remove an avatar) call the same
-services as the rest of the site.
+One person is one page: the user's page carries their profile inline, and the
+member list filters, searches and exports by profile fields too. Coordinators
+(lef.coordinators) may view and change users and profiles, view, add and
+change organisations, and view contact messages; they may not delete anything.
 
-Search vectors hold a member's name and organisation name, so saving a user's
-name, a profile, or an organisation's name here refreshes the affected vectors.
+The admin follows the site's rules, not rules of its own:
+
+* every change is validated by the model (``full_clean``: reserved usernames,
+  plain-text names, tags, a sector for onboarded members, organisations a
+  member may belong to), exactly as the site's services validate;
+* what derives from a profile (the search vector, the directory's cached
+  cards, counts and suggestions) is kept in step by the database itself, so a
+  change here shows in the directory at once, as one on the site does;
+* photos and logos go through the same services: removing a photo deletes its
+  files after the commit, a replaced logo's file is deleted too;
+* a member's own choices (profile visibility, mail settings, language) are
+  shown, never changed, by coordinators.
 """
 
-import csv
 import uuid
-from collections.abc import Iterable, Iterator
 
 from django import forms
 from django.contrib import admin, messages
@@ -22,88 +29,34 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from lef.admin import (
+    ReadOnlyAdmin,
+    SafeAutocompleteMixin,
+    choice_filter,
+    csv_response,
+    labels,
+    local_time,
+)
 from lef.choices import CoreActivity, Role, Sector
 from lef.images import ImageRejected, reencode_image
-from members.avatars import delete_avatar
-from members.models import ContactMessage, Notice, Organisation, Profile, User
-from members.organisations import OrganisationError, approve_organisation, merge_organisations
-from members.search import refresh_search_vectors
+from lef.models import Notice
+from lef.notifications import NotificationKind, full_notification_settings
+from members.avatars import avatar_url, delete_avatar
+from members.models import ContactMessage, Organisation, Profile, User
+from members.organisations import (
+    OrganisationError,
+    approve_organisation,
+    merge_organisations,
+    save_organisation,
+)
 
-# List filters ----------------------------------------------------------------------
-
-
-class ChoiceListFilter(admin.SimpleListFilter):
-    """Filter on one choice, in a plain field or in an ArrayField (``array = True``)."""
-
-    field: str = ""
-    array = False
-    # Not "choices": SimpleListFilter has a method of that name.
-    options: Iterable[tuple[str, str]] = ()
-
-    def lookups(self, request, model_admin):
-        return list(self.options)
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value not in {code for code, _label in self.options}:
-            return queryset
-        if self.array:
-            return queryset.filter(**{f"{self.field}__contains": [value]})
-        return queryset.filter(**{self.field: value})
-
-
-class UserSectorFilter(ChoiceListFilter):
-    title = _("primary sector")
-    parameter_name = "sector"
-    field = "profile__primary_sector"
-    options = Sector.choices
-
-
-class UserRoleFilter(ChoiceListFilter):
-    title = _("role")
-    parameter_name = "role"
-    field = "profile__roles"
-    array = True
-    options = Role.choices
-
-
-class ProfileSectorFilter(ChoiceListFilter):
-    title = _("primary sector")
-    parameter_name = "sector"
-    field = "primary_sector"
-    options = Sector.choices
-
-
-class ProfileRoleFilter(ChoiceListFilter):
-    title = _("role")
-    parameter_name = "role"
-    field = "roles"
-    array = True
-    options = Role.choices
-
-
-class ProfileActivityFilter(ChoiceListFilter):
-    title = _("core activity")
-    parameter_name = "activity"
-    field = "core_activities"
-    array = True
-    options = CoreActivity.choices
-
-
-class OrganisationSectorFilter(ChoiceListFilter):
-    title = _("sector")
-    parameter_name = "sector"
-    field = "sectors"
-    array = True
-    options = Sector.choices
+# Members -------------------------------------------------------------------------------
 
 
 class OnboardedFilter(admin.SimpleListFilter):
@@ -114,43 +67,16 @@ class OnboardedFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
-        if self.value() in {"yes", "no"}:
-            return queryset.filter(onboarded_at__isnull=self.value() == "no")
+        onboarded = Profile.objects.onboarded().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=onboarded)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=onboarded)
         return queryset
 
 
-# CSV export ------------------------------------------------------------------------
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell that a spreadsheet shows as text, never runs as a formula.
-
-    Cells starting with = + - @ (or a tab or carriage return, which some
-    spreadsheets skip before looking for those) get a leading apostrophe.
-    """
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _labels(codes: list[str], choices: type) -> str:
-    return "; ".join(str(choices(code).label) for code in codes if code in choices.values)
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def member_rows(profiles, *, include_private: bool) -> Iterator[list[str]]:
-    """The header and one row per profile; private columns only with ``include_private``."""
+def member_rows(profiles, *, include_private: bool):
+    """The header and one row per profile, in labels; private columns with ``include_private``."""
     header = [
         gettext("Name"),
         gettext("Primary sector"),
@@ -177,11 +103,11 @@ def member_rows(profiles, *, include_private: bool) -> Iterator[list[str]]:
     for profile in profiles:
         row = [
             profile.user.name,
-            profile.primary_sector,
-            "; ".join(profile.other_sectors),
+            profile.get_primary_sector_display(),
+            labels(profile.other_sectors, Sector, "; "),
             profile.organisation.name if profile.organisation else "",
-            _labels(profile.roles, Role),
-            _labels(profile.core_activities, CoreActivity),
+            labels(profile.roles, Role, "; "),
+            labels(profile.core_activities, CoreActivity, "; "),
         ]
         if include_private:
             row += [
@@ -194,66 +120,175 @@ def member_rows(profiles, *, include_private: bool) -> Iterator[list[str]]:
                 profile.looking_for,
                 gettext("yes") if profile.open_to_collaboration else gettext("no"),
                 profile.get_visibility_display(),
-                _local(profile.user.date_joined),
-                _local(profile.onboarded_at),
+                local_time(profile.user.date_joined),
+                local_time(profile.onboarded_at),
             ]
-        yield [csv_safe(cell) for cell in row]
+        yield row
 
 
-def members_csv_response(profiles, *, include_private: bool) -> StreamingHttpResponse:
-    """Stream ``profiles`` as a CSV download that Excel opens as UTF-8 (it needs the BOM)."""
+def members_csv_response(users, *, include_private: bool):
+    """The profiles of ``users`` as a CSV download (streamed, formulas defused)."""
     profiles = (
-        profiles.select_related("user", "organisation")
+        Profile.objects.filter(user__in=users.values("pk"))
+        .select_related("user", "organisation")
         .order_by("user__name", "user__username")
         .iterator(chunk_size=500)
     )
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"
-        for row in member_rows(profiles, include_private=include_private):
-            yield writer.writerow(row)
-
-    filename = f"lef-members-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(
+        member_rows(profiles, include_private=include_private), filename="lef-members"
+    )
 
 
-EXPORT_DESCRIPTION = _("Export selected members as CSV")
+class ProfileInlineForm(forms.ModelForm):
+    """The profile on the member's page. Validation is the model's (``Profile.clean``)."""
+
+    other_sectors = forms.MultipleChoiceField(
+        label=_("Other sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    core_activities = forms.MultipleChoiceField(
+        label=_("Core activities"),
+        choices=CoreActivity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    remove_avatar = forms.BooleanField(
+        label=_("Remove the photo"),
+        required=False,
+        help_text=_("For a photo that does not belong on 't LEF; the member can add another."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "organisation",
+            "job_title",
+            "primary_sector",
+            "other_sectors",
+            "roles",
+            "core_activities",
+            "expertise",
+            "bio",
+            "website",
+            "open_to_collaboration",
+            "looking_for",
+        ]
 
 
-# Users -----------------------------------------------------------------------------
+class ProfileInline(SafeAutocompleteMixin, admin.StackedInline):
+    model = Profile
+    form = ProfileInlineForm
+    can_delete = False  # deleting an account anonymises it (members.privacy)
+    min_num = 1
+    max_num = 1
+    verbose_name_plural = _("profile")
+    autocomplete_fields = ["organisation"]
+    readonly_fields = [
+        "photo",
+        "visibility_label",
+        "mail_settings",
+        "onboarded_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["photo", "remove_avatar", "organisation", "job_title"]}),
+        (_("Sectors and roles"), {"fields": ["primary_sector", "other_sectors", "roles"]}),
+        (_("Work"), {"fields": ["core_activities", "expertise", "bio", "website"]}),
+        (_("Collaboration"), {"fields": ["open_to_collaboration", "looking_for"]}),
+        (
+            _("The member's own choices"),
+            {
+                "fields": ["visibility_label", "mail_settings"],
+                "description": _("Only the member can change these, on their profile."),
+            },
+        ),
+        (_("Dates"), {"fields": ["onboarded_at", "updated_at"]}),
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a profile comes with its user
+
+    @admin.display(description=_("photo"))
+    def photo(self, profile):
+        url = avatar_url(profile, 160)
+        if not url:
+            return gettext("No photo")
+        return format_html('<img src="{}" width="80" height="80" alt="">', url)
+
+    @admin.display(description=_("who can see the profile"))
+    def visibility_label(self, profile):
+        return profile.get_visibility_display()
+
+    @admin.display(description=_("mail from 't LEF"))
+    def mail_settings(self, profile):
+        deliveries = dict(Notice.Delivery.choices)
+        chosen = full_notification_settings(profile.notification_settings)
+        return "; ".join(
+            f"{kind.label}: {deliveries[chosen[kind.value]]}" for kind in NotificationKind
+        )
+
 
 # What only a superuser may change: otherwise a coordinator could raise their
 # own rights. (Coordinators cannot open other staff accounts for changing at all.)
 SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
+EXPORT_DESCRIPTION = _("Export selected members as CSV")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = [
+        "display_name",
+        "email",
+        "primary_sector",
+        "organisation",
+        "role_list",
+        "onboarded",
+        "is_active",
+        "date_joined",
+    ]
+    list_display_links = ["display_name"]
+    list_select_related = ["profile", "profile__organisation"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "groups",
+        choice_filter(
+            "profile__primary_sector", Sector, title=_("primary sector"), parameter="sector"
+        ),
+        choice_filter("profile__roles", Role, title=_("role"), parameter="role", array=True),
+        choice_filter(
+            "profile__core_activities",
+            CoreActivity,
+            title=_("core activity"),
+            parameter="activity",
+            array=True,
+        ),
+        OnboardedFilter,
+        "profile__open_to_collaboration",
+        "profile__visibility",
+    ]
+    search_fields = [
         "username",
         "name",
         "email",
-        "primary_sector",
-        "is_active",
-        "is_staff",
-        "date_joined",
-        "last_login",
+        "profile__job_title",
+        "profile__organisation__name",
     ]
-    list_select_related = ["profile"]
-    list_filter = ["is_active", "is_staff", "groups", UserSectorFilter, UserRoleFilter]
-    search_fields = ["username", "name", "email"]
     ordering = ["-date_joined"]
+    inlines = [ProfileInline]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        (_("Personal info"), {"fields": ["name", "email"]}),
+        (None, {"fields": ["name", "username", "password"]}),
+        (_("Account"), {"fields": ["email", "language", "last_login", "date_joined"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (
@@ -265,14 +300,43 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     # The address is managed with allauth's email addresses (verified, primary);
-    # editing the field here would let the two disagree.
-    readonly_fields = ["email", "last_login", "date_joined"]
-    actions = ["export_members_csv"]
+    # editing the field here would let the two disagree. The language is the
+    # member's own choice.
+    readonly_fields = ["email", "language", "last_login", "date_joined"]
+    actions = ["export_members_csv", "remove_avatars"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, user):
+        return str(user)
 
     @admin.display(description=_("primary sector"), ordering="profile__primary_sector")
     def primary_sector(self, user):
         profile = getattr(user, "profile", None)
         return profile.get_primary_sector_display() if profile else ""
+
+    @admin.display(description=_("organisation"), ordering="profile__organisation__name")
+    def organisation(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.organisation.name if profile and profile.organisation else ""
+
+    @admin.display(description=_("roles"))
+    def role_list(self, user):
+        profile = getattr(user, "profile", None)
+        return labels(profile.roles, Role) if profile else ""
+
+    @admin.display(description=_("onboarded"), boolean=True)
+    def onboarded(self, user):
+        profile = getattr(user, "profile", None)
+        return bool(profile and profile.is_onboarded)
+
+    def lookup_allowed(self, lookup, value, request):
+        # The organisations list links to its members with this filter.
+        if lookup == "profile__organisation__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # the add form makes the profile
 
     def has_change_permission(self, request, obj=None):
         """Only superusers change staff accounts (coordinators, superusers)."""
@@ -283,7 +347,7 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is None:
-            return [field for field in fields if field != "email"]
+            return [field for field in fields if field not in {"email", "language"}]
         if not request.user.is_superuser:
             fields += SUPERUSER_ONLY_FIELDS
         return fields
@@ -307,100 +371,29 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             Profile.objects.get_or_create(user=obj)
-        if not change or {"name", "is_active"} & set(form.changed_data):
-            refresh_search_vectors(user_ids=[obj.pk])
 
-    @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
-    def export_members_csv(self, request, queryset):
-        profiles = Profile.objects.filter(user__in=queryset.values("pk"))
-        return members_csv_response(profiles, include_private=request.user.is_superuser)
-
-
-# Profiles --------------------------------------------------------------------------
-
-
-@admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
-    list_display = [
-        "member",
-        "primary_sector",
-        "organisation",
-        "role_list",
-        "open_to_collaboration",
-        "visibility",
-        "onboarded",
-    ]
-    list_select_related = ["user", "organisation"]
-    list_filter = [
-        ProfileSectorFilter,
-        ProfileRoleFilter,
-        ProfileActivityFilter,
-        "visibility",
-        OnboardedFilter,
-        "open_to_collaboration",
-    ]
-    search_fields = [
-        "user__name",
-        "user__username",
-        "user__email",
-        "job_title",
-        "organisation__name",
-    ]
-    ordering = ["user__name", "user__username"]
-    raw_id_fields = ["user"]
-    autocomplete_fields = ["organisation"]
-    fieldsets = [
-        (None, {"fields": ["user", "organisation", "job_title"]}),
-        (_("Sectors and roles"), {"fields": ["primary_sector", "other_sectors", "roles"]}),
-        (_("Work"), {"fields": ["core_activities", "expertise", "bio", "website"]}),
-        (_("Collaboration"), {"fields": ["open_to_collaboration", "looking_for"]}),
-        (
-            _("Privacy and settings"),
-            {"fields": ["visibility", "notification_settings", "avatar"]},
-        ),
-        (_("Dates"), {"fields": ["onboarded_at", "updated_at"]}),
-    ]
-    # The member's own choices, and the avatar's storage name (use the action
-    # "Remove avatar" to take a photo down).
-    readonly_fields = ["user", "notification_settings", "avatar", "onboarded_at", "updated_at"]
-    actions = ["export_members_csv", "remove_avatars"]
-
-    @admin.display(description=_("member"), ordering="user__name")
-    def member(self, profile):
-        return str(profile.user)
-
-    @admin.display(description=_("roles"))
-    def role_list(self, profile):
-        return _labels(profile.roles, Role)
-
-    @admin.display(description=_("onboarded"), boolean=True, ordering="onboarded_at")
-    def onboarded(self, profile):
-        return profile.onboarded_at is not None
-
-    def has_add_permission(self, request):
-        return False  # a profile comes with its user
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deleting an account anonymises it (members.privacy)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        refresh_search_vectors(user_ids=[obj.pk])
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Removing the photo is the same service as on the site: the files go
+        # after the commit, so a rolled-back save keeps them.
+        for inline_form in formset.forms:
+            if inline_form.cleaned_data.get("remove_avatar") and inline_form.instance.avatar:
+                delete_avatar(profile=inline_form.instance)
 
     @admin.action(description=EXPORT_DESCRIPTION, permissions=["view"])
     def export_members_csv(self, request, queryset):
         return members_csv_response(queryset, include_private=request.user.is_superuser)
 
-    @admin.action(description=_("Remove the avatar of selected members"), permissions=["change"])
+    @admin.action(description=_("Remove the photo of selected members"), permissions=["change"])
     def remove_avatars(self, request, queryset):
         removed = 0
-        for profile in queryset.exclude(avatar=""):
+        for profile in Profile.objects.filter(user__in=queryset).exclude(avatar=""):
             delete_avatar(profile=profile)
-            self.log_change(request, profile, gettext("Removed the avatar."))
+            self.log_change(request, profile.user, gettext("Removed the photo."))
             removed += 1
         self.message_user(
             request,
-            ngettext("Removed %(count)d avatar.", "Removed %(count)d avatars.", removed)
+            ngettext("Removed %(count)d photo.", "Removed %(count)d photos.", removed)
             % {"count": removed},
             messages.SUCCESS,
         )
@@ -430,6 +423,13 @@ class OrganisationAdminForm(forms.ModelForm):
 
     LOGO_SIZE = 240
 
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Organisation
         fields = "__all__"  # noqa: DJ007 -- the ModelAdmin's `fields` chooses them
@@ -450,7 +450,12 @@ class OrganisationAdminForm(forms.ModelForm):
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "sector_list", "status", "is_partner", "members"]
-    list_filter = ["status", "kind", "is_partner", OrganisationSectorFilter]
+    list_filter = [
+        "status",
+        "kind",
+        "is_partner",
+        choice_filter("sectors", Sector, title=_("sector"), parameter="sector", array=True),
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["merged_into"]
@@ -474,6 +479,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("profiles"))
 
+    def get_search_results(self, request, queryset, search_term):
+        """The profile's organisation picker offers no merged organisations."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "profile":
+            queryset = queryset.exclude(status=Organisation.Status.MERGED)
+        return queryset, may_have_duplicates
+
     def get_readonly_fields(self, request, obj=None):
         # Status changes go through the approve and merge actions, which keep
         # members and redirects right; a new organisation made here is approved.
@@ -484,41 +496,23 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sectors"))
     def sector_list(self, organisation):
-        return ", ".join(organisation.sectors)
+        return labels(organisation.sectors, Sector)
 
     @admin.display(description=_("members"), ordering="member_count")
     def members(self, organisation):
-        url = reverse("admin:members_profile_changelist")
+        url = reverse("admin:members_user_changelist")
         return format_html(
-            '<a href="{}?organisation__id__exact={}">{}</a>',
+            '<a href="{}?profile__organisation__id__exact={}">{}</a>',
             url,
             organisation.pk,
             organisation.member_count,
         )
 
     def save_model(self, request, obj, form, change):
-        """Save, and refresh the members' search vectors when the name changed.
-
-        A member is found by their organisation's name, which is copied into
-        their search vector; a rename must reach those vectors.
-        """
+        """Save through the service, which deletes a replaced logo's file after the commit."""
         if not change:
             obj.status = Organisation.Status.APPROVED
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            refresh_search_vectors(organisation_id=obj.pk)
-
-    def delete_model(self, request, obj):
-        member_ids = list(obj.profiles.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        refresh_search_vectors(user_ids=member_ids)
-
-    def delete_queryset(self, request, queryset):
-        member_ids = list(
-            Profile.objects.filter(organisation__in=queryset).values_list("pk", flat=True)
-        )
-        super().delete_queryset(request, queryset)
-        refresh_search_vectors(user_ids=member_ids)
+        save_organisation(organisation=obj)
 
     @admin.action(description=_("Approve selected organisations"), permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -527,7 +521,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             try:
                 approve_organisation(organisation=organisation, by=request.user)
             except OrganisationError as error:
-                self.message_user(request, str(error), messages.ERROR)
+                self.message_user(request, error.message, messages.ERROR)
                 continue
             self.log_change(request, organisation, gettext("Approved."))
             approved += 1
@@ -583,7 +577,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                             gettext("Merged into %(name)s.") % {"name": into.name},
                         )
             except OrganisationError as error:
-                self.message_user(request, str(error), messages.ERROR)
+                self.message_user(request, error.message, messages.ERROR)
                 return None
             self.message_user(
                 request,
@@ -613,17 +607,6 @@ class OrganisationAdmin(admin.ModelAdmin):
 # Read-only records -----------------------------------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ContactMessage)
 class ContactMessageAdmin(ReadOnlyAdmin):
     """Who contacted whom and when (the texts are not stored): to spot abuse."""
@@ -631,15 +614,4 @@ class ContactMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "sender", "recipient"]
     list_select_related = ["sender", "recipient"]
     search_fields = ["sender__username", "sender__name", "recipient__username", "recipient__name"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
-    """Mails queued for members: to check digests. Superusers only (no group permission)."""
-
-    list_display = ["created_at", "recipient", "kind", "subject", "delivery", "sent_at"]
-    list_select_related = ["recipient"]
-    list_filter = ["kind", "delivery", ("sent_at", admin.EmptyFieldListFilter)]
-    search_fields = ["recipient__username", "subject", "key"]
     date_hierarchy = "created_at"

@@ -1,80 +1,96 @@
-"""Cached reads of the member directory, invalidated by one "generation" value.
+"""Cached reads of the member directory, kept correct by the database itself.
 
 Counting thousands of matching members, listing the organisations with visible
-members and ranking cross-sector suggestions cost tens of milliseconds on a
-large membership, and their results change only when a profile changes. So they
-are cached (in the shared database cache, so every web process sees the same)
-together with the generation they were computed for. Every change that can
-alter what the directory shows calls ``directory_changed()``, which sets a new
-generation once the transaction commits; entries of older generations are then
-ignored. One cache query reads the generation and all entries a page needs.
+members, ranking cross-sector suggestions and rendering member cards cost tens
+of milliseconds on a large membership, and change only when members change. So
+they are cached, in a cache of their own (``CACHES["directory"]``, a database
+table with a bounded number of entries), never beside the rate limits in the
+default cache.
+
+Nothing in Python invalidates anything. The keys name the version of the data
+they were computed from, and the database keeps those versions in step with
+every write, whatever makes it (a form, a service, the admin, ``update()``,
+raw SQL), through triggers (members migration 0006):
+
+* ``Profile.revision`` goes up whenever the profile row changes, its user's
+  name, username or active flag changes, or its organisation's name, slug,
+  status or logo changes: a card's key holds the revision, so a changed card is
+  simply a new key;
+* the directory *generation* (one row in ``members_directory_generation``) goes
+  up once in every transaction that changes a profile, a user's shown fields or
+  an organisation, at its commit (a deferred trigger: the bump holds its row
+  lock only while committing). Counts, organisation lists, suggestions and
+  expertise tags are keyed by the generation read before computing them, so a
+  value computed from rows older than a commit is stored under a generation no
+  reader asks for again.
+
+Old keys are never read again and age out (timeouts, and the cache culls when
+full). A write and a cached read inside the same transaction see the old
+generation until it commits; no view does both.
 """
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import caches
+from django.db import connection
 
-GENERATION_KEY = "members:directory-generation"
-TIMEOUT = 60 * 60  # an hour at most, even without changes
-
-
-def directory_changed() -> None:
-    """Invalidate every cached directory read, now and again after the transaction commits.
-
-    Now, so that reads later in the same transaction see the change; after the
-    commit too, because another request may meanwhile have recomputed a value
-    from the rows as they were before the commit and stored it under the new
-    generation.
-    """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+CACHE_ALIAS = "directory"
+TIMEOUT = 60 * 60  # generation-keyed entries: an hour at most
+CARD_TIMEOUT = 24 * 60 * 60  # revision-keyed cards: a day
 
 
-def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def directory_cache():
+    return caches[CACHE_ALIAS]
 
 
-def cached_reads(reads: dict[str, tuple[str, Callable[[], Any]]]) -> dict[str, Any]:
-    """Values of ``reads`` (name → (cache key, compute function)) for the current generation.
-
-    Reads the generation and every entry in one cache query; computes and stores
-    the missing or outdated ones.
-    """
-    computes = dict(reads.values())
-    values = cached_batch(
-        [key for key, _ in reads.values()],
-        lambda missing: {key: computes[key]() for key in missing},
-    )
-    return {name: values[key] for name, (key, _) in reads.items()}
+def generation() -> int:
+    """The directory generation as committed now (one small query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM members_directory_generation WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
-def cached_batch(
-    keys: list[str], compute_missing: Callable[[list[str]], dict[str, Any]]
+def cached_reads(
+    reads: dict[str, tuple[str, Callable[[], Any]]], *, at_generation: int | None = None
 ) -> dict[str, Any]:
-    """Values for ``keys`` of the current generation; the missing ones from one call.
+    """Values of ``reads`` (name → (key, compute)) for the current generation.
 
-    One cache query reads the generation and every key; ``compute_missing`` gets
-    the keys that were missing or outdated (so it can compute them all in one go,
-    e.g. one database query) and returns their values, which are then stored.
+    Two queries when everything is cached (the generation, then every entry in
+    one cache read); the missing values are computed and stored. A caller that
+    makes several reads for one page passes ``at_generation`` (read once, with
+    :func:`generation`, before computing anything) and saves the first query.
     """
-    found = cache.get_many([GENERATION_KEY, *keys])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY, generation)
-    values, missing = {}, []
-    for key in keys:
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            values[key] = entry[1]
+    current = generation() if at_generation is None else at_generation
+    keys = {name: f"{key}:g{current}" for name, (key, _compute) in reads.items()}
+    cache = directory_cache()
+    found = cache.get_many(list(keys.values()))
+    values, missing = {}, {}
+    for name, (_key, compute) in reads.items():
+        if keys[name] in found:
+            values[name] = found[keys[name]]
         else:
-            missing.append(key)
+            values[name] = missing[keys[name]] = compute()
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+    return values
+
+
+def cached_many(
+    keys: list[str], compute_missing: Callable[[list[str]], dict[str, Any]], *, timeout: int
+) -> dict[str, Any]:
+    """Values for ``keys`` (which already name their version); missing ones from one call.
+
+    One cache query reads every key; ``compute_missing`` gets the keys that were
+    missing (so it can compute them all at once, e.g. in one database query) and
+    returns their values, which are stored.
+    """
+    cache = directory_cache()
+    values = cache.get_many(keys)
+    missing = [key for key in keys if key not in values]
     if missing:
         computed = compute_missing(missing)
         values.update(computed)
-        cache.set_many({key: (generation, value) for key, value in computed.items()}, TIMEOUT)
+        cache.set_many(computed, timeout)
     return values

@@ -1,16 +1,21 @@
 """Member cards rendered once and kept in the directory cache.
 
 A directory page shows a dozen cards; rendering them is most of the page's
-time. A card depends only on its profile (and the organisation's name) and the
-language, never on who looks at it, so each is cached per language under the
-directory generation (see members.caching), which every profile change renews.
+time. A card depends only on its profile (its user's name, its organisation)
+and the language, never on who looks at it, so each is cached under its
+profile's ``revision`` (which the database raises on every change that can
+alter the card, see members.caching), the language and the card template's
+own version: a deploy with a changed template never shows old cards.
 """
 
-from django.template.loader import render_to_string
+import functools
+import hashlib
+
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from members.caching import cached_batch
+from members.caching import CARD_TIMEOUT, cached_many
 from members.models import Profile
 
 CARD_TEMPLATE = "members/includes/member_card.html"
@@ -31,28 +36,35 @@ CARD_FIELDS = (
 )
 
 
-def member_cards(profile_ids: list[int]) -> list[SafeString]:
-    """The card HTML of each profile, in order: one cache query, one more on misses.
+@functools.cache
+def template_version() -> str:
+    """A short hash of the card template's source: new cards after a deploy changes it."""
+    source = get_template(CARD_TEMPLATE).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:10]
 
-    Profiles whose card is not cached (or is of an older generation) are read in
-    one query, with only the columns a card shows, and rendered.
+
+def member_cards(profiles: list[tuple[int, int]]) -> list[SafeString]:
+    """The card HTML of each ``(profile id, revision)``, in order.
+
+    One cache query; on misses one more query (only the columns a card shows)
+    and the rendering of the missing cards.
     """
-    language = get_language()
-    keys = {f"members:card:{language}:{pk}": pk for pk in profile_ids}
+    prefix = f"members:card:{template_version()}:{get_language()}"
+    keys = {f"{prefix}:{pk}:{revision}": pk for pk, revision in profiles}
 
     def render_missing(missing: list[str]) -> dict[str, str]:
-        profiles = (
+        found = (
             Profile.objects.filter(pk__in=[keys[key] for key in missing])
             .select_related("user", "organisation")
             .only(*CARD_FIELDS)
             .in_bulk()
         )
         return {
-            key: str(render_to_string(CARD_TEMPLATE, {"profile": profiles[keys[key]]}))
+            key: str(render_to_string(CARD_TEMPLATE, {"profile": found[keys[key]]}))
             for key in missing
-            if keys[key] in profiles
+            if keys[key] in found
         }
 
-    html = cached_batch(list(keys), render_missing) if keys else {}
+    html = cached_many(list(keys), render_missing, timeout=CARD_TIMEOUT) if keys else {}
     # The HTML was rendered by the template engine, with autoescaping, above.
     return [mark_safe(html[key]) for key in keys if key in html]  # noqa: S308

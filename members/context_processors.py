@@ -32,7 +32,7 @@ def member(request) -> dict:
         if match is not None and match.view_name in _NO_REMINDER_VIEWS:
             return False
         current = profile()
-        return current is not None and current.onboarded_at is None
+        return current is not None and not current.is_onboarded
 
     return {
         "my_profile": SimpleLazyObject(profile),

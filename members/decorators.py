@@ -13,11 +13,20 @@ from django.utils.translation import gettext as _
 from members.models import Profile
 
 
-def safe_next_url(request, url: str | None) -> str:
-    """``url`` when it points into this site (same host and scheme rules), else ""."""
-    if url and url_has_allowed_host_and_scheme(
+def _on_this_site(request, url: str) -> bool:
+    return url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    )
+
+
+def safe_next_url(request, url: str | None) -> str:
+    """``url`` when it is a path on this site, else "" (for ``?next=``).
+
+    Only a path counts ("/projects/"): a bare word such as ``foo`` or
+    ``account_logout`` is not one (``redirect()`` would read it as the name of a
+    view), nor an address on another host (``//evil.example``).
+    """
+    if url and url.startswith("/") and _on_this_site(request, url):
         return url
     return ""
 
@@ -26,19 +35,22 @@ def _return_path(request) -> str:
     """Where to come back to after onboarding: this page, or the page a POST came from."""
     if request.method in {"GET", "HEAD"}:
         return request.get_full_path()
-    referer = safe_next_url(request, request.headers.get("referer"))
-    if referer:
+    referer = request.headers.get("referer", "")
+    if referer and _on_this_site(request, referer):
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return ""
 
 
 def has_completed_onboarding(user) -> bool:
+    """``Profile.is_onboarded`` for a user who may have no profile yet (or be a visitor)."""
+    if not user.is_authenticated:
+        return False
     try:
         profile = user.profile
     except Profile.DoesNotExist:
         return False
-    return profile.onboarded_at is not None and bool(profile.primary_sector)
+    return profile.is_onboarded
 
 
 def profile_required(view):

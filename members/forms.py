@@ -4,22 +4,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.validators import validate_slug
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
+from lef.models import Notice
+from lef.notifications import NotificationKind, full_notification_settings
+from lef.tags import TagsFormField
 from members.avatars import clean_avatar
-from members.models import Notice, Organisation, Profile, User
-from members.notifications import NotificationKind, full_notification_settings
-from members.services import (
-    MAX_CONTACT_LENGTH,
-    MAX_EXPERTISE_TAGS,
-    MAX_TAG_LENGTH,
-    normalise_expertise,
-)
-from members.usernames import RESERVED
+from members.models import Organisation, Profile, User
+from members.services import MAX_CONTACT_LENGTH
+from members.usernames import validate_username_available
 
 MAX_BIO_LENGTH = 5000
 AVATAR_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -41,38 +37,6 @@ class SignupForm(forms.Form):
         """allauth calls this after saving the user; the adapter sets the name."""
 
 
-class ExpertiseField(forms.Field):
-    """Comma-separated tags in one text input; cleans to a normalised list."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value) -> list[str]:
-        if isinstance(value, list | tuple):
-            return normalise_expertise(value)
-        return normalise_expertise((value or "").split(","))
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def validate(self, value: list[str]) -> None:
-        super().validate(value)
-        if len(value) > MAX_EXPERTISE_TAGS:
-            raise forms.ValidationError(
-                _("Choose at most %(max)d tags; you gave %(count)d."),
-                code="too_many",
-                params={"max": MAX_EXPERTISE_TAGS, "count": len(value)},
-            )
-        too_long = [tag for tag in value if len(tag) > MAX_TAG_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("A tag can be at most %(max)d characters long: “%(tag)s” is longer."),
-                code="too_long",
-                params={"max": MAX_TAG_LENGTH, "tag": too_long[0][:60]},
-            )
-
-
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         if obj.status == Organisation.Status.PROPOSED:
@@ -90,11 +54,9 @@ class OrganisationFormMixin:
     organisation_required = False
 
     def _setup_organisation(self, user: User) -> None:
-        current = user.profile.organisation_id
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            Q(status=Organisation.Status.APPROVED)
-            | Q(pk=current, status=Organisation.Status.PROPOSED, proposed_by=user)
-        ).order_by("name", "pk")
+        self.fields["organisation"].queryset = Organisation.objects.selectable_by(user).order_by(
+            "name", "pk"
+        )
 
     def _clean_organisation(self, cleaned_data: dict) -> None:
         new_name = " ".join(cleaned_data.get("new_organisation_name", "").split())
@@ -206,10 +168,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    expertise = ExpertiseField(
-        label=_("Expertise"),
-        required=False,
-    )
+    expertise = TagsFormField(label=_("Expertise"), required=False)
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -267,7 +226,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         self.fields["expertise"].help_text = _(
             "Topics you know about, separated by commas, e.g. rekenen, praktijkonderzoek. "
             "At most %(max)d."
-        ) % {"max": MAX_EXPERTISE_TAGS}
+        ) % {"max": self.fields["expertise"].max_tags}
         self.fields["expertise"].widget.attrs.update(
             {
                 "autocomplete": "off",
@@ -342,10 +301,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip().lower()
-        if username in RESERVED:
-            raise forms.ValidationError(
-                _("This username is not available. Please choose another."), code="reserved"
-            )
+        validate_username_available(username)
         if User.objects.filter(username__iexact=username).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("This username is already taken."), code="taken")
         return username

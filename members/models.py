@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
-from members.usernames import unique_username
+from lef.tags import TagsField
+from lef.validators import validate_plain_text
+from members.usernames import unique_username, validate_username_available
 
 
 class MemberManager(UserManager):
@@ -39,14 +43,23 @@ class User(AbstractUser):
         _("username"),
         max_length=40,
         unique=True,
-        validators=[validate_slug],
+        validators=[validate_slug, validate_username_available],
         help_text=_(
             "Used in the address of your profile. Letters, digits, hyphens and underscores only."
         ),
         error_messages={"unique": _("This username is already taken.")},
     )
     email = models.EmailField(_("email address"), blank=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(
+        _("name"), max_length=150, blank=True, validators=[validate_plain_text]
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the mail 't LEF sends you."),
+    )
     first_name = None
     last_name = None
 
@@ -90,6 +103,19 @@ class OrganisationQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Organisation.Status.APPROVED)
 
+    def selectable_by(self, user):
+        """What ``user`` may give as their organisation: approved ones, and their own proposals.
+
+        The one rule behind the profile forms, the services and the admin
+        (``Profile.clean`` checks it).
+        """
+        approved = models.Q(status=Organisation.Status.APPROVED)
+        if user is None or user.pk is None:
+            return self.filter(approved)
+        return self.filter(
+            approved | models.Q(status=Organisation.Status.PROPOSED, proposed_by_id=user.pk)
+        )
+
 
 class Organisation(models.Model):
     """A school, school board, university, the municipality, an institute or a start-up."""
@@ -108,7 +134,7 @@ class Organisation(models.Model):
         APPROVED = "approved", _("Approved")
         MERGED = "merged", _("Merged into another")
 
-    name = models.CharField(_("name"), max_length=160)
+    name = models.CharField(_("name"), max_length=160, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SCHOOL)
     sectors = ArrayField(
@@ -157,10 +183,18 @@ class Organisation(models.Model):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
 
+# The one definition of "has finished onboarding" (see Profile.is_onboarded).
+ONBOARDED = models.Q(onboarded_at__isnull=False) & ~models.Q(primary_sector="")
+
+
 class ProfileQuerySet(models.QuerySet):
+    def onboarded(self):
+        """Profiles that finished the first step: :attr:`Profile.is_onboarded` in SQL."""
+        return self.filter(ONBOARDED)
+
     def listed(self):
         """Profiles of active members who finished onboarding."""
-        return self.filter(user__is_active=True, onboarded_at__isnull=False)
+        return self.onboarded().filter(user__is_active=True)
 
     def visible_to(self, user):
         """What ``user`` may see: members see members-only profiles, visitors public ones."""
@@ -203,19 +237,16 @@ class Profile(models.Model):
         blank=True,
         related_name="profiles",
     )
-    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, validators=[validate_plain_text]
+    )
     core_activities = ArrayField(
         models.CharField(max_length=20, choices=CoreActivity.choices),
         verbose_name=_("core activities"),
         default=list,
         blank=True,
     )
-    expertise = ArrayField(
-        models.CharField(max_length=50),
-        verbose_name=_("expertise"),
-        default=list,
-        blank=True,
-    )
+    expertise = TagsField(verbose_name=_("expertise"))
     bio = models.TextField(_("about me"), blank=True)
     avatar = models.CharField(
         _("avatar"),
@@ -225,13 +256,19 @@ class Profile(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     open_to_collaboration = models.BooleanField(_("open to collaboration"), default=False)
-    looking_for = models.CharField(_("looking for"), max_length=200, blank=True)
+    looking_for = models.CharField(
+        _("looking for"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     notification_settings = models.JSONField(_("notification settings"), default=dict, blank=True)
     onboarded_at = models.DateTimeField(_("onboarding completed at"), null=True, blank=True)
+    # Kept in step by the database (triggers of migration 0006), whatever writes
+    # the profile, its user's name or its organisation: the search vector, and a
+    # revision counter that names the version of the profile's directory card.
     search_vector = SearchVectorField(null=True, editable=False)
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProfileQuerySet.as_manager()
@@ -261,43 +298,44 @@ class Profile(models.Model):
         return [label for value, label in CoreActivity.choices if value in self.core_activities]
 
     @property
+    def is_onboarded(self) -> bool:
+        """Whether the member finished the first step (name, sector, organisation).
+
+        The one rule: the onboarding view, ``profile_required``, the login
+        adapter, the directory (``ProfileQuerySet.onboarded``) and Mijn LEF all
+        ask this. A profile without a primary sector is not onboarded, whatever
+        ``onboarded_at`` says, so it is sent back to the step that asks for it.
+        """
+        return self.onboarded_at is not None and bool(self.primary_sector)
+
+    @property
     def is_complete_enough(self) -> bool:
         """Onboarding asks for at least name, primary sector and organisation."""
         return bool(self.user.name and self.primary_sector and self.organisation_id)
 
-
-class Notice(models.Model):
-    """One notice for one member, sent immediately or in a daily digest.
-
-    ``key`` identifies what the notice is about (e.g. ``project:12:request:40``);
-    the unique constraint makes sending the same notice twice impossible, even
-    when two requests try at once.
-    """
-
-    class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", _("Immediately")
-        DAILY = "daily", _("Daily digest")
-        OFF = "off", _("Off")
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=30)
-    key = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    delivery = models.CharField(max_length=10, choices=Delivery.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="members_notice_once"),
+    def clean(self):
+        """Rules every write path checks (services and the admin call ``full_clean``)."""
+        errors = {}
+        self.other_sectors = [
+            s for s in dict.fromkeys(self.other_sectors) if s != self.primary_sector
         ]
-        indexes = [models.Index(fields=["delivery", "sent_at"], name="members_notice_pending_idx")]
-
-    def __str__(self):
-        return f"{self.kind} → {self.recipient_id}"
+        self.roles = list(dict.fromkeys(self.roles))
+        self.core_activities = list(dict.fromkeys(self.core_activities))
+        if self.onboarded_at is not None and not self.primary_sector:
+            errors["primary_sector"] = _(
+                "A member who finished onboarding needs a primary sector."
+            )
+        if (
+            self.organisation_id is not None
+            and not Organisation.objects.selectable_by(self.user)
+            .filter(pk=self.organisation_id)
+            .exists()
+        ):
+            errors["organisation"] = _(
+                "Choose an approved organisation, or one this member proposed."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ContactMessage(models.Model):

@@ -6,15 +6,16 @@ A merged organisation is kept with ``merged_into`` set, so old links redirect.
 """
 
 import logging
+from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from members.caching import directory_changed
+from lef.errors import DomainError
 from members.models import Organisation, Profile, User
-from members.search import refresh_search_vectors
 
 # How far ``resolve_merged`` follows merged_into links. Merging re-points older
 # merges to the new target, so chains are one link long; the cap only guards
@@ -24,7 +25,7 @@ MAX_MERGE_HOPS = 5
 logger = logging.getLogger(__name__)
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
     """A coordinator's action on organisations that cannot be done; the message says why."""
 
 
@@ -111,6 +112,29 @@ def initials(name: str) -> str:
 # Services ------------------------------------------------------------------------------
 
 
+def save_organisation(*, organisation: Organisation) -> Organisation:
+    """Save a coordinator's changes to ``organisation`` (the admin's form, already cleaned).
+
+    Validates the model, saves with the row locked, and deletes a replaced or
+    cleared logo's file once the transaction commits (on a rollback the old
+    file stays, and the row still points at it). The members' search vectors
+    and directory cards follow the new name or slug by themselves.
+    """
+    organisation.full_clean(validate_unique=False)
+    with transaction.atomic():
+        previous_logo = ""
+        if organisation.pk is not None:
+            previous_logo = (
+                Organisation.objects.select_for_update()
+                .values_list("logo", flat=True)
+                .get(pk=organisation.pk)
+            )
+        organisation.save()
+        if previous_logo and previous_logo != organisation.logo.name:
+            transaction.on_commit(partial(default_storage.delete, previous_logo), robust=True)
+    return organisation
+
+
 def approve_organisation(*, organisation: Organisation, by: User) -> Organisation:
     """Approve a proposed organisation so that everyone can see and pick it.
 
@@ -127,7 +151,6 @@ def approve_organisation(*, organisation: Organisation, by: User) -> Organisatio
         if locked.status != Organisation.Status.APPROVED:
             locked.status = Organisation.Status.APPROVED
             locked.save(update_fields=["status"])
-            directory_changed()  # it may now appear in the directory's filter
             logger.info("Organisation %s approved by user %s", locked.pk, by.pk)
     organisation.status = locked.status
     return locked
@@ -145,8 +168,8 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
     * ``into`` gains the sectors of ``duplicate`` and, where it has none, its
       description, website and logo; it stays a partner if either was one;
     * ``duplicate`` is kept with status merged and ``merged_into`` set;
-    * the moved members' search vectors are refreshed (the organisation's name is
-      part of them).
+    * the moved members' search vectors and directory cards follow by themselves
+      (the database keeps them in step with the profile rows).
 
     Raises OrganisationError when the two are the same or either is already merged.
     Returns the updated ``into``.
@@ -183,7 +206,6 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
         dup.merged_into = target
         dup.save(update_fields=["status", "merged_into"])
 
-        refresh_search_vectors(organisation_id=target.pk)
         logger.info("Organisation %s merged into %s by user %s", dup.pk, target.pk, by.pk)
     duplicate.status, duplicate.merged_into = dup.status, target
     return target

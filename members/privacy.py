@@ -30,13 +30,13 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lef.mail import queue_mail
+from lef.models import Notice
+from lef.notifications import forget_notices_about, language_of, render_mail
 from members.avatars import AVATAR_SIZES, avatar_url, delete_avatar
-from members.caching import directory_changed
-from members.models import ContactMessage, Notice, Organisation, Profile, User
+from members.models import ContactMessage, Organisation, Profile, User
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +117,11 @@ def build_export(*, user: User, absolute_url: Callable[[str], str] = str) -> dic
             for organisation in Organisation.objects.filter(proposed_by=user).order_by("pk")
         ],
         "contact_messages": _export_contact_messages(user),
+        # What was mailed to the member and when; not the texts, which carry
+        # other members' words (and are not kept once sent anyway).
         "notices": [
             {
                 "kind": notice.kind,
-                "subject": notice.subject,
-                "body": notice.body,
                 "delivery": notice.delivery,
                 "created_at": notice.created_at,
                 "sent_at": notice.sent_at,
@@ -226,7 +226,8 @@ def delete_account(*, user: User) -> None:
       cleared; the username becomes ``deleted-<random>``; the password becomes
       unusable; the account is inactive and loses staff rights, groups and
       permissions;
-    * allauth's email addresses and every notice to the member are deleted;
+    * allauth's email addresses and every notice to the member are deleted, and
+      so are undelivered messages they wrote (lef.notifications.forget_notices_about);
     * organisations they proposed no longer name them;
     * every session of the member is deleted (the sessions are in the database);
     * the anonymisation steps of later apps run;
@@ -239,14 +240,11 @@ def delete_account(*, user: User) -> None:
         user = User.objects.select_for_update().get(pk=user.pk)
         address = _primary_address(user)
         if address:
-            context = {"user": user, "LEF_CONTACT_EMAIL": settings.LEF_CONTACT_EMAIL}
+            subject, body = render_mail(
+                "members/email/account_deleted", {"user": user}, language=language_of(user)
+            )
             queue_mail(
-                subject=render_to_string(
-                    "members/email/account_deleted_subject.txt", context
-                ).strip(),
-                body=render_to_string("members/email/account_deleted.txt", context),
-                to=[address],
-                reply_to=[settings.LEF_CONTACT_EMAIL],
+                subject=subject, body=body, to=[address], reply_to=[settings.LEF_CONTACT_EMAIL]
             )
 
         for name in sorted(_anonymisation_steps):
@@ -258,6 +256,7 @@ def delete_account(*, user: User) -> None:
 
         EmailAddress.objects.filter(user=user).delete()
         Notice.objects.filter(recipient=user).delete()
+        forget_notices_about(user)
         Organisation.objects.filter(proposed_by=user).update(proposed_by=None)
         _end_sessions(user)
 
@@ -298,7 +297,6 @@ def _clear_profile(profile: Profile) -> None:
     profile.onboarded_at = None
     profile.search_vector = None
     profile.save()
-    directory_changed()
 
 
 def _end_sessions(user: User) -> int:

@@ -92,18 +92,23 @@ def _audience(viewer: User) -> str:
     return "members" if viewer.is_authenticated else "public"
 
 
-def cached_directory_organisations(*, viewer: User) -> list[tuple[int, str, str]]:
+def cached_directory_organisations(
+    *, viewer: User, at_generation: int | None = None
+) -> list[tuple[int, str, str]]:
     """``directory_organisations`` through the directory cache (see members.caching)."""
 
     def compute():
         return list(directory_organisations(viewer=viewer))
 
     key = f"members:directory-organisations:{_audience(viewer)}"
-    return cached_reads({"organisations": (key, compute)})["organisations"]
+    reads = {"organisations": (key, compute)}
+    return cached_reads(reads, at_generation=at_generation)["organisations"]
 
 
-def directory_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
-    """One page of the keys of ``directory(viewer=viewer, **filters)``, with a cached total.
+def directory_page(
+    *, viewer: User, page_number, per_page: int, at_generation: int | None = None, **filters
+) -> Page:
+    """One page of ``(pk, revision)`` of ``directory(viewer, **filters)``, with a cached total.
 
     The total is read from the directory cache (exact, recomputed after any
     profile change); it also decides whether a search is ranked (see
@@ -113,13 +118,14 @@ def directory_page(*, viewer: User, page_number, per_page: int, **filters) -> Pa
     digest = hashlib.sha256(key_filters.encode()).hexdigest()[:32]
     key = f"members:directory-count:{_audience(viewer)}:{digest}"
     count = cached_reads(
-        {"count": (key, lambda: directory(viewer=viewer, ranked=False, **filters).count())}
+        {"count": (key, lambda: directory(viewer=viewer, ranked=False, **filters).count())},
+        at_generation=at_generation,
     )["count"]
-    # Only the keys: the cards come from members.cards, rendered and cached.
-    profile_ids = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
-        "pk", flat=True
+    # Only the keys and revisions: the cards come from members.cards, cached per revision.
+    profile_keys = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
+        "pk", "revision"
     )
-    paginator = Paginator(profile_ids, per_page)
+    paginator = Paginator(profile_keys, per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)
     return paginator.get_page(page_number)
 
@@ -184,7 +190,7 @@ def expertise_tag_counts() -> list[tuple[str, int]]:
             FROM members_profile AS p
             JOIN members_user AS u ON u.id = p.user_id,
                  unnest(p.expertise) AS tag
-            WHERE u.is_active AND p.onboarded_at IS NOT NULL
+            WHERE u.is_active AND p.onboarded_at IS NOT NULL AND p.primary_sector <> ''
             GROUP BY tag
             ORDER BY uses DESC, tag
         """

@@ -10,17 +10,17 @@ no pg_trgm, so substring search is built from plain text search:
 * words are stemmed as Dutch and as English, so "onderzoeken" and "researchers"
   both match, and names are indexed unstemmed ('simple').
 
-The vector is a stored column with a GIN index, refreshed by
-``refresh_search_vectors`` whenever a profile (or an organisation's name) changes.
+The vector is a stored column with a GIN index, computed by the database
+(``members_profile_before_write``, migration 0006) whenever a profile row is
+written, and recomputed when its user's name or its organisation's name or
+status changes. An organisation's name is in the vector only while the
+organisation is approved: a proposal's name is for its proposer and the
+coordinators only, so a search must not reveal it.
 """
 
 import re
-from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
-
-from members.caching import directory_changed
 
 WORD_PARTS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION lef_word_parts(doc text) RETURNS text
@@ -32,52 +32,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 """
 
-_REFRESH_SQL = """
-UPDATE members_profile AS p SET search_vector =
-    setweight(to_tsvector('simple', src.name), 'A')
- || setweight(to_tsvector('dutch', array_to_string(p.expertise, ' ')), 'A')
- || setweight(to_tsvector('english', array_to_string(p.expertise, ' ')), 'A')
- || setweight(to_tsvector('dutch', src.org || ' ' || p.job_title), 'B')
- || setweight(to_tsvector('simple', src.org), 'B')
- || setweight(to_tsvector('dutch', p.bio || ' ' || p.looking_for), 'C')
- || setweight(to_tsvector('english', p.bio || ' ' || p.looking_for), 'C')
- || setweight(to_tsvector('dutch', lef_word_parts(
-        array_to_string(p.expertise, ' ') || ' ' || src.org || ' '
-        || p.job_title || ' ' || p.bio || ' ' || p.looking_for)), 'D')
-FROM (
-    SELECT pp.user_id, u.name, coalesce(o.name, '') AS org
-    FROM members_profile AS pp
-    JOIN members_user AS u ON u.id = pp.user_id
-    LEFT JOIN members_organisation AS o ON o.id = pp.organisation_id
-) AS src
-WHERE src.user_id = p.user_id
-"""
-
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8
-
-
-def refresh_search_vectors(
-    *, user_ids: Iterable[int] | None = None, organisation_id: int | None = None
-) -> int:
-    """Recompute the search vector of some profiles (all when no filter is given).
-
-    Returns the number of profiles updated. One SQL statement, so it is cheap to
-    call after every profile save and fine for a bulk refresh after seeding. Every
-    profile change passes here, so it also invalidates the cached directory reads.
-    """
-    sql, params = _REFRESH_SQL, []
-    if user_ids is not None:
-        sql += " AND p.user_id = ANY(%s)"
-        params.append(list(user_ids))
-    if organisation_id is not None:
-        sql += " AND p.organisation_id = %s"
-        params.append(organisation_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-    directory_changed()
-    return updated
 
 
 def search_words(text: str) -> list[str]:

@@ -1,52 +1,49 @@
 """Changes to a member's own profile, onboarding, and messages between members.
 
-Every function here owns its transaction and raises a :class:`MemberActionError`
-(with a translated message for the member) when the action cannot be done. Views
-validate input with the forms in ``members.forms`` and call these with the
-cleaned data; nothing else writes profiles.
+Every function here owns its transaction, validates the model (``full_clean``,
+the same rules the admin applies) and raises a :class:`MemberActionError` (a
+``lef.errors.DomainError``, with a translated message for the member) when the
+action cannot be done; nothing is written then. Views validate input with the
+forms in ``members.forms`` and call these with the cleaned data.
+
+What derives from a profile (its search vector, the directory's cached cards
+and counts) is kept in step by the database, so no function here has to
+remember it.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from members.avatars import ProcessedAvatar, delete_avatar, store_avatar
-from members.models import ContactMessage, Notice, Organisation, Profile, User
-from members.notifications import (
+from lef.errors import DomainError, NotAllowed, RateLimited
+from lef.models import Notice
+from lef.notifications import (
     NotificationKind,
     absolute_url,
     delivery_for,
     full_notification_settings,
     notify,
 )
-from members.search import refresh_search_vectors
-from members.usernames import RESERVED
+from lef.slugs import create_with_unique_slug, slug_base
+from members.avatars import ProcessedAvatar, delete_avatar, store_avatar
+from members.models import ContactMessage, Organisation, Profile, User
 
-MAX_EXPERTISE_TAGS = 15
-MAX_TAG_LENGTH = 50
 MAX_CONTACT_LENGTH = 2000
 
 # Contact rate limits, counted from ContactMessage rows: (window, most messages).
 CONTACT_LIMITS_PER_SENDER = ((timedelta(hours=1), 5), (timedelta(days=1), 20))
 CONTACT_LIMIT_PER_RECIPIENT = (timedelta(days=1), 3)
 
-_SLUG_ATTEMPTS = 5
 
-
-class MemberActionError(Exception):
+class MemberActionError(DomainError):
     """An action on a member's own account that cannot be done; ``message`` says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class UsernameUnavailableError(MemberActionError):
@@ -54,10 +51,25 @@ class UsernameUnavailableError(MemberActionError):
 
 
 class ProfileInvalidError(MemberActionError):
-    """Input the form should have refused (a service called from elsewhere)."""
+    """Input that breaks a rule of the model; ``errors`` holds the messages per field."""
+
+    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+    @classmethod
+    def from_validation_error(cls, error: ValidationError) -> "ProfileInvalidError":
+        errors = {
+            field: [str(message) for message in messages]
+            for field, messages in getattr(
+                error, "message_dict", {"__all__": error.messages}
+            ).items()
+        }
+        first = next(iter(errors.values()))[0]
+        return cls(first, errors)
 
 
-class ContactNotAllowedError(MemberActionError):
+class ContactNotAllowedError(MemberActionError, NotAllowed):
     """This message cannot be sent (to yourself, or to someone you cannot see)."""
 
 
@@ -65,34 +77,10 @@ class RecipientNotAcceptingError(ContactNotAllowedError):
     """The recipient has turned messages from members off."""
 
 
-class ContactRateLimitedError(ContactNotAllowedError):
+class ContactRateLimitedError(ContactNotAllowedError, RateLimited):
     """The sender has sent too many messages recently."""
 
-
-# Expertise tags -------------------------------------------------------------------------
-
-
-def normalise_tag(tag: str) -> str:
-    """One expertise tag as stored: lower case, no leading '#', single inner spaces."""
-    return " ".join(tag.strip().lstrip("#").split()).lower()
-
-
-def normalise_expertise(tags: Iterable[str]) -> list[str]:
-    """Tags normalised with :func:`normalise_tag`, empty ones and repeats dropped, in order."""
-    return list(dict.fromkeys(t for t in (normalise_tag(tag) for tag in tags) if t))
-
-
-def _checked_expertise(tags: Iterable[str]) -> list[str]:
-    expertise = normalise_expertise(tags)
-    if len(expertise) > MAX_EXPERTISE_TAGS:
-        raise ProfileInvalidError(
-            _("Choose at most %(max)d expertise tags.") % {"max": MAX_EXPERTISE_TAGS}
-        )
-    if any(len(tag) > MAX_TAG_LENGTH for tag in expertise):
-        raise ProfileInvalidError(
-            _("An expertise tag can be at most %(max)d characters long.") % {"max": MAX_TAG_LENGTH}
-        )
-    return expertise
+    status = 429
 
 
 # Organisations ----------------------------------------------------------------------------
@@ -103,11 +91,11 @@ def propose_organisation(
 ) -> Organisation:
     """An organisation for ``user`` to belong to, by a name they typed.
 
-    Returns the approved organisation of that name (case-insensitive) when there
-    is one, or the one ``user`` proposed before under that name; otherwise creates
-    a Proposed organisation with ``proposed_by=user`` for coordinators to approve
-    or merge. The slug is made unique; a clash with a concurrent proposal is
-    retried inside a savepoint.
+    Returns the organisation of that name (case-insensitive) that ``user`` may
+    pick (``Organisation.objects.selectable_by``: approved, or their own
+    proposal), approved ones first; otherwise creates a Proposed organisation
+    with ``proposed_by=user`` for coordinators to approve or merge, under a
+    unique slug (a clash with a concurrent proposal is retried in a savepoint).
     """
     name = " ".join(name.split())
     if not name:
@@ -115,43 +103,39 @@ def propose_organisation(
     if kind not in Organisation.Kind.values:
         raise ProfileInvalidError(_("Choose what kind of organisation it is."))
     existing = (
-        Organisation.objects.filter(name__iexact=name)
-        .filter(
-            Q(status=Organisation.Status.APPROVED)
-            | Q(status=Organisation.Status.PROPOSED, proposed_by=user)
-        )
+        Organisation.objects.selectable_by(user)
+        .filter(name__iexact=name)
         .order_by("status", "pk")  # "approved" sorts before "proposed"
         .first()
     )
     if existing is not None:
         return existing
-    base = slugify(name)[:150].strip("-") or "organisatie"
-    with transaction.atomic():
-        for _attempt in range(_SLUG_ATTEMPTS):
-            slug = _free_slug(base)
-            try:
-                with transaction.atomic():
-                    return Organisation.objects.create(
-                        name=name[:160],
-                        slug=slug,
-                        kind=kind,
-                        sectors=list(dict.fromkeys(s for s in sectors if s)),
-                        status=Organisation.Status.PROPOSED,
-                        proposed_by=user,
-                    )
-            except IntegrityError:
-                continue  # another proposal took the slug between our check and insert
-    raise ProfileInvalidError(_("Could not save the new organisation. Please try again."))
+    organisation = Organisation(
+        name=name[:160],
+        kind=kind,
+        sectors=list(dict.fromkeys(s for s in sectors if s)),
+        status=Organisation.Status.PROPOSED,
+        proposed_by=user,
+    )
+    try:
+        organisation.full_clean(exclude=["slug"])
+    except ValidationError as error:
+        raise ProfileInvalidError.from_validation_error(error) from error
 
+    def create(slug: str) -> Organisation:
+        organisation.slug = slug
+        organisation.save(force_insert=True)
+        return organisation
 
-def _free_slug(base: str) -> str:
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    try:
+        with transaction.atomic():
+            return create_with_unique_slug(
+                Organisation, slug_base(name, max_length=160, fallback="organisatie"), create
+            )
+    except IntegrityError as error:
+        raise ProfileInvalidError(
+            _("Could not save the new organisation. Please try again.")
+        ) from error
 
 
 def _chosen_organisation(
@@ -162,7 +146,7 @@ def _chosen_organisation(
     new_organisation_kind: str,
     primary_sector: str,
 ) -> Organisation | None:
-    """A typed new name wins over a picked organisation; a pick must be approved or own."""
+    """A typed new name wins over a picked organisation; a pick must be selectable."""
     if new_organisation_name.strip():
         return propose_organisation(
             user=user,
@@ -172,11 +156,7 @@ def _chosen_organisation(
         )
     if organisation is None:
         return None
-    allowed = organisation.status == Organisation.Status.APPROVED or (
-        organisation.status == Organisation.Status.PROPOSED
-        and organisation.proposed_by_id == user.pk
-    )
-    if not allowed:
+    if not Organisation.objects.selectable_by(user).filter(pk=organisation.pk).exists():
         raise ProfileInvalidError(_("Choose an organisation from the list."))
     return organisation
 
@@ -205,28 +185,43 @@ def _restoring_user_on_error(user: User) -> Iterator[None]:
     The view re-renders the form with the same ``request.user``; its name in the
     navigation must not show a value that was never saved.
     """
-    name, username = user.name, user.username
+    name, username, language = user.name, user.username, user.language
     try:
         yield
     except BaseException:
-        user.name, user.username = name, username
+        user.name, user.username, user.language = name, username, language
         raise
 
 
-def _save_name_and_username(*, user: User, name: str, username: str | None) -> None:
+def _save_user(*, user: User, name: str, username: str | None, language: str | None) -> None:
+    """Validate and save the user's own fields (the model's validators: reserved names, ...)."""
     user.name = " ".join(name.split())
     fields = ["name"]
     if username is not None and username != user.username:
-        username = username.strip().lower()
-        if username in RESERVED:
-            raise UsernameUnavailableError(_("This username is not available."))
-        user.username = username
+        user.username = username.strip().lower()
         fields.append("username")
+    if language is not None:
+        user.language = language
+        fields.append("language")
+    try:
+        user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in fields])
+    except ValidationError as error:
+        if "username" in getattr(error, "message_dict", {}):
+            raise UsernameUnavailableError(error.message_dict["username"][0]) from error
+        raise ProfileInvalidError.from_validation_error(error) from error
     try:
         with transaction.atomic():
             user.save(update_fields=fields)
     except IntegrityError as exc:
         raise UsernameUnavailableError(_("This username is already taken.")) from exc
+
+
+def _save_profile(profile: Profile, *, update_fields: list[str] | None = None) -> None:
+    try:
+        profile.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise ProfileInvalidError.from_validation_error(error) from error
+    profile.save(update_fields=update_fields)
 
 
 def update_profile(
@@ -247,33 +242,33 @@ def update_profile(
     looking_for: str,
     visibility: str,
     notification_settings: Mapping[str, str],
+    language: str | None = None,
     new_organisation_name: str = "",
     new_organisation_kind: str = "",
     avatar: ProcessedAvatar | None = None,
     remove_avatar: bool = False,
 ) -> Profile:
-    """Save everything on the profile form: the user's name and username, and the profile.
+    """Save everything on the profile form: the user's name, username, language and profile.
 
     Replaces every field given (the form always sends them all). A typed
     ``new_organisation_name`` proposes (or finds) that organisation and wins over
-    ``organisation``. Expertise is normalised; other sectors lose the primary one.
-    ``avatar`` replaces the photo, ``remove_avatar`` (without ``avatar``) removes
-    it. A member who was not onboarded yet and now has a name, a primary sector
-    and an organisation counts as onboarded.
+    ``organisation``. Expertise is normalised (lef.tags); other sectors lose the
+    primary one. ``avatar`` replaces the photo, ``remove_avatar`` (without
+    ``avatar``) removes it. A member who was not onboarded yet and now has a
+    name, a primary sector and an organisation counts as onboarded.
 
-    In one transaction with the profile row locked; the search vector is
-    refreshed before it commits, so the directory finds the new text at once.
+    In one transaction with the profile row locked, after ``full_clean``.
     Raises UsernameUnavailableError or ProfileInvalidError; nothing is written then.
     """
     if not primary_sector:
         raise ProfileInvalidError(_("Choose your primary sector."))
     with _restoring_user_on_error(user), transaction.atomic():
         profile = Profile.objects.select_for_update().get(user=user)
-        _save_name_and_username(user=user, name=name, username=username)
+        _save_user(user=user, name=name, username=username, language=language)
         profile.user = user
         profile.primary_sector = primary_sector
-        profile.other_sectors = [s for s in dict.fromkeys(other_sectors) if s != primary_sector]
-        profile.roles = list(dict.fromkeys(roles))
+        profile.other_sectors = list(other_sectors)
+        profile.roles = list(roles)
         profile.organisation = _chosen_organisation(
             user=user,
             organisation=organisation,
@@ -282,8 +277,8 @@ def update_profile(
             primary_sector=primary_sector,
         )
         profile.job_title = job_title.strip()
-        profile.core_activities = list(dict.fromkeys(core_activities))
-        profile.expertise = _checked_expertise(expertise)
+        profile.core_activities = list(core_activities)
+        profile.expertise = list(expertise)
         profile.bio = bio.strip()
         profile.website = website.strip()
         profile.open_to_collaboration = open_to_collaboration
@@ -292,12 +287,11 @@ def update_profile(
         profile.notification_settings = full_notification_settings(dict(notification_settings))
         if profile.onboarded_at is None and profile.is_complete_enough:
             profile.onboarded_at = timezone.now()
-        profile.save()
+        _save_profile(profile)
         if avatar is not None:
             store_avatar(profile=profile, processed=avatar)
         elif remove_avatar:
             delete_avatar(profile=profile)
-        refresh_search_vectors(user_ids=[user.pk])
     return profile
 
 
@@ -312,10 +306,11 @@ def complete_onboarding(
 ) -> Profile:
     """The short first step: name, primary sector and organisation; sets ``onboarded_at``.
 
-    The organisation is picked (approved, or proposed by ``user``) or proposed by
-    name. ``onboarded_at`` keeps its first value when the step is repeated. One
-    transaction with the profile row locked; refreshes the search vector.
-    Raises ProfileInvalidError when the sector or organisation is missing.
+    The organisation is picked (``Organisation.objects.selectable_by``) or
+    proposed by name. ``onboarded_at`` keeps its first value when the step is
+    repeated (e.g. after a coordinator cleared the sector). One transaction with
+    the profile row locked, after ``full_clean``. Raises ProfileInvalidError when
+    the name, sector or organisation is missing.
     """
     if not name.strip():
         raise ProfileInvalidError(_("Tell us your name."))
@@ -332,22 +327,21 @@ def complete_onboarding(
         )
         if chosen is None:
             raise ProfileInvalidError(_("Choose your organisation or propose a new one."))
-        _save_name_and_username(user=user, name=name, username=None)
+        _save_user(user=user, name=name, username=None, language=None)
         profile.user = user
         profile.primary_sector = primary_sector
-        profile.other_sectors = [s for s in profile.other_sectors if s != primary_sector]
         profile.organisation = chosen
         profile.onboarded_at = profile.onboarded_at or timezone.now()
-        profile.save(
+        _save_profile(
+            profile,
             update_fields=[
                 "primary_sector",
                 "other_sectors",
                 "organisation",
                 "onboarded_at",
                 "updated_at",
-            ]
+            ],
         )
-        refresh_search_vectors(user_ids=[user.pk])
     return profile
 
 
@@ -400,20 +394,18 @@ def send_contact_message(*, sender: User, recipient: User, text: str) -> Contact
             )
         _check_contact_limits(sender=sender, recipient=recipient)
         message = ContactMessage.objects.create(sender=sender, recipient=recipient)
-        context = {
-            "sender": sender,
-            "text": text,
-            "sender_url": absolute_url(sender.get_absolute_url()),
-        }
         notify(
             recipient=recipient,
             kind=NotificationKind.MESSAGES,
             key=f"contact:{message.pk}",
-            subject=" ".join(
-                render_to_string("members/email/contact_subject.txt", context).split()
-            ),
-            body=render_to_string("members/email/contact_body.txt", context),
-            reply_to=[sender.email] if sender.email else None,
+            template="members/email/contact",
+            context={
+                "sender": sender,
+                "text": text,
+                "sender_url": absolute_url(sender.get_absolute_url()),
+            },
+            reply_to=[sender.email] if sender.email else (),
+            about=sender,
         )
     return message
 

@@ -2,7 +2,7 @@ import os
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 # One id per test run, shared by its xdist workers, so that two runs at once
 # (a developer's and CI's, or two checkouts) never use the same test databases.
@@ -25,17 +25,22 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_ro
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(request, settings, tmp_path):
-    """Rate limits live in the cache and uploads in MEDIA_ROOT: fresh for every test.
+    """Rate limits and the directory live in caches, uploads in MEDIA_ROOT: fresh for every test.
 
-    The cache is a database table, so it is only cleared for tests that use the
-    database (pytest-django blocks queries elsewhere).
+    The caches are database tables, so they are only cleared for tests that use
+    the database (pytest-django blocks queries elsewhere).
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
         request.fixturenames
     )
     if uses_db:
-        cache.clear()
+        _clear_caches()
     yield
     if uses_db:
+        _clear_caches()
+
+
+def _clear_caches():
+    for cache in caches.all(initialized_only=False):
         cache.clear()

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile, User
-from members.search import refresh_search_vectors
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -67,4 +66,3 @@ class MemberFactory(UserFactory):
         if values["organisation"] is None:
             values["organisation"] = OrganisationFactory()
         Profile.objects.update_or_create(user=self, defaults=values)
-        refresh_search_vectors(user_ids=[self.pk])

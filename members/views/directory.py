@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from members.caching import generation
 from members.cards import member_cards
 from members.filters import DirectoryFilterForm
 from members.queries import cached_directory_organisations, directory_page
@@ -20,12 +21,15 @@ def member_list(request):
     the same template; a history restore gets the full page, because htmx puts it
     in place of the whole body.
     """
-    organisations = cached_directory_organisations(viewer=request.user)
+    # One generation for both cached reads: they describe the same moment.
+    current = generation()
+    organisations = cached_directory_organisations(viewer=request.user, at_generation=current)
     form = DirectoryFilterForm(data=request.GET, organisations=organisations)
     page = directory_page(
         viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
+        at_generation=current,
         **form.filters(),
     )
     context = {

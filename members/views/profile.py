@@ -3,11 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lef.choices import CoreActivity, Role
+from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required, safe_next_url
 from members.forms import ContactForm, OnboardingForm, ProfileForm
 from members.models import Organisation, Profile
@@ -20,8 +23,6 @@ from members.services import (
     accepts_messages,
     complete_onboarding,
     ensure_profile,
-    normalise_expertise,
-    normalise_tag,
     send_contact_message,
     update_profile,
 )
@@ -103,8 +104,8 @@ def profile_edit(request):
 def onboarding(request):
     """/members/me/welcome/: name, sector and organisation, then back to ``next``."""
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
-    if ensure_profile(user=request.user).onboarded_at is not None:
-        return redirect(next_url or "home")
+    if ensure_profile(user=request.user).is_onboarded:
+        return HttpResponseRedirect(next_url or reverse("home"))
     if request.method == "POST":
         form = OnboardingForm(request.POST, user=request.user)
         if form.is_valid():
@@ -117,7 +118,7 @@ def onboarding(request):
                     request,
                     _("Welcome to 't LEF! You can add more about yourself on your profile."),
                 )
-                return redirect(next_url or "home")
+                return HttpResponseRedirect(next_url or reverse("home"))
     else:
         form = OnboardingForm(user=request.user)
     status = 400 if form.is_bound else 200
@@ -190,10 +191,10 @@ def expertise_suggestions(request):
     the ``expertise_suggestions`` partial of the profile form's template.
     """
     typed = request.GET.get("expertise", "")[:1000].split(",")
-    fragment = normalise_tag(typed[-1])[:50]
+    fragment = normalise_tag(typed[-1])[:MAX_TAG_LENGTH]
     suggestions = []
     if len(fragment) >= MIN_SUGGESTION_LENGTH:
-        suggestions = suggest_expertise(fragment, exclude=normalise_expertise(typed[:-1]))
+        suggestions = suggest_expertise(fragment, exclude=normalise_tags(typed[:-1]))
     return render(
         request,
         "members/profile_form.html#expertise_suggestions",

@@ -169,9 +169,9 @@ def test_home_for_visitors_has_no_member_overview(client):
     assert "Meet colleagues from every sector of Leiden education" in html
 
 
-# Session, user, own profile (shared with the layout's reminder), the cached
-# suggestions (one cache read) and the suggested profiles.
-MY_LEF_QUERIES = 5
+# Session, user, own profile (shared with the layout's reminder), the directory
+# generation, the cached suggestions (one cache read) and the suggested profiles.
+MY_LEF_QUERIES = 6
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])

@@ -1,4 +1,4 @@
-"""notify(), send_transactional() and the daily digest (members/notifications.py)."""
+"""notify(), send_transactional() and the daily digest (lef/notifications.py)."""
 
 import threading
 
@@ -6,15 +6,17 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 
-from members.models import Notice, Profile
-from members.notifications import (
+from lef.models import Notice
+from lef.notifications import (
     NotificationKind,
     full_notification_settings,
     notify,
     send_daily_digests,
     send_transactional,
 )
+from members.models import Profile
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +26,23 @@ def _set_delivery(user, **choices):
     Profile.objects.filter(user=user).update(notification_settings=choices)
 
 
-def _notify(user, key="project:1:request:1", kind=NotificationKind.PROJECTS, **kwargs):
-    values = {
-        "recipient": user,
-        "kind": kind,
-        "key": key,
-        "subject": "Nieuw verzoek voor Rekenen po-vo",
-        "body": "Sanne wil meedoen aan je project.",
-    }
-    values.update(kwargs)
-    return notify(**values)
+def _notify(
+    user,
+    key="project:1:request:1",
+    kind=NotificationKind.PROJECTS,
+    subject="Nieuw verzoek voor Rekenen po-vo",
+    body="Sanne wil meedoen aan je project.",
+    **kwargs,
+):
+    """notify() with the test template tests/email/notice: ``subject``, then ``body``."""
+    return notify(
+        recipient=user,
+        kind=kind,
+        key=key,
+        template="tests/email/notice",
+        context={"subject": subject, "text": body},
+        **kwargs,
+    )
 
 
 def test_full_notification_settings_defaults_to_immediately():
@@ -52,7 +61,7 @@ def test_notify_immediately_stores_sent_notice_and_mails_after_commit(
     member = MemberFactory(email="jan@school.example")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notice = _notify(member, reply_to=["sanne@school.example"], html="<p>Sanne</p>")
+        notice = _notify(member, reply_to=["sanne@school.example"])
 
     assert len(callbacks) == 1
     assert notice.delivery == Notice.Delivery.IMMEDIATE
@@ -63,9 +72,33 @@ def test_notify_immediately_stores_sent_notice_and_mails_after_commit(
     assert message.to == ["jan@school.example"]
     assert message.subject == "Nieuw verzoek voor Rekenen po-vo"
     assert message.reply_to == ["sanne@school.example"]
-    assert message.body.startswith("Sanne wil meedoen aan je project.\n\n--\n")
-    assert "https://lef.example/members/me/edit/" in message.body
-    assert message.alternatives[0].content == "<p>Sanne</p>"
+    assert message.body.startswith("Sanne wil meedoen aan je project.\nJa (nl)\n\n--\n")
+    assert "https://lef.example/members/me/edit/#notifications" in message.body
+
+
+def test_notify_immediately_keeps_no_text(django_capture_on_commit_callbacks):
+    member = MemberFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(member, body="Geheim bericht van Sanne")
+
+    notice = Notice.objects.get()
+    assert (notice.subject, notice.body) == ("", "")
+    assert "Geheim bericht van Sanne" in mail.outbox[0].body
+
+
+def test_notify_writes_in_the_recipients_language(django_capture_on_commit_callbacks):
+    english, dutch = MemberFactory(language="en"), MemberFactory(language="nl")
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("nl"):
+        _notify(english, key="a")
+        _notify(dutch, key="a")
+
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Yes (en)" in bodies[english.email]
+    assert "Choose which mails you get" in bodies[english.email]
+    assert "Ja (nl)" in bodies[dutch.email]
+    assert "Kies welke mails je krijgt" in bodies[dutch.email]
 
 
 def test_notify_sends_nothing_when_the_callers_transaction_rolls_back(
@@ -174,17 +207,27 @@ def test_send_transactional_ignores_settings(django_capture_on_commit_callbacks)
     _set_delivery(member, projects="off", events="off", bookings="off", messages="off")
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = send_transactional(recipient=member, subject="Je account", body="Verwijderd.")
+        queued = send_transactional(
+            recipient=member,
+            template="tests/email/notice",
+            context={"subject": "Je account", "text": "Verwijderd."},
+            attachments=[("lef.ics", "BEGIN:VCALENDAR", "text/calendar")],
+        )
 
     assert queued is True
     assert [(m.to, m.subject) for m in mail.outbox] == [([member.email], "Je account")]
+    assert mail.outbox[0].attachments == [("lef.ics", "BEGIN:VCALENDAR", "text/calendar")]
 
 
 def test_send_transactional_skips_inactive_members(django_capture_on_commit_callbacks):
     member = UserFactory(is_active=False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_transactional(recipient=member, subject="x", body="y") is False
+        queued = send_transactional(
+            recipient=member, template="tests/email/notice", context={"subject": "x", "text": "y"}
+        )
+
+    assert queued is False
 
     assert mail.outbox == []
 
@@ -214,6 +257,17 @@ def test_send_digests_mails_each_member_once_with_their_notices(
     assert "Tekst B" in jan_mail.body
     assert "Tekst S" not in jan_mail.body
     assert Notice.objects.filter(sent_at__isnull=True).count() == 0
+    # Sent: the texts are not kept.
+    assert set(Notice.objects.values_list("subject", "body")) == {("", "")}
+
+
+def test_daily_notice_keeps_its_text_until_the_digest(django_capture_on_commit_callbacks):
+    member = MemberFactory()
+    _set_delivery(member, projects="daily")
+
+    _notify(member, subject="Verzoek", body="Tekst")
+
+    assert Notice.objects.values_list("subject", "body").get() == ("Verzoek", "Tekst\nJa (nl)\n")
 
 
 def test_send_digests_twice_sends_nothing_the_second_time(django_capture_on_commit_callbacks):

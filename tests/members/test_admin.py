@@ -11,11 +11,12 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from PIL import Image
 
+from lef.admin import csv_safe
 from lef.choices import CoreActivity, Role, Sector
-from members.admin import OrganisationAdminForm, csv_safe
+from members.admin import OrganisationAdminForm
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 from members.search import build_query
@@ -25,7 +26,6 @@ from tests.members.factories_coordination import CoordinatorFactory, ProposedOrg
 pytestmark = pytest.mark.django_db
 
 USERS = reverse("admin:members_user_changelist")
-PROFILES = reverse("admin:members_profile_changelist")
 ORGANISATIONS = reverse("admin:members_organisation_changelist")
 
 
@@ -88,23 +88,21 @@ def test_coordinator_cannot_delete_users(coordinator_client):
     assert User.objects.filter(pk=member.pk).exists()
 
 
-def test_coordinator_cannot_delete_organisations_or_profiles(coordinator_client):
+def test_coordinator_cannot_delete_organisations(coordinator_client):
     organisation = OrganisationFactory()
-    member = MemberFactory()
 
     org_delete = reverse("admin:members_organisation_delete", args=[organisation.pk])
-    profile_delete = reverse("admin:members_profile_delete", args=[member.pk])
 
     assert coordinator_client.get(org_delete).status_code == 403
-    assert coordinator_client.get(profile_delete).status_code == 403
 
 
 def test_coordinator_can_deactivate_a_member_but_not_raise_rights(coordinator_client):
     member = MemberFactory(name="Gewoon Lid")
-    url = reverse("admin:members_user_change", args=[member.pk])
+    data = change_form_data(coordinator_client, member, is_staff="on", is_superuser="on")
+    data.pop("is_active")
 
     response = coordinator_client.post(
-        url, {"username": member.username, "name": "Gewoon Lid", "is_staff": "on"}
+        reverse("admin:members_user_change", args=[member.pk]), data
     )
 
     assert response.status_code == 302
@@ -189,7 +187,7 @@ def test_user_changelist_filters_by_profile_sector_and_role(coordinator_client):
     assert changelist_names(by_role) == ["Onderzoeker"]
 
 
-def test_profile_changelist_filters(coordinator_client, coordinator):
+def test_member_list_filters_by_profile_fields(coordinator_client, coordinator):
     MemberFactory(
         name="Ho Onderzoeker",
         profile__primary_sector=Sector.HO,
@@ -198,11 +196,11 @@ def test_profile_changelist_filters(coordinator_client, coordinator):
     )
     UserFactory(name="Nog Niet Klaar")
 
-    sector = coordinator_client.get(PROFILES, {"sector": "ho"})
-    role = coordinator_client.get(PROFILES, {"role": "researcher"})
-    activity = coordinator_client.get(PROFILES, {"activity": "research"})
-    not_onboarded = coordinator_client.get(PROFILES, {"onboarded": "no"})
-    members_only = coordinator_client.get(PROFILES, {"visibility__exact": "members"})
+    sector = coordinator_client.get(USERS, {"sector": "ho"})
+    role = coordinator_client.get(USERS, {"role": "researcher"})
+    activity = coordinator_client.get(USERS, {"activity": "research"})
+    not_onboarded = coordinator_client.get(USERS, {"onboarded": "no"})
+    members_only = coordinator_client.get(USERS, {"profile__visibility__exact": "members"})
 
     assert changelist_names(sector) == ["Ho Onderzoeker"]
     assert changelist_names(role) == ["Ho Onderzoeker"]
@@ -213,20 +211,31 @@ def test_profile_changelist_filters(coordinator_client, coordinator):
     )
 
 
-def test_profile_changelist_searches_organisation_name(coordinator_client):
+def test_member_list_shows_labels_not_codes(coordinator_client):
+    MemberFactory(
+        name="Label Lid", profile__primary_sector=Sector.MBO, profile__roles=[Role.TEACHER]
+    )
+
+    html = coordinator_client.get(USERS, {"q": "Label"}).content.decode()
+
+    assert "Vocational education (mbo)" in html
+    assert '<td class="field-role_list">Teacher</td>' in html
+
+
+def test_member_list_searches_organisation_name(coordinator_client):
     school = OrganisationFactory(name="Stedelijk Gymnasium")
     MemberFactory(name="Gym Docent", profile__organisation=school)
     MemberFactory(name="Ander Lid")
 
-    response = coordinator_client.get(PROFILES, {"q": "gymnasium"})
+    response = coordinator_client.get(USERS, {"q": "gymnasium"})
 
     assert changelist_names(response) == ["Gym Docent"]
 
 
-def test_profile_changelist_uses_a_fixed_number_of_queries(coordinator_client):
+def test_member_list_uses_a_fixed_number_of_queries(coordinator_client):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert coordinator_client.get(PROFILES).status_code == 200
+            assert coordinator_client.get(USERS).status_code == 200
         return len(queries)
 
     one = count()
@@ -235,31 +244,144 @@ def test_profile_changelist_uses_a_fixed_number_of_queries(coordinator_client):
     assert count() == one
 
 
+def test_there_is_one_admin_page_per_person_not_two():
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:members_profile_changelist")
+
+
+def change_form_data(client, user, **changes) -> dict:
+    """What the member's admin page posts back unchanged, with ``changes`` applied.
+
+    Keys of the profile inline are given without their prefix (``job_title=...``).
+    """
+    response = client.get(reverse("admin:members_user_change", args=[user.pk]))
+    assert response.status_code == 200
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        if name in form.fields and not field.disabled:
+            value = form[name].value()
+            if value is not None:
+                data[name] = value
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(
+            {
+                f"{formset.prefix}-TOTAL_FORMS": "1",
+                f"{formset.prefix}-INITIAL_FORMS": "1",
+                f"{formset.prefix}-MIN_NUM_FORMS": "1",
+                f"{formset.prefix}-MAX_NUM_FORMS": "1",
+            }
+        )
+        profile_form = formset.forms[0]
+        for name in profile_form.fields:
+            value = profile_form[name].value()
+            if value is None or value is False:
+                continue
+            data[profile_form.add_prefix(name)] = value
+        for name, value in changes.items():
+            if name in profile_form.fields:
+                key = profile_form.add_prefix(name)
+                if value is None:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+    data.update({name: value for name, value in changes.items() if name in form.fields})
+    return data
+
+
+def save_member(client, user, **changes):
+    return client.post(
+        reverse("admin:members_user_change", args=[user.pk]),
+        change_form_data(client, user, **changes),
+    )
+
+
 def test_saving_a_profile_in_admin_refreshes_its_search_vector(coordinator_client):
     member = MemberFactory(profile__primary_sector=Sector.PO)
-    organisation = member.profile.organisation
-    url = reverse("admin:members_profile_change", args=[member.pk])
+
+    response = save_member(
+        coordinator_client, member, job_title="Rekencoördinator", expertise="Rekenen, #taal"
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    member.profile.refresh_from_db()
+    assert member.profile.expertise == ["rekenen", "taal"]  # normalised like on the site
+    found = Profile.objects.filter(search_vector=build_query("rekencoordinator rekenen"))
+    assert list(found.values_list("pk", flat=True)) == [member.pk]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"username": "me"}, "username"),
+        ({"username": "edit"}, "username"),
+        ({"name": "Jan\u202eeD"}, "name"),
+        ({"job_title": "Docent\x1b[31m"}, "job_title"),
+        ({"expertise": ", ".join(f"tag{n}" for n in range(16))}, "expertise"),
+        ({"expertise": "reken\x00en"}, "expertise"),
+        ({"primary_sector": None}, "primary_sector"),
+    ],
+)
+def test_admin_applies_the_same_rules_as_the_site(coordinator_client, changes, field):
+    member = MemberFactory(username="blijft", profile__job_title="Docent")
+
+    response = save_member(coordinator_client, member, **changes)
+
+    assert response.status_code == 200  # the form again, with the error
+    errors = (
+        response.context["adminform"].form.errors
+        | response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    )
+    assert field in errors
+    member.refresh_from_db()
+    assert (member.username, member.profile.job_title) == ("blijft", "Docent")
+
+
+def test_admin_cannot_give_a_member_someone_elses_proposal(coordinator_client):
+    member = MemberFactory()
+    proposal = ProposedOrganisationFactory(proposed_by=MemberFactory())
+
+    response = save_member(coordinator_client, member, organisation=proposal.pk)
+
+    assert response.status_code == 200
+    inline_errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert list(inline_errors) == ["organisation"]
+
+
+def test_admin_posting_a_bad_organisation_id_is_a_form_error(coordinator_client):
+    member = MemberFactory()
+
+    response = save_member(coordinator_client, member, organisation="abc")
+
+    assert response.status_code == 200
+    inline_errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert list(inline_errors) == ["organisation"]
+
+
+def test_coordinator_cannot_change_a_members_privacy_choices(coordinator_client):
+    member = MemberFactory()
+    Profile.objects.filter(pk=member.pk).update(
+        visibility=Profile.Visibility.MEMBERS, notification_settings={"projects": "off"}
+    )
+    data = change_form_data(coordinator_client, member)
+    data.update(
+        {
+            "profile-0-visibility": "public",
+            "profile-0-notification_settings": '{"projects": "immediate"}',
+            "language": "en",
+        }
+    )
 
     response = coordinator_client.post(
-        url,
-        {
-            "organisation": organisation.pk,
-            "job_title": "Rekencoördinator",
-            "primary_sector": "po",
-            "other_sectors": "",
-            "roles": "teacher",
-            "core_activities": "teaching",
-            "expertise": "rekenen",
-            "bio": "",
-            "website": "",
-            "looking_for": "",
-            "visibility": "members",
-        },
+        reverse("admin:members_user_change", args=[member.pk]), data
     )
 
     assert response.status_code == 302
-    found = Profile.objects.filter(search_vector=build_query("rekencoordinator rekenen"))
-    assert list(found.values_list("pk", flat=True)) == [member.pk]
+    member.refresh_from_db()
+    assert member.profile.visibility == Profile.Visibility.MEMBERS
+    assert member.profile.notification_settings == {"projects": "off"}
+    assert member.language == "nl"
 
 
 def test_remove_avatar_action_deletes_the_files(
@@ -273,12 +395,30 @@ def test_remove_avatar_action_deletes_the_files(
     media = settings.MEDIA_ROOT
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = run_action(coordinator_client, PROFILES, "remove_avatars", [member.profile])
+        response = run_action(coordinator_client, USERS, "remove_avatars", [member])
 
     assert response.status_code == 302
     member.profile.refresh_from_db()
     assert member.profile.avatar == ""
     assert [p for p in media.rglob("*") if p.is_file()] == []
+
+
+def test_remove_the_photo_on_the_members_page_deletes_the_files(
+    coordinator_client, settings, django_capture_on_commit_callbacks
+):
+    member = MemberFactory()
+    buffer = BytesIO()
+    Image.new("RGB", (80, 80), (0, 100, 0)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_member(coordinator_client, member, remove_avatar="on")
+
+    assert response.status_code == 302
+    member.profile.refresh_from_db()
+    assert member.profile.avatar == ""
+    assert [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] == []
 
 
 # Organisations ---------------------------------------------------------------------
@@ -297,19 +437,19 @@ def test_organisation_changelist_shows_member_counts_and_filters(coordinator_cli
     assert [(o.name, o.member_count) for o in response.context["cl"].result_list] == [
         ("Da Vinci College", 2)
     ]
-    profiles_link = f'href="{PROFILES}?organisation__id__exact={school.pk}"'
-    assert profiles_link in response.content.decode()
+    members_link = f'href="{USERS}?profile__organisation__id__exact={school.pk}"'
+    assert members_link in response.content.decode()
     assert changelist_names(proposed) == ["Nieuw Initiatief"]
     assert changelist_names(partners) == ["Da Vinci College"]
     assert changelist_names(startups) == ["Nieuw Initiatief"]
 
 
-def test_organisation_members_link_filters_profiles(coordinator_client):
+def test_organisation_members_link_filters_members(coordinator_client):
     school = OrganisationFactory()
     MemberFactory(name="Op School", profile__organisation=school)
     MemberFactory(name="Elders")
 
-    response = coordinator_client.get(PROFILES, {"organisation__id__exact": school.pk})
+    response = coordinator_client.get(USERS, {"profile__organisation__id__exact": school.pk})
 
     assert changelist_names(response) == ["Op School"]
 
@@ -473,9 +613,7 @@ def exported_member():
 
 
 def test_csv_export_for_a_coordinator_has_no_private_fields(coordinator_client, exported_member):
-    response = run_action(
-        coordinator_client, PROFILES, "export_members_csv", [exported_member.profile]
-    )
+    response = run_action(coordinator_client, USERS, "export_members_csv", [exported_member])
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -485,8 +623,8 @@ def test_csv_export_for_a_coordinator_has_no_private_fields(coordinator_client, 
         ["Name", "Primary sector", "Other sectors", "Organisation", "Roles", "Core activities"],
         [
             "Sanne de Vries",
-            "po",
-            "vo",
+            "Primary education (po)",
+            "Secondary education (vo)",
             "SCOL",
             "Teacher; Researcher",
             "Teaching; Practice-based research",
@@ -495,9 +633,7 @@ def test_csv_export_for_a_coordinator_has_no_private_fields(coordinator_client, 
 
 
 def test_csv_export_for_a_superuser_adds_private_fields(superuser_client, exported_member):
-    response = run_action(
-        superuser_client, PROFILES, "export_members_csv", [exported_member.profile]
-    )
+    response = run_action(superuser_client, USERS, "export_members_csv", [exported_member])
 
     header, row = read_csv(response)
     record = dict(zip(header, row, strict=True))
@@ -527,7 +663,7 @@ def test_csv_export_escapes_formulas(coordinator_client):
         profile__organisation=OrganisationFactory(name="+31 school"),
     )
 
-    rows = read_csv(run_action(coordinator_client, PROFILES, "export_members_csv", [member]))
+    rows = read_csv(run_action(coordinator_client, USERS, "export_members_csv", [member]))
 
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","klik")'
     assert rows[1][3] == "'+31 school"
@@ -556,7 +692,7 @@ def test_csv_export_needs_view_permission(client, exported_member):
     staff = MemberFactory(is_staff=True)
     client.force_login(staff)
 
-    response = run_action(client, PROFILES, "export_members_csv", [exported_member.profile])
+    response = run_action(client, USERS, "export_members_csv", [exported_member])
 
     assert response.status_code == 403
 
@@ -575,7 +711,7 @@ def _logo_form(logo) -> OrganisationAdminForm:
         "name": "Logo School",
         "slug": "logo-school",
         "kind": "school",
-        "sectors": "po",
+        "sectors": ["po"],
         "status": "approved",
     }
     return OrganisationAdminForm(data=data, files={"logo": logo})

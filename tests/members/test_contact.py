@@ -1,5 +1,6 @@
 """Messages between members: /members/<username>/contact/ and send_contact_message."""
 
+import json
 import threading
 from datetime import timedelta
 
@@ -8,8 +9,10 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from members.models import ContactMessage, Notice, Profile
-from members.notifications import send_daily_digests
+from lef.models import Notice
+from lef.notifications import send_daily_digests
+from members.models import ContactMessage, Profile
+from members.privacy import build_export, delete_account
 from members.services import (
     ContactRateLimitedError,
     RecipientNotAcceptingError,
@@ -31,7 +34,7 @@ def sender():
 
 @pytest.fixture
 def recipient():
-    return MemberFactory(name="Jan Jansen", username="jan", email=RECIPIENT_EMAIL)
+    return MemberFactory(name="Jan Jansen", username="jan", email=RECIPIENT_EMAIL, language="en")
 
 
 def _post(client, capture, text=TEXT, username="jan"):
@@ -191,6 +194,43 @@ def test_contact_to_member_with_daily_digest_arrives_in_the_digest(
     assert mail.outbox[0].to == [RECIPIENT_EMAIL]
     assert TEXT in mail.outbox[0].body
     assert SENDER_EMAIL in mail.outbox[0].body
+    # Delivered: nothing of the message is kept.
+    assert Notice.objects.values_list("subject", "body").get() == ("", "")
+
+
+def test_contact_message_sent_at_once_is_not_kept(
+    client, django_capture_on_commit_callbacks, sender, recipient
+):
+    client.force_login(sender)
+
+    _post(client, django_capture_on_commit_callbacks)
+
+    assert TEXT in mail.outbox[0].body
+    notice = Notice.objects.get()
+    assert (notice.subject, notice.body) == ("", "")
+    stored = json.dumps(list(Notice.objects.values()), default=str)
+    assert TEXT not in stored
+    assert SENDER_EMAIL not in stored
+
+
+def test_contact_waiting_for_a_digest_is_dropped_when_the_sender_deletes_the_account(
+    client, django_capture_on_commit_callbacks, sender, recipient
+):
+    Profile.objects.filter(user=recipient).update(notification_settings={"messages": "daily"})
+    client.force_login(sender)
+    _post(client, django_capture_on_commit_callbacks)
+    assert TEXT in Notice.objects.get().body  # kept until the digest, for delivery only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=sender)
+        send_daily_digests()
+
+    assert Notice.objects.count() == 0
+    assert [m.to for m in mail.outbox] == [[SENDER_EMAIL]]  # only the deletion's confirmation
+    export = json.dumps(build_export(user=recipient), default=str)
+    assert TEXT not in export
+    assert SENDER_EMAIL not in export
+    assert "Sanne" not in export
 
 
 def test_contact_message_too_long_is_a_form_error(

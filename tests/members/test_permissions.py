@@ -201,7 +201,6 @@ def test_permission_matrix(client, world, case, viewer):
 ADMIN_PAGES = [
     "admin:index",
     "admin:members_user_changelist",
-    "admin:members_profile_changelist",
     "admin:members_organisation_changelist",
     "admin:members_contactmessage_changelist",
 ]

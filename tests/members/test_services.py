@@ -10,8 +10,6 @@ from members.services import (
     accepts_messages,
     complete_onboarding,
     ensure_profile,
-    normalise_expertise,
-    normalise_tag,
     propose_organisation,
     update_profile,
 )
@@ -40,24 +38,6 @@ def _profile_values(**overrides) -> dict:
     }
     values.update(overrides)
     return values
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (["  Rekenen ", "rekenen", "REKENEN"], ["rekenen"]),
-        (["Praktijk   \t Onderzoek"], ["praktijk onderzoek"]),
-        (["#taal", "", "  ", "taal"], ["taal"]),
-        (["b", "a", "b"], ["b", "a"]),
-        ([], []),
-    ],
-)
-def test_normalise_expertise(raw, expected):
-    assert normalise_expertise(raw) == expected
-
-
-def test_normalise_tag_keeps_accents():
-    assert normalise_tag(" Loopbaan  Oriëntatie ") == "loopbaan oriëntatie"
 
 
 def test_update_profile_saves_and_normalises():

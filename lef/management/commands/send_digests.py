@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from members.notifications import send_daily_digests
+from lef.notifications import send_daily_digests
 
 
 class Command(BaseCommand):

@@ -1,0 +1,179 @@
+"""Building blocks of the coordinators' back office, shared by every app's admin.
+
+* :class:`ChoiceListFilter`: a list filter on one vocabulary choice, in a plain
+  field or an ArrayField, that ignores values it does not know (a tampered
+  query string shows the unfiltered list, never an error);
+* :func:`csv_response`: a streaming CSV download that Excel opens as UTF-8,
+  with every cell made safe against spreadsheet formulas (:func:`csv_safe`);
+* :func:`labels`: codes shown as their translated labels ("Teacher, Researcher");
+* :class:`ReadOnlyAdmin`: records coordinators look at but never change.
+
+Also registers the admin of :class:`lef.models.Notice` (superusers only).
+"""
+
+import csv
+from collections.abc import Iterable
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from lef.models import Notice
+
+# Filters ----------------------------------------------------------------------------
+
+
+class ChoiceListFilter(admin.SimpleListFilter):
+    """Filter on one choice, in a plain field or in an ArrayField (``array = True``)."""
+
+    field: str = ""
+    array = False
+    # Not "choices": SimpleListFilter has a method of that name.
+    options: Iterable[tuple[str, str]] = ()
+
+    def lookups(self, request, model_admin):
+        return list(self.options)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in {code for code, _label in self.options}:
+            return queryset
+        if self.array:
+            return queryset.filter(**{f"{self.field}__contains": [value]})
+        return queryset.filter(**{self.field: value})
+
+
+def choice_filter(
+    field: str, choices: type[models.Choices], *, title, parameter: str, array: bool = False
+) -> type[ChoiceListFilter]:
+    """A :class:`ChoiceListFilter` for ``field`` (``profile__roles``) over ``choices``."""
+    return type(
+        f"{parameter.title()}ChoiceFilter",
+        (ChoiceListFilter,),
+        {
+            "title": title,
+            "parameter_name": parameter,
+            "field": field,
+            "array": array,
+            "options": choices.choices,
+        },
+    )
+
+
+# Autocomplete -----------------------------------------------------------------------
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, minus its 500 on a posted value that is not an id.
+
+    Re-rendering a form after a tampered POST (``organisation=abc``) made the
+    widget look the bad value up, and the database refuse the query. Values
+    that are not valid keys are simply not shown; the form already says why.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteMixin:
+    """For a ModelAdmin or inline with ``autocomplete_fields``: use SafeAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is AutocompleteSelect:
+            field.widget.__class__ = SafeAutocompleteSelect
+        return field
+
+
+# Labels -----------------------------------------------------------------------------
+
+
+def labels(codes: Iterable[str], choices: type[models.Choices], separator: str = ", ") -> str:
+    """``codes`` as their translated labels, in the vocabulary's order; unknown codes dropped."""
+    wanted = set(codes)
+    return separator.join(str(label) for value, label in choices.choices if value in wanted)
+
+
+def local_time(moment) -> str:
+    """A moment as a coordinator reads it in a spreadsheet: Europe/Amsterdam, to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+# CSV export --------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell that a spreadsheet shows as text, never runs as a formula.
+
+    Cells starting with = + - @ (or a tab or carriage return, which some
+    spreadsheets skip before looking for those) get a leading apostrophe.
+    """
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(rows: Iterable[Iterable], *, filename: str) -> StreamingHttpResponse:
+    """Stream ``rows`` (the header first) as ``<filename>-<date>.csv``.
+
+    Every cell passes :func:`csv_safe`; the file starts with a byte-order mark
+    so that Excel opens it as UTF-8.
+    """
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow([csv_safe(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"{filename}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Read-only records -------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records to look at (who wrote to whom, what was mailed), never to change."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Mails to members, to check digests. Superusers only (no group permission)."""
+
+    list_display = ["created_at", "recipient", "kind", "delivery", "sent_at"]
+    list_select_related = ["recipient"]
+    list_filter = ["kind", "delivery", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient__username", "key"]
+    date_hierarchy = "created_at"
+    fields = ["recipient", "kind", "key", "delivery", "created_at", "sent_at"]
