@@ -287,7 +287,7 @@ def change_form_data(client, user, **changes) -> dict:
                 else:
                     data[key] = value
     data.update({name: value for name, value in changes.items() if name in form.fields})
-    return data
+    return {name: value for name, value in data.items() if value is not None}
 
 
 def save_member(client, user, **changes):

@@ -1,0 +1,265 @@
+"""Every write path shows in the directory at once, the admin's and bulk updates included.
+
+The directory caches counts, organisation lists and rendered cards
+(members.caching); the database keeps their versions in step (migration 0007).
+Each test here fills the cache, changes something the way one part of the
+platform does, and reads the directory (and the profile) again. Real commits
+(``transaction=True``): the generation rises at commit, as in production.
+"""
+
+import io
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from lef.choices import Sector
+from members.avatars import clean_avatar, store_avatar
+from members.models import Organisation, Profile, User
+from members.privacy import delete_account
+from members.services import update_profile
+from tests.factories import MemberFactory, OrganisationFactory
+from tests.members.factories_coordination import ProposedOrganisationFactory
+from tests.members.test_admin import save_member
+from tests.members.test_directory import names
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/members/"
+
+
+@pytest.fixture
+def visitor():
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def coordinator_client():
+    # A superuser: a flushed database (transaction=True) has no Coordinators
+    # group; what a coordinator may do is in test_permissions.py.
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(
+        User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
+    )
+    return client
+
+
+@pytest.fixture
+def school():
+    return OrganisationFactory(name="Da Vinci College", slug="da-vinci")
+
+
+@pytest.fixture
+def member(school):
+    return MemberFactory(
+        name="Sanne de Vries",
+        username="sanne",
+        profile__organisation=school,
+        profile__job_title="Docent",
+        profile__visibility=Profile.Visibility.PUBLIC,
+    )
+
+
+def directory(client, **params) -> str:
+    return client.get(URL, params).content.decode()
+
+
+RESULTS = re.compile(r'<p id="member-count".*?</section>', re.DOTALL)
+
+
+def warm(client) -> str:
+    """Fill every cached read the directory page makes, and return the page."""
+    html = directory(client)
+    # The second time from the cache, the same.
+    assert RESULTS.findall(html) == RESULTS.findall(directory(client))
+    assert len(caches["directory"].get_many(_all_keys())) > 0
+    return html
+
+
+def _all_keys() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM lef_directory_cache")
+        return [key.split(":", 2)[-1] for (key,) in cursor.fetchall()]
+
+
+def test_site_profile_form(visitor, member):
+    assert "Docent" in warm(visitor)
+
+    update_profile(
+        user=member,
+        name="Sanne de Vries",
+        username="sanne",
+        primary_sector=Sector.MBO,
+        other_sectors=[],
+        roles=[],
+        organisation=member.profile.organisation,
+        job_title="Teamleider",
+        core_activities=[],
+        expertise=["rekenen"],
+        bio="",
+        website="",
+        open_to_collaboration=False,
+        looking_for="",
+        visibility=Profile.Visibility.PUBLIC,
+        notification_settings={},
+    )
+
+    html = directory(visitor)
+    assert "Teamleider" in html
+    assert "Docent" not in html
+    assert names(visitor.get(URL, {"q": "rekenen"})) == ["Sanne de Vries"]
+    assert names(visitor.get(URL, {"sector": "mbo"})) == ["Sanne de Vries"]
+
+
+def test_avatar_upload(visitor, member):
+    assert "lef-avatar-initials" in warm(visitor)
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+
+    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+
+    member.profile.refresh_from_db()
+    assert f"{member.profile.avatar}-64.webp" in directory(visitor)
+
+
+def test_admin_changes_name_and_username(visitor, coordinator_client, member):
+    warm(visitor)
+
+    response = save_member(coordinator_client, member, name="Sanne Bakker", username="sanne-b")
+
+    assert response.status_code == 302
+    html = directory(visitor)
+    assert names(visitor.get(URL)) == ["Sanne Bakker"]
+    assert 'href="/members/sanne-b/"' in html
+    assert 'href="/members/sanne/"' not in html
+    assert names(visitor.get(URL, {"q": "bakker"})) == ["Sanne Bakker"]
+
+
+def test_admin_changes_the_profile_and_removes_the_photo(visitor, coordinator_client, member):
+    buffer = io.BytesIO()
+    Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    assert "lef-avatar-initials" not in warm(visitor)
+
+    response = save_member(
+        coordinator_client, member, job_title="Intern begeleider", remove_avatar="on"
+    )
+
+    assert response.status_code == 302
+    html = directory(visitor)
+    assert "Intern begeleider" in html
+    assert "lef-avatar-initials" in html
+    assert "Intern begeleider" in visitor.get("/members/sanne/").content.decode()
+
+
+def test_admin_renames_an_organisation_and_changes_its_slug(
+    visitor, coordinator_client, member, school
+):
+    html = warm(visitor)
+    assert 'href="/organisations/da-vinci/"' in html
+
+    response = coordinator_client.post(
+        reverse("admin:members_organisation_change", args=[school.pk]),
+        {
+            "name": "Da Vinci Lyceum",
+            "slug": "davinci-lyceum",
+            "kind": "school",
+            "sectors": ["mbo"],
+        },
+    )
+
+    assert response.status_code == 302
+    html = directory(visitor)
+    assert '<a href="/organisations/davinci-lyceum/">Da Vinci Lyceum</a>' in html
+    assert "Da Vinci College" not in html
+    assert names(visitor.get(URL, {"q": "lyceum"})) == ["Sanne de Vries"]
+    assert [slug for _pk, slug, _name in visitor.get(URL).context["form"].organisations] == [
+        "davinci-lyceum"
+    ]
+
+
+def test_admin_approves_a_proposed_organisation(visitor, coordinator_client):
+    proposer = MemberFactory(name="Voor Steller", profile__visibility=Profile.Visibility.PUBLIC)
+    proposal = ProposedOrganisationFactory(name="Nieuw Initiatief", proposed_by=proposer)
+    Profile.objects.filter(pk=proposer.pk).update(organisation=proposal)
+    assert "Nieuw Initiatief" not in warm(visitor)
+    assert names(visitor.get(URL, {"q": "initiatief"})) == []
+
+    response = coordinator_client.post(
+        reverse("admin:members_organisation_changelist"),
+        {"action": "approve_selected", ACTION_CHECKBOX_NAME: [proposal.pk]},
+    )
+
+    assert response.status_code == 302
+    assert "Nieuw Initiatief" in directory(visitor)
+    assert names(visitor.get(URL, {"q": "initiatief"})) == ["Voor Steller"]
+
+
+def test_admin_merges_organisations(visitor, coordinator_client, member, school):
+    target = OrganisationFactory(name="Da Vinci Groep", slug="da-vinci-groep")
+    warm(visitor)
+
+    response = coordinator_client.post(
+        reverse("admin:members_organisation_changelist"),
+        {
+            "action": "merge_selected",
+            ACTION_CHECKBOX_NAME: [school.pk, target.pk],
+            "post": "yes",
+            "keep": target.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    html = directory(visitor)
+    assert "Da Vinci Groep" in html
+    assert 'href="/organisations/da-vinci/"' not in html
+
+
+def test_admin_deactivates_a_member(visitor, coordinator_client, member):
+    assert names(visitor.get(URL)) == ["Sanne de Vries"]
+    warm(visitor)
+    response = save_member(coordinator_client, member, is_active=None)  # unticked
+
+    assert response.status_code == 302
+    assert names(visitor.get(URL)) == []
+    assert "0 members found" in directory(visitor)
+
+
+def test_account_deletion(visitor, member):
+    warm(visitor)
+
+    delete_account(user=member)
+
+    assert names(visitor.get(URL)) == []
+    assert visitor.get("/members/sanne/").status_code == 404
+
+
+def test_bulk_updates_of_profiles_users_and_organisations(visitor, member, school):
+    other = MemberFactory(name="Piet Post", profile__visibility=Profile.Visibility.PUBLIC)
+    warm(visitor)
+
+    Profile.objects.filter(pk=member.pk).update(job_title="Directeur")
+    User.objects.filter(pk=other.pk).update(name="Piet Pieters")
+    Organisation.objects.filter(pk=school.pk).update(name="Da Vinci Campus")
+
+    html = directory(visitor)
+    assert "Directeur" in html
+    assert "Piet Pieters" in html
+    assert "Da Vinci Campus" in html
+    assert "2 members found" in html
+
+
+def test_a_new_member_appears(visitor):
+    warm(visitor)
+
+    MemberFactory(name="Nieuw Lid", profile__visibility=Profile.Visibility.PUBLIC)
+
+    assert names(visitor.get(URL)) == ["Nieuw Lid"]
