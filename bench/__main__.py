@@ -22,16 +22,18 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models.functions import Lower  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
 from bench.pages import PAGES, Page  # noqa: E402
 from bench.urls import FLOOR_PATH  # noqa: E402
-from members.models import User  # noqa: E402
+from members.models import Profile, User  # noqa: E402
 
-TARGET_RATIO = 3.0
-TARGET_QUERIES = 15
+TARGET_RATIO = 2.5  # warm: median of a page whose cached parts are in the cache
+TARGET_COLD_RATIO = 5.0  # cold: the first request after a profile changed
+TARGET_QUERIES = 10
 FLOOR_REQUESTS = 100
 PERSONAS = {"member": "bench-member", "coordinator": "bench-coordinator"}
 SEED_PEOPLE = {"member": "bench-member", "colleague": "bench-colleague"}
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     print(prepare_database(members=args.members, reseed=args.reseed))
     pages = [p for p in PAGES if args.only in p.name]
     rows = measure_all(pages, requests=args.requests, warmup=args.warmup)
+    rows += measure_cold(pages, rows, requests=max(10, args.requests // 2))
     print_table(rows, requests=args.requests, warmup=args.warmup)
     return 0
 
@@ -146,6 +149,61 @@ def measure_all(pages: list[Page], *, requests: int, warmup: int) -> list[dict]:
     return rows
 
 
+def touch_profiles() -> None:
+    """Change the profiles the measured pages show, as a member editing theirs would.
+
+    The colleague (profile page, suggestions) gets a new job title and a new
+    expertise tag, the first member of the directory a new job title; each in
+    its own committed transaction, so the database raises their revisions and
+    the directory generations, and every cached part that depends on them is
+    computed again on the next request.
+    """
+    stamp = f"Docent {time.perf_counter_ns() % 100_000}"
+    colleague = Profile.objects.get(user__username=SEED_PEOPLE["colleague"])
+    tags = [tag for tag in colleague.expertise if not tag.startswith("bench ")]
+    Profile.objects.filter(pk=colleague.pk).update(
+        job_title=stamp, expertise=[*tags, f"bench {stamp}"]
+    )
+    first = Profile.objects.listed().order_by(Lower("user__name"), "user__username").first()
+    Profile.objects.filter(pk=first.pk).update(job_title=stamp)
+
+
+def measure_cold(pages: list[Page], warm_rows: list[dict], *, requests: int) -> list[dict]:
+    """The first request after a profile change, for the pages that cache (``cold=True``)."""
+    floors = {row["as_user"]: row for row in warm_rows if row["name"].startswith("floor")}
+    clients = {kind: _client(kind) for kind in {p.as_user for p in pages if p.cold}}
+    rows = []
+    for page in pages:
+        if not page.cold:
+            continue
+        client = clients[page.as_user]
+        path = page.path.format(**SEED_PEOPLE)
+        timings = []
+        for _ in range(requests):
+            touch_profiles()
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        touch_profiles()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        timings.sort()
+        median = statistics.median(timings)
+        rows.append(
+            {
+                "name": f"{page.name} (cold)",
+                "as_user": page.as_user,
+                "status": response.status_code,
+                "median": median,
+                "p95": timings[math.ceil(0.95 * len(timings)) - 1],
+                "queries": len(queries.captured_queries),
+                "ratio": median / floors[page.as_user]["median"],
+                "cold": True,
+            }
+        )
+    return rows
+
+
 # -- reporting ----------------------------------------------------------------
 
 
@@ -157,9 +215,10 @@ def print_table(rows: list[dict], *, requests: int, warmup: int) -> None:
     )
     print(
         f"Targets: median <= {TARGET_RATIO:g}x the floor (the bare layout) for the same "
-        f"visitor, <= {TARGET_QUERIES} SQL queries, status 200."
+        f"visitor, and <= {TARGET_COLD_RATIO:g}x for the first request after a profile "
+        f"changed (cold); <= {TARGET_QUERIES} SQL queries; status 200."
     )
-    header = f"{'page':<28} {'visitor':<11} {'status':>6} {'median ms':>10} {'p95 ms':>8}"
+    header = f"{'page':<36} {'visitor':<11} {'status':>6} {'median ms':>10} {'p95 ms':>8}"
     header += f" {'queries':>8} {'x floor':>8}  target"
     print()
     print(header)
@@ -168,13 +227,14 @@ def print_table(rows: list[dict], *, requests: int, warmup: int) -> None:
         misses = []
         if row["status"] != 200:
             misses.append(f"status {row['status']}")
-        if row["ratio"] > TARGET_RATIO:
-            misses.append(f"ratio > {TARGET_RATIO:g}")
+        target = TARGET_COLD_RATIO if row.get("cold") else TARGET_RATIO
+        if row["ratio"] > target:
+            misses.append(f"ratio > {target:g}")
         if row["queries"] > TARGET_QUERIES:
             misses.append(f"queries > {TARGET_QUERIES}")
         verdict = "MISS: " + ", ".join(misses) if misses else "ok"
         print(
-            f"{row['name']:<28} {row['as_user'] or 'anonymous':<11} {row['status']:>6} "
+            f"{row['name']:<36} {row['as_user'] or 'anonymous':<11} {row['status']:>6} "
             f"{row['median']:>10.1f} {row['p95']:>8.1f} {row['queries']:>8} "
             f"{row['ratio']:>7.1f}x  {verdict}"
         )

@@ -14,19 +14,22 @@ class Page:
     name: str
     path: str
     as_user: str | None
+    cold: bool = False
 
 
 PAGES: list[Page] = []
 
 
-def page(name: str, path: str, *, as_user: str | None = None) -> None:
-    PAGES.append(Page(name, path, as_user))
+def page(name: str, path: str, *, as_user: str | None = None, cold: bool = False) -> None:
+    """Measure ``path``; with ``cold`` also the first request after a profile change."""
+    PAGES.append(Page(name, path, as_user, cold))
 
 
 page("healthz", "/healthz")
 page("home (anonymous)", "/", as_user=None)
-page("home (member)", "/", as_user="member")
-page("members: directory", "/members/", as_user="member")
-page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member")
-page("members: searched", "/members/?q=onderzoek", as_user="member")
-page("members: profile", "/members/{colleague}/", as_user="member")
+page("home (member)", "/", as_user="member", cold=True)
+page("members: directory", "/members/", as_user="member", cold=True)
+page("members: directory (visitor)", "/members/", as_user=None, cold=True)
+page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member", cold=True)
+page("members: searched", "/members/?q=onderzoek", as_user="member", cold=True)
+page("members: profile", "/members/{colleague}/", as_user="member", cold=True)

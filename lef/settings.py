@@ -139,7 +139,7 @@ CACHES = {
     # versioned keys, so stale entries are never read; a table of their own,
     # bounded, culled when full.
     "directory": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "lef.cache.PostgresDatabaseCache",
         "LOCATION": "lef_directory_cache",
         "OPTIONS": {"MAX_ENTRIES": 60_000, "CULL_FREQUENCY": 4},
     },

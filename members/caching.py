@@ -16,13 +16,16 @@ raw SQL), through triggers (members migration 0006):
   name, username or active flag changes, or its organisation's name, slug,
   status or logo changes: a card's key holds the revision, so a changed card is
   simply a new key;
-* the directory *generation* (one row in ``members_directory_generation``) goes
-  up once in every transaction that changes a profile, a user's shown fields or
-  an organisation, at its commit (a deferred trigger: the bump holds its row
-  lock only while committing). Counts, organisation lists, suggestions and
-  expertise tags are keyed by the generation read before computing them, so a
-  value computed from rows older than a commit is stored under a generation no
-  reader asks for again.
+* two *generations* (rows of ``members_directory_generation``) go up once in
+  every transaction that changes what they cover, at its commit (deferred
+  triggers: a bump holds its row lock only while committing): ``content`` for
+  any change to a profile, a user's name or an organisation (searches,
+  suggestions, expertise tags), and ``listing`` only for changes that decide
+  who is listed under which filter (counts without a search, the organisations
+  to filter on), so editing a job title does not cost every plain count. Each
+  read is keyed by the generation it depends on, read before computing it, so
+  a value computed from rows older than a commit is stored under a generation
+  no reader asks for again.
 
 Old keys are never read again and age out (timeouts, and the cache culls when
 full). A write and a cached read inside the same transaction see the old
@@ -30,7 +33,8 @@ generation until it commits; no view does both.
 """
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.core.cache import caches
 from django.db import connection
@@ -44,26 +48,39 @@ def directory_cache():
     return caches[CACHE_ALIAS]
 
 
-def generation() -> int:
-    """The directory generation as committed now (one small query)."""
+@dataclass(frozen=True)
+class Generations:
+    content: int
+    listing: int
+
+
+type Depends = Literal["content", "listing"]
+
+
+def generations() -> Generations:
+    """Both directory generations as committed now (one small query)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM members_directory_generation WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute("SELECT name, value FROM members_directory_generation")
+        values = dict(cursor.fetchall())
+    return Generations(content=values.get("content", 0), listing=values.get("listing", 0))
 
 
 def cached_reads(
-    reads: dict[str, tuple[str, Callable[[], Any]]], *, at_generation: int | None = None
+    reads: dict[str, tuple[str, Callable[[], Any]]],
+    *,
+    depends_on: Depends = "content",
+    at: Generations | None = None,
 ) -> dict[str, Any]:
     """Values of ``reads`` (name → (key, compute)) for the current generation.
 
-    Two queries when everything is cached (the generation, then every entry in
-    one cache read); the missing values are computed and stored. A caller that
-    makes several reads for one page passes ``at_generation`` (read once, with
-    :func:`generation`, before computing anything) and saves the first query.
+    ``depends_on`` names the generation the values follow (see above). Two
+    queries when everything is cached (the generations, then every entry in
+    one cache read); the missing values are computed and stored. A view that
+    makes several reads for one page passes ``at`` (read once, with
+    :func:`generations`, before computing anything) and saves a query each.
     """
-    current = generation() if at_generation is None else at_generation
-    keys = {name: f"{key}:g{current}" for name, (key, _compute) in reads.items()}
+    current = getattr(at or generations(), depends_on)
+    keys = {name: f"{key}:{depends_on}{current}" for name, (key, _compute) in reads.items()}
     cache = directory_cache()
     found = cache.get_many(list(keys.values()))
     values, missing = {}, {}

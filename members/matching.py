@@ -1,19 +1,24 @@
 """Cross-sector matching: "Meet across sectors".
 
 A candidate is a member whose primary sector is none of the excluded sectors and
-who shares at least one core activity or expertise tag. Candidates are ranked in
-one SQL query, so the engine stays fast on many members:
+who shares at least one expertise tag or core activity. Candidates are ranked in
+one SQL statement, so the engine stays fast on many members:
 
-* ``&&`` (array overlap) on ``core_activities`` and ``expertise`` selects the
-  candidates; both columns have GIN indexes;
-* the score is ``3 * shared expertise tags + 1 * shared core activities``, each
-  count a sum of ``column @> ARRAY[value]`` tests (plain expressions, no subquery
-  per row): a shared topic such as "rekenen" says more than a shared activity
-  such as teaching, which most members have;
-* ties go to members open to collaboration, then to recently updated profiles.
+* first by how many expertise tags they share: a shared topic such as
+  "rekenen" says more than any number of shared activities such as teaching,
+  which most members have;
+* then by how many core activities they share, then members open to
+  collaboration first;
+* ties are broken by a shuffle of their own per viewer (a hash of both ids), so
+  two members with the same interests are not shown the same few people.
 
-Only the few rows returned are turned into reasons ("shares: praktijkonderzoek,
-rekenen"), in Python, in the language of the request.
+The statement is two ranked, limited parts joined by ``UNION ALL`` under one
+``LIMIT``: members sharing a tag (found through the GIN index on
+``expertise``), then members sharing only an activity. PostgreSQL stops as soon
+as the limit is reached, so the broad second part (most members teach) runs
+only for members with few tag matches. Only the few rows returned are turned
+into reasons ("shares: praktijkonderzoek, rekenen"), in Python, in the language
+of the request.
 
 ``match_members`` is the generic core (a project can pass its own activities,
 tags, sectors and team); ``suggest_members`` applies it to one member's profile.
@@ -22,7 +27,7 @@ tags, sectors and team); ``suggest_members`` applies it to one member's profile.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField, Q
+from django.db.models import F, Func, IntegerField
 from django.utils.translation import gettext
 
 from lef.choices import CoreActivity
@@ -30,8 +35,6 @@ from members.caching import cached_reads
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
 
-EXPERTISE_WEIGHT = 3
-ACTIVITY_WEIGHT = 1
 DEFAULT_LIMIT = 6
 
 
@@ -52,13 +55,34 @@ class SharedCount(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         if not self.values:
-            return "0", ()
+            # Not a bare 0: in ORDER BY that would mean "the first column".
+            return "0::integer", ()
         column_sql, column_params = compiler.compile(self.source_expressions[0])
         test = f"({column_sql} @> ARRAY[%s]::varchar[])::int"
         params = []
         for value in self.values:
             params.extend([*column_params, value])
         return "(" + " + ".join([test] * len(self.values)) + ")", tuple(params)
+
+
+class Shuffled(Func):
+    """A per-viewer order of the rows: a multiplicative hash of ``column`` and ``seed``.
+
+    Stable for one viewer (the same suggestions on every visit), different for
+    another, and cheap: integer arithmetic, no function call per row.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, seed: int):
+        super().__init__(F(column))
+        # Spread the seed over 31 bits, so neighbouring viewers differ in many.
+        self.mask = (int(seed) * 1597334677 + 1013904223) % 2**31
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, params = compiler.compile(self.source_expressions[0])
+        sql = f"mod(({column_sql}::bigint # %s) * 2654435761, 2147483647)"
+        return sql, (*params, self.mask)
 
 
 @dataclass(frozen=True)
@@ -91,42 +115,50 @@ def match_members(
     exclude_sectors: Iterable[str] = (),
     exclude_user_ids: Iterable[int] = (),
     limit: int = DEFAULT_LIMIT,
+    seed: int | None = None,
 ) -> list[Suggestion]:
-    """Members ``viewer`` may see, best match first, who share activities or expertise.
+    """Members ``viewer`` may see, best match first, who share expertise or activities.
 
     Members whose primary sector is in ``exclude_sectors`` and the users in
-    ``exclude_user_ids`` are left out. One query (none when there is nothing to
-    match on), whatever the number of members.
+    ``exclude_user_ids`` are left out. ``seed`` orders ties (the viewer's id by
+    default). One query (none when there is nothing to match on), whatever the
+    number of members.
     """
     activities, expertise = list(dict.fromkeys(activities)), list(dict.fromkeys(expertise))
-    overlap = Q()
-    if activities:
-        overlap |= Q(core_activities__overlap=activities)
-    if expertise:
-        overlap |= Q(expertise__overlap=expertise)
-    if not overlap or limit <= 0:
+    if not (activities or expertise) or limit <= 0:
         return []
-    score = EXPERTISE_WEIGHT * SharedCount("expertise", expertise) + ACTIVITY_WEIGHT * (
-        SharedCount("core_activities", activities)
-    )
-    ranking = ("-score", "-open_to_collaboration", "-updated_at", "user_id")
-    # Rank narrow rows first; only the winners are joined to their user and
-    # organisation (a subquery, so still one statement).
-    winners = (
+    seed = seed if seed is not None else (viewer.pk or 0)
+    shared = {
+        "shared_tags": SharedCount("expertise", expertise),
+        "shared_activities": SharedCount("core_activities", activities),
+        "shuffle": Shuffled("user_id", seed),
+    }
+    ranking = ("-shared_tags", "-shared_activities", "-open_to_collaboration", "shuffle")
+    candidates = (
         Profile.objects.visible_to(viewer)
-        .filter(overlap)
         .exclude(primary_sector="")
         .exclude(primary_sector__in=list(exclude_sectors))
         .exclude(user_id__in=list(exclude_user_ids))
-        .annotate(score=score)
-        .order_by(*ranking)
-        .values("user_id")[:limit]
     )
-    candidates = (
+    parts = []
+    if expertise:
+        parts.append(candidates.filter(expertise__overlap=expertise))
+    if activities:
+        only_activities = candidates.filter(core_activities__overlap=activities)
+        if expertise:
+            only_activities = only_activities.exclude(expertise__overlap=expertise)
+        parts.append(only_activities)
+    ranked = [
+        part.annotate(**shared).order_by(*ranking).values_list("user_id", flat=True)[:limit]
+        for part in parts
+    ]
+    winners = ranked[0].union(*ranked[1:], all=True)[:limit] if len(ranked) > 1 else ranked[0]
+    # Only the winners are joined to their user and organisation; still one statement.
+    found = (
         Profile.objects.filter(user_id__in=winners)
         .select_related("user", "organisation")
         .defer(*CARD_DEFERRED)
-        .annotate(score=score)
+        .annotate(**shared)
         .order_by(*ranking)
     )
     # The few winners' shared items, in the candidate's own order, for the reason.
@@ -136,7 +168,7 @@ def match_members(
             shared_activities=tuple(a for a in profile.core_activities if a in activities),
             shared_expertise=tuple(e for e in profile.expertise if e in expertise),
         )
-        for profile in candidates
+        for profile in found
     ]
 
 

@@ -281,6 +281,13 @@ class Profile(models.Model):
             GinIndex(fields=["expertise"], name="members_profile_expertise_gin"),
             GinIndex(fields=["core_activities"], name="members_profile_activities_gin"),
             models.Index(fields=["primary_sector"], name="members_profile_sector_idx"),
+            # Listed profiles, narrow: the directory counts them without reading
+            # the wide rows (bio, search vector).
+            models.Index(
+                fields=["user", "visibility"],
+                name="members_profile_listed_idx",
+                condition=ONBOARDED,
+            ),
         ]
 
     def __str__(self):

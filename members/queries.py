@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from members.caching import cached_reads
+from members.caching import Generations, cached_reads
 from members.models import Organisation, Profile, User
 from members.search import build_query
 
@@ -27,6 +27,10 @@ CARD_DEFERRED = ("search_vector", "notification_settings", "organisation__descri
 # by name. Ranking costs a few microseconds a row, thousands of rows add tens of
 # milliseconds, and for a word most members use, relevance says little anyway.
 RANK_AT_MOST = 300
+# A search counts its matches up to this many: counting every member who wrote
+# "onderzoek" means reading thousands of long profiles, and past a few hundred
+# the page says "more than 300" and suggests a narrower search instead.
+SEARCH_COUNT_AT_MOST = RANK_AT_MOST
 
 
 def directory(
@@ -93,7 +97,7 @@ def _audience(viewer: User) -> str:
 
 
 def cached_directory_organisations(
-    *, viewer: User, at_generation: int | None = None
+    *, viewer: User, at: Generations | None = None
 ) -> list[tuple[int, str, str]]:
     """``directory_organisations`` through the directory cache (see members.caching)."""
 
@@ -102,32 +106,44 @@ def cached_directory_organisations(
 
     key = f"members:directory-organisations:{_audience(viewer)}"
     reads = {"organisations": (key, compute)}
-    return cached_reads(reads, at_generation=at_generation)["organisations"]
+    return cached_reads(reads, depends_on="listing", at=at)["organisations"]
 
 
 def directory_page(
-    *, viewer: User, page_number, per_page: int, at_generation: int | None = None, **filters
+    *, viewer: User, page_number, per_page: int, at: Generations | None = None, **filters
 ) -> Page:
     """One page of ``(pk, revision)`` of ``directory(viewer, **filters)``, with a cached total.
 
-    The total is read from the directory cache (exact, recomputed after any
-    profile change); it also decides whether a search is ranked (see
-    RANK_AT_MOST). Queries: one cache read, plus the count on a miss, plus the page.
+    The total is read from the directory cache (recomputed after any profile
+    change). It is exact, except for a search with more than
+    SEARCH_COUNT_AT_MOST matches: then it is that number plus one, and
+    ``page.count_is_capped`` is set. It also decides whether a search is ranked
+    (see RANK_AT_MOST). Queries: one cache read, plus the count on a miss, plus
+    the page.
     """
     key_filters = json.dumps(filters, sort_keys=True, default=str)
     digest = hashlib.sha256(key_filters.encode()).hexdigest()[:32]
     key = f"members:directory-count:{_audience(viewer)}:{digest}"
-    count = cached_reads(
-        {"count": (key, lambda: directory(viewer=viewer, ranked=False, **filters).count())},
-        at_generation=at_generation,
-    )["count"]
+    searched = bool(build_query(filters.get("q", "")))
+
+    def compute_count() -> int:
+        matches = directory(viewer=viewer, ranked=False, **filters)
+        if searched:
+            return matches.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
+        return matches.count()
+
+    # Without a search the count follows only who is listed under which filter.
+    depends_on = "content" if searched else "listing"
+    count = cached_reads({"count": (key, compute_count)}, depends_on=depends_on, at=at)["count"]
     # Only the keys and revisions: the cards come from members.cards, cached per revision.
     profile_keys = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
         "pk", "revision"
     )
     paginator = Paginator(profile_keys, per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)
-    return paginator.get_page(page_number)
+    page = paginator.get_page(page_number)
+    page.count_is_capped = searched and count > SEARCH_COUNT_AT_MOST
+    return page
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,14 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from members.caching import generation
+from members.caching import generations
 from members.cards import member_cards
 from members.filters import DirectoryFilterForm
-from members.queries import cached_directory_organisations, directory_page
+from members.queries import (
+    SEARCH_COUNT_AT_MOST,
+    cached_directory_organisations,
+    directory_page,
+)
 
 MEMBERS_PER_PAGE = 12
 
@@ -21,15 +25,15 @@ def member_list(request):
     the same template; a history restore gets the full page, because htmx puts it
     in place of the whole body.
     """
-    # One generation for both cached reads: they describe the same moment.
-    current = generation()
-    organisations = cached_directory_organisations(viewer=request.user, at_generation=current)
+    # One reading of the generations for both cached reads: the same moment.
+    current = generations()
+    organisations = cached_directory_organisations(viewer=request.user, at=current)
     form = DirectoryFilterForm(data=request.GET, organisations=organisations)
     page = directory_page(
         viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
-        at_generation=current,
+        at=current,
         **form.filters(),
     )
     context = {
@@ -37,6 +41,7 @@ def member_list(request):
         "page_obj": page,
         "cards": member_cards(list(page.object_list)),
         "filter_params": form.active_params(),
+        "search_count_at_most": SEARCH_COUNT_AT_MOST,
         # For the empty state's "invite a colleague" mail.
         "signup_url": request.build_absolute_uri(reverse("account_signup")),
     }

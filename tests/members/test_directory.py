@@ -465,6 +465,19 @@ def test_directory_broad_search_is_ordered_by_name_not_rank(client, monkeypatch)
     assert names(response) == ["Anna Arends", "Bert Bos"]
 
 
+def test_directory_broad_search_says_more_than_and_suggests_narrowing(client, monkeypatch):
+    monkeypatch.setattr("members.queries.SEARCH_COUNT_AT_MOST", 1)
+    monkeypatch.setattr("members.views.directory.SEARCH_COUNT_AT_MOST", 1)
+    public_member(name="Bert Bos", expertise=["rekenen"])
+    public_member(name="Anna Arends", expertise=["rekenen"])
+
+    searched = client.get(URL, {"q": "rekenen"}).content.decode()
+    plain = client.get(URL).content.decode()
+
+    assert "More than 1 members found. Add a word or a filter to see fewer." in searched
+    assert "2 members found" in plain
+
+
 def test_directory_narrow_search_is_ordered_by_rank(client):
     public_member(name="Anna Arends", expertise=[], bio="Ik werk ook aan rekenen.")
     public_member(name="Bert Bos", expertise=["rekenen"], bio="")
