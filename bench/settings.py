@@ -9,7 +9,11 @@ the in-process test client and a fresh database need differs:
 * a URLconf that adds the floor page to the site's own (bench/urls.py).
 """
 
+import os
 import warnings
+
+# DEBUG is off, which needs a real key (lef.settings refuses the development one).
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-site-3b8e1f40")
 
 from lef.settings import *  # noqa: F403
 

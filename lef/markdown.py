@@ -9,7 +9,9 @@ lets raw HTML through, so the output is always cleaned with nh3 (the Rust
   removed, and the content of script and style elements goes with it;
 * links keep only ``href`` (http, https, mailto or relative) and ``title`` and
   always get ``rel="nofollow noopener"``, so ``javascript:`` links lose their
-  target;
+  target; a "relative" address that browsers read as another host
+  (``//evil.example``, ``/\\evil.example``) loses it too, and so does any
+  target with a backslash, which browsers read as a slash;
 * images are dropped entirely: an image from another host would leak every
   reader's address to that host (and our CSP would block it anyway);
 * headings are shifted down two levels (``#`` becomes ``<h3>``) so that a bio
@@ -74,6 +76,15 @@ class _SafeMarkdown(markdown_lib.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "lef_demote_headings", 5)
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a link target that leaves the site without a scheme (nh3's attribute_filter)."""
+    if tag == "a" and attribute == "href":
+        target = value.strip()
+        if "\\" in target or target.startswith("//"):
+            return None
+    return value
+
+
 def sanitise_html(html: str) -> str:
     """Clean an HTML fragment against the allow-list above."""
     return nh3.clean(
@@ -81,6 +92,7 @@ def sanitise_html(html: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
         url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,

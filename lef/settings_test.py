@@ -3,6 +3,12 @@
 The database is the same PostgreSQL (embedded, or DATABASE_URL when set).
 """
 
+import os
+
+# Tests run with DEBUG off, which needs a real key (lef.settings refuses the
+# development one); a fixed one for the tests only.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-site-7d1c5e9a")
+
 from lef.settings import *  # noqa: F403
 
 DEBUG = False

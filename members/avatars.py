@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lef.images import ImageRejected, ReencodedImage, Rendition, reencode_image
+from lef.ratelimit import RateLimit
 from members.models import Profile
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ logger = logging.getLogger(__name__)
 # 2x), 160 for the profile page (and 80 px at 2x), 400 for a sharp large view.
 AVATAR_SIZES = (64, 160, 400)
 AVATAR_FOLDER = "avatars"
+# An avatar is shown at 400 px at most; 25 megapixels takes any phone's normal
+# photo (12-24 MP) and refuses from the header alone what would cost seconds of
+# CPU to decode (lef.images checks the cap before decoding).
+AVATAR_MAX_PIXELS = 25_000_000
+# Each upload is decoded and re-encoded; a member changes their photo rarely.
+AVATAR_UPLOADS = RateLimit("avatar-upload", limit=10, window=60 * 60)
 _EXTENSION = ReencodedImage.extension
 _STEM = re.compile(rf"\A{AVATAR_FOLDER}/[0-9a-f]{{2}}/[0-9a-f]{{32}}\Z")
 
@@ -57,7 +64,9 @@ def clean_avatar(uploaded_file) -> ProcessedAvatar:
     or WebP image within the limits.
     """
     try:
-        image = reencode_image(uploaded_file, sizes=AVATAR_SIZES, square=True)
+        image = reencode_image(
+            uploaded_file, sizes=AVATAR_SIZES, square=True, max_pixels=AVATAR_MAX_PIXELS
+        )
     except ImageRejected as exc:
         raise ValidationError(exc.message, code=exc.code) from exc
     return ProcessedAvatar(renditions=image.renditions)

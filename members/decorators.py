@@ -7,28 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from lef.http import on_this_site
 from members.models import Profile
-
-
-def _on_this_site(request, url: str) -> bool:
-    return url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
-def safe_next_url(request, url: str | None) -> str:
-    """``url`` when it is a path on this site, else "" (for ``?next=``).
-
-    Only a path counts ("/projects/"): a bare word such as ``foo`` or
-    ``account_logout`` is not one (``redirect()`` would read it as the name of a
-    view), nor an address on another host (``//evil.example``).
-    """
-    if url and url.startswith("/") and _on_this_site(request, url):
-        return url
-    return ""
 
 
 def _return_path(request) -> str:
@@ -36,7 +18,7 @@ def _return_path(request) -> str:
     if request.method in {"GET", "HEAD"}:
         return request.get_full_path()
     referer = request.headers.get("referer", "")
-    if referer and _on_this_site(request, referer):
+    if referer and on_this_site(request, referer):
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return ""

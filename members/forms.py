@@ -12,7 +12,8 @@ from lef.choices import CoreActivity, Role, Sector
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
 from lef.tags import TagsFormField
-from members.avatars import clean_avatar
+from lef.validators import validate_plain_text
+from members.avatars import AVATAR_UPLOADS, clean_avatar
 from members.models import Organisation, Profile, User
 from members.services import MAX_CONTACT_LENGTH
 from members.usernames import validate_username_available
@@ -29,6 +30,7 @@ class SignupForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("As colleagues know you, e.g. Sanne de Vries."),
+        validators=[validate_plain_text],
     )
 
     field_order = ["name", "email", "password1", "password2"]
@@ -89,6 +91,7 @@ def _organisation_fields() -> dict[str, forms.Field]:
             label=_("Not in the list? Type its name"),
             max_length=160,
             required=False,
+            validators=[validate_plain_text],
             help_text=_(
                 "We add it for you; a coordinator checks it. "
                 "Leave empty when you picked one above."
@@ -117,6 +120,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         label=_("Name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_plain_text],
     )
     username = forms.CharField(
         label=_("Username"),
@@ -127,7 +131,9 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    job_title = forms.CharField(
+        label=_("Job title"), max_length=120, required=False, validators=[validate_plain_text]
+    )
     avatar = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -184,6 +190,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         max_length=200,
         required=False,
         help_text=_("E.g. a vo school to try out a lesson series on transitions."),
+        validators=[validate_plain_text],
     )
     visibility = forms.ChoiceField(
         label=_("Who can see my profile"),
@@ -308,7 +315,16 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
 
     def clean_avatar(self):
         uploaded = self.cleaned_data.get("avatar")
-        return clean_avatar(uploaded) if uploaded else None
+        if not uploaded:
+            return None
+        # Counted before decoding: a refused file costs the server as much.
+        if AVATAR_UPLOADS.exhausted(self.user.pk):
+            raise forms.ValidationError(
+                _("You changed your photo often in the last hour. Please try again later."),
+                code="rate_limited",
+            )
+        AVATAR_UPLOADS.hit(self.user.pk)
+        return clean_avatar(uploaded)
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
@@ -334,6 +350,7 @@ class OnboardingForm(OrganisationFormMixin, forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("As colleagues know you."),
+        validators=[validate_plain_text],
     )
     primary_sector = forms.ChoiceField(
         label=_("The sector you mainly work in"),

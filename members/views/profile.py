@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lef.choices import CoreActivity, Role
+from lef.http import safe_next_url
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
-from members.decorators import profile_required, safe_next_url
+from members.decorators import profile_required
 from members.forms import ContactForm, OnboardingForm, ProfileForm
 from members.models import Organisation, Profile
 from members.queries import suggest_expertise

@@ -45,7 +45,11 @@ ENV_NAMES = [
     "SMTP_USE_TLS",
     "STATIC_ROOT",
     "TASKS_DATABASE_BACKEND",
+    "TRUSTED_PROXY_COUNT",
 ]
+
+# A key for the settings under test: without DEBUG the development key is refused.
+TEST_KEY = "test-key-" + "x" * 50
 
 
 @pytest.fixture
@@ -55,7 +59,10 @@ def load_settings(monkeypatch):
     def load(**env: str):
         for name in ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
+        env.setdefault("SECRET_KEY", TEST_KEY)
         for name, value in env.items():
+            if value is None:
+                continue
             monkeypatch.setenv(name, value)
         spec = importlib.util.spec_from_file_location("lef_settings_under_test", SETTINGS_FILE)
         module = importlib.util.module_from_spec(spec)
@@ -65,11 +72,26 @@ def load_settings(monkeypatch):
     return load
 
 
+def test_settings_without_a_secret_key_refuse_to_start_without_debug(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="Set SECRET_KEY"):
+        load_settings(SECRET_KEY=None)
+
+
+def test_settings_with_debug_fall_back_to_a_development_key(load_settings):
+    s = load_settings(SECRET_KEY=None, DEBUG="1")
+
+    assert s.SECRET_KEY.startswith("django-insecure-")  # so check --deploy flags it
+
+
+def test_settings_trusted_proxy_count_for_allauths_rate_limits(load_settings):
+    assert load_settings().ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    assert load_settings(TRUSTED_PROXY_COUNT="1").ALLAUTH_TRUSTED_PROXY_COUNT == 1
+
+
 def test_settings_without_environment_are_safe(load_settings):
     s = load_settings()
 
     assert s.DEBUG is False
-    assert s.SECRET_KEY.startswith("django-insecure-")  # so check --deploy flags it
     assert s.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
     assert s.SESSION_COOKIE_SECURE is True
     assert s.CSRF_COOKIE_SECURE is True
@@ -222,9 +244,15 @@ def test_check_deploy_with_production_environment_reports_no_issues():
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
-def test_check_deploy_with_the_development_secret_key_fails():
+def test_site_with_the_development_secret_key_does_not_start():
     result = _check_deploy(**PRODUCTION_ENV)
 
     assert result.returncode == 1
+    assert "Set SECRET_KEY: with DEBUG off the site does not start" in result.stderr
+
+
+def test_check_deploy_flags_the_development_secret_key_with_debug():
+    result = _check_deploy(DEBUG="1", **PRODUCTION_ENV)
+
+    assert result.returncode == 1
     assert "security.W009" in result.stderr
-    assert "System check identified 1 issue (0 silenced)." in result.stderr

@@ -101,7 +101,7 @@ def test_clean_avatar_valid_jpeg_gives_every_size():
         pytest.param(
             png_claiming_size(20_000, 20_000),
             "too_many_pixels",
-            "This image has too many pixels. Please choose one of at most 40 megapixels.",
+            "This image has too many pixels. Please choose one of at most 25 megapixels.",
             id="20000x20000-png",
         ),
         pytest.param(

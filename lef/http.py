@@ -1,0 +1,22 @@
+"""Small HTTP helpers every app's views share."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def on_this_site(request, url: str) -> bool:
+    """Whether ``url`` points into this site (same host, and https if the request was)."""
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def safe_next_url(request, url: str | None) -> str:
+    """``url`` when it is a path on this site, else "" (for ``?next=``).
+
+    Only a path counts ("/projects/"): a bare word such as ``foo`` or
+    ``account_logout`` is not one (``redirect()`` would read it as the name of a
+    view), nor an address on another host (``//evil.example``).
+    """
+    if url and url.startswith("/") and on_this_site(request, url):
+        return url
+    return ""
