@@ -1,5 +1,6 @@
 """Small HTTP helpers every app's views share."""
 
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -20,3 +21,12 @@ def safe_next_url(request, url: str | None) -> str:
     if url and url.startswith("/") and on_this_site(request, url):
         return url
     return ""
+
+
+def members_only(request, *, what: str):
+    """The page a visitor gets for something only members may see: 403, with a login link.
+
+    ``what`` names the thing in a sentence ("This profile", "This project").
+    Not a bare 404: the visitor often came from a link a member sent them.
+    """
+    return render(request, "lef/members_only.html", {"what": what}, status=403)

@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email, user_username
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from lef.mail import send_rendered_message
 from members.decorators import has_completed_onboarding
@@ -21,6 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user.name = form.cleaned_data.get("name", "").strip()
+        # Mail sent later (digests, reminders) speaks the language they signed up in.
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.language = language
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             ensure_profile(user=user)

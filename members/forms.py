@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import validate_slug
 from django.urls import reverse_lazy
 from django.utils.html import format_html
@@ -202,10 +203,17 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         ),
     )
 
+    language = forms.ChoiceField(
+        label=_("Language of the mail we send you"),
+        choices=settings.LANGUAGES,
+        help_text=_("Reminders and daily overviews arrive in this language."),
+    )
+
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
         profile = user.profile
         initial = {
+            "language": user.language,
             "name": user.name,
             "username": user.username,
             "job_title": profile.job_title,
@@ -302,6 +310,8 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
                     )
                 ),
                 *[_notify_field_name(kind) for kind in NotificationKind.values],
+                "language",
+                css_id="notifications",
             ),
         )
         return helper

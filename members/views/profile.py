@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lef.choices import CoreActivity, Role
-from lef.http import safe_next_url
+from lef.http import members_only, safe_next_url
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required
 from members.forms import ContactForm, OnboardingForm, ProfileForm
@@ -31,16 +31,27 @@ from members.services import (
 MIN_SUGGESTION_LENGTH = 2
 
 
-def _profile_for_viewer(viewer, username: str) -> Profile:
-    """The profile at /members/<username>/ if ``viewer`` may see it, else 404.
+def _profile_for_viewer(viewer, username: str) -> Profile | None:
+    """The profile at /members/<username>/ if ``viewer`` may see it.
 
     Visibility is ``Profile.objects.visible_to``; the owner always sees their own,
-    even before onboarding. One query (profile, user and organisation joined).
+    even before onboarding. None for a visitor at a listed members-only profile
+    (they get the "for members, log in" page); 404 when there is nothing to see.
+    One query (profile, user and organisation joined), two for that visitor.
     """
     profiles = Profile.objects.select_related("user", "organisation").defer("search_vector")
     if viewer.is_authenticated and viewer.username == username:
         return get_object_or_404(profiles, user=viewer)
-    return get_object_or_404(profiles.visible_to(viewer), user__username=username)
+    profile = profiles.visible_to(viewer).filter(user__username=username).first()
+    if (
+        profile is None
+        and not viewer.is_authenticated
+        and Profile.objects.listed().filter(user__username=username).exists()
+    ):
+        return None
+    if profile is None:
+        raise Http404
+    return profile
 
 
 def _labels(codes: list[str], choices) -> list[str]:
@@ -51,6 +62,8 @@ def _labels(codes: list[str], choices) -> list[str]:
 def member_detail(request, username):
     """Everything about a member that the viewer may see, and a way to contact them."""
     profile = _profile_for_viewer(request.user, username)
+    if profile is None:
+        return members_only(request, what=_("This profile"))
     member = profile.user
     is_owner = request.user.is_authenticated and request.user.pk == member.pk
     organisation = profile.organisation

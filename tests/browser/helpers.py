@@ -88,14 +88,14 @@ def label(text: str, language: str = "nl") -> re.Pattern:
 
 
 def last_mail_link(to: str) -> str:
-    """The one link in the last mail sent to ``to``.
+    """The one link to an account page in the last mail sent to ``to``.
 
     The live server runs in a thread of the test process, so Django's locmem
     outbox (django.core.mail.outbox) holds the mail it sent.
     """
     messages = [m for m in mail.outbox if to in m.to]
     assert messages, f"no mail to {to} in {[m.to for m in mail.outbox]}"
-    links = LINK.findall(messages[-1].body)
+    links = [link for link in LINK.findall(messages[-1].body) if "/accounts/" in link]
     assert len(links) == 1, messages[-1].body
     return links[0]
 

@@ -98,7 +98,7 @@ def test_home_navigation_links_every_area(client):
 
     for path, label in [
         ("/projects/", "Projects"),
-        ("/events/", "Events"),
+        ("/events/", "Meetups"),
         ("/spaces/", "Spaces"),
         ("/members/", "Members"),
     ]:

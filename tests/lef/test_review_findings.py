@@ -156,7 +156,7 @@ def test_without_trusting_the_proxy_all_visitors_share_its_address(client, setti
 def test_nul_bytes_in_the_query_string_are_a_400(client, url, params):
     client.force_login(CoordinatorFactory())
 
-    response = client.get(url, params)
+    response = client.get(url, params, headers={"accept-language": "en"})
 
     assert response.status_code == 400
     assert "Something is wrong with this address" in response.content.decode()

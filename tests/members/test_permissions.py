@@ -103,7 +103,7 @@ class Case:
 CASES = [
     Case("member list", "/members/", everyone(200)),
     Case("public profile", "/members/openbaar/", everyone(200)),
-    Case("members-only profile", "/members/eigenaar/", members(200, anonymous=404)),
+    Case("members-only profile", "/members/eigenaar/", members(200, anonymous=403)),
     Case("unknown profile", "/members/niemand/", everyone(404)),
     Case(
         "edit profile",

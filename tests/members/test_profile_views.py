@@ -46,6 +46,7 @@ def _form_data(**overrides) -> dict:
         "notify_events": "daily",
         "notify_bookings": "off",
         "notify_messages": "daily",
+        "language": "nl",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -406,7 +407,7 @@ def _profile_owner(state: str) -> User:
     ("viewer", "state", "status"),
     [
         ("anonymous", "public", 200),
-        ("anonymous", "members", 404),
+        ("anonymous", "members", 403),  # the "for members, log in" page
         ("anonymous", "not_onboarded", 404),
         ("anonymous", "inactive", 404),
         ("member", "public", 200),
