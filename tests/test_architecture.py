@@ -1,0 +1,75 @@
+"""The dependency rules of DESIGN.md, checked on the source (imports parsed with ast).
+
+* every app may import lef's building blocks;
+* projects, events and spaces may import members; members imports none of them;
+* no lef module imports a view of an app (only lef's home and dashboard read all
+  apps, through their models and queries);
+* no app imports another app's views.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APPS = ("lef", "members", "projects", "events", "spaces")
+LATER_APPS = ("projects", "events", "spaces")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return modules
+
+
+def sources(app: str) -> list[Path]:
+    return [p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
+
+
+def imports_of(app: str) -> dict[str, set[str]]:
+    return {str(p.relative_to(ROOT)): imported_modules(p) for p in sources(app)}
+
+
+def test_members_imports_no_later_app():
+    offending = {
+        path: sorted(m for m in modules if m.split(".")[0] in LATER_APPS)
+        for path, modules in imports_of("members").items()
+    }
+
+    assert {path: found for path, found in offending.items() if found} == {}
+
+
+def test_lef_imports_no_app_view():
+    offending = {
+        path: sorted(m for m in modules if m.split(".")[0] in APPS[1:] and ".views" in f"{m}.")
+        for path, modules in imports_of("lef").items()
+    }
+
+    assert {path: found for path, found in offending.items() if found} == {}
+
+
+@pytest.mark.parametrize("app", APPS[1:])
+def test_no_app_imports_another_apps_views(app):
+    others = {a for a in APPS if a != app}
+    offending = {
+        path: sorted(m for m in modules if m.split(".")[0] in others and ".views" in f"{m}.")
+        for path, modules in imports_of(app).items()
+    }
+
+    assert {path: found for path, found in offending.items() if found} == {}
+
+
+def test_the_checks_see_imports():
+    """The parser finds both import forms (so the tests above can fail)."""
+    path = ROOT / "members" / "views" / "profile.py"
+
+    assert {"lef.http", "members.forms.ContactForm", "django.contrib.messages"} <= (
+        imported_modules(path)
+    )
