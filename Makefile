@@ -17,8 +17,11 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The browser tests need a Chromium: scripts/ensure-chromium finds one (or
+# installs Debian's, or stops here with what to install) and pytest gets its path.
 test: setup
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test
+	CHROMIUM="$$(scripts/ensure-chromium)" && export CHROMIUM && \
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test && \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMPS)/python
