@@ -10,15 +10,18 @@ PORT ?= 8000
 # Run `make test PYTEST_ARGS="tests/members -x"` for part of the suite.
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench setup translations messages clean
+.PHONY: run test lint format bench setup lock translations messages clean
 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The browser tests need a Chromium: scripts/ensure-chromium finds one (or
+# installs Debian's, or stops here with what to install) and pytest gets its path.
 test: setup
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test
+	CHROMIUM="$$(scripts/ensure-chromium)" && export CHROMIUM && \
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test && \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMPS)/python
@@ -39,6 +42,17 @@ messages: $(STAMPS)/python
 
 setup: $(STAMPS)/python $(STAMPS)/node translations
 
+# Regenerate the lock files from requirements.in and requirements-dev.in after
+# editing them; pins already in the lock files are kept unless
+# `make lock LOCK_ARGS="--upgrade-package django"` (or `--upgrade`) says otherwise.
+# The runtime lock comes first: the development lock is constrained by it.
+LOCK_ARGS ?=
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.12 \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(STAMPS)/python
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
+
 translations: $(STAMPS)/python
 	@$(BIN)/python manage.py compiletranslations
 
@@ -46,7 +60,7 @@ $(STAMPS)/python: requirements.txt requirements-dev.txt .python-version
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required"'
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json

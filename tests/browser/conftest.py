@@ -1,4 +1,9 @@
-"""Fixtures for end-to-end tests in Debian's Chromium, driven by Playwright.
+"""Fixtures for end-to-end tests in Chromium, driven by Playwright.
+
+The browser is the one ``scripts/ensure-chromium`` finds: ``$CHROMIUM`` when set
+(``make test`` sets it, after installing Debian's ``chromium`` when it may), else
+``chromium``, ``chromium-browser`` or ``google-chrome`` on PATH, else
+``/usr/bin/chromium``.
 
 * ``browser``: one headless Chromium per test session (per xdist worker);
 * ``page``: a fresh browser context (no cookies) per test, Dutch locale, laptop
@@ -17,6 +22,8 @@ live server, not one per worker.
 """
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -32,7 +39,7 @@ from playwright.sync_api import sync_playwright
 # test runs; it affects this test process (and its subprocesses) only.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
+ENSURE_CHROMIUM = Path(__file__).resolve().parents[2] / "scripts" / "ensure-chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI containers run as root, where the sandbox cannot start
     "--disable-gpu",
@@ -45,11 +52,26 @@ LAPTOP = (1280, 800)
 PHONE = (375, 740)
 
 
+def find_chromium() -> str:
+    """Return the Chromium's path, or fail the test with what to install.
+
+    The lookup has one owner, the script ``make test`` runs first; here it only
+    looks (a test run does not install packages).
+    """
+    found = subprocess.run(  # noqa: S603 -- our own script, no shell
+        [ENSURE_CHROMIUM, "--no-install"], capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0:
+        pytest.fail(found.stderr.strip(), pytrace=False)
+    return found.stdout.strip()
+
+
 @pytest.fixture(scope="session")
 def browser():
+    executable = find_chromium()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
         yield chromium
         chromium.close()
