@@ -37,8 +37,8 @@ bench: setup
 
 # Update the catalogues after changing strings (needs GNU gettext's xgettext).
 messages: $(STAMPS)/python
-	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'
-	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete -d djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*'
+	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete -d djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 
 setup: $(STAMPS)/python $(STAMPS)/node translations
 
@@ -54,7 +54,7 @@ lock: $(STAMPS)/python
 	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
 translations: $(STAMPS)/python
-	@$(BIN)/python manage.py compiletranslations
+	@$(BIN)/python manage.py compiletranslations --settings=lef.settings_test
 
 $(STAMPS)/python: requirements.txt requirements-dev.txt .python-version
 	@mkdir -p $(STAMPS)
