@@ -4,8 +4,9 @@ Projects, events and bookings join the overview as those apps land; until then
 the page shows what will appear there, and this module reads nothing of them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from lef.overview import LoadedSection, load_sections
 from members.matching import Suggestion, cached_suggest_members
 from members.models import Profile, User
 from members.queries import Completeness, profile_completeness
@@ -16,6 +17,12 @@ class MemberOverview:
     profile: Profile
     completeness: Completeness
     suggestions: list[Suggestion]
+    # The sections projects, events and spaces add (lef.overview).
+    sections: list[LoadedSection] = field(default_factory=list)
+
+    @property
+    def section_names(self) -> set[str]:
+        return {loaded.name for loaded in self.sections}
 
     @property
     def can_be_matched(self) -> bool:
@@ -38,4 +45,5 @@ def member_overview(*, user: User) -> MemberOverview | None:
         profile=profile,
         completeness=profile_completeness(profile),
         suggestions=cached_suggest_members(for_profile=profile, viewer=user),
+        sections=load_sections(user),
     )

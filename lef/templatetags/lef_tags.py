@@ -1,9 +1,13 @@
 import functools
+from collections.abc import Mapping
+from datetime import datetime
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from lef.choices import Sector
 
@@ -44,3 +48,59 @@ def _sector_badge(code: str, language: str) -> str:
         code,
         label,
     )
+
+
+@register.inclusion_tag("includes/sector_mix.html")
+def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: bool = True):
+    """A bar of the sector mix, and a legend with each sector's code and count.
+
+    ``counts`` maps sector codes to numbers (zeros and unknown codes are left
+    out). The bar is an SVG (CSP-safe: no inline style) whose segments are in
+    proportion; it carries the whole mix in words for screen readers, and the
+    legend says it in text, so colour is never the only carrier.
+    """
+    counts = {code: int(counts[code]) for code in Sector.values if (counts or {}).get(code)}
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for code, count in counts.items():
+        width = 100 * count / total
+        segments.append({"code": code, "count": count, "x": round(x, 3), "width": round(width, 3)})
+        x += width
+    described = ", ".join(f"{code} {count}" for code, count in counts.items())
+    return {
+        "segments": segments,
+        "total": total,
+        "legend": legend,
+        "label": label or gettext("Sector mix"),
+        "described": described,
+        "sectors": dict(Sector.choices),
+    }
+
+
+EN_DASH = "\u2013"
+
+
+@register.filter
+def timespan(start: datetime | None, end: datetime | None = None) -> str:
+    """A moment or span as people read it, in Europe/Amsterdam and the page's language.
+
+    "di 3 dec 2026, 15:30-17:00" / "Tue 3 Dec 2026, 15:30-17:00" (with an en
+    dash between the times, as typeset); a span over
+    several days names both days. ``{{ event.start|timespan:event.end }}``.
+    """
+    if start is None:
+        return ""
+    start = timezone.localtime(start)
+    day = date_format(start, "D j M Y")
+    if end is None:
+        return f"{day}, {start:%H:%M}"
+    end = timezone.localtime(end)
+    if end.date() == start.date():
+        return f"{day}, {start:%H:%M}{EN_DASH}{end:%H:%M}"
+    return f"{day}, {start:%H:%M} {EN_DASH} {date_format(end, 'D j M Y')}, {end:%H:%M}"
+
+
+@register.filter
+def day_label(moment: datetime | None) -> str:
+    """The day of a moment, as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026"."""
+    return date_format(timezone.localtime(moment), "D j M Y") if moment else ""
