@@ -7,4 +7,8 @@ class LefConfig(AppConfig):
     verbose_name = _("'t LEF")
 
     def ready(self):
-        from lef import checks  # noqa: F401, PLC0415 -- registers the system checks
+        # Registers the system checks, and lef's own parts of a member's
+        # export and account deletion.
+        from lef import checks, privacy  # noqa: F401, PLC0415 -- models are loaded now
+
+        privacy.register()

@@ -1,4 +1,4 @@
-"""Models every app shares: the notices behind the platform's mail."""
+"""Models every app shares: the notices behind the platform's mail, and calendar feeds."""
 
 from django.conf import settings
 from django.db import models
@@ -56,3 +56,25 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member's personal calendar feed: its secret address (lef.calendar)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reset_at = models.DateTimeField(_("reset at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.user_id}"

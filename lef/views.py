@@ -1,14 +1,24 @@
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from lef.calendar import (
+    calendar_feed_for,
+    ics_response,
+    personal_entries,
+    reset_calendar_feed,
+)
 from lef.http import safe_next_url
+from lef.models import CalendarFeed
 from lef.queries import member_overview
 
 
@@ -57,3 +67,42 @@ def admin_login(request):
         raise PermissionDenied
     login_url = reverse("account_login")
     return HttpResponseRedirect(f"{login_url}?{urlencode({'next': next_url})}")
+
+
+@never_cache
+@require_safe
+def calendar_feed(request, token: str):
+    """/calendar/<token>.ics: the member's meetups and bookings, for a calendar app.
+
+    No login (calendar apps cannot log in): the secret token is the key, and
+    an unknown or reset token is a 404. Only active members have a feed.
+    """
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    return ics_response(
+        personal_entries(feed.user),
+        name=_("'t LEF: my meetups and bookings"),
+        filename="lef.ics",
+        private=True,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def calendar_settings(request):
+    """/calendar/: the address of the member's feed, and a button to make a new one."""
+    if request.method == "POST":
+        reset_calendar_feed(request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar has a new address. The old one no longer works; "
+                "add the new one to your calendar app."
+            ),
+        )
+        return redirect("calendar_settings")
+    feed = calendar_feed_for(request.user)
+    url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+    return render(request, "lef/calendar.html", {"feed_url": url, "feed": feed})

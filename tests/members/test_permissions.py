@@ -14,7 +14,6 @@ Each cell is the exact status code, and for redirects where they go.
 """
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -22,6 +21,7 @@ from django.urls import reverse
 
 from members.models import Organisation, Profile
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.helpers import Case, Redirect, check_case, to_login
 from tests.members.factories_coordination import CoordinatorFactory, ProposedOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,45 +59,17 @@ def world():
     return World(users, owner, public, organisation, proposal, merged)
 
 
-class Redirect:
-    """A 301/302 to ``target`` (a path; a prefix when it ends with ``*``)."""
-
-    def __init__(self, target: str, status: int = 302):
-        self.target, self.status = target, status
-
-    def matches(self, response) -> bool:
-        location = response.get("Location", "")
-        if self.target.endswith("*"):
-            return location.startswith(self.target[:-1])
-        return location == self.target
-
-    def __repr__(self):
-        return f"{self.status} → {self.target}"
-
-
-def to_login(path: str) -> Redirect:
-    return Redirect(f"{reverse('account_login')}?next={quote(path)}")
-
-
 ONBOARDING = Redirect(f"{reverse('members:onboarding')}?next=*")
 HOME = Redirect(reverse("home"))
 TO_ORGANISATION = Redirect("/organisations/da-vinci/", status=301)
 
 
 def everyone(expected):
-    return dict.fromkeys(VIEWERS, expected)
+    return dict.fromkeys(VIEWERS, expected)  # every viewer of this module
 
 
 def members(expected, *, anonymous):
     return {**everyone(expected), "anonymous": anonymous}
-
-
-@dataclass
-class Case:
-    name: str
-    path: str
-    expect: dict
-    method: str = "get"
 
 
 CASES = [
@@ -180,20 +152,7 @@ CASES = [
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_permission_matrix(client, world, case, viewer):
-    user = world.users[viewer]
-    if user is not None:
-        client.force_login(user)
-
-    response = getattr(client, case.method)(case.path)
-
-    expected = case.expect[viewer]
-    if isinstance(expected, Redirect):
-        location = response.get("Location")
-        assert (response.status_code, expected.matches(response)) == (expected.status, True), (
-            f"{response.status_code} → {location}, expected {expected!r}"
-        )
-    else:
-        assert response.status_code == expected
+    check_case(client, world.users[viewer], case, viewer)
 
 
 # The admin ---------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""Calendar files (.ics): one meetup, a list of meetups, and each member's personal feed.
+
+Everything goes through :func:`calendar_bytes`, which writes every moment in
+Europe/Amsterdam with its VTIMEZONE (so calendars show the right hour on both
+sides of a daylight-saving change), gives every entry a stable UID (so an
+updated or cancelled meetup replaces the one already in someone's calendar
+instead of adding a second) and marks cancelled entries ``STATUS:CANCELLED``.
+
+The personal feed (``/calendar/<token>.ics``) holds what a member goes to: apps
+add their rows from their ``AppConfig.ready()``::
+
+    from lef.calendar import register_calendar_source
+    register_calendar_source("events", my_confirmed_meetups)  # fn(user) -> entries
+
+A source returns :class:`CalendarEntry` objects for one member, in a fixed
+number of queries. The feed's address holds a secret token (``CalendarFeed``)
+that the member can reset, which makes the old address stop working.
+"""
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One appointment in a calendar file."""
+
+    uid: str  # stable and unique, e.g. "event-12" (the site's host is appended)
+    start: datetime  # aware
+    end: datetime  # aware
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    cancelled: bool = False
+    sequence: int = 0  # raise it when the entry changes (time, place, cancellation)
+
+
+def _host() -> str:
+    return urlsplit(settings.LEF_SITE_URL).hostname or "lef.localhost"
+
+
+def calendar_bytes(entries: Iterable[CalendarEntry], *, name: str) -> bytes:
+    """An iCalendar file (RFC 5545) with ``entries``, times in Europe/Amsterdam."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//'t Leids Education Fieldlab//lef//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    stamp = timezone.now()
+    for entry in entries:
+        event = Event()
+        event.add("uid", f"{entry.uid}@{_host()}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.start.astimezone(LOCAL))
+        event.add("dtend", entry.end.astimezone(LOCAL))
+        event.add("summary", entry.summary)
+        if entry.description:
+            event.add("description", entry.description)
+        if entry.location:
+            event.add("location", entry.location)
+        if entry.url:
+            event.add("url", entry.url)
+        event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        event.add("sequence", entry.sequence)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def ics_response(
+    entries: Iterable[CalendarEntry], *, name: str, filename: str, private: bool = False
+) -> HttpResponse:
+    """``entries`` as a downloadable .ics file. ``private`` for a member's own feed."""
+    response = HttpResponse(
+        calendar_bytes(entries, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response
+
+
+def ics_attachment(entries: Iterable[CalendarEntry], *, name: str, filename: str):
+    """``entries`` as a mail attachment for lef.mail (file name, text, MIME type)."""
+    return (filename, calendar_bytes(entries, name=name).decode(), "text/calendar")
+
+
+# The personal feed ------------------------------------------------------------------
+
+CalendarSource = Callable[[object], Iterable[CalendarEntry]]
+_sources: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(name: str, source: CalendarSource) -> None:
+    """Add ``source(user)``'s entries to every member's personal feed (from ready())."""
+    if _sources.get(name, source) is not source:
+        raise ValueError(f"{name!r} is already registered")
+    _sources[name] = source
+
+
+def unregister_calendar_source(name: str) -> None:
+    _sources.pop(name, None)
+
+
+def personal_entries(user) -> list[CalendarEntry]:
+    """Every registered source's entries for ``user``, by start."""
+    entries = [entry for name in sorted(_sources) for entry in _sources[name](user)]
+    return sorted(entries, key=lambda entry: (entry.start, entry.uid))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def calendar_feed_for(user):
+    """The member's feed (with its token), made on first use."""
+    from lef.models import CalendarFeed  # noqa: PLC0415 -- models import this module
+
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is not None:
+        return feed
+    try:
+        with transaction.atomic():
+            return CalendarFeed.objects.create(user=user, token=new_token())
+    except IntegrityError:  # made by a concurrent request meanwhile
+        return CalendarFeed.objects.get(user=user)
+
+
+def reset_calendar_feed(user):
+    """Give the member's feed a new token; the old address stops working at once."""
+    from lef.models import CalendarFeed  # noqa: PLC0415
+
+    feed = calendar_feed_for(user)
+    CalendarFeed.objects.filter(pk=feed.pk).update(token=new_token(), reset_at=timezone.now())
+    feed.refresh_from_db()
+    return feed
