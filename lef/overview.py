@@ -1,4 +1,6 @@
-"""The sections of "Mijn LEF", the signed-in member's overview on the home page.
+"""Sections later apps add to pages of lef and members: Mijn LEF, and member profiles.
+
+Mijn LEF is the signed-in member's overview on the home page.
 
 ``members`` is the base of the page (profile, people to meet); projects, events
 and spaces add their own section ("my projects", "my meetups", "my bookings")
@@ -71,6 +73,53 @@ def load_sections(user) -> list[LoadedSection]:
     loaded = []
     for section in overview_sections():
         context = section.load(user)
+        if context is not None:
+            loaded.append(LoadedSection(section=section, context=context))
+    return loaded
+
+
+# Sections of a member's profile page ---------------------------------------------------
+#
+# "The projects they are in", "the meetups they go to": an app registers a
+# section from its AppConfig.ready(), and members' profile view shows it without
+# importing the app:
+#
+#     register_profile_section(ProfileSection(
+#         name="projects", order=10, template="projects/includes/profile_projects.html",
+#         load=projects_of,  # fn(member, viewer) -> dict for the template, or None to hide
+#     ))
+#
+# ``load`` must show only what ``viewer`` may see of ``member``.
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    name: str
+    order: int
+    template: str
+    load: Callable[[Any, Any], dict | None]
+
+
+_profile_sections: dict[str, ProfileSection] = {}
+
+
+def register_profile_section(section: ProfileSection) -> None:
+    """Add ``section`` to every member's profile page (from an AppConfig.ready())."""
+    existing = _profile_sections.get(section.name)
+    if existing is not None and existing != section:
+        raise ValueError(f"{section.name!r} is already registered")
+    _profile_sections[section.name] = section
+
+
+def unregister_profile_section(name: str) -> None:
+    _profile_sections.pop(name, None)
+
+
+def load_profile_sections(*, member, viewer) -> list[LoadedSection]:
+    """Every registered profile section's context for ``member`` as ``viewer`` sees them."""
+    loaded = []
+    for section in sorted(_profile_sections.values(), key=lambda s: (s.order, s.name)):
+        context = section.load(member, viewer)
         if context is not None:
             loaded.append(LoadedSection(section=section, context=context))
     return loaded

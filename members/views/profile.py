@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lef.choices import CoreActivity, Role
 from lef.http import members_only, safe_next_url
+from lef.overview import load_profile_sections
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required
 from members.forms import ContactForm, OnboardingForm, ProfileForm
@@ -85,6 +86,8 @@ def member_detail(request, username):
         "activity_labels": _labels(profile.core_activities, CoreActivity),
         "accepts_messages": accepts_messages(profile),
         "website_safe": profile.website.lower().startswith(("https://", "http://")),
+        # What later apps show about the member (their projects, meetups).
+        "sections": load_profile_sections(member=member, viewer=request.user),
     }
     return render(request, "members/profile_detail.html", context)
 

@@ -1,0 +1,72 @@
+"""The sections later apps add to Mijn LEF and to member profiles (lef/overview.py)."""
+
+import pytest
+
+from lef.overview import (
+    OverviewSection,
+    ProfileSection,
+    register_overview_section,
+    register_profile_section,
+    unregister_overview_section,
+    unregister_profile_section,
+)
+from members.models import Profile
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sections():
+    register_overview_section(
+        OverviewSection(
+            name="projects",
+            order=10,
+            template="tests/sections/overview.html",
+            load=lambda user: {"greeting": f"projecten van {user.name}"},
+        )
+    )
+    register_profile_section(
+        ProfileSection(
+            name="projects",
+            order=10,
+            template="tests/sections/profile.html",
+            load=lambda member, viewer: (
+                {"greeting": f"{member.name} gezien door {viewer.name}"}
+                if viewer.is_authenticated
+                else None
+            ),
+        )
+    )
+    yield
+    unregister_overview_section("projects")
+    unregister_profile_section("projects")
+
+
+def test_mijn_lef_shows_a_registered_section_instead_of_its_placeholder(client, sections):
+    client.force_login(MemberFactory(name="Sanne"))
+
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+
+    assert "<p>projecten van Sanne</p>" in html
+    assert "The projects you start or join will appear here." not in html
+    assert "The meetups you sign up for will appear here." in html  # not registered
+
+
+def test_profile_page_shows_a_registered_section_to_whom_it_chooses(client, sections):
+    member = MemberFactory(name="Anna", username="anna")
+    Profile.objects.filter(pk=member.pk).update(visibility=Profile.Visibility.PUBLIC)
+
+    visitor = client.get("/members/anna/").content.decode()
+    client.force_login(MemberFactory(name="Bram"))
+    signed_in = client.get("/members/anna/").content.decode()
+
+    assert "gezien door" not in visitor
+    assert "<p>Anna gezien door Bram</p>" in signed_in
+
+
+def test_registering_another_section_under_a_taken_name_is_refused(sections):
+    with pytest.raises(ValueError, match="already registered"):
+        register_overview_section(
+            OverviewSection(name="projects", order=1, template="x.html", load=lambda user: {})
+        )
