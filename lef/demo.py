@@ -4,13 +4,21 @@ Idempotent: every object is looked up by a natural key and created only if
 missing, so running it twice changes nothing.
 """
 
+import hashlib
+import random
+from io import BytesIO
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
+from lef.demo_people import PEOPLE, SCHOOLS
+from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
@@ -55,59 +63,9 @@ PARTNERS = [
     ),
 ]
 
-MEMBERS = [
-    # email, name, sector, organisation slug, roles, activities, expertise, bio
-    (
-        "sanne@demo.lef.nl",
-        "Sanne de Vries",
-        Sector.PO,
-        "scol",
-        [Role.TEACHER],
-        [CoreActivity.TEACHING, CoreActivity.INNOVATION],
-        ["rekenen", "groep 8", "overgang po-vo"],
-        "Leerkracht groep 8. Ik wil weten wat mijn leerlingen in de brugklas tegenkomen.",
-    ),
-    (
-        "jeroen@demo.lef.nl",
-        "Jeroen Bakker",
-        Sector.VO,
-        "prooleiden",
-        [Role.TEACHER],
-        [CoreActivity.TEACHING, CoreActivity.RESEARCH],
-        ["wiskunde", "rekenen", "praktijkonderzoek"],
-        "Docent wiskunde in de onderbouw; doe praktijkonderzoek naar rekenvaardigheid.",
-    ),
-    (
-        "fatima@demo.lef.nl",
-        "Fatima El Amrani",
-        Sector.MBO,
-        "da-vinci-college",
-        [Role.TEACHER, Role.TEACHER_EDUCATOR],
-        [CoreActivity.TEACHER_EDUCATION],
-        ["loopbaanbegeleiding", "studiekeuze"],
-        "Docent en praktijkopleider. Ik begeleid studenten bij de overstap naar het hbo.",
-    ),
-    (
-        "pieter@demo.lef.nl",
-        "Pieter Jansen",
-        Sector.HO,
-        "iclon",
-        [Role.RESEARCHER, Role.TEACHER_EDUCATOR],
-        [CoreActivity.RESEARCH, CoreActivity.TEACHER_EDUCATION],
-        ["onderzoek", "lerarenopleiding", "professionalisering"],
-        "Lerarenopleider en onderzoeker bij ICLON. Interested in teacher research across sectors.",
-    ),
-    (
-        "lotte@demo.lef.nl",
-        "Lotte Visser",
-        Sector.HO,
-        "hogeschool-leiden",
-        [Role.TEACHER],
-        [CoreActivity.TEACHING, CoreActivity.INNOVATION],
-        ["studiesucces", "eerstejaars", "mentoraat"],
-        "Docent bij Hogeschool Leiden. Ik werk aan betere aansluiting mbo-hbo.",
-    ),
-]
+# The demo's members (lef/demo_people.py): email, name, sector, organisation slug,
+# roles, activities, expertise, job title, bio, open, looking for, public.
+MEMBERS = [(f"{key}@demo.lef.nl", *rest) for key, *rest in PEOPLE]
 
 COORDINATOR = ("coordinator@demo.lef.nl", "Coördinator 't LEF")
 
@@ -138,6 +96,17 @@ def seed() -> list[tuple[str, str, str]]:
         },
     )
 
+    for name, slug, kind, sectors in SCHOOLS:
+        organisations[slug], _ = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "sectors": sectors,
+                "status": Organisation.Status.APPROVED,
+            },
+        )
+
     accounts = []
     email, name = COORDINATOR
     coordinator = _account(email, name, is_staff=True)
@@ -149,11 +118,17 @@ def seed() -> list[tuple[str, str, str]]:
         roles=[Role.POLICY],
         activities=[CoreActivity.LEADERSHIP],
         expertise=[],
-        bio="",
+        job_title="Coördinator 't LEF",
+        bio="Ik organiseer de meetups van 't LEF bij PLNT. Vragen? Stuur me een bericht.",
+        open_to_collaboration=True,
+        looking_for="",
+        public=True,
     )
     accounts.append((email, DEMO_PASSWORD, "coordinator (admin and dashboard)"))
 
-    for email, name, sector, org_slug, roles, activities, expertise, bio in MEMBERS:
+    for index, person in enumerate(MEMBERS):
+        (email, name, sector, org_slug, roles, activities, expertise, job_title, bio,
+         open_to_collaboration, looking_for, public) = person  # fmt: skip
         user = _account(email, name)
         _profile(
             user,
@@ -162,9 +137,17 @@ def seed() -> list[tuple[str, str, str]]:
             roles=roles,
             activities=activities,
             expertise=expertise,
+            job_title=job_title,
             bio=bio,
+            open_to_collaboration=open_to_collaboration,
+            looking_for=looking_for,
+            public=public,
         )
-        accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
+        # Most have a photo; some keep their initials, as in real life.
+        if index % 6 != 5:
+            _avatar(user)
+        if index < 5:  # the first ones are printed, to try the site with
+            accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
     return accounts
 
 
@@ -180,7 +163,20 @@ def _account(email: str, name: str, *, is_staff: bool = False) -> User:
     return user
 
 
-def _profile(user, *, sector, organisation, roles, activities, expertise, bio) -> None:
+def _profile(
+    user,
+    *,
+    sector,
+    organisation,
+    roles,
+    activities,
+    expertise,
+    job_title,
+    bio,
+    open_to_collaboration,
+    looking_for,
+    public,
+) -> None:
     profile, _ = Profile.objects.get_or_create(user=user)
     if profile.onboarded_at:
         return  # already seeded (or edited by hand): leave it alone
@@ -189,11 +185,53 @@ def _profile(user, *, sector, organisation, roles, activities, expertise, bio) -
     profile.roles = list(roles)
     profile.core_activities = list(activities)
     profile.expertise = list(expertise)
+    profile.job_title = job_title
     profile.bio = bio
-    profile.open_to_collaboration = True
-    # Teachers' profiles are public in the demo, so that visitors who are not
-    # logged in see the directory at work; the rest stay members-only (the default).
-    if Role.TEACHER in roles:
-        profile.visibility = Profile.Visibility.PUBLIC
+    profile.open_to_collaboration = open_to_collaboration
+    profile.looking_for = looking_for
+    # Public profiles let visitors who are not logged in see the directory at work.
+    profile.visibility = Profile.Visibility.PUBLIC if public else Profile.Visibility.MEMBERS
     profile.onboarded_at = timezone.now()
     profile.save()
+
+
+# Backgrounds, skin tones and hair colours for the generated portraits.
+_BACKGROUNDS = ["#f3d9b1", "#cfe3f3", "#d5eadf", "#efd3e3", "#e4e4e4", "#f6e7a8", "#d9d2f0"]
+_SKIN = ["#f1c7a3", "#e0ac86", "#c68863", "#9c6644", "#70452b", "#f5d3b8"]
+_HAIR = ["#2b1d14", "#4a3020", "#8a5a2b", "#c9a063", "#1b1b1b", "#7d7d7d", "#a0522d"]
+_SHIRTS = ["#1f3b57", "#b34700", "#00694d", "#9b3d78", "#1d6a96", "#595959", "#8a5f00"]
+
+
+def portrait(seed: str, size: int = 480) -> bytes:
+    """A simple, friendly made-up portrait (PNG), the same for the same seed."""
+    rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())  # noqa: S311 -- not secret
+    image = Image.new("RGB", (size, size), rng.choice(_BACKGROUNDS))
+    draw = ImageDraw.Draw(image)
+    skin, hair, shirt = rng.choice(_SKIN), rng.choice(_HAIR), rng.choice(_SHIRTS)
+    unit = size / 24
+    # Shoulders, neck, hair behind the head, head, and a fringe or short hair on top.
+    draw.ellipse([3 * unit, 17 * unit, 21 * unit, 31 * unit], fill=shirt)
+    draw.rectangle([10 * unit, 13 * unit, 14 * unit, 18 * unit], fill=skin)
+    long_hair = rng.random() < 0.5
+    if long_hair:
+        draw.rounded_rectangle([5.5 * unit, 5 * unit, 18.5 * unit, 18 * unit], 5 * unit, fill=hair)
+    draw.ellipse([7 * unit, 4.5 * unit, 17 * unit, 15.5 * unit], fill=skin)
+    draw.chord([6.8 * unit, 3.5 * unit, 17.2 * unit, 11 * unit], 180, 360, fill=hair)
+    eye = max(2, round(unit * 0.55))
+    for x in (10.2, 13.8):
+        draw.ellipse([x * unit - eye, 10 * unit - eye, x * unit + eye, 10 * unit + eye],
+                     fill="#2b2b2b")  # fmt: skip
+    draw.arc([10 * unit, 11 * unit, 14 * unit, 13.6 * unit], 20, 160, fill="#7a3b2e",
+             width=max(2, round(unit * 0.35)))  # fmt: skip
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _avatar(user) -> None:
+    """Give ``user`` a generated portrait through the normal avatar pipeline, once."""
+    profile = user.profile
+    if profile.avatar:
+        return
+    upload = SimpleUploadedFile("portrait.png", portrait(user.email), content_type="image/png")
+    store_avatar(profile=profile, processed=clean_avatar(upload))

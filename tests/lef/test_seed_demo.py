@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from events.models import Venue
 from lef.coordinators import GROUP_NAME
 from lef.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
+from lef.demo_people import SCHOOLS
 from members.models import Organisation, Profile, User
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_seed_demo_with_debug_on_creates_the_demo(settings):
         "users": accounts,
         "profiles": accounts,
         "verified": accounts,
-        "organisations": len(PARTNERS),
+        "organisations": len(PARTNERS) + len(SCHOOLS),
         "partners": len(PARTNERS),
         "venues": 1,
         "coordinators": 1,
@@ -80,15 +81,33 @@ def test_seed_demo_twice_changes_nothing(settings):
     assert list(Profile.objects.order_by("pk").values("pk", "bio", "expertise")) == profiles
 
 
-def test_seed_demo_prints_every_account_with_its_password(settings):
+def test_seed_demo_prints_accounts_to_try_with_their_password(settings):
     settings.DEBUG = True
 
     out = _seed()
 
-    for email, *_ in MEMBERS:
-        line = next(line for line in out.splitlines() if email in line)
-        assert DEMO_PASSWORD in line
+    printed = [line for line in out.splitlines() if "@demo.lef.nl" in line]
+    assert len(printed) == 6  # the coordinator and one member of each of five sectors
+    assert all(DEMO_PASSWORD in line for line in printed)
     assert "coordinator@demo.lef.nl" in out
+    assert "sanne@demo.lef.nl" in out
+
+
+def test_seed_demo_is_a_community_across_sectors_with_faces(settings):
+    settings.DEBUG = True
+
+    _seed()
+
+    listed = Profile.objects.listed()
+    per_sector = {
+        sector: listed.filter(primary_sector=sector).count()
+        for sector in ("po", "vo", "mbo", "ho", "other")
+    }
+    assert listed.count() >= 38
+    assert min(per_sector.values()) >= 5
+    with_photo = listed.exclude(avatar="")
+    assert with_photo.count() >= 30
+    assert listed.filter(visibility=Profile.Visibility.PUBLIC).count() >= 25
 
 
 def test_seed_demo_accounts_can_log_in_with_the_printed_password(client, settings):
