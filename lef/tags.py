@@ -139,4 +139,6 @@ class TagsField(ArrayField):
         }
         if self.help_text:
             options["help_text"] = self.help_text
+        if "widget" in kwargs:
+            options["widget"] = kwargs["widget"]
         return TagsFormField(**options)

@@ -105,4 +105,10 @@ def calendar_settings(request):
         return redirect("calendar_settings")
     feed = calendar_feed_for(request.user)
     url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
-    return render(request, "lef/calendar.html", {"feed_url": url, "feed": feed})
+    # webcal:// opens the phone's or computer's calendar app to subscribe.
+    subscribe_url = "webcal://" + url.split("://", 1)[1]
+    return render(
+        request,
+        "lef/calendar.html",
+        {"feed_url": url, "subscribe_url": subscribe_url, "feed": feed},
+    )

@@ -178,6 +178,10 @@ class ProfileInlineForm(forms.ModelForm):
             "open_to_collaboration",
             "looking_for",
         ]
+        widgets = {
+            "expertise": forms.TextInput(attrs={"size": 80}),
+            "looking_for": forms.TextInput(attrs={"size": 80}),
+        }
 
 
 class ProfileInline(SafeAutocompleteMixin, admin.StackedInline):

@@ -58,7 +58,7 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("The language of the mail 't LEF sends you."),
+        help_text=_("The language of the mail 't LEF sends this member."),
     )
     first_name = None
     last_name = None

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("nl", "Dutch"), ("en", "English")],
                 default="nl",
-                help_text="The language of the mail 't LEF sends you.",
+                help_text="The language of the mail 't LEF sends this member.",
                 max_length=8,
                 verbose_name="language",
             ),
