@@ -95,16 +95,35 @@ class Suggestion:
 
     @property
     def shared(self) -> list[str]:
-        """Shared activities by their translated label, then shared expertise tags."""
-        labels = []
-        for code in self.shared_activities:
-            label = str(CoreActivity(code).label) if code in CoreActivity.values else code
-            labels.append(label[:1].lower() + label[1:])
-        return [*labels, *self.shared_expertise]
+        """Shared expertise tags first (they say most), then shared activities by label."""
+        return [*self.shared_expertise, *activity_labels(self.shared_activities)]
 
     @property
     def reason(self) -> str:
-        return gettext("shares: %(items)s") % {"items": ", ".join(self.shared)}
+        """What the member and the suggested colleague share, topics first."""
+        return gettext("You share: %(items)s") % {"items": ", ".join(self.shared)}
+
+
+def activity_labels(codes) -> list[str]:
+    """Core activities as lower-case translated labels, for use inside a sentence."""
+    labels = []
+    for code in codes:
+        label = str(CoreActivity(code).label) if code in CoreActivity.values else code
+        labels.append(label[:1].lower() + label[1:])
+    return labels
+
+
+def shared_with(viewer_profile: Profile | None, profile: Profile) -> list[str]:
+    """What ``viewer_profile``'s member shares with ``profile``'s: tags, then activities.
+
+    For "You share: rekenen, teaching" on a profile page; empty for a visitor,
+    for yourself, or when nothing is shared. No query.
+    """
+    if viewer_profile is None or viewer_profile.pk == profile.pk:
+        return []
+    tags = [tag for tag in profile.expertise if tag in set(viewer_profile.expertise)]
+    activities = [a for a in profile.core_activities if a in set(viewer_profile.core_activities)]
+    return [*tags, *activity_labels(activities)]
 
 
 def match_members(
@@ -177,14 +196,16 @@ def suggest_members(
 ) -> list[Suggestion]:
     """Members from other sectors that ``for_profile``'s member could meet.
 
-    "Other sectors": the candidate's primary sector is none of the member's
-    sectors (primary or further). ``viewer`` defaults to the member themselves.
+    "Other sectors": the candidate's primary sector is not the member's primary
+    sector. The member's further sectors are not excluded: a po teacher who also
+    works with vo is exactly the one to meet a vo colleague who shares her topic.
+    ``viewer`` defaults to the member themselves.
     """
     return match_members(
         viewer=viewer or for_profile.user,
         activities=for_profile.core_activities,
         expertise=for_profile.expertise,
-        exclude_sectors=for_profile.sectors,
+        exclude_sectors=[for_profile.primary_sector] if for_profile.primary_sector else [],
         exclude_user_ids=[for_profile.pk],
         limit=limit,
     )

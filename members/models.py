@@ -288,6 +288,12 @@ class Profile(models.Model):
                 name="members_profile_listed_idx",
                 condition=ONBOARDED,
             ),
+            # The directory lists the most recently active first, a page at a time.
+            models.Index(
+                fields=["-updated_at", "-user"],
+                name="members_profile_recent_idx",
+                condition=ONBOARDED,
+            ),
         ]
 
     def __str__(self):

@@ -11,11 +11,11 @@ from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from members.caching import Generations, cached_reads
+from members.cards import ROW_FIELDS
 from members.models import Organisation, Profile, User
 from members.search import build_query
 
@@ -47,7 +47,9 @@ def directory(
     """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
 
     ``sector`` matches the primary or any further sector. With a search text and
-    ``ranked`` the rows are ordered by relevance (``rank``), otherwise by name.
+    ``ranked`` the rows are ordered by relevance (``rank``); otherwise the most
+    recently active profiles come first (the last change to the profile), which
+    says more about whom to contact than the alphabet.
     The search is a ``search_vector @@ tsquery`` condition, which the GIN index
     ``members_profile_search_gin`` answers (see tests/members/test_search.py for
     the EXPLAIN); the card's user and organisation come in the same query.
@@ -67,16 +69,16 @@ def directory(
         profiles = profiles.filter(organisation_id=organisation)
     if open_only:
         profiles = profiles.filter(open_to_collaboration=True)
-    by_name = (Lower("user__name"), "user__username")
+    recent = ("-updated_at", "-user_id")
     query = build_query(q)
     if query is None:
-        return profiles.order_by(*by_name)
+        return profiles.order_by(*recent)
     if not ranked:
-        return profiles.filter(search_vector=query).order_by(*by_name)
+        return profiles.filter(search_vector=query).order_by(*recent)
     return (
         profiles.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", *by_name)
+        .order_by("-rank", *recent)
     )
 
 
@@ -112,7 +114,7 @@ def cached_directory_organisations(
 def directory_page(
     *, viewer: User, page_number, per_page: int, at: Generations | None = None, **filters
 ) -> Page:
-    """One page of ``(pk, revision)`` of ``directory(viewer, **filters)``, with a cached total.
+    """One page of rows (members.cards.ROW_FIELDS) of ``directory()``, with a cached total.
 
     The total is read from the directory cache (recomputed after any profile
     change). It is exact, except for a search with more than
@@ -135,9 +137,9 @@ def directory_page(
     # Without a search the count follows only who is listed under which filter.
     depends_on = "content" if searched else "listing"
     count = cached_reads({"count": (key, compute_count)}, depends_on=depends_on, at=at)["count"]
-    # Only the keys and revisions: the cards come from members.cards, cached per revision.
+    # The narrow columns of the cards' bodies; their heads come cached (members.cards).
     profile_keys = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
-        "pk", "revision"
+        *ROW_FIELDS
     )
     paginator = Paginator(profile_keys, per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)

@@ -20,4 +20,15 @@ class Migration(migrations.Migration):
                 name="members_profile_listed_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="profile",
+            index=models.Index(
+                condition=models.Q(
+                    ("onboarded_at__isnull", False),
+                    models.Q(("primary_sector", ""), _negated=True),
+                ),
+                fields=["-updated_at", "-user"],
+                name="members_profile_recent_idx",
+            ),
+        ),
     ]

@@ -6,7 +6,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from members.caching import generations
-from members.cards import member_cards
+from members.cards import directory_cards
 from members.filters import DirectoryFilterForm
 from members.queries import (
     SEARCH_COUNT_AT_MOST,
@@ -39,7 +39,11 @@ def member_list(request):
     context = {
         "form": form,
         "page_obj": page,
-        "cards": member_cards(list(page.object_list)),
+        "cards": directory_cards(
+            page.object_list, q=form.filters()["q"], activity=form.filters()["activity"]
+        ),
+        # "Filters (2)": how many filters besides the search are set.
+        "filter_count": len(set(form.active_params()) - {"q"}),
         "filter_params": form.active_params(),
         "search_count_at_most": SEARCH_COUNT_AT_MOST,
         # For the empty state's "invite a colleague" mail.

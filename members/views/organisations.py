@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from lef.choices import CoreActivity, Sector
+from members.cards import profile_card_body
 from members.models import Organisation
 from members.organisations import (
     can_view_organisation,
@@ -92,7 +93,8 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "page_obj": page,
-            "members": page.object_list,
+            # The organisation is the page's subject: the cards leave it out.
+            "members": [(profile, profile_card_body(profile)) for profile in page.object_list],
             "is_proposal": organisation.status == Organisation.Status.PROPOSED,
             "activity_choices": CoreActivity.choices,
         },

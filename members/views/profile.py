@@ -15,7 +15,8 @@ from lef.overview import load_profile_sections
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required
 from members.forms import ContactForm, OnboardingForm, ProfileForm
-from members.models import Organisation, Profile
+from members.matching import shared_with
+from members.models import ContactMessage, Organisation, Profile
 from members.queries import suggest_expertise
 from members.services import (
     ContactRateLimitedError,
@@ -88,7 +89,22 @@ def member_detail(request, username):
         "website_safe": profile.website.lower().startswith(("https://", "http://")),
         # What later apps show about the member (their projects, meetups).
         "sections": load_profile_sections(member=member, viewer=request.user),
+        "shared": [],
+        "last_message_at": None,
     }
+    if request.user.is_authenticated and not is_owner:
+        # The viewer's own profile is cached on request.user: the layout's
+        # onboarding reminder reads the same, so it costs one query for both.
+        viewer_profile = getattr(request.user, "profile", None)
+        context["shared"] = shared_with(viewer_profile, profile)
+        # When the viewer last wrote to this member: the date is kept (for the
+        # limits), the text never was.
+        context["last_message_at"] = (
+            ContactMessage.objects.filter(sender=request.user, recipient=member)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
     return render(request, "members/profile_detail.html", context)
 
 

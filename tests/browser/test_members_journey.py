@@ -111,8 +111,17 @@ def find_mbo_colleague(page, *, on_phone=False):
     assert page.evaluate(MARKER) is True
     fits()
 
+    if on_phone:
+        # The results start on the first screen: the filters are folded away.
+        first_card = _results(page).locator("article").first.bounding_box()
+        assert first_card["y"] < page.viewport_size["height"], first_card
+        expect(page.get_by_label(label("Sector"))).to_be_hidden()
+    filters = page.locator("#directory-filters")
+    if not filters.evaluate("panel => panel.open"):
+        page.get_by_text(t("Filters"), exact=True).click()
     choose_with_keyboard(page.get_by_label(label("Sector")), t("Vocational education (mbo)"))
     expect(page).to_have_url(re.compile(r"/members/\?(.*&)?sector=mbo(&|$)"))
+    expect(page.locator("#filter-count")).to_have_text(" (1)")
     assert _filters_in_url(page) == {"q": "onderzoek", "sector": "mbo"}
     expect(_member_link(page, "Joris Bakker")).to_have_count(0)
     expect(_results(page).locator("article")).to_have_count(1)

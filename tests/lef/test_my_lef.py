@@ -120,7 +120,7 @@ def test_my_lef_suggests_members_from_other_sectors_with_the_reason(client):
     assert "Meet across sectors" in html
     assert "Jan Mbo" in html
     assert "Piet Po" not in html
-    assert "shares: practice-based research, rekenen" in html
+    assert "You share: rekenen, practice-based research" in html
 
 
 def test_my_lef_without_activities_or_expertise_asks_to_add_them(client):
@@ -188,4 +188,4 @@ def test_my_lef_query_count_is_fixed(client, django_assert_num_queries, suggesti
     with django_assert_num_queries(MY_LEF_QUERIES):
         html = home(client)
 
-    assert html.count("shares: teaching, rekenen</p>") == suggestions
+    assert html.count("You share: rekenen, teaching</p>") == suggestions

@@ -1,9 +1,11 @@
 """The member directory /members/: cards, filters, visibility, htmx, pages, query counts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from lef.choices import CoreActivity, Role, Sector
 from members.cards import CARD_FIELDS, CARD_TEMPLATE
@@ -87,11 +89,14 @@ def test_directory_card_hides_an_unapproved_organisation(client):
     assert names(searched) == []
 
 
-def test_directory_orders_by_name_case_insensitively(client):
-    for name in ["bram Bakker", "Anna Jansen", "Carla de Wit"]:
-        public_member(name=name)
+def test_directory_lists_the_most_recently_active_first(client):
+    for days, name in [(30, "Anna Jansen"), (1, "Bram Bakker"), (400, "Carla de Wit")]:
+        member = public_member(name=name)
+        Profile.objects.filter(pk=member.pk).update(
+            updated_at=timezone.now() - timedelta(days=days)
+        )
 
-    assert names(client.get(URL)) == ["Anna Jansen", "bram Bakker", "Carla de Wit"]
+    assert names(client.get(URL)) == ["Bram Bakker", "Anna Jansen", "Carla de Wit"]
 
 
 # -- who is listed ----------------------------------------------------------------
@@ -285,7 +290,9 @@ def test_directory_htmx_request_gets_only_the_results_partial(client):
     assert response.status_code == 200
     assert "<html" not in html
     assert "<form" not in html
-    assert html.lstrip().startswith('<p id="member-count"')
+    # The live region's count and the filter button's count, out of band.
+    assert html.lstrip().startswith('<span id="filter-count" hx-swap-oob="innerHTML"> (1)</span>')
+    assert '<p id="member-count" class="fw-semibold" role="status" hx-swap-oob' in html
     assert 'hx-swap-oob="innerHTML"' in html
     assert '<div id="member-results">' in html
     assert names(response) == ["Sanne de Vries"]
@@ -335,7 +342,7 @@ def test_directory_paginates_and_page_links_keep_the_filters(client):
     # Empty filters are left out of the links; the others stay.
     assert 'href="?sector=vo&amp;page=2"' in html
     assert 'hx-get="?sector=vo&amp;page=2"' in html
-    assert names(second) == [f"Lid {MEMBERS_PER_PAGE}", f"Lid {MEMBERS_PER_PAGE + 1}"]
+    assert names(second) == ["Lid 01", "Lid 00"]  # the first made: the least recently active
     assert 'href="?sector=vo&amp;page=1"' in second.content.decode()
 
 
@@ -449,7 +456,7 @@ def test_directory_count_and_organisations_follow_profile_changes(client):
         "eerste",
         "tweede",
     ]
-    assert names(response) == ["Eerste Lid", "Tweede Lid"]
+    assert names(response) == ["Tweede Lid", "Eerste Lid"]
     assert first.pk != second.pk
 
 
@@ -523,3 +530,55 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
 
     assert "Smal Geladen" in html
     assert "Docent" in html
+
+
+# -- why someone is worth contacting -------------------------------------------------
+
+
+def test_card_shows_three_tags_the_searched_one_first_and_marked(client):
+    public_member(
+        name="Tag Lid",
+        expertise=["burgerschap", "taal", "mentoraat", "praktijkonderzoek", "rekenen"],
+    )
+
+    plain = client.get(URL).content.decode()
+    searched = client.get(URL, {"q": "onderzoek"}).content.decode()
+
+    assert "<li>burgerschap</li><li>taal</li><li>mentoraat</li>" in plain
+    assert '<li class="lef-card-more">+2 more</li>' in plain
+    assert "<li><mark>praktijkonderzoek</mark></li><li>burgerschap</li><li>taal</li>" in searched
+
+
+RESEARCH_ = CoreActivity.RESEARCH
+
+
+def test_card_marks_the_filtered_core_activity(client):
+    public_member(name="Activiteit Lid", core_activities=[CoreActivity.TEACHING, RESEARCH_])
+
+    html = client.get(URL, {"activity": "research"}).content.decode()
+
+    assert '<li>Teaching</li><li class="lef-marked">Practice-based research</li>' in html
+
+
+def test_card_says_what_an_open_member_is_looking_for(client):
+    public_member(
+        name="Zoekt Iemand",
+        open_to_collaboration=True,
+        looking_for="Een vo-school voor een lessenserie",
+    )
+    public_member(name="Zoekt Niet", open_to_collaboration=False, looking_for="Verborgen tekst")
+
+    html = client.get(URL).content.decode()
+
+    assert "Looking for: Een vo-school voor een lessenserie</p>" in html
+    assert "Verborgen tekst" not in html
+
+
+def test_filter_button_says_how_many_filters_are_set(client):
+    public_member(primary_sector=Sector.MBO, core_activities=[RESEARCH_])
+
+    none = client.get(URL, {"q": "iets"}).content.decode()
+    two = client.get(URL, {"sector": "mbo", "activity": "research", "q": "x"}).content.decode()
+
+    assert '<span id="filter-count"></span>' in none
+    assert '<span id="filter-count"> (2)</span>' in two

@@ -69,11 +69,27 @@ def test_matching_ranks_expertise_above_activities(me):
 
 def test_matching_never_suggests_members_whose_primary_sector_is_mine(me):
     member("Ook Po", sector=Sector.PO, expertise=["rekenen"])
-    member("Vo Is Ook Van Mij", sector=Sector.VO, expertise=["rekenen"])
     member("Mbo Met Po Erbij", sector=Sector.MBO, other_sectors=[Sector.PO], expertise=["rekenen"])
     member("Ho", sector=Sector.HO, expertise=["taal"])
 
     assert sorted(suggested(me)) == ["Ho", "Mbo Met Po Erbij"]
+
+
+def test_matching_finds_the_obvious_match_in_a_sector_i_also_work_with(me):
+    """A po teacher who also works with vo meets the vo maths teacher open to it."""
+    member(
+        "Vo Wiskunde",
+        sector=Sector.VO,
+        activities=[TEACHING],
+        expertise=["rekenen"],
+        open_to_collaboration=True,
+    )
+    member("Mbo Docent", sector=Sector.MBO, activities=[TEACHING])
+
+    suggestions = suggest_members(for_profile=me)
+
+    assert [s.profile.user.name for s in suggestions] == ["Vo Wiskunde", "Mbo Docent"]
+    assert suggestions[0].reason == "You share: rekenen, teaching"
 
 
 def test_matching_leaves_out_me_and_members_without_anything_in_common(me):
@@ -132,7 +148,7 @@ def test_matching_explains_with_activity_labels_then_tags(me):
 
     assert suggestion.shared_activities == (RESEARCH, TEACHING)
     assert suggestion.shared_expertise == ("taal", "rekenen")
-    assert suggestion.reason == "shares: practice-based research, teaching, taal, rekenen"
+    assert suggestion.reason == "You share: taal, rekenen, practice-based research, teaching"
 
 
 def test_matching_respects_the_limit(me):
@@ -183,7 +199,7 @@ def test_match_members_core_takes_any_activities_tags_and_exclusions(me):
     )
 
     assert [s.profile.user.name for s in suggestions] == ["Ho Kandidaat", "Mbo Kandidaat"]
-    assert [s.reason for s in suggestions] == ["shares: burgerschap", "shares: innovation"]
+    assert [s.reason for s in suggestions] == ["You share: burgerschap", "You share: innovation"]
 
 
 def test_matching_on_activities_alone_works(me):

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from lef.templatetags.lef_tags import day_label
 from members.avatars import avatar_file_names
-from members.models import Organisation, Profile, User
+from members.models import ContactMessage, Organisation, Profile, User
 from members.search import build_query
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 
@@ -568,8 +569,8 @@ def test_profile_page_query_count_member_is_fixed(client, django_assert_num_quer
     client.force_login(MemberFactory())
 
     # session, viewer, the profile (with user and organisation), the viewer's profile
-    # for the onboarding reminder.
-    with django_assert_num_queries(4):
+    # ("you share", and the onboarding reminder), the date of their last message.
+    with django_assert_num_queries(5):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -582,3 +583,51 @@ def test_profile_page_owner_query_count(client, django_assert_num_queries):
 
     with django_assert_num_queries(4):
         client.get("/members/jan/")
+
+
+def test_profile_page_says_what_the_viewer_shares_with_the_member(client):
+    MemberFactory(
+        username="jan",
+        profile__expertise=["rekenen", "taal"],
+        profile__core_activities=["teaching", "research"],
+    )
+    client.force_login(
+        MemberFactory(profile__expertise=["rekenen"], profile__core_activities=["research"])
+    )
+
+    html = client.get("/members/jan/").content.decode()
+
+    assert "You share: rekenen, practice-based research</p>" in html
+
+
+def test_profile_page_shows_no_empty_collaboration_box(client):
+    MemberFactory(username="jan", profile__open_to_collaboration=True, profile__looking_for="")
+    MemberFactory(
+        username="piet",
+        profile__open_to_collaboration=True,
+        profile__looking_for="Een mbo-docent voor gastlessen",
+    )
+    client.force_login(MemberFactory())
+
+    empty = client.get("/members/jan/").content.decode()
+    filled = client.get("/members/piet/").content.decode()
+
+    assert 'id="collab-title"' not in empty
+    assert "Open to collaboration</p>" in empty
+    assert 'id="collab-title"' in filled
+    assert "Een mbo-docent voor gastlessen" in filled
+
+
+def test_profile_page_tells_the_sender_they_wrote_without_the_text(client):
+    recipient = MemberFactory(username="jan")
+    sender = MemberFactory()
+    client.force_login(sender)
+    before = client.get("/members/jan/").content.decode()
+
+    client.post("/members/jan/contact/", {"message": "Zullen we eens koffie drinken?"})
+    after = client.get("/members/jan/").content.decode()
+
+    assert "You sent a message on" not in before
+    assert f"You sent a message on {day_label(timezone.now())}." in after
+    assert "koffie" not in after
+    assert ContactMessage.objects.filter(sender=sender, recipient=recipient).count() == 1
