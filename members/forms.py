@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import CoreActivity, Role, Sector
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
-from lef.tags import TagsFormField
+from lef.tags import TagsFormField, normalise_tags, validate_tags
 from lef.validators import validate_plain_text
 from members.avatars import AVATAR_UPLOADS, clean_avatar
 from members.models import Organisation, Profile, User
@@ -110,6 +110,21 @@ def _notify_field_name(kind: str) -> str:
     return f"notify_{kind}"
 
 
+class OtherSectorsWidget(forms.CheckboxSelectMultiple):
+    """The "other sectors" checkboxes, with the member's primary sector marked (and hidden)."""
+
+    def __init__(self, *args, primary: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.primary = primary
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["data-sector"] = value
+        if value == self.primary:
+            option["attrs"]["data-is-primary"] = ""
+        return option
+
+
 class ProfileForm(OrganisationFormMixin, forms.Form):
     """Everything a member can change about themselves at /members/me/edit/.
 
@@ -133,7 +148,11 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
     )
     job_title = forms.CharField(
-        label=_("Job title"), max_length=120, required=False, validators=[validate_plain_text]
+        label=_("Job title"),
+        max_length=120,
+        required=False,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"placeholder": _("E.g. teacher in year 8, or lecturer")}),
     )
     avatar = forms.FileField(
         label=_("Photo"),
@@ -146,7 +165,15 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         label=_("About me"),
         max_length=MAX_BIO_LENGTH,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": _(
+                    "E.g. I teach year 8 at a school in the Merenwijk and want to know what "
+                    "my pupils meet in secondary school."
+                ),
+            }
+        ),
         help_text=_(
             "What you work on and what you care about. You can use Markdown: "
             "**bold**, *italic*, [link](https://…), lists."
@@ -238,6 +265,11 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
                 label=kind.label, choices=Notice.Delivery.choices
             )
         self._setup_organisation(user)
+        # Your primary sector is not offered again as an "other" sector: its box
+        # is marked and hidden by CSS; static/js/profile-form.js moves the mark
+        # when the primary sector changes.
+        primary = self.data.get("primary_sector") if self.is_bound else profile.primary_sector
+        self.fields["other_sectors"].widget = OtherSectorsWidget(primary=primary or "")
         self.fields["expertise"].help_text = _(
             "Topics you know about, separated by commas, e.g. rekenen, praktijkonderzoek. "
             "At most %(max)d."
@@ -268,17 +300,20 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
                 "job_title",
                 *photo,
                 "bio",
+                css_id="about",
             ),
             Fieldset(
                 _("Sectors and roles"),
                 "primary_sector",
                 "other_sectors",
                 "roles",
+                css_id="sectors",
             ),
             Fieldset(
                 _("Organisation"),
                 "organisation",
                 Div("new_organisation_name", "new_organisation_kind", css_class="lef-propose"),
+                css_id="organisation",
             ),
             Fieldset(
                 _("What you do"),
@@ -288,13 +323,19 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
                     '<div id="expertise-suggestions" class="lef-suggestions" '
                     'aria-live="polite"></div>'
                 ),
+                "website",
+                css_id="work",
+            ),
+            Fieldset(
+                _("Collaboration"),
                 "open_to_collaboration",
                 "looking_for",
-                "website",
+                css_id="collaboration",
             ),
             Fieldset(
                 _("Privacy"),
                 "visibility",
+                css_id="privacy",
             ),
             Fieldset(
                 _("Mail from 't LEF"),
@@ -394,6 +435,53 @@ class OnboardingForm(OrganisationFormMixin, forms.Form):
     def clean(self) -> dict:
         cleaned_data = super().clean()
         self._clean_organisation(cleaned_data)
+        return cleaned_data
+
+
+class InterestsForm(forms.Form):
+    """The second, skippable step: what you work on, so we can suggest colleagues."""
+
+    core_activities = forms.MultipleChoiceField(
+        label=_("What do you do?"),
+        choices=CoreActivity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more."),
+    )
+    popular = forms.MultipleChoiceField(
+        label=_("Topics colleagues work on"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tap the ones that are yours too."),
+    )
+    expertise = TagsFormField(
+        label=_("Your own topics"),
+        required=False,
+        help_text=_("Separated by commas, e.g. rekenen, begrijpend lezen, brugklas."),
+    )
+
+    def __init__(self, *args, user: User, popular_tags: list[str], **kwargs):
+        profile = user.profile
+        chosen = set(profile.expertise)
+        initial = {
+            "core_activities": profile.core_activities,
+            "popular": [tag for tag in popular_tags if tag in chosen],
+            "expertise": [tag for tag in profile.expertise if tag not in set(popular_tags)],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["popular"].choices = [(tag, tag) for tag in popular_tags]
+        self.fields["expertise"].widget.attrs.update(
+            {"autocomplete": "off", "placeholder": _("e.g. rekenen, brugklas")}
+        )
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        tags = [*cleaned_data.get("popular", []), *cleaned_data.get("expertise", [])]
+        cleaned_data["expertise"] = normalise_tags(tags)
+        try:
+            validate_tags(cleaned_data["expertise"])
+        except forms.ValidationError as error:
+            self.add_error("expertise", error)
         return cleaned_data
 
 

@@ -345,6 +345,23 @@ def complete_onboarding(
     return profile
 
 
+def set_interests(
+    *, user: User, core_activities: Sequence[str], expertise: Iterable[str]
+) -> Profile:
+    """The second welcome step: the member's core activities and expertise tags.
+
+    Replaces both; the rest of the profile is left alone. One transaction with
+    the profile row locked, after ``full_clean``. Raises ProfileInvalidError.
+    """
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(user=user)
+        profile.core_activities = list(core_activities)
+        profile.expertise = list(expertise)
+        _save_profile(profile, update_fields=["core_activities", "expertise", "updated_at"])
+    user.profile = profile
+    return profile
+
+
 # Messages between members -------------------------------------------------------------
 
 

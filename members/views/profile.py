@@ -1,5 +1,7 @@
 """A member's profile page, editing it, the first profile step, and messages between members."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +16,10 @@ from lef.http import members_only, safe_next_url
 from lef.overview import load_profile_sections
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required
-from members.forms import ContactForm, OnboardingForm, ProfileForm
-from members.matching import shared_with
+from members.forms import ContactForm, InterestsForm, OnboardingForm, ProfileForm
+from members.matching import shared_with, suggest_members
 from members.models import ContactMessage, Organisation, Profile
-from members.queries import suggest_expertise
+from members.queries import expertise_tag_counts, suggest_expertise
 from members.services import (
     ContactRateLimitedError,
     MemberActionError,
@@ -27,6 +29,7 @@ from members.services import (
     complete_onboarding,
     ensure_profile,
     send_contact_message,
+    set_interests,
     update_profile,
 )
 
@@ -149,14 +152,72 @@ def onboarding(request):
             else:
                 messages.success(
                     request,
-                    _("Welcome to 't LEF! You can add more about yourself on your profile."),
+                    _("Welcome to 't LEF, %(name)s!") % {"name": request.user.get_short_name()},
                 )
-                return HttpResponseRedirect(next_url or reverse("home"))
+                return HttpResponseRedirect(_with_next(reverse("members:interests"), next_url))
     else:
         form = OnboardingForm(user=request.user)
     status = 400 if form.is_bound else 200
     context = {"form": form, "next_url": next_url}
     return render(request, "members/onboarding.html", context, status=status)
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+POPULAR_TAGS = 12
+WELCOME_SUGGESTIONS = 3
+
+
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def onboarding_interests(request):
+    """/members/me/welcome/interests/: the second, skippable step.
+
+    Core activities and a few expertise tags (the most used ones as chips to
+    tap, and a field for one's own), then on to the colleagues to meet.
+    """
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
+    popular = [tag for tag, _uses in expertise_tag_counts()[:POPULAR_TAGS]]
+    if request.method == "POST":
+        form = InterestsForm(request.POST, user=request.user, popular_tags=popular)
+        if form.is_valid():
+            try:
+                set_interests(
+                    user=request.user,
+                    core_activities=form.cleaned_data["core_activities"],
+                    expertise=form.cleaned_data["expertise"],
+                )
+            except MemberActionError as error:
+                form.add_error(None, error.message)
+            else:
+                return HttpResponseRedirect(_with_next(reverse("members:people"), next_url))
+    else:
+        form = InterestsForm(user=request.user, popular_tags=popular)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "next_url": next_url, "step": 2}
+    return render(request, "members/onboarding_interests.html", context, status=status)
+
+
+@profile_required
+@require_safe
+def onboarding_people(request):
+    """/members/me/welcome/people/: the end of the welcome: three colleagues to meet.
+
+    From other sectors, with what they share and a button to write to them;
+    computed fresh (not from the cache), since the member just said what they do.
+    """
+    next_url = safe_next_url(request, request.GET.get("next"))
+    profile = request.user.profile
+    suggestions = suggest_members(for_profile=profile, limit=WELCOME_SUGGESTIONS)
+    context = {
+        "suggestions": suggestions,
+        "next_url": next_url,
+        "can_be_matched": bool(profile.core_activities or profile.expertise),
+        "step": 3,
+    }
+    return render(request, "members/onboarding_people.html", context)
 
 
 @profile_required

@@ -162,11 +162,11 @@ def test_new_member_completes_profile_and_finds_a_colleague_from_another_sector(
     page.get_by_label(label("Organisation")).select_option(label="Basisschool De Linde")
     page.get_by_role("button", name=t("Save and continue")).click()
 
-    # Sent on, with a welcome; her profile is saved.
-    expect(page).not_to_have_url(re.compile(r"/members/me/welcome/"))
-    expect(
-        page.get_by_text(t("Welcome to 't LEF! You can add more about yourself on your profile."))
-    ).to_be_visible()
+    # On to the second, skippable step, with a welcome; her profile is saved.
+    expect(page).to_have_url(re.compile(r"/members/me/welcome/interests/$"))
+    expect(page.get_by_text(t("Welcome to 't LEF, %(name)s!") % {"name": "Sanne"})).to_be_visible()
+    page.get_by_role("link", name=t("Skip for now")).click()
+    expect(page).to_have_url(re.compile(r"/$"))
     sanne = User.objects.select_related("profile").get(email="sanne@school.example")
     assert sanne.name == "Sanne de Vries"
     assert sanne.profile.primary_sector == Sector.PO

@@ -100,7 +100,7 @@ def test_welcome_step_shows_form_without_reminder(client):
     assert REMINDER not in response.content.decode()
 
 
-def test_welcome_step_completes_onboarding_and_goes_home(client):
+def test_welcome_step_completes_onboarding_and_goes_to_the_second_step(client):
     user = UserFactory(name="")
     organisation = OrganisationFactory()
     client.force_login(user)
@@ -111,7 +111,7 @@ def test_welcome_step_completes_onboarding_and_goes_home(client):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/members/me/welcome/interests/"
     user.refresh_from_db()
     profile = Profile.objects.get(user=user)
     assert user.name == "Sanne de Vries"
@@ -159,7 +159,7 @@ def test_welcome_step_returns_to_a_safe_next(client):
         f"{WELCOME}?next=/projects/", _onboarding_data() | {"next": "/projects/?page=2"}
     )
 
-    assert response["Location"] == "/projects/?page=2"
+    assert response["Location"] == "/members/me/welcome/interests/?next=%2Fprojects%2F%3Fpage%3D2"
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_welcome_step_ignores_an_external_next(client, next_url):
 
     assert page.context["next_url"] == ""
     assert f'name="next" value="{next_url}"' not in page.content.decode()
-    assert response["Location"] == "/"
+    assert response["Location"] == "/members/me/welcome/interests/"
 
 
 def test_welcome_step_after_onboarding_sends_the_member_on(client):
@@ -324,6 +324,92 @@ def test_profile_required_round_trip_through_the_welcome_step(client):
     page = client.get(first["Location"])
     assert 'name="next" value="/members/jan/contact/"' in page.content.decode()
     done = client.post(WELCOME, _onboarding_data() | {"next": "/members/jan/contact/"})
+    second = client.get(done["Location"])
 
-    assert done["Location"] == "/members/jan/contact/"
+    # The second step keeps where to go back to, and can be skipped straight there.
+    assert done["Location"] == "/members/me/welcome/interests/?next=%2Fmembers%2Fjan%2Fcontact%2F"
+    assert 'href="/members/jan/contact/">Skip for now</a>' in second.content.decode()
     assert client.get("/members/jan/contact/").status_code == 200
+
+
+# The second step and the colleagues to meet ------------------------------------------
+
+INTERESTS = "/members/me/welcome/interests/"
+PEOPLE = "/members/me/welcome/people/"
+
+
+def test_second_step_offers_popular_tags_as_chips_and_saves_them_with_own_ones(client):
+    for _ in range(3):
+        MemberFactory(profile__expertise=["rekenen", "brugklas"])
+    member = MemberFactory(profile__core_activities=[], profile__expertise=[])
+    client.force_login(member)
+
+    page = client.get(INTERESTS)
+    response = client.post(
+        INTERESTS,
+        {
+            "core_activities": ["teaching", "research"],
+            "popular": ["rekenen"],
+            "expertise": "Begrijpend lezen, #Rekenen",
+        },
+    )
+
+    html = page.content.decode()
+    assert 'class="lef-chip" for="id_popular_1">rekenen</label>' in html
+    assert "Step 2 of 3" in html
+    assert (response.status_code, response["Location"]) == (302, PEOPLE)
+    member.profile.refresh_from_db()
+    assert member.profile.core_activities == ["teaching", "research"]
+    assert member.profile.expertise == ["rekenen", "begrijpend lezen"]
+
+
+def test_second_step_refuses_too_many_tags_and_writes_nothing(client):
+    member = MemberFactory(profile__expertise=["taal"])
+    client.force_login(member)
+
+    response = client.post(
+        INTERESTS, {"expertise": ", ".join(f"onderwerp {n}" for n in range(16))}
+    )
+
+    assert response.status_code == 400
+    assert "expertise" in response.context["form"].errors
+    member.profile.refresh_from_db()
+    assert member.profile.expertise == ["taal"]
+
+
+def test_second_step_needs_the_first(client):
+    client.force_login(UserFactory())
+
+    response = client.get(INTERESTS)
+
+    assert (
+        response["Location"]
+        == "/members/me/welcome/?next=%2Fmembers%2Fme%2Fwelcome%2Finterests%2F"
+    )
+
+
+def test_the_welcome_ends_with_three_colleagues_from_other_sectors(client):
+    me = MemberFactory(
+        profile__primary_sector="po",
+        profile__other_sectors=["vo"],
+        profile__expertise=["rekenen"],
+        profile__core_activities=["teaching"],
+    )
+    for number in range(4):
+        MemberFactory(
+            name=f"Vo Collega {number}",
+            username=f"vo-collega-{number}",
+            profile__primary_sector="vo",
+            profile__expertise=["rekenen"],
+        )
+    MemberFactory(name="Po Collega", profile__primary_sector="po", profile__expertise=["rekenen"])
+    client.force_login(me)
+
+    html = client.get(PEOPLE).content.decode()
+
+    assert html.count('class="lef-card lef-suggestion') == 3
+    assert "Po Collega" not in html
+    assert html.count("You share: rekenen, teaching") == 3
+    assert html.count('href="/members/vo-collega-') >= 3
+    assert "/contact/" in html
+    assert "Step 3 of 3" in html
