@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
-from lef.demo_people import PEOPLE, SCHOOLS
+from lef.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 
@@ -83,6 +83,7 @@ def seed() -> list[tuple[str, str, str]]:
                 "website": website,
                 "is_partner": True,
                 "status": Organisation.Status.APPROVED,
+                "description": DESCRIPTIONS.get(slug, ""),
             },
         )
     Venue.objects.get_or_create(
@@ -104,6 +105,7 @@ def seed() -> list[tuple[str, str, str]]:
                 "kind": kind,
                 "sectors": sectors,
                 "status": Organisation.Status.APPROVED,
+                "description": DESCRIPTIONS.get(slug, ""),
             },
         )
 

@@ -32,6 +32,39 @@ SCHOOLS = [
     ("Leidse Leesacademie", "leidse-leesacademie", Organisation.Kind.INSTITUTE, ["other"]),
 ]  # fmt: skip
 
+# What the partners and schools say about themselves on their page.
+DESCRIPTIONS = {
+    "iclon": "Het ICLON is het onderwijsexpertisecentrum van de Universiteit Leiden: "
+    "lerarenopleiding, onderwijsonderzoek en professionalisering van docenten.",
+    "gemeente-leiden": "De gemeente Leiden werkt met schoolbesturen aan de Leidse "
+    "Onderwijsagenda: kansengelijkheid, doorlopende leerlijnen en voldoende leraren.",
+    "leidse-aanpak": "De Leidse Aanpak helpt kinderen en ouders bij de overstap van de "
+    "basisschool naar het voortgezet onderwijs.",
+    "da-vinci-college": "Mbo-school in de regio Leiden en Drechtsteden met opleidingen van "
+    "techniek tot zorg en welzijn.",
+    "prooleiden": "Stichting voor openbaar primair en voortgezet onderwijs in Leiden en "
+    "omstreken.",
+    "scol": "Stichting Confessioneel Onderwijs Leiden: katholieke en protestants-christelijke "
+    "basisscholen in Leiden.",
+    "hogeschool-leiden": "Hogeschool met onder meer een pabo en lerarenopleidingen; partner "
+    "van 't LEF in het professionaliseren van docenten over sectoren heen.",
+    "basisschool-de-regenboog": "Basisschool in de Merenwijk, met leerlingen uit veertig "
+    "landen. Taal staat bij ons centraal.",
+    "kindcentrum-het-palet": "Kindcentrum met opvang en onderwijs onder één dak, sterk in "
+    "wetenschap en techniek.",
+    "stedelijk-lyceum-leiden": "Lyceum voor havo en vwo in het centrum van Leiden.",
+    "vreewijk-college": "Brede scholengemeenschap voor vmbo, havo en vwo in Leiden-Zuidwest.",
+    "rijnland-vakcollege": "Vmbo-school met de profielen techniek, zorg en economie.",
+    "rijnstad-mbo": "Mbo-opleidingen in techniek, ict en zorg, met veel praktijk in Leidse "
+    "bedrijven.",
+    "rekenlab-leiden": "Start-up van oud-leerkrachten: rekenspellen die leerkrachten zelf "
+    "maken en delen. Werkt bij 't LEF.",
+    "taalmaatjes-leiden": "Initiatief dat studenten koppelt aan kinderen die extra taalhulp "
+    "kunnen gebruiken.",
+    "edtech-kade": "Start-up die samen met docenten een leerplatform bouwt.",
+    "leidse-leesacademie": "Expertisecentrum voor leesbevordering, van peuter tot puber.",
+}
+
 # email, name, sector, organisation, roles, activities, expertise, job title, bio,
 # open to collaboration, looking for, public profile
 PEOPLE = [

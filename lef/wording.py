@@ -37,6 +37,8 @@ LIBRARY_TEXTS = (
     # allauth: messages and form errors.
     gettext_noop("Confirmation email sent to %(email)s."),
     gettext_noop("A user is already registered with this email address."),
+    # Django 6.1's empty choice in the admin, not yet in Django's Dutch.
+    gettext_noop("- Select an option -"),
     # Django: password checks, shown on the signup and password forms.
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
     gettext_noop("Your password can’t be too similar to your other personal information."),  # noqa: RUF001 -- Django's own text

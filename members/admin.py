@@ -29,8 +29,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -482,6 +484,36 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("profiles"))
+
+    def get_urls(self):
+        approve = self.admin_site.admin_view(self.approve_view)
+        return [
+            path("<path:object_id>/approve/", approve, name="members_organisation_approve"),
+            *super().get_urls(),
+        ]
+
+    def approve_view(self, request, object_id):
+        """POST from the organisation's own page: approve it (the same service as the action)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        organisation = self.get_object(request, object_id)
+        if organisation is None:
+            raise Http404
+        if not self.has_change_permission(request, organisation):
+            raise PermissionDenied
+        try:
+            approve_organisation(organisation=organisation, by=request.user)
+        except OrganisationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.log_change(request, organisation, gettext("Approved."))
+            self.message_user(
+                request,
+                gettext("%(name)s is approved: everyone can see and choose it now.")
+                % {"name": organisation.name},
+                messages.SUCCESS,
+            )
+        return redirect("admin:members_organisation_change", organisation.pk)
 
     def get_search_results(self, request, queryset, search_term):
         """The profile's organisation picker offers no merged organisations."""

@@ -212,7 +212,11 @@ class Profile(models.Model):
         PUBLIC = "public", _("Public")
 
     user = models.OneToOneField(
-        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+        User,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
     )
     primary_sector = models.CharField(
         _("primary sector"), max_length=8, choices=Sector.choices, blank=True
@@ -355,12 +359,20 @@ class ContactMessage(models.Model):
     """A message one member sent another through the site (kept for rate limits)."""
 
     sender = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="sent_messages"
+        User,
+        verbose_name=_("sender"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sent_messages",
     )
     recipient = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="received_messages"
+        User,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="received_messages",
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("contact message")

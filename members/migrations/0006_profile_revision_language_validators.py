@@ -5,6 +5,8 @@ import lef.tags
 import lef.validators
 import members.usernames
 import re
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -96,6 +98,45 @@ class Migration(migrations.Migration):
                     members.usernames.validate_username_available,
                 ],
                 verbose_name="username",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="contactmessage",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="sent at"),
+        ),
+        migrations.AlterField(
+            model_name="contactmessage",
+            name="recipient",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="received_messages",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recipient",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="contactmessage",
+            name="sender",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sent_messages",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="sender",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="profile",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                primary_key=True,
+                related_name="profile",
+                serialize=False,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="member",
             ),
         ),
     ]

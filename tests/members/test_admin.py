@@ -734,3 +734,72 @@ def test_organisation_logo_that_is_not_an_image_is_refused():
 
     assert form.is_valid() is False
     assert list(form.errors) == ["logo"]
+
+
+# The admin speaks the coordinators' language ----------------------------------------
+
+
+def test_admin_index_says_when_organisations_wait_for_approval(coordinator_client):
+    ProposedOrganisationFactory()
+    ProposedOrganisationFactory()
+
+    html = coordinator_client.get("/admin/").content.decode()
+
+    assert "2 organisations are waiting for approval." in html
+    assert f'href="{ORGANISATIONS}?status__exact=proposed"' in html
+
+
+def test_admin_index_is_quiet_when_nothing_waits(coordinator_client):
+    assert "waiting for approval" not in coordinator_client.get("/admin/").content.decode()
+
+
+def test_coordinator_approves_from_the_organisations_own_page(coordinator_client):
+    proposal = ProposedOrganisationFactory(name="Nieuwe Basisschool")
+    change = reverse("admin:members_organisation_change", args=[proposal.pk])
+    approve = reverse("admin:members_organisation_approve", args=[proposal.pk])
+
+    page = coordinator_client.get(change).content.decode()
+    refused = coordinator_client.get(approve)
+    response = coordinator_client.post(approve)
+
+    assert f'action="{approve}"' in page
+    assert refused.status_code == 405
+    assert (response.status_code, response["Location"]) == (302, change)
+    proposal.refresh_from_db()
+    assert proposal.status == Organisation.Status.APPROVED
+    assert f'action="{approve}"' not in coordinator_client.get(change).content.decode()
+
+
+def test_approving_from_the_page_needs_the_change_permission(client):
+    proposal = ProposedOrganisationFactory()
+    staff = MemberFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:members_organisation_approve", args=[proposal.pk]))
+
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == Organisation.Status.PROPOSED
+
+
+def test_dutch_admin_has_no_english_left(client):
+    client.force_login(CoordinatorFactory())
+    member = MemberFactory()
+    dutch = {"accept-language": "nl"}
+
+    pages = [
+        client.get(USERS, headers=dutch).content.decode(),
+        client.get(
+            reverse("admin:members_user_change", args=[member.pk]), headers=dutch
+        ).content.decode(),
+        client.get(
+            reverse("admin:members_contactmessage_changelist"), headers=dutch
+        ).content.decode(),
+    ]
+
+    for html in pages:
+        assert "Select an option" not in html
+        assert "- Kies een optie -" in html or "contactbericht" in html.lower()
+        for english in ("User:", ">Sender<", ">Recipient<", ">Profile<"):
+            assert english not in html
