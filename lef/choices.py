@@ -36,3 +36,11 @@ class Role(models.TextChoices):
     POLICY = "policy", _("Policy or municipality")
     ENTREPRENEUR = "entrepreneur", _("Entrepreneur")
     OTHER = "other", _("Other")
+
+
+def sector_short(code: str) -> str:
+    """How a sector is named in a badge: its code (po, vo, mbo, ho are Dutch words
+    people use), except "other", which is said in the page's language."""
+    if code == Sector.OTHER:
+        return str(_("other"))
+    return code

@@ -6,6 +6,7 @@ missing, so running it twice changes nothing.
 
 import hashlib
 import random
+from datetime import timedelta
 from io import BytesIO
 
 from allauth.account.models import EmailAddress
@@ -132,7 +133,7 @@ def seed() -> list[tuple[str, str, str]]:
         (email, name, sector, org_slug, roles, activities, expertise, job_title, bio,
          open_to_collaboration, looking_for, public) = person  # fmt: skip
         user = _account(email, name)
-        _profile(
+        created = _profile(
             user,
             sector=sector,
             organisation=organisations[org_slug],
@@ -145,6 +146,12 @@ def seed() -> list[tuple[str, str, str]]:
             looking_for=looking_for,
             public=public,
         )
+        # Active at different moments, so the directory's "recently active
+        # first" mixes sectors as a real one would.
+        if created:
+            Profile.objects.filter(pk=user.pk).update(
+                updated_at=timezone.now() - timedelta(hours=(index * 37) % 240)
+            )
         # Most have a photo; some keep their initials, as in real life.
         if index % 6 != 5:
             _avatar(user)
@@ -178,10 +185,11 @@ def _profile(
     open_to_collaboration,
     looking_for,
     public,
-) -> None:
+) -> bool:
+    """Fill in ``user``'s profile unless it was filled in before; whether it was now."""
     profile, _ = Profile.objects.get_or_create(user=user)
     if profile.onboarded_at:
-        return  # already seeded (or edited by hand): leave it alone
+        return False  # already seeded (or edited by hand): leave it alone
     profile.primary_sector = sector
     profile.organisation = organisation
     profile.roles = list(roles)
@@ -195,6 +203,7 @@ def _profile(
     profile.visibility = Profile.Visibility.PUBLIC if public else Profile.Visibility.MEMBERS
     profile.onboarded_at = timezone.now()
     profile.save()
+    return True
 
 
 # Backgrounds, skin tones and hair colours for the generated portraits.

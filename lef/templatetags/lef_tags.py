@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
-from lef.choices import Sector
+from lef.choices import Sector, sector_short
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def _sector_badge(code: str, language: str) -> str:
         '<span class="visually-hidden"> ({})</span></span>',
         code,
         label,
-        code,
+        sector_short(code),
         label,
     )
 
@@ -64,9 +64,17 @@ def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: boo
     segments, x = [], 0.0
     for code, count in counts.items():
         width = 100 * count / total
-        segments.append({"code": code, "count": count, "x": round(x, 3), "width": round(width, 3)})
+        segments.append(
+            {
+                "code": code,
+                "name": sector_short(code),
+                "count": count,
+                "x": round(x, 3),
+                "width": round(width, 3),
+            }
+        )
         x += width
-    described = ", ".join(f"{code} {count}" for code, count in counts.items())
+    described = ", ".join(f"{sector_short(code)} {count}" for code, count in counts.items())
     return {
         "segments": segments,
         "total": total,
