@@ -88,15 +88,21 @@ PAGES = [
     "/members/fatima-el-amrani/contact/",
     "/organisations/",
     "/organisations/roc-leiden/",
+    "/members/me/welcome/interests/",
+    "/members/me/welcome/people/",
+    "/calendar/",
 ]
 
 
-def test_members_and_organisations_pages_are_accessible(member_page):
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_members_and_organisations_pages_are_accessible(new_page, login_as, members, language):
+    member_page = new_page(locale="nl-NL" if language == "nl" else "en-GB")
+    login_as(member_page, members["viewer"])
     problems = []
     for path in PAGES:
         response = member_page.goto(path)
         assert response.status == 200, path
-        expect(member_page.locator("html")).to_have_attribute("lang", "nl")
+        expect(member_page.locator("html")).to_have_attribute("lang", language)
         expect(member_page.get_by_role("heading", level=1)).to_be_visible()
         violations = accessibility_violations(member_page)
         if violations:
@@ -147,3 +153,22 @@ def test_first_profile_step_is_accessible(page, login_as):
     page.get_by_role("button", name=t("Save and continue")).click()
     expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page)
+
+
+def test_members_only_page_for_a_visitor_is_accessible(page, members):
+    response = page.goto("/members/fatima-el-amrani/")
+
+    assert response.status == 403
+    expect(page.get_by_role("link", name=t("Log in"), exact=True).last).to_be_visible()
+    assert_accessible(page)
+
+
+def test_directory_on_a_phone_with_its_filters_open_is_accessible(phone_page, login_as, members):
+    login_as(phone_page, members["viewer"])
+    phone_page.goto("/members/?sector=mbo")
+    expect(phone_page.locator("#filter-count")).to_have_text(" (1)")
+    assert_accessible(phone_page)
+
+    phone_page.locator("#directory-filters > summary").click()
+    expect(phone_page.get_by_label(label("Sector"))).to_be_visible()
+    assert_accessible(phone_page)

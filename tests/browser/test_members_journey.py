@@ -118,7 +118,7 @@ def find_mbo_colleague(page, *, on_phone=False):
         expect(page.get_by_label(label("Sector"))).to_be_hidden()
     filters = page.locator("#directory-filters")
     if not filters.evaluate("panel => panel.open"):
-        page.get_by_text(t("Filters"), exact=True).click()
+        filters.locator("summary").click()
     choose_with_keyboard(page.get_by_label(label("Sector")), t("Vocational education (mbo)"))
     expect(page).to_have_url(re.compile(r"/members/\?(.*&)?sector=mbo(&|$)"))
     expect(page.locator("#filter-count")).to_have_text(" (1)")
