@@ -94,6 +94,40 @@ def cached_reads(
     return values
 
 
+class PageReads:
+    """Several cached values of one page: read in one cache query, stored in one.
+
+    For values whose keys are known up front but which must be computed in
+    order (the directory's organisations first, then its count, which needs the
+    filters the organisations validate)::
+
+        reads = PageReads({"a": ("key-a", "listing"), "b": ("key-b", "content")})
+        a = reads.get("a", compute_a)
+        b = reads.get("b", lambda: compute_b(a))
+        reads.save()
+    """
+
+    def __init__(self, keys: dict[str, tuple[str, Depends]], *, at: Generations | None = None):
+        current = at or generations()
+        self._keys = {
+            name: f"{key}:{depends_on}{getattr(current, depends_on)}"
+            for name, (key, depends_on) in keys.items()
+        }
+        self._found = directory_cache().get_many(list(self._keys.values()))
+        self._new: dict[str, Any] = {}
+
+    def get(self, name: str, compute: Callable[[], Any]) -> Any:
+        key = self._keys[name]
+        if key not in self._found:
+            self._found[key] = self._new[key] = compute()
+        return self._found[key]
+
+    def save(self) -> None:
+        if self._new:
+            directory_cache().set_many(self._new, TIMEOUT)
+            self._new = {}
+
+
 def cached_many(
     keys: list[str], compute_missing: Callable[[list[str]], dict[str, Any]], *, timeout: int
 ) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from members.caching import Generations, cached_reads
+from members.caching import Generations, PageReads, cached_reads
 from members.cards import ROW_FIELDS
 from members.models import Organisation, Profile, User
 from members.search import build_query
@@ -98,45 +98,49 @@ def _audience(viewer: User) -> str:
     return "members" if viewer.is_authenticated else "public"
 
 
-def cached_directory_organisations(
-    *, viewer: User, at: Generations | None = None
-) -> list[tuple[int, str, str]]:
-    """``directory_organisations`` through the directory cache (see members.caching)."""
+def directory_reads(*, viewer: User, raw_filters: dict[str, str], at: Generations) -> PageReads:
+    """The directory page's cached organisations and count, read in one cache query.
 
-    def compute():
-        return list(directory_organisations(viewer=viewer))
-
-    key = f"members:directory-organisations:{_audience(viewer)}"
-    reads = {"organisations": (key, compute)}
-    return cached_reads(reads, depends_on="listing", at=at)["organisations"]
-
-
-def directory_page(
-    *, viewer: User, page_number, per_page: int, at: Generations | None = None, **filters
-) -> Page:
-    """One page of rows (members.cards.ROW_FIELDS) of ``directory()``, with a cached total.
-
-    The total is read from the directory cache (recomputed after any profile
-    change). It is exact, except for a search with more than
-    SEARCH_COUNT_AT_MOST matches: then it is that number plus one, and
-    ``page.count_is_capped`` is set. It also decides whether a search is ranked
-    (see RANK_AT_MOST). Queries: one cache read, plus the count on a miss, plus
-    the page.
+    The count's key is made of the filters as they came in (the query string),
+    so it is known before the organisations that validate them are read; two
+    spellings of one filter share a value, never a wrong one. The count of a
+    search follows every change (``content``), a plain count only who is listed
+    under which filter (``listing``).
     """
-    key_filters = json.dumps(filters, sort_keys=True, default=str)
+    searched = bool(build_query(raw_filters.get("q", "")))
+    key_filters = json.dumps(raw_filters, sort_keys=True, default=str)
     digest = hashlib.sha256(key_filters.encode()).hexdigest()[:32]
-    key = f"members:directory-count:{_audience(viewer)}:{digest}"
-    searched = bool(build_query(filters.get("q", "")))
+    audience = _audience(viewer)
+    return PageReads(
+        {
+            "organisations": (f"members:directory-organisations:{audience}", "listing"),
+            "count": (
+                f"members:directory-count:{audience}:{digest}",
+                "content" if searched else "listing",
+            ),
+        },
+        at=at,
+    )
 
-    def compute_count() -> int:
-        matches = directory(viewer=viewer, ranked=False, **filters)
-        if searched:
-            return matches.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
-        return matches.count()
 
-    # Without a search the count follows only who is listed under which filter.
-    depends_on = "content" if searched else "listing"
-    count = cached_reads({"count": (key, compute_count)}, depends_on=depends_on, at=at)["count"]
+def directory_count(*, viewer: User, **filters) -> int:
+    """How many profiles the directory finds: exact, or SEARCH_COUNT_AT_MOST + 1 at most
+    for a search (counting thousands of long rows costs tens of milliseconds)."""
+    matches = directory(viewer=viewer, ranked=False, **filters)
+    if build_query(filters.get("q", "")) is not None:
+        return matches.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
+    return matches.count()
+
+
+def directory_page(*, viewer: User, page_number, per_page: int, count: int, **filters) -> Page:
+    """One page of rows (members.cards.ROW_FIELDS) of ``directory()``, given its ``count``.
+
+    The count (from :func:`directory_count`, cached) decides whether a search is
+    ranked (see RANK_AT_MOST) and saves the paginator a COUNT(*);
+    ``page.count_is_capped`` says a search found more than SEARCH_COUNT_AT_MOST.
+    One query: the page's rows.
+    """
+    searched = build_query(filters.get("q", "")) is not None
     # The narrow columns of the cards' bodies; their heads come cached (members.cards).
     profile_keys = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
         *ROW_FIELDS

@@ -10,8 +10,10 @@ from members.cards import directory_cards
 from members.filters import DirectoryFilterForm
 from members.queries import (
     SEARCH_COUNT_AT_MOST,
-    cached_directory_organisations,
+    directory_count,
+    directory_organisations,
     directory_page,
+    directory_reads,
 )
 
 MEMBERS_PER_PAGE = 12
@@ -25,23 +27,27 @@ def member_list(request):
     the same template; a history restore gets the full page, because htmx puts it
     in place of the whole body.
     """
-    # One reading of the generations for both cached reads: the same moment.
-    current = generations()
-    organisations = cached_directory_organisations(viewer=request.user, at=current)
+    # The organisations to filter on and the count: one cache query for both.
+    raw_filters = {name: request.GET.get(name, "") for name in DirectoryFilterForm.FILTERS}
+    reads = directory_reads(viewer=request.user, raw_filters=raw_filters, at=generations())
+    organisations = reads.get(
+        "organisations", lambda: list(directory_organisations(viewer=request.user))
+    )
     form = DirectoryFilterForm(data=request.GET, organisations=organisations)
+    filters = form.filters()
+    count = reads.get("count", lambda: directory_count(viewer=request.user, **filters))
+    reads.save()
     page = directory_page(
         viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
-        at=current,
-        **form.filters(),
+        count=count,
+        **filters,
     )
     context = {
         "form": form,
         "page_obj": page,
-        "cards": directory_cards(
-            page.object_list, q=form.filters()["q"], activity=form.filters()["activity"]
-        ),
+        "cards": directory_cards(page.object_list, q=filters["q"], activity=filters["activity"]),
         # "Filters (2)": how many filters besides the search are set.
         "filter_count": len(set(form.active_params()) - {"q"}),
         "filter_params": form.active_params(),

@@ -371,12 +371,12 @@ def test_directory_empty_after_filtering_offers_to_clear_filters(client, viewer)
 
 # -- query counts -----------------------------------------------------------------
 
-# Visitor, with the directory cache filled: the directory generation, organisation
-# choices and total count (one cache read each), the page of profiles, and their
-# rendered cards (one cache read).
-ANONYMOUS_QUERIES = 5
+# Visitor, with the directory cache filled: the directory generations, organisation
+# choices and total count (one cache read for both), the page of profiles, and
+# their cards' heads (one cache read).
+ANONYMOUS_QUERIES = 4
 # Member: + session, user, own profile (the layout's onboarding reminder).
-MEMBER_QUERIES = 8
+MEMBER_QUERIES = 7
 QUERIES = {
     "plain": {},
     "filtered": {"sector": "mbo", "activity": "research", "open": "1", "role": "teacher"},
