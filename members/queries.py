@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lef.choices import Sector
 from members.caching import Generations, PageReads, cached_reads
 from members.cards import ROW_FIELDS
 from members.models import Organisation, Profile, User
@@ -236,3 +237,63 @@ def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUG
         if fragment in tag and tag not in excluded
     ]
     return [tag for _, _, tag in sorted(matches)[:limit]]
+
+
+FACES = 12
+
+
+@dataclass(frozen=True)
+class Community:
+    """The visitor's first look at who is here: members per sector, and some faces."""
+
+    per_sector: dict[str, int]
+    faces: list[Profile]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_sector.values())
+
+
+def community(*, at: Generations | None = None) -> Community:
+    """Members per primary sector, and up to FACES public members with a photo.
+
+    Counts are of every listed member (a number identifies nobody); faces only of
+    public profiles, the most recently active first. Two queries when cached
+    (the generations and one cache read); the faces are rebuilt from the cached
+    names and photos without a query.
+    """
+    reads = PageReads(
+        {
+            "per_sector": ("members:community-per-sector", "listing"),
+            "faces": ("members:community-faces", "content"),
+        },
+        at=at,
+    )
+    per_sector = reads.get(
+        "per_sector",
+        lambda: dict(
+            Profile.objects.listed()
+            .order_by()
+            .values_list("primary_sector")
+            .annotate(count=Count("pk"))
+            .values_list("primary_sector", "count")
+        ),
+    )
+    faces = reads.get(
+        "faces",
+        lambda: list(
+            Profile.objects.listed()
+            .filter(visibility=Profile.Visibility.PUBLIC)
+            .exclude(avatar="")
+            .order_by("-updated_at", "-user_id")
+            .values_list("user__username", "user__name", "avatar", "primary_sector")[:FACES]
+        ),
+    )
+    reads.save()
+    return Community(
+        per_sector={code: per_sector.get(code, 0) for code in Sector.values},
+        faces=[
+            Profile(user=User(username=username, name=name), avatar=avatar, primary_sector=sector)
+            for username, name, avatar, sector in faces
+        ],
+    )
