@@ -97,7 +97,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}\u2013{self.closes:%H:%M}"
 
 
 class Closure(models.Model):
@@ -227,6 +227,11 @@ class Resource(models.Model):
 
     def get_absolute_url(self):
         return reverse("spaces:resource", kwargs={"slug": self.slug})
+
+    @property
+    def amenity_labels(self) -> list[str]:
+        """The amenities as translated labels, in the vocabulary's order."""
+        return [label for value, label in Amenity.choices if value in self.amenities]
 
     def clean(self):
         errors = {}

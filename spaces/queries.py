@@ -34,9 +34,7 @@ def _closures(space_ids: Iterable[int], first: date, last: date) -> set[tuple[in
 
 
 def windows_for(space_id, day, hours, closures) -> list[timeslots.Window]:
-    return timeslots.open_windows(
-        day, hours.get(space_id, ()), closed=(space_id, day) in closures
-    )
+    return timeslots.open_windows(day, hours.get(space_id, ()), closed=(space_id, day) in closures)
 
 
 def _overlap_minutes(windows: Sequence[timeslots.Window], start, end) -> int:
@@ -210,7 +208,7 @@ def availability(
     if can_see_booker(viewer):
         bookings = bookings.select_related("booker", "organisation")
     else:
-        bookings = bookings.only("pk", "start", "end", "kind", "booker_id", "status")
+        bookings = bookings.only("pk", "start", "end", "kind", "booker_id", "status", "purpose")
     bookings = list(bookings)
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     step = timedelta(minutes=resource.slot_minutes)
@@ -225,22 +223,11 @@ def availability(
             wall = timeslots.local(start)
             key = (wall.time().replace(fold=0), wall.fold)
             holder = next((b for b in bookings if b.start < end and b.end > start), None)
-            if holder is not None:
-                if holder.kind == Booking.Kind.BLOCK:
-                    state = "blocked"
-                elif holder.booker_id == viewer_id:
-                    state = "mine"
-                else:
-                    state = "taken"
-            elif start < now:
-                state = "past"
-            else:
-                state = "free"
+            state = _state(holder, start, viewer_id=viewer_id, now=now)
             row = grid_rows.setdefault(key, [None] * len(days))
             row[index] = Cell(start=start, end=end, state=state, booking=holder, fold=wall.fold)
     rows = [
-        Row(wall=wall, fold=fold, cells=cells)
-        for (wall, fold), cells in sorted(grid_rows.items())
+        Row(wall=wall, fold=fold, cells=cells) for (wall, fold), cells in sorted(grid_rows.items())
     ]
     # Where a clock time exists on a day but the space is closed then, say so.
     for row in rows:
@@ -252,6 +239,14 @@ def availability(
                         start=start, end=start + step, state="closed", fold=row.fold
                     )
     return Grid(resource=resource, days=list(days), rows=rows, windows=windows)
+
+
+def _state(holder, start, *, viewer_id, now) -> str:
+    if holder is None:
+        return "past" if start < now else "free"
+    if holder.kind == Booking.Kind.BLOCK:
+        return "blocked"
+    return "mine" if holder.booker_id == viewer_id else "taken"
 
 
 # My bookings ----------------------------------------------------------------------
@@ -378,9 +373,7 @@ def occupancy(*, monday: date, space: Space | None = None) -> list[Occupancy]:
             released=Sum(
                 clipped, filter=Q(kind=Booking.Kind.BOOKING, status=Booking.Status.RELEASED)
             ),
-            used=Sum(
-                clipped, filter=Q(kind=Booking.Kind.BOOKING, checked_in_at__isnull=False)
-            ),
+            used=Sum(clipped, filter=Q(kind=Booking.Kind.BOOKING, checked_in_at__isnull=False)),
         )
     }
 

@@ -46,38 +46,6 @@ RELEASE_LOOKBACK = timedelta(days=1)  # no-shows older than this are left as the
 OVERLAP_CONSTRAINT = "spaces_booking_no_overlap"
 
 
-class BookingError(DomainError):
-    """A booking action that cannot be done (400: the input breaks a rule)."""
-
-
-class BookingRuleBroken(BookingError):
-    """The time asked for breaks one of the resource's rules (hours, duration, notice, ...)."""
-
-
-class BookingNotAllowed(BookingError, NotAllowed):
-    """The member may not do this (not their booking, resource only for start-ups)."""
-
-
-class SlotTaken(BookingError, Conflict):
-    """Someone else holds (part of) this time."""
-
-
-class QuotaReached(BookingError, Conflict):
-    """The week's hours for the member or the organisation are used up."""
-
-
-class TooLate(BookingError, Conflict):
-    """The moment for this has passed (cancel after the start, check in after 30 minutes)."""
-
-
-class SeriesConflict(BookingError, Conflict):
-    """Some dates of a weekly series cannot be booked; ``conflicts`` says which and why."""
-
-    def __init__(self, message: str, *, conflicts: Sequence[SeriesDate]):
-        super().__init__(message)
-        self.conflicts = list(conflicts)
-
-
 @dataclass(frozen=True)
 class SeriesDate:
     start: datetime
@@ -89,6 +57,38 @@ class SeriesDate:
 class SeriesResult:
     bookings: list[Booking]
     skipped: list[SeriesDate] = field(default_factory=list)
+
+
+class BookingError(DomainError):
+    """A booking action that cannot be done (400: the input breaks a rule)."""
+
+
+class BookingRuleBroken(BookingError):  # noqa: N818 -- a domain outcome, like EventFull
+    """The time asked for breaks one of the resource's rules (hours, duration, notice, ...)."""
+
+
+class BookingNotAllowed(BookingError, NotAllowed):  # noqa: N818 -- a domain outcome, like EventFull
+    """The member may not do this (not their booking, resource only for start-ups)."""
+
+
+class SlotTaken(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """Someone else holds (part of) this time."""
+
+
+class QuotaReached(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """The week's hours for the member or the organisation are used up."""
+
+
+class TooLate(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """The moment for this has passed (cancel after the start, check in after 30 minutes)."""
+
+
+class SeriesConflict(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """Some dates of a weekly series cannot be booked; ``conflicts`` says which and why."""
+
+    def __init__(self, message: str, *, conflicts: Sequence[SeriesDate]):
+        super().__init__(message)
+        self.conflicts = list(conflicts)
 
 
 # Booking ----------------------------------------------------------------------------
@@ -415,7 +415,8 @@ def calendar_entry(booking: Booking) -> CalendarEntry:
         uid=f"booking-{booking.pk}",
         start=booking.start,
         end=booking.end,
-        summary=_("%(resource)s at %(space)s") % {
+        summary=_("%(resource)s at %(space)s")
+        % {
             "resource": resource.name,
             "space": resource.space.name,
         },

@@ -93,8 +93,10 @@ def open_windows(day: date, hours: Iterable, *, closed: bool = False) -> list[Wi
         if row.weekday != day.weekday():
             continue
         start = at(day, row.opens)
-        end = local_midnight(day + timedelta(days=1)) if row.closes == MIDNIGHT else at(
-            day, row.closes
+        end = (
+            local_midnight(day + timedelta(days=1))
+            if row.closes == MIDNIGHT
+            else at(day, row.closes)
         )
         if end > start:
             ranges.append((start, end))

@@ -12,128 +12,475 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0008_profile_listed_index'),
+        ("members", "0008_profile_listed_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Space',
+            name="Space",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, validators=[lef.validators.PlainTextValidator()], verbose_name='name')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('address', models.CharField(max_length=200, verbose_name='address')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('photo', models.ImageField(blank=True, upload_to='spaces/', verbose_name='photo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=120,
+                        validators=[lef.validators.PlainTextValidator()],
+                        verbose_name="name",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("address", models.CharField(max_length=200, verbose_name="address")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "photo",
+                    models.ImageField(blank=True, upload_to="spaces/", verbose_name="photo"),
+                ),
             ],
             options={
-                'verbose_name': 'space',
-                'verbose_name_plural': 'spaces',
-                'ordering': ['name'],
+                "verbose_name": "space",
+                "verbose_name_plural": "spaces",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('desk', 'Flex desk'), ('room', 'Meeting room'), ('booth', 'Phone booth')], default='desk', max_length=10, verbose_name='kind')),
-                ('name', models.CharField(max_length=120, validators=[lef.validators.PlainTextValidator()], verbose_name='name')),
-                ('slug', models.SlugField(max_length=120, unique=True, validators=[spaces.models.validate_resource_slug], verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('seats', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(200)], verbose_name='seats')),
-                ('amenities', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('screen', 'Screen'), ('whiteboard', 'Whiteboard'), ('accessible', 'Wheelchair accessible'), ('video', 'Video calls'), ('power', 'Power sockets'), ('quiet', 'Quiet zone')], max_length=20), blank=True, default=list, verbose_name='amenities')),
-                ('photo', models.ImageField(blank=True, upload_to='spaces/', verbose_name='photo')),
-                ('active', models.BooleanField(default=True, help_text='Untick to hide it and stop new bookings.', verbose_name='bookable')),
-                ('audience', models.CharField(choices=[('members', 'All members'), ('startups', 'Start-ups and initiatives only')], default='members', max_length=10, verbose_name='who may book')),
-                ('slot_minutes', models.PositiveSmallIntegerField(choices=[(15, '15'), (30, '30'), (60, '60')], default=30, help_text='Bookings start and end on the slots of this size, counted from midnight.', verbose_name='slot size (minutes)')),
-                ('min_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(15)], verbose_name='shortest booking (minutes)')),
-                ('max_minutes', models.PositiveSmallIntegerField(default=480, validators=[django.core.validators.MinValueValidator(15)], verbose_name='longest booking (minutes)')),
-                ('max_days_ahead', models.PositiveSmallIntegerField(default=28, validators=[django.core.validators.MaxValueValidator(366)], verbose_name='bookable days ahead')),
-                ('min_notice_minutes', models.PositiveSmallIntegerField(default=0, help_text='How long before the start a booking must be made.', verbose_name='minimum notice (minutes)')),
-                ('member_quota_hours', models.PositiveSmallIntegerField(blank=True, help_text='Empty: no limit. Counted per calendar week (Monday to Sunday).', null=True, verbose_name='hours per member per week')),
-                ('organisation_quota_hours', models.PositiveSmallIntegerField(blank=True, help_text='Empty: no limit. Counts the bookings made on behalf of an organisation.', null=True, verbose_name='hours per organisation per week')),
-                ('auto_release', models.BooleanField(default=False, help_text='Free a booking when nobody checked in within 30 minutes of its start, so someone else can take it.', verbose_name='release no-shows')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resources', to='spaces.space', verbose_name='space')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("desk", "Flex desk"),
+                            ("room", "Meeting room"),
+                            ("booth", "Phone booth"),
+                        ],
+                        default="desk",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=120,
+                        validators=[lef.validators.PlainTextValidator()],
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=120,
+                        unique=True,
+                        validators=[spaces.models.validate_resource_slug],
+                        verbose_name="slug",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "seats",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(200),
+                        ],
+                        verbose_name="seats",
+                    ),
+                ),
+                (
+                    "amenities",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("screen", "Screen"),
+                                ("whiteboard", "Whiteboard"),
+                                ("accessible", "Wheelchair accessible"),
+                                ("video", "Video calls"),
+                                ("power", "Power sockets"),
+                                ("quiet", "Quiet zone"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        verbose_name="amenities",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ImageField(blank=True, upload_to="spaces/", verbose_name="photo"),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to hide it and stop new bookings.",
+                        verbose_name="bookable",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("members", "All members"),
+                            ("startups", "Start-ups and initiatives only"),
+                        ],
+                        default="members",
+                        max_length=10,
+                        verbose_name="who may book",
+                    ),
+                ),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        choices=[(15, "15"), (30, "30"), (60, "60")],
+                        default=30,
+                        help_text="Bookings start and end on the slots of this size, counted from midnight.",
+                        verbose_name="slot size (minutes)",
+                    ),
+                ),
+                (
+                    "min_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[django.core.validators.MinValueValidator(15)],
+                        verbose_name="shortest booking (minutes)",
+                    ),
+                ),
+                (
+                    "max_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=480,
+                        validators=[django.core.validators.MinValueValidator(15)],
+                        verbose_name="longest booking (minutes)",
+                    ),
+                ),
+                (
+                    "max_days_ahead",
+                    models.PositiveSmallIntegerField(
+                        default=28,
+                        validators=[django.core.validators.MaxValueValidator(366)],
+                        verbose_name="bookable days ahead",
+                    ),
+                ),
+                (
+                    "min_notice_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="How long before the start a booking must be made.",
+                        verbose_name="minimum notice (minutes)",
+                    ),
+                ),
+                (
+                    "member_quota_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no limit. Counted per calendar week (Monday to Sunday).",
+                        null=True,
+                        verbose_name="hours per member per week",
+                    ),
+                ),
+                (
+                    "organisation_quota_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no limit. Counts the bookings made on behalf of an organisation.",
+                        null=True,
+                        verbose_name="hours per organisation per week",
+                    ),
+                ),
+                (
+                    "auto_release",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Free a booking when nobody checked in within 30 minutes of its start, so someone else can take it.",
+                        verbose_name="release no-shows",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resources",
+                        to="spaces.space",
+                        verbose_name="space",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resource',
-                'verbose_name_plural': 'resources',
-                'ordering': ['space__name', 'kind', 'name'],
+                "verbose_name": "resource",
+                "verbose_name_plural": "resources",
+                "ordering": ["space__name", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='weekday')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(help_text='00:00 means midnight.', verbose_name='closes')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='spaces.space', verbose_name='space')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                (
+                    "closes",
+                    models.TimeField(help_text="00:00 means midnight.", verbose_name="closes"),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="spaces.space",
+                        verbose_name="space",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['weekday', 'opens'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["weekday", "opens"],
             },
         ),
         migrations.CreateModel(
-            name='Closure',
+            name="Closure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('reason', models.CharField(blank=True, max_length=120, validators=[lef.validators.PlainTextValidator()], verbose_name='reason')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='spaces.space', verbose_name='space')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        max_length=120,
+                        validators=[lef.validators.PlainTextValidator()],
+                        verbose_name="reason",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="spaces.space",
+                        verbose_name="space",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'closure day',
-                'verbose_name_plural': 'closure days',
-                'ordering': ['date'],
+                "verbose_name": "closure day",
+                "verbose_name_plural": "closure days",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(verbose_name='start')),
-                ('end', models.DateTimeField(verbose_name='end')),
-                ('purpose', models.CharField(blank=True, max_length=200, validators=[lef.validators.PlainTextValidator()], verbose_name='purpose')),
-                ('people', models.PositiveSmallIntegerField(default=1, verbose_name='people')),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('cancelled', 'Cancelled'), ('released', 'Released (no-show)')], default='confirmed', max_length=10, verbose_name='status')),
-                ('kind', models.CharField(choices=[('booking', 'Booking'), ('block', 'Blocked by a coordinator')], default='booking', max_length=10, verbose_name='kind')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in at')),
-                ('series', models.UUIDField(blank=True, db_index=True, null=True, verbose_name='series')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('cancel_message', models.TextField(blank=True, verbose_name='message on cancelling')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('booker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bookings', to='members.organisation', verbose_name='on behalf of')),
-                ('resource', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='spaces.resource', verbose_name='resource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField(verbose_name="start")),
+                ("end", models.DateTimeField(verbose_name="end")),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[lef.validators.PlainTextValidator()],
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("people", models.PositiveSmallIntegerField(default=1, verbose_name="people")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("cancelled", "Cancelled"),
+                            ("released", "Released (no-show)"),
+                        ],
+                        default="confirmed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("booking", "Booking"), ("block", "Blocked by a coordinator")],
+                        default="booking",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked in at"),
+                ),
+                (
+                    "series",
+                    models.UUIDField(blank=True, db_index=True, null=True, verbose_name="series"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                (
+                    "cancel_message",
+                    models.TextField(blank=True, verbose_name="message on cancelling"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "booker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="booked by",
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cancelled by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bookings",
+                        to="members.organisation",
+                        verbose_name="on behalf of",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="spaces.resource",
+                        verbose_name="resource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'booking',
-                'verbose_name_plural': 'bookings',
-                'ordering': ['start', 'pk'],
-                'indexes': [models.Index(fields=['resource', 'start'], name='spaces_booking_resource_start'), models.Index(fields=['booker', 'start'], name='spaces_booking_booker_start'), models.Index(condition=models.Q(('organisation__isnull', False)), fields=['organisation', 'start'], name='spaces_booking_org_start')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='spaces_booking_ends'), models.CheckConstraint(condition=models.Q(('people__gte', 1)), name='spaces_booking_people'), django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'confirmed')), expressions=[(spaces.models.Int8Range(models.F('resource_id'), models.F('resource_id'), models.Value('[]')), '&&'), (spaces.models.TsTzRange(models.F('start'), models.F('end'), models.Value('[)')), '&&')], name='spaces_booking_no_overlap', violation_error_message='This time is already taken.')],
+                "verbose_name": "booking",
+                "verbose_name_plural": "bookings",
+                "ordering": ["start", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["resource", "start"], name="spaces_booking_resource_start"
+                    ),
+                    models.Index(fields=["booker", "start"], name="spaces_booking_booker_start"),
+                    models.Index(
+                        condition=models.Q(("organisation__isnull", False)),
+                        fields=["organisation", "start"],
+                        name="spaces_booking_org_start",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))),
+                        name="spaces_booking_ends",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("people__gte", 1)), name="spaces_booking_people"
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        condition=models.Q(("status", "confirmed")),
+                        expressions=[
+                            (
+                                spaces.models.Int8Range(
+                                    models.F("resource_id"),
+                                    models.F("resource_id"),
+                                    models.Value("[]"),
+                                ),
+                                "&&",
+                            ),
+                            (
+                                spaces.models.TsTzRange(
+                                    models.F("start"), models.F("end"), models.Value("[)")
+                                ),
+                                "&&",
+                            ),
+                        ],
+                        name="spaces_booking_no_overlap",
+                        violation_error_message="This time is already taken.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='resource',
-            constraint=models.CheckConstraint(condition=models.Q(('max_minutes__gte', models.F('min_minutes'))), name='spaces_resource_max_at_least_min', violation_error_message='The longest booking cannot be shorter than the shortest.'),
+            model_name="resource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_minutes__gte", models.F("min_minutes"))),
+                name="spaces_resource_max_at_least_min",
+                violation_error_message="The longest booking cannot be shorter than the shortest.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens')), ('closes', datetime.time(0, 0)), _connector='OR'), name='spaces_openinghours_closes_after_opens', violation_error_message='A space must close after it opens.'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closes__gt", models.F("opens")),
+                    ("closes", datetime.time(0, 0)),
+                    _connector="OR",
+                ),
+                name="spaces_openinghours_closes_after_opens",
+                violation_error_message="A space must close after it opens.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='closure',
-            constraint=models.UniqueConstraint(fields=('space', 'date'), name='spaces_closure_unique_day'),
+            model_name="closure",
+            constraint=models.UniqueConstraint(
+                fields=("space", "date"), name="spaces_closure_unique_day"
+            ),
         ),
     ]

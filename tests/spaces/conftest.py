@@ -1,7 +1,8 @@
 from datetime import datetime
 
 import pytest
-from django.utils import timezone
+from django.core import mail
+from django.utils import timezone, translation
 
 from spaces.timeslots import LOCAL
 
@@ -29,3 +30,33 @@ def clock(monkeypatch):
 def local(*args) -> datetime:
     """An aware moment given as Amsterdam wall time: ``local(2026, 3, 29, 10)``."""
     return datetime(*args, tzinfo=LOCAL)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); pages test Dutch where it matters."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def outbox(django_capture_on_commit_callbacks):
+    """Run what is queued for after the commit (mail) as the action's transaction ends."""
+
+    class Outbox:
+        def __call__(self):
+            return django_capture_on_commit_callbacks(execute=True)
+
+        def __iter__(self):
+            return iter(mail.outbox)
+
+        def __len__(self):
+            return len(mail.outbox)
+
+        def __getitem__(self, index):
+            return mail.outbox[index]
+
+        def clear(self):
+            mail.outbox.clear()
+
+    return Outbox()

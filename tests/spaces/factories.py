@@ -23,9 +23,9 @@ class SpaceFactory(factory.django.DjangoModelFactory):
         """Open 08:00-18:00 every day unless ``hours=[(weekday, opens, closes), ...]``."""
         if not create:
             return
-        rows = extracted if extracted is not None else [
-            (day, time(8), time(18)) for day in range(7)
-        ]
+        rows = (
+            extracted if extracted is not None else [(day, time(8), time(18)) for day in range(7)]
+        )
         OpeningHours.objects.bulk_create(
             OpeningHours(space=self, weekday=day, opens=opens, closes=closes)
             for day, opens, closes in rows

@@ -11,7 +11,7 @@ from tests.spaces.factories import BookingFactory, ResourceFactory
 pytestmark = pytest.mark.django_db
 
 
-def _raw_insert(resource, booker, start, end, status="confirmed", kind="booking"):
+def _raw_insert(resource, booker, start, end, *, status="confirmed", kind="booking"):
     with connection.cursor() as cursor:
         cursor.execute(
             """
