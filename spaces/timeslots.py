@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 LOCAL = ZoneInfo("Europe/Amsterdam")
 MIDNIGHT = time(0)
 
@@ -39,7 +41,8 @@ def local_date(moment: datetime) -> date:
 
 
 def today() -> date:
-    return datetime.now(tz=LOCAL).date()
+    """Today in Amsterdam (from ``timezone.now``, so tests can set the clock)."""
+    return timezone.now().astimezone(LOCAL).date()
 
 
 def week_start(day: date) -> date:
