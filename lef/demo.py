@@ -12,6 +12,7 @@ from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
+from spaces import demo as spaces_demo
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
 
@@ -165,6 +166,8 @@ def seed() -> list[tuple[str, str, str]]:
             bio=bio,
         )
         accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
+
+    spaces_demo.seed()
     return accounts
 
 
