@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spaces import timeslots
@@ -119,6 +120,16 @@ class SearchForm(BootstrapMixin, TimeRangeMixin, forms.Form):
         label=_("With"), choices=[("", _("Anything")), *Amenity.choices], required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A sensible question to start from: the next whole hour, for two hours.
+            now = timeslots.local(timezone.now())
+            start = min(now.hour + 1, 20)
+            self.initial.update(
+                {"day": now.date(), "start_time": time(start), "end_time": time(start + 2)}
+            )
+
     def clean(self):
         return self._clean_range(super().clean())
 
@@ -141,9 +152,7 @@ class GridForm(forms.Form):
 class BookingForm(BootstrapMixin, TimeRangeMixin, forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
-    end_time = forms.TimeField(
-        label=_("Until"), widget=TimeInput(), help_text=_("00:00 means midnight.")
-    )
+    end_time = forms.TimeField(label=_("Until"), widget=TimeInput())
     fold = forms.TypedChoiceField(
         choices=[(0, "0"), (1, "1")],
         coerce=int,

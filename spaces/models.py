@@ -211,7 +211,7 @@ class Resource(models.Model):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-        ordering = ["space__name", "kind", "name"]
+        ordering = ["space__name", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_minutes__gte=F("min_minutes")),

@@ -241,9 +241,11 @@ def _check_booker(resource, booker, profile, people, organisation) -> None:
     if organisation is not None and (
         profile is None
         or profile.organisation_id != organisation.pk
-        or organisation.status != Organisation.Status.APPROVED
+        or not is_startup_member(profile)
     ):
-        raise BookingNotAllowed(_("You can only book on behalf of your own organisation."))
+        raise BookingNotAllowed(
+            _("You can only book on behalf of your own start-up or initiative.")
+        )
     if not 1 <= people <= resource.seats:
         raise BookingRuleBroken(
             ngettext(

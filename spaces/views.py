@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lef.errors import status_for
 from members.decorators import profile_required
-from members.models import Organisation, Profile
+from members.models import Profile
 from spaces import queries, services, timeslots
 from spaces.forms import BookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
@@ -143,9 +143,8 @@ def book(request, slug):
     """The booking form for one resource; POST books it (or a weekly series)."""
     resource = get_object_or_404(Resource.objects.active().select_related("space"), slug=slug)
     profile = _profile_of(request.user)
-    organisation = profile.organisation if profile else None
-    if organisation is not None and organisation.status != Organisation.Status.APPROVED:
-        organisation = None
+    # "On behalf of" is for start-ups and initiatives (their hours count together).
+    organisation = profile.organisation if is_startup_member(profile) else None
     if not can_book_resource(request.user, resource, profile=profile):
         message = (
             _("This resource is for members of education start-ups and initiatives.")
@@ -226,6 +225,8 @@ def book(request, slug):
         "conflicts": conflicts,
         "day": day,
         "free_ranges": _free_ranges(grid),
+        "shortest": services.duration_label(resource.min_minutes),
+        "longest": services.duration_label(resource.max_minutes),
     }
     return render(request, "spaces/booking_form.html", context, status=status)
 

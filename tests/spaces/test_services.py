@@ -187,7 +187,7 @@ def test_startups_only_resource(clock, member):
 
 
 def test_on_behalf_of_another_organisation_is_refused(clock, desk, member):
-    with pytest.raises(services.BookingNotAllowed, match="your own organisation"):
+    with pytest.raises(services.BookingNotAllowed, match="your own start-up or initiative"):
         book(
             desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11),
             organisation=OrganisationFactory(),

@@ -397,3 +397,14 @@ def test_today_is_amsterdam_today(clock):
     clock.set(2026, 3, 18, 0, 30)  # 23:30 UTC the day before
     assert timeslots.today().isoformat() == "2026-03-18"
     assert timeslots.today() - timedelta(days=1) == timeslots.local_date(local(2026, 3, 17, 12))
+
+
+def test_members_of_a_school_book_for_themselves_only(client, clock, desk, member):
+    client.force_login(member)
+
+    form = client.get(f"/spaces/{desk.slug}/book/")
+    response = post_booking(client, desk, on_behalf="on")
+
+    assert "on_behalf" not in form.context["form"].fields
+    assert response.status_code == 302
+    assert Booking.objects.get().organisation is None
