@@ -230,9 +230,7 @@ class BlockForm(TimeRangeMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=MAX_PURPOSE_LENGTH,
-        help_text=_(
-            "Members see it in the grid, e.g. \u201cMeetup po-vo\u201d or \u201cMaintenance\u201d."
-        ),
+        help_text=_("Members see it in the grid, such as: Meetup po-vo, or: Maintenance."),
     )
     cancel_conflicting = forms.BooleanField(
         label=_("Cancel bookings in the way, with the reason as the message to each booker"),
