@@ -95,7 +95,8 @@ def _seed_bookings(rng: random.Random, resources: list[Resource]) -> int:
     bookable = [r for r in resources if r.slug != CONTENTION_SLUG]
     today = timeslots.today()
     per_day = 4  # slots of two or three hours between 08:00 and 20:00
-    days_back = BOOKINGS // (len(bookable) * per_day) * 7 // 5 + 7
+    # Enough working days for all the bookings, the last four weeks of them ahead.
+    days_back = BOOKINGS // (len(bookable) * per_day) * 7 // 5 - 28
     first = today - timedelta(days=days_back)
     rows, made = [], 0
     day = first
@@ -207,8 +208,7 @@ def _race(resource: Resource, clients: list[Client], start) -> dict:
     elapsed = (clock.perf_counter() - started) * 1000
     booked = (
         Booking.objects.blocking()
-        .filter(resource=resource)
-        .overlapping(start, start + timedelta(hours=1))
+        .overlapping(start, start + timedelta(hours=1), resource=resource)
         .count()
     )
     return {

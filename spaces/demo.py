@@ -120,9 +120,7 @@ def _bookers():
 
 
 def _free(resource: Resource, start, end) -> bool:
-    return (
-        not Booking.objects.blocking().filter(resource=resource).overlapping(start, end).exists()
-    )
+    return not Booking.objects.blocking().overlapping(start, end, resource=resource).exists()
 
 
 def _bookings(resources: list[Resource], today: date) -> None:

@@ -9,14 +9,20 @@ as ``int8range(resource_id, resource_id, '[]')`` under ``&&`` instead of
 lives in :mod:`spaces.services`.
 """
 
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    BigIntegerRangeField,
+    DateTimeRangeField,
+    RangeOperators,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange, NumericRange
 from django.db.models import F, Func, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -248,14 +254,27 @@ class Resource(models.Model):
 
 class TsTzRange(Func):
     function = "TSTZRANGE"
-    output_field = models.DateTimeField()  # only used inside the constraint's expression
+    output_field = DateTimeRangeField()
 
 
 class Int8Range(Func):
     # int8range, not DESIGN.md's int4range: ids are bigint (BigAutoField), and
     # PostgreSQL has no implicit bigint -> integer cast for int4range's arguments.
     function = "INT8RANGE"
-    output_field = models.IntegerField()
+    output_field = BigIntegerRangeField()
+
+
+def _span():
+    return TsTzRange(F("start"), F("end"), Value("[)"))
+
+
+def _resource_span():
+    return Int8Range(F("resource_id"), F("resource_id"), Value("[]"))
+
+
+# No row is longer than this (a check constraint), so "starts after the window
+# opens minus MAX_SPAN" bounds every overlap search on the (resource, start) index.
+MAX_SPAN = timedelta(days=31)
 
 
 # The rows that hold a resource: confirmed bookings and coordinators' blocks.
@@ -267,9 +286,25 @@ class BookingQuerySet(models.QuerySet):
         """Rows that hold their time: what the exclusion constraint protects."""
         return self.filter(BLOCKING)
 
-    def overlapping(self, start, end):
-        """Rows whose half-open range [start, end) meets [``start``, ``end``)."""
-        return self.filter(start__lt=end, end__gt=start)
+    def overlapping(self, start, end, *, resource=None):
+        """Rows whose half-open range [start, end) meets [``start``, ``end``) (of ``resource``).
+
+        Written with the exclusion constraint's own expressions, so PostgreSQL
+        answers from its GiST index (for confirmed rows); the bound on ``start``
+        serves the btree index for the others.
+        """
+        rows = self.alias(span=_span()).filter(
+            span__overlap=DateTimeTZRange(start, end, "[)"),
+            start__lt=end,
+            end__gt=start,
+            start__gt=start - MAX_SPAN,
+        )
+        if resource is not None:
+            pk = getattr(resource, "pk", resource)
+            rows = rows.alias(resource_span=_resource_span()).filter(
+                resource_span__overlap=NumericRange(pk, pk, "[]"), resource_id=pk
+            )
+        return rows
 
     def bookings(self):
         """Members' bookings, not coordinators' blocks."""
@@ -348,14 +383,14 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="spaces_booking_ends"),
             models.CheckConstraint(condition=Q(people__gte=1), name="spaces_booking_people"),
+            models.CheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_SPAN), name="spaces_booking_max_span"
+            ),
             ExclusionConstraint(
                 name="spaces_booking_no_overlap",
                 expressions=[
-                    (
-                        Int8Range(F("resource_id"), F("resource_id"), Value("[]")),
-                        RangeOperators.OVERLAPS,
-                    ),
-                    (TsTzRange(F("start"), F("end"), Value("[)")), RangeOperators.OVERLAPS),
+                    (_resource_span(), RangeOperators.OVERLAPS),
+                    (_span(), RangeOperators.OVERLAPS),
                 ],
                 condition=BLOCKING,
                 violation_error_message=_("This time is already taken."),

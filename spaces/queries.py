@@ -204,7 +204,7 @@ def availability(
     closures = _closures([resource.space_id], days[0], days[-1])
     begin = timeslots.local_midnight(days[0])
     finish = timeslots.local_midnight(days[-1] + timedelta(days=1))
-    bookings = Booking.objects.blocking().filter(resource=resource).overlapping(begin, finish)
+    bookings = Booking.objects.blocking().overlapping(begin, finish, resource=resource)
     if can_see_booker(viewer):
         bookings = bookings.select_related("booker", "organisation")
     else:

@@ -30,7 +30,7 @@ from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from members.models import Organisation, Profile, User
 from spaces import timeslots
-from spaces.models import Booking, Closure, OpeningHours, Resource
+from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource
 from spaces.permissions import (
     CHECK_IN_WINDOW,
     can_book_resource,
@@ -315,7 +315,7 @@ def _check_time(resource: Resource, start: datetime, end: datetime, *, now: date
 
 
 def _check_free(resource: Resource, start: datetime, end: datetime) -> None:
-    if Booking.objects.blocking().filter(resource=resource).overlapping(start, end).exists():
+    if Booking.objects.blocking().overlapping(start, end, resource=resource).exists():
         raise SlotTaken(_("This time is already taken. Choose another slot."))
 
 
@@ -605,6 +605,11 @@ def block_slots(
         raise BookingRuleBroken(_("Say why the slots are blocked; members see it."))
     if start.tzinfo is None or end.tzinfo is None or end <= start:
         raise BookingRuleBroken(_("The end must be after the start."))
+    if end - start > MAX_SPAN:
+        raise BookingRuleBroken(
+            _("Block at most %(days)d days at a time; for longer, add closure days.")
+            % {"days": MAX_SPAN.days}
+        )
     if not resources:
         raise BookingRuleBroken(_("Choose at least one resource."))
     blocks = []
@@ -612,8 +617,7 @@ def block_slots(
         for resource in sorted(resources, key=lambda r: r.pk):
             in_the_way = list(
                 Booking.objects.blocking()
-                .filter(resource=resource)
-                .overlapping(start, end)
+                .overlapping(start, end, resource=resource)
                 .select_for_update(of=("self",))
                 .select_related("resource__space", "booker")
             )

@@ -77,3 +77,21 @@ def test_a_booking_must_end_after_it_starts():
     resource = ResourceFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         _raw_insert(resource, MemberFactory(), local(2026, 3, 18, 10), local(2026, 3, 18, 10))
+
+
+def test_no_row_is_longer_than_the_longest_span():
+    resource = ResourceFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_insert(resource, MemberFactory(), local(2026, 3, 1, 10), local(2026, 4, 2, 10))
+
+
+def test_overlapping_finds_a_long_row_that_began_before_the_window():
+    resource = ResourceFactory()
+    long = BookingFactory(resource=resource, start=local(2026, 3, 1, 8), end=local(2026, 3, 31, 8),
+                          kind="block")  # fmt: skip
+
+    found = Booking.objects.blocking().overlapping(
+        local(2026, 3, 30, 9), local(2026, 3, 30, 10), resource=resource
+    )
+
+    assert list(found) == [long]
