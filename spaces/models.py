@@ -25,6 +25,7 @@ from django.db import models
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange, NumericRange
 from django.db.models import F, Func, Q, Value
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lef.validators import validate_plain_text
@@ -234,7 +235,7 @@ class Resource(models.Model):
     def get_absolute_url(self):
         return reverse("spaces:resource", kwargs={"slug": self.slug})
 
-    @property
+    @cached_property
     def amenity_labels(self) -> list[str]:
         """The amenities as translated labels, in the vocabulary's order."""
         return [label for value, label in Amenity.choices if value in self.amenities]

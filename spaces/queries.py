@@ -216,10 +216,8 @@ def availability(
     windows = {}
     for index, day in enumerate(days):
         windows[day] = windows_for(resource.space_id, day, hours, closures)
-        for start in timeslots.day_slots(day, resource.slot_minutes):
+        for start in _window_slots(day, windows[day], step):
             end = start + step
-            if not any(w.contains(start, end) for w in windows[day]):
-                continue
             wall = timeslots.local(start)
             key = (wall.time().replace(fold=0), wall.fold)
             holder = next((b for b in bookings if b.start < end and b.end > start), None)
@@ -239,6 +237,18 @@ def availability(
                         start=start, end=start + step, state="closed", fold=row.fold
                     )
     return Grid(resource=resource, days=list(days), rows=rows, windows=windows)
+
+
+def _window_slots(day, windows, step):
+    """The slot starts of ``day`` that lie wholly inside an open window."""
+    midnight = timeslots.local_midnight(day)
+    for window in windows:
+        # The first slot boundary at or after the window opens, counted from midnight.
+        offset = (window.start - midnight) % step
+        start = window.start if not offset else window.start + (step - offset)
+        while start + step <= window.end:
+            yield start
+            start += step
 
 
 def _state(holder, start, *, viewer_id, now) -> str:

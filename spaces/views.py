@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +23,7 @@ from spaces.models import Booking, Resource
 from spaces.permissions import can_book_resource, can_see_booker, is_startup_member
 
 PAST_PER_PAGE = 20
+RESOURCES_PER_PAGE = 12
 
 
 def _is_partial(request) -> bool:
@@ -58,7 +60,14 @@ def resource_list(request):
     else:
         if searched:
             status = 400
-        context["cards"] = queries.resource_cards(day=timeslots.today())
+        # A page at a time: on a phone a long list of cards is no overview.
+        page = Paginator(
+            Resource.objects.active().select_related("space"), RESOURCES_PER_PAGE
+        ).get_page(request.GET.get("page"))
+        context["page_obj"] = page
+        context["cards"] = queries.resource_cards(
+            day=timeslots.today(), resources=list(page.object_list)
+        )
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"
@@ -75,7 +84,10 @@ def _grid_days(day, view):
 def _profile_of(user):
     if not user.is_authenticated:
         return None
-    return Profile.objects.select_related("organisation").filter(user=user).first()
+    profile = Profile.objects.select_related("organisation").filter(user=user).first()
+    if profile is not None:
+        user.profile = profile  # the layout's reminder reads it from here: no second query
+    return profile
 
 
 def resource_detail(request, slug):
@@ -91,6 +103,10 @@ def resource_detail(request, slug):
     grid = queries.availability(resource=resource, days=days, viewer=request.user)
     step = timedelta(days=7 if view == "week" else 1)
     profile = _profile_of(request.user)
+    can_book = can_book_resource(request.user, resource, profile=profile)
+    _label_cells(
+        grid, resource=resource, can_book=can_book, show_booker=can_see_booker(request.user)
+    )
     context = {
         "resource": resource,
         "space": resource.space,
@@ -101,14 +117,50 @@ def resource_detail(request, slug):
         "today": timeslots.today(),
         "previous": days[0] - step,
         "next": days[0] + step,
-        "can_book": can_book_resource(request.user, resource, profile=profile),
-        "show_booker": can_see_booker(request.user),
+        "can_book": can_book,
         "startups_only": resource.audience == Resource.Audience.STARTUPS,
     }
     template = "spaces/resource_detail.html"
     if _is_partial(request):
         template += "#grid"
     return render(request, template, context, status=status)
+
+
+def _label_cells(grid, *, resource, can_book: bool, show_booker: bool) -> None:
+    """Give every cell its text, link and screen-reader words, once per grid.
+
+    Done here rather than with tags and filters in the template: a week has a
+    few hundred cells, and formatting each with {% url %} and |date costs more
+    than the rest of the page.
+    """
+    labels = {
+        "free": _("Free"),
+        "mine": _("Yours"),
+        "taken": _("Taken"),
+        "blocked": _("Blocked"),
+        "past": _("Past"),
+        "closed": _("Closed"),
+    }
+    book_url = reverse("spaces:book", kwargs={"slug": resource.slug})
+    book_word = _("book")
+    days = [(day.isoformat(), date_format(day, "D j M")) for day in grid.days]
+    for row in grid.rows:
+        wall = row.wall.strftime("%H:%M")
+        for index, cell in enumerate(row.cells):
+            if cell is None:
+                continue
+            cell.label = labels[cell.state]
+            cell.note = ""
+            cell.href = ""
+            if cell.state == "free" and can_book:
+                day, day_label = days[index]
+                fold = "&fold=1" if cell.fold else ""
+                cell.href = f"{book_url}?day={day}&start_time={wall}{fold}"
+                cell.sr = f"{day_label} {wall}: {book_word}"
+            elif cell.state == "taken" and show_booker:
+                cell.label = str(cell.booking.booker)
+            elif cell.state == "blocked" and cell.start == cell.booking.start:
+                cell.note = cell.booking.purpose
 
 
 def _initial_from_query(request, resource) -> dict:
@@ -256,15 +308,16 @@ def my_bookings(request):
     upcoming = queries.upcoming_bookings(request.user)
     paginator = Paginator(queries.past_bookings(request.user), PAST_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    book_url = reverse("spaces:book", kwargs={"slug": "-"})  # once, not per row
     context = {
         "upcoming": upcoming,
         "page_obj": page,
-        "past": [(b, _book_again_url(b)) for b in page.object_list],
+        "past": [(b, _book_again_url(b, book_url)) for b in page.object_list],
     }
     return render(request, "spaces/booking_list.html", context)
 
 
-def _book_again_url(booking: Booking) -> str:
+def _book_again_url(booking: Booking, book_url: str) -> str:
     """The booking form for the same resource and clock times, a week after it (or later)."""
     start, end = timeslots.local(booking.start), timeslots.local(booking.end)
     day = start.date() + timedelta(days=7)
@@ -278,7 +331,8 @@ def _book_again_url(booking: Booking) -> str:
     }
     if booking.purpose:
         query["purpose"] = booking.purpose
-    return reverse("spaces:book", kwargs={"slug": booking.resource.slug}) + "?" + urlencode(query)
+    path = book_url.replace("/-/", f"/{booking.resource.slug}/")
+    return f"{path}?{urlencode(query)}"
 
 
 def _own_booking(request, pk) -> Booking:

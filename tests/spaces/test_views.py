@@ -408,3 +408,17 @@ def test_members_of_a_school_book_for_themselves_only(client, clock, desk, membe
     assert "on_behalf" not in form.context["form"].fields
     assert response.status_code == 302
     assert Booking.objects.get().organisation is None
+
+
+def test_overview_shows_twelve_places_a_page(client, clock):
+    space = SpaceFactory()
+    for number in range(13):
+        ResourceFactory(space=space, name=f"Plek {number:02d}")
+
+    first = client.get("/spaces/")
+    second = client.get("/spaces/", {"page": 2})
+    junk = client.get("/spaces/", {"page": "x" * 500})
+
+    assert len(first.context["cards"]) == 12
+    assert [c.resource.name for c in second.context["cards"]] == ["Plek 12"]
+    assert junk.status_code == 200
