@@ -123,9 +123,10 @@ class SearchForm(BootstrapMixin, TimeRangeMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            # A sensible question to start from: the next whole hour, for two hours.
+            # A sensible question to start from: the next whole hour (not before nine
+            # in the morning), for two hours.
             now = timeslots.local(timezone.now())
-            start = min(now.hour + 1, 20)
+            start = min(max(now.hour + 1, 9), 20)
             self.initial.update(
                 {"day": now.date(), "start_time": time(start), "end_time": time(start + 2)}
             )
