@@ -461,3 +461,19 @@ def test_members_cannot_block(clock, desk, member):
             resources=[desk], start=local(2026, 3, 18, 9), end=local(2026, 3, 18, 17),
             by=member, reason="Mijn dag",
         )  # fmt: skip
+
+
+def test_release_no_shows_command(clock, member):
+    from io import StringIO  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+
+    desk = ResourceFactory(auto_release=True)
+    book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    clock.set(2026, 3, 18, 10, 45)
+    out = StringIO()
+
+    call_command("release_no_shows", stdout=out)
+
+    assert out.getvalue() == "Released 1 booking(s).\n"
+    assert Booking.objects.get().status == "released"

@@ -422,3 +422,15 @@ def test_overview_shows_twelve_places_a_page(client, clock):
     assert len(first.context["cards"]) == 12
     assert [c.resource.name for c in second.context["cards"]] == ["Plek 12"]
     assert junk.status_code == 200
+
+
+def test_overview_search_answers_htmx_with_the_results_only(client, clock, desk):
+    response = client.get(
+        "/spaces/",
+        {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.text.lstrip().startswith('<div id="space-results">')
+    assert "<html" not in response.text
+    assert "Flexplek Raam" in response.text
