@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, Sum
-from django.db.models.functions import Greatest, Least
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Greatest, JSONObject, Least
 from django.utils import timezone
 
 from spaces import timeslots
@@ -31,6 +32,53 @@ def _closures(space_ids: Iterable[int], first: date, last: date) -> set[tuple[in
             space_id__in=set(space_ids), date__gte=first, date__lte=last
         ).values_list("space_id", "date")
     )
+
+
+@dataclass(frozen=True)
+class Hours:
+    """An opening range read from ``with_calendar``'s annotation (like OpeningHours)."""
+
+    weekday: int
+    opens: time
+    closes: time
+
+
+def with_calendar(resources, first: date, last: date):
+    """``resources`` with their space's opening hours and closures in [first, last] attached.
+
+    Both ride along in the resources' own query (array subqueries), so pages
+    that show availability need no extra query for them; read them with
+    :func:`calendar_of`.
+    """
+    return resources.annotate(
+        calendar_hours=ArraySubquery(
+            OpeningHours.objects.filter(space_id=OuterRef("space_id"))
+            .order_by()
+            .values(row=JSONObject(weekday="weekday", opens="opens", closes="closes"))
+        ),
+        calendar_closed=ArraySubquery(
+            Closure.objects.filter(space_id=OuterRef("space_id"), date__gte=first, date__lte=last)
+            .order_by()
+            .values("date")
+        ),
+    )
+
+
+def calendar_of(resources: Sequence[Resource], first: date, last: date):
+    """(hours by space, closed (space, date) pairs): from the annotations, else two queries."""
+    if resources and all(hasattr(r, "calendar_hours") for r in resources):
+        hours = {
+            r.space_id: [
+                Hours(row["weekday"], time.fromisoformat(row["opens"]),
+                      time.fromisoformat(row["closes"]))
+                for row in r.calendar_hours
+            ]
+            for r in resources
+        }  # fmt: skip
+        closures = {(r.space_id, day) for r in resources for day in r.calendar_closed}
+        return hours, closures
+    space_ids = {r.space_id for r in resources}
+    return _hours_by_space(space_ids), _closures(space_ids, first, last)
 
 
 def windows_for(space_id, day, hours, closures) -> list[timeslots.Window]:
@@ -71,14 +119,13 @@ def resource_cards(
 ) -> list[ResourceCard]:
     """Every active resource with how free it is on ``day`` (the rest of today, if today).
 
-    Three queries besides the resources: opening hours, closures, the day's bookings.
+    One query besides the resources (the day's bookings) when they come from
+    :func:`with_calendar`, three otherwise.
     """
     if resources is None:
         resources = list(Resource.objects.active().select_related("space"))
     now = now or timezone.now()
-    space_ids = {r.space_id for r in resources}
-    hours = _hours_by_space(space_ids)
-    closures = _closures(space_ids, day, day)
+    hours, closures = calendar_of(resources, day, day)
     begin = max(timeslots.local_midnight(day), now)
     finish = timeslots.local_midnight(day + timedelta(days=1))
     taken = defaultdict(list)
@@ -119,7 +166,10 @@ def free_resources(
     Slot alignment and the per-resource booking rules are left to the booking
     form; this answers "where could I sit then". Four queries.
     """
-    resources = Resource.objects.active().select_related("space").filter(seats__gte=seats)
+    day = timeslots.local_date(start)
+    resources = with_calendar(
+        Resource.objects.active().select_related("space").filter(seats__gte=seats), day, day
+    )
     if amenity:
         resources = resources.filter(amenities__contains=[amenity])
     if kind:
@@ -128,9 +178,7 @@ def free_resources(
         pk__in=Booking.objects.blocking().overlapping(start, end).values("resource_id")
     )
     resources = list(resources)
-    day = timeslots.local_date(start)
-    hours = _hours_by_space(r.space_id for r in resources)
-    closures = _closures((r.space_id for r in resources), day, day)
+    hours, closures = calendar_of(resources, day, day)
     return [
         resource
         for resource in resources
@@ -195,13 +243,13 @@ def availability(
     Rows are clock times (with the fold: on 25 October 02:00 and 02:30 come
     twice), cells the slots of each day; only the clock times at which the
     space is open on some day are shown. Bookings come with their booker only
-    when ``viewer`` may see who booked (coordinators). Three queries.
+    when ``viewer`` may see who booked (coordinators). One query for a resource
+    from :func:`with_calendar` (covering ``days``), three otherwise.
     """
     from spaces.permissions import can_see_booker  # noqa: PLC0415
 
     now = now or timezone.now()
-    hours = _hours_by_space([resource.space_id])
-    closures = _closures([resource.space_id], days[0], days[-1])
+    hours, closures = calendar_of([resource], days[0], days[-1])
     begin = timeslots.local_midnight(days[0])
     finish = timeslots.local_midnight(days[-1] + timedelta(days=1))
     bookings = Booking.objects.blocking().overlapping(begin, finish, resource=resource)

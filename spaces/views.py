@@ -61,13 +61,13 @@ def resource_list(request):
         if searched:
             status = 400
         # A page at a time: on a phone a long list of cards is no overview.
+        today = timeslots.today()
         page = Paginator(
-            Resource.objects.active().select_related("space"), RESOURCES_PER_PAGE
+            queries.with_calendar(Resource.objects.active().select_related("space"), today, today),
+            RESOURCES_PER_PAGE,
         ).get_page(request.GET.get("page"))
         context["page_obj"] = page
-        context["cards"] = queries.resource_cards(
-            day=timeslots.today(), resources=list(page.object_list)
-        )
+        context["cards"] = queries.resource_cards(day=today, resources=list(page.object_list))
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"
@@ -92,7 +92,6 @@ def _profile_of(user):
 
 def resource_detail(request, slug):
     """The day or week grid of one resource, in Amsterdam time."""
-    resource = get_object_or_404(Resource.objects.active().select_related("space"), slug=slug)
     form = GridForm(request.GET)
     status = 200
     if form.is_valid():
@@ -100,6 +99,12 @@ def resource_detail(request, slug):
     else:
         day, view, status = timeslots.today(), "day", 400
     days = _grid_days(day, view)
+    resource = get_object_or_404(
+        queries.with_calendar(
+            Resource.objects.active().select_related("space"), days[0], days[-1]
+        ),
+        slug=slug,
+    )
     grid = queries.availability(resource=resource, days=days, viewer=request.user)
     step = timedelta(days=7 if view == "week" else 1)
     profile = _profile_of(request.user)
