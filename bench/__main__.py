@@ -5,12 +5,15 @@ figures from the same machine only; the ratio to the floor is what travels.
 """
 
 import argparse
+import importlib
 import json
 import math
 import os
 import statistics
 import sys
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # Always the bench settings: never seed or measure the development database.
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -27,7 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
-from bench.pages import PAGES, Page  # noqa: E402
+from bench.pages import EXTRAS, PAGES, Page  # noqa: E402
 from bench.urls import FLOOR_PATH  # noqa: E402
 from members.models import Profile, User  # noqa: E402
 
@@ -37,6 +40,13 @@ TARGET_QUERIES = 10
 FLOOR_REQUESTS = 100
 PERSONAS = {"member": "bench-member", "coordinator": "bench-coordinator"}
 SEED_PEOPLE = {"member": "bench-member", "colleague": "bench-colleague"}
+# Paths may name tomorrow's date ({tomorrow}): searches for a free place then.
+PATH_VALUES = {
+    **SEED_PEOPLE,
+    "tomorrow": (
+        datetime.now(tz=ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=1)
+    ).isoformat(),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure_all(pages, requests=args.requests, warmup=args.warmup)
     rows += measure_cold(pages, rows, requests=max(10, args.requests // 2))
     print_table(rows, requests=args.requests, warmup=args.warmup)
+    for name in EXTRAS:
+        if args.only in name:
+            module, function = name.split(":")
+            getattr(importlib.import_module(module), function)()
     return 0
 
 
@@ -141,7 +155,7 @@ def measure_all(pages: list[Page], *, requests: int, warmup: int) -> list[dict]:
         )
         rows.append({"name": f"floor ({kind or 'anonymous'})", "as_user": kind} | floors[kind])
     for page in pages:
-        path = page.path.format(**SEED_PEOPLE)
+        path = page.path.format(**PATH_VALUES)
         result = measure(clients[page.as_user], path, requests=requests, warmup=warmup)
         rows.append({"name": page.name, "as_user": page.as_user, "target": page.target} | result)
     for row in rows:
@@ -177,7 +191,7 @@ def measure_cold(pages: list[Page], warm_rows: list[dict], *, requests: int) -> 
         if not page.cold:
             continue
         client = clients[page.as_user]
-        path = page.path.format(**SEED_PEOPLE)
+        path = page.path.format(**PATH_VALUES)
         timings = []
         for _ in range(requests):
             touch_profiles()

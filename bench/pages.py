@@ -20,6 +20,9 @@ class Page:
 
 
 PAGES: list[Page] = []
+# Measurements that are not a page: "module:function" names, run after the table
+# (each prints its own figures; ``--only`` filters them by name too).
+EXTRAS: list[str] = []
 
 
 def page(
@@ -41,3 +44,11 @@ page("members: directory (visitor)", "/members/", as_user=None, cold=True, targe
 page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member", cold=True)
 page("members: searched", "/members/?q=onderzoek", as_user="member", cold=True)
 page("members: profile", "/members/{colleague}/", as_user="member", cold=True)
+
+page("spaces: overview", "/spaces/", as_user="member")
+page("spaces: free search", "/spaces/?day={tomorrow}&start_time=10:00&end_time=12:00",
+     as_user="member")  # fmt: skip
+page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member")
+page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator")
+page("spaces: my bookings", "/spaces/bookings/", as_user="member")
+EXTRAS.append("bench.seed_spaces:report_contention")

@@ -21,6 +21,7 @@ from lef.coordinators import GROUP_NAME
 from lef.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
+from spaces import demo as spaces_demo
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
 
@@ -157,6 +158,8 @@ def seed() -> list[tuple[str, str, str]]:
             _avatar(user)
         if index < 5:  # the first ones are printed, to try the site with
             accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
+
+    spaces_demo.seed()
     return accounts
 
 

@@ -1,0 +1,423 @@
+"""The coordinators' tools for spaces: places, resources, bookings, blocks and occupancy.
+
+Bookings are never edited or deleted here: cancelling (with a message to the
+booker) and blocking go through :mod:`spaces.services`, so the rules, the mails
+and the exclusion constraint hold exactly as on the site.
+"""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from lef.admin import csv_response, labels, local_time
+from lef.images import ImageRejected, reencode_image
+from spaces import queries, services, timeslots
+from spaces.forms import BlockForm, CancelForm
+from spaces.models import Amenity, Booking, Closure, OpeningHours, Resource, Space
+from spaces.permissions import is_coordinator
+
+PHOTO_SIZE = 1200
+
+
+def clean_photo(upload, stem: str):
+    """An uploaded photo re-encoded as WebP (no EXIF, no surprises), or a form error."""
+    if not upload or not hasattr(upload, "content_type"):
+        return upload  # unchanged or cleared
+    try:
+        image = reencode_image(upload, sizes=(PHOTO_SIZE,), square=False)
+    except ImageRejected as exc:
+        raise ValidationError(exc.message, code=exc.code) from exc
+    return ContentFile(image.renditions[PHOTO_SIZE].data, name=f"{stem or 'photo'}.webp")
+
+
+class PhotoForm(forms.ModelForm):
+    def clean_photo(self):
+        return clean_photo(self.cleaned_data.get("photo"), self.cleaned_data.get("slug", ""))
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+
+    def get_queryset(self, request):
+        # Past closures stay in the table (occupancy needs them) but not in the way.
+        return super().get_queryset(request).filter(date__gte=timeslots.today())
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = ["name", "address"]
+    search_fields = ["name", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, ClosureInline]
+
+
+class ResourceForm(PhotoForm):
+    amenities = forms.MultipleChoiceField(
+        label=_("amenities"),
+        choices=Amenity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Resource
+        fields = "__all__"  # noqa: DJ007 -- every field is the coordinators' to set
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
+    list_display = ["name", "kind", "space", "seats", "audience", "active", "auto_release"]
+    list_filter = ["space", "kind", "audience", "active"]
+    list_select_related = ["space"]
+    search_fields = ["name", "slug", "space__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["block_selected"]
+    fieldsets = [
+        (None, {"fields": ["space", "kind", "name", "slug", "description", "photo", "active"]}),
+        (_("Seats and amenities"), {"fields": ["seats", "amenities"]}),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "audience",
+                    "slot_minutes",
+                    "min_minutes",
+                    "max_minutes",
+                    "max_days_ahead",
+                    "min_notice_minutes",
+                    "member_quota_hours",
+                    "organisation_quota_hours",
+                    "auto_release",
+                ]
+            },
+        ),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Bookings keep their resource; untick "bookable" instead.
+        return False
+
+    @admin.action(description=_("Block slots of the selected resources …"), permissions=["change"])
+    def block_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:spaces_booking_block')}?resources={ids}")
+
+
+class LocalDateFilter(admin.SimpleListFilter):
+    """Upcoming, today, past: what coordinators ask first."""
+
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Today")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        today = timeslots.today()
+        start, end = (
+            timeslots.local_midnight(today),
+            timeslots.local_midnight(today + timedelta(days=1)),
+        )
+        match self.value():
+            case "today":
+                return queryset.overlapping(start, end)
+            case "upcoming":
+                return queryset.filter(start__gte=start)
+            case "past":
+                return queryset.filter(start__lt=start)
+        return queryset
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = [
+        "resource",
+        "when",
+        "booker",
+        "organisation",
+        "people",
+        "status",
+        "kind",
+        "checked_in",
+    ]
+    list_filter = [LocalDateFilter, "status", "kind", "resource__space", "resource"]
+    list_select_related = ["resource", "booker", "organisation"]
+    search_fields = ["booker__name", "booker__email", "resource__name", "purpose"]
+    date_hierarchy = "start"
+    ordering = ["-start"]
+    actions = ["cancel_selected", "export_csv"]
+    readonly_fields = [
+        "resource",
+        "booker",
+        "organisation",
+        "start_local",
+        "end_local",
+        "people",
+        "purpose",
+        "status",
+        "kind",
+        "checked_in_at",
+        "series",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_message",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("when"), ordering="start")
+    def when(self, booking):
+        return format_html(
+            "{}\u2013{}",
+            local_time(booking.start),
+            timeslots.local(booking.end).strftime("%H:%M"),
+        )
+
+    @admin.display(description=_("start"))
+    def start_local(self, booking):
+        return local_time(booking.start)
+
+    @admin.display(description=_("end"))
+    def end_local(self, booking):
+        return local_time(booking.end)
+
+    @admin.display(description=_("checked in"), boolean=True)
+    def checked_in(self, booking):
+        return booking.checked_in_at is not None
+
+    def has_add_permission(self, request):
+        return False  # blocks come from "Block slots"; bookings from the site
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: the row is kept
+
+    def get_urls(self):
+        return [
+            path(
+                "block/",
+                self.admin_site.admin_view(self.block_view),
+                name="spaces_booking_block",
+            ),
+            path(
+                "occupancy/",
+                self.admin_site.admin_view(self.occupancy_view),
+                name="spaces_booking_occupancy",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "block_url": reverse("admin:spaces_booking_block"),
+            "occupancy_url": reverse("admin:spaces_booking_occupancy"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # Cancel with a message ---------------------------------------------------------
+
+    @admin.action(
+        description=_("Cancel selected bookings with a message …"), permissions=["change"]
+    )
+    def cancel_selected(self, request, queryset):
+        bookings = list(
+            queryset.filter(status=Booking.Status.CONFIRMED).select_related("resource", "booker")
+        )
+        if not bookings:
+            self.message_user(
+                request, gettext("Select at least one confirmed booking."), messages.WARNING
+            )
+            return None
+        confirmed = request.POST.get("post") == "yes"
+        form = CancelForm(request.POST if confirmed else None)
+        error = None
+        if confirmed and form.is_valid():
+            try:
+                with transaction.atomic():
+                    for booking in bookings:
+                        services.cancel_booking(
+                            booking=booking, by=request.user, message=form.cleaned_data["message"]
+                        )
+                        self.log_change(request, booking, gettext("Cancelled."))
+            except services.BookingError as exc:
+                error = exc.message
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Cancelled %(count)d booking; the booker is told.",
+                        "Cancelled %(count)d bookings; the bookers are told.",
+                        len(bookings),
+                    )
+                    % {"count": len(bookings)},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Cancel bookings"),
+            "opts": self.model._meta,
+            "bookings": bookings,
+            "form": form,
+            "error": error,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/spaces/booking/cancel_confirmation.html",
+            context,
+            status=400 if error else 200,
+        )
+
+    # CSV ------------------------------------------------------------------------
+
+    @admin.action(description=_("Export selected bookings as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            gettext("Space"),
+            gettext("Resource"),
+            gettext("Start"),
+            gettext("End"),
+            gettext("Booked by"),
+            gettext("Email"),
+            gettext("On behalf of"),
+            gettext("People"),
+            gettext("Purpose"),
+            gettext("Status"),
+            gettext("Kind"),
+            gettext("Checked in at"),
+            gettext("Cancelled at"),
+        ]
+        bookings = queryset.select_related("resource__space", "booker", "organisation").order_by(
+            "start", "pk"
+        )
+        statuses = dict(Booking.Status.choices)
+        kinds = dict(Booking.Kind.choices)
+
+        def rows():
+            yield header
+            for b in bookings.iterator(chunk_size=2000):
+                yield [
+                    b.resource.space.name,
+                    b.resource.name,
+                    local_time(b.start),
+                    local_time(b.end),
+                    str(b.booker),
+                    b.booker.email,
+                    b.organisation.name if b.organisation else "",
+                    b.people,
+                    b.purpose,
+                    statuses.get(b.status, b.status),
+                    kinds.get(b.kind, b.kind),
+                    local_time(b.checked_in_at),
+                    local_time(b.cancelled_at),
+                ]
+
+        return csv_response(rows(), filename="bookings")
+
+    # Block slots ----------------------------------------------------------------
+
+    def block_view(self, request):
+        if not (self.has_change_permission(request) and is_coordinator(request.user)):
+            raise PermissionDenied
+        status = 200
+        if request.method == "POST":
+            form = BlockForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    blocks = services.block_slots(
+                        resources=list(data["resources"]),
+                        start=data["start"],
+                        end=data["end"],
+                        by=request.user,
+                        reason=data["reason"],
+                        cancel_conflicting=data["cancel_conflicting"],
+                    )
+                except services.BookingError as error:
+                    form.add_error(None, error.message)
+                    status = error.status
+                else:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Blocked %(count)d resource.",
+                            "Blocked %(count)d resources.",
+                            len(blocks),
+                        )
+                        % {"count": len(blocks)},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:spaces_booking_changelist")
+            else:
+                status = 400
+        else:
+            ids = [p for p in request.GET.get("resources", "").split(",") if p.isdigit()]
+            form = BlockForm(initial={"resources": ids, "day": timeslots.today()})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Block slots"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/spaces/booking/block.html", context, status=status)
+
+    # Occupancy -----------------------------------------------------------------
+
+    def occupancy_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        status = 200
+        try:
+            monday = timeslots.week_start(date.fromisoformat(request.GET.get("week", "")))
+        except ValueError:
+            if request.GET.get("week"):
+                status = 400
+                self.message_user(request, gettext("That is not a date."), messages.ERROR)
+            monday = timeslots.week_start(timeslots.today())
+        if abs((monday - timeslots.today()).days) > 5 * 366:
+            status = 400
+            monday = timeslots.week_start(timeslots.today())
+        rows = queries.occupancy(monday=monday)
+        totals = queries.Occupancy(
+            resource=None,
+            bookable_minutes=sum(r.bookable_minutes for r in rows),
+            blocked_minutes=sum(r.blocked_minutes for r in rows),
+            booked_minutes=sum(r.booked_minutes for r in rows),
+            used_minutes=sum(r.used_minutes for r in rows),
+            released_minutes=sum(r.released_minutes for r in rows),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Occupancy per week"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "totals": totals,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "kinds": labels,
+        }
+        return TemplateResponse(
+            request, "admin/spaces/booking/occupancy.html", context, status=status
+        )

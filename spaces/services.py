@@ -1,0 +1,668 @@
+"""Booking, cancelling, checking in, releasing no-shows and blocking: every rule in one place.
+
+Each action is one function that owns its transaction. Bookings lock the
+booker's user row (and the organisation's row when booking on its behalf)
+before counting the week's hours from the stored rows, so two bookings of one
+member or one organisation cannot both slip under a quota. The overlap rule is
+the database's: an exclusion constraint on the rows that block (confirmed
+bookings and blocks); a concurrent insert that loses the race gets its
+IntegrityError turned into :class:`SlotTaken`, like a booking that saw the
+slot taken before it tried. Mail is queued to go after the commit.
+
+Views, the admin and the ``release_no_shows`` command call these functions;
+nothing else writes bookings.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lef.calendar import CalendarEntry, ics_attachment
+from lef.errors import Conflict, DomainError, NotAllowed
+from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
+from members.models import Organisation, Profile, User
+from spaces import timeslots
+from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource
+from spaces.permissions import (
+    CHECK_IN_WINDOW,
+    can_book_resource,
+    can_cancel_booking,
+    is_coordinator,
+    is_startup_member,
+)
+
+MAX_SERIES_WEEKS = 12
+MAX_PURPOSE_LENGTH = 200
+MAX_MESSAGE_LENGTH = 2000
+RELEASE_LOOKBACK = timedelta(days=1)  # no-shows older than this are left as they are
+OVERLAP_CONSTRAINT = "spaces_booking_no_overlap"
+
+
+@dataclass(frozen=True)
+class SeriesDate:
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+
+@dataclass
+class SeriesResult:
+    bookings: list[Booking]
+    skipped: list[SeriesDate] = field(default_factory=list)
+
+
+class BookingError(DomainError):
+    """A booking action that cannot be done (400: the input breaks a rule)."""
+
+
+class BookingRuleBroken(BookingError):  # noqa: N818 -- a domain outcome, like EventFull
+    """The time asked for breaks one of the resource's rules (hours, duration, notice, ...)."""
+
+
+class BookingNotAllowed(BookingError, NotAllowed):  # noqa: N818 -- a domain outcome, like EventFull
+    """The member may not do this (not their booking, resource only for start-ups)."""
+
+
+class SlotTaken(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """Someone else holds (part of) this time."""
+
+
+class QuotaReached(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """The week's hours for the member or the organisation are used up."""
+
+
+class TooLate(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """The moment for this has passed (cancel after the start, check in after 30 minutes)."""
+
+
+class SeriesConflict(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
+    """Some dates of a weekly series cannot be booked; ``conflicts`` says which and why."""
+
+    def __init__(self, message: str, *, conflicts: Sequence[SeriesDate]):
+        super().__init__(message)
+        self.conflicts = list(conflicts)
+
+
+# Booking ----------------------------------------------------------------------------
+
+
+def book_resource(
+    *,
+    resource: Resource,
+    booker: User,
+    start: datetime,
+    end: datetime,
+    people: int = 1,
+    purpose: str = "",
+    organisation: Organisation | None = None,
+) -> Booking:
+    """Book [``start``, ``end``) of ``resource`` for ``booker``; mail a confirmation with .ics.
+
+    Checks, in this order: who may book, people and purpose, then the time
+    rules of the resource (past, notice, how far ahead, slot alignment,
+    shortest and longest, opening hours, closure days), whether the time is
+    free, and the weekly quotas of the member and of ``organisation``.
+    Locks the booker's user row and the organisation's row. The exclusion
+    constraint has the last word on overlaps: losing a race raises
+    :class:`SlotTaken` too.
+    """
+    purpose = _clean_text(purpose, MAX_PURPOSE_LENGTH, _("purpose"))
+    with transaction.atomic():
+        resource, profile = _lock_for_booking(resource, booker, organisation)
+        _check_booker(resource, booker, profile, people, organisation)
+        now = timezone.now()
+        _check_time(resource, start, end, now=now)
+        _check_free(resource, start, end)
+        _check_quotas(resource, booker, organisation, start, end)
+        booking = _insert(
+            Booking(
+                resource=resource,
+                booker=booker,
+                organisation=organisation,
+                start=start,
+                end=end,
+                people=people,
+                purpose=purpose,
+            )
+        )
+        _mail_confirmation(booker, [booking])
+    return booking
+
+
+def series_dates(start: datetime, end: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
+    """The same local clock times on ``weeks`` consecutive weeks (DST keeps 10:00 at 10:00)."""
+    return [
+        (
+            timeslots.same_wall_time_days_later(start, 7 * week),
+            timeslots.same_wall_time_days_later(end, 7 * week),
+        )
+        for week in range(weeks)
+    ]
+
+
+def book_series(
+    *,
+    resource: Resource,
+    booker: User,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    people: int = 1,
+    purpose: str = "",
+    organisation: Organisation | None = None,
+    skip_conflicts: bool = False,
+) -> SeriesResult:
+    """Book the same time on ``weeks`` consecutive weeks, all or nothing.
+
+    Every date gets every rule of :func:`book_resource`. When some dates
+    cannot be booked, nothing is booked and :class:`SeriesConflict` lists them
+    with the reason, so the member can confirm the rest: called again with
+    ``skip_conflicts`` it books the dates that can be booked and returns the
+    skipped ones. One confirmation mail with all of them. Same locks as
+    :func:`book_resource`.
+    """
+    if not 1 <= weeks <= MAX_SERIES_WEEKS:
+        raise BookingRuleBroken(
+            _("Repeat a booking for 1 to %(max)d weeks.") % {"max": MAX_SERIES_WEEKS}
+        )
+    purpose = _clean_text(purpose, MAX_PURPOSE_LENGTH, _("purpose"))
+    series = uuid.uuid4() if weeks > 1 else None
+    with transaction.atomic():
+        resource, profile = _lock_for_booking(resource, booker, organisation)
+        _check_booker(resource, booker, profile, people, organisation)
+        now = timezone.now()
+        booked, conflicts = [], []
+        for first, last in series_dates(start, end, weeks):
+            try:
+                _check_time(resource, first, last, now=now)
+                _check_free(resource, first, last)
+                _check_quotas(resource, booker, organisation, first, last)
+                booked.append(
+                    _insert(
+                        Booking(
+                            resource=resource,
+                            booker=booker,
+                            organisation=organisation,
+                            start=first,
+                            end=last,
+                            people=people,
+                            purpose=purpose,
+                            series=series,
+                        )
+                    )
+                )
+            except BookingError as error:
+                conflicts.append(SeriesDate(first, last, error.message))
+        if conflicts and (not skip_conflicts or not booked):
+            raise SeriesConflict(_series_message(conflicts, weeks), conflicts=conflicts)
+        _mail_confirmation(booker, booked)
+    return SeriesResult(bookings=booked, skipped=conflicts)
+
+
+def _series_message(conflicts: Sequence[SeriesDate], weeks: int) -> str:
+    if len(conflicts) == weeks:
+        return _("None of these dates can be booked.")
+    return ngettext(
+        "%(count)d date cannot be booked. Book the other dates, or choose another time.",
+        "%(count)d dates cannot be booked. Book the other dates, or choose another time.",
+        len(conflicts),
+    ) % {"count": len(conflicts)}
+
+
+def _lock_for_booking(resource, booker, organisation):
+    """Lock the booker's row, then the organisation's (always this order: no deadlocks)."""
+    User.objects.select_for_update().filter(pk=booker.pk).values_list("pk").get()
+    if organisation is not None:
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list(
+            "pk"
+        ).first()
+    resource = Resource.objects.select_related("space").get(pk=resource.pk)
+    profile = Profile.objects.select_related("organisation").filter(user=booker).first()
+    return resource, profile
+
+
+def _check_booker(resource, booker, profile, people, organisation) -> None:
+    if not resource.active:
+        raise BookingNotAllowed(_("This resource cannot be booked at the moment."))
+    if not can_book_resource(booker, resource, profile=profile):
+        if resource.audience == Resource.Audience.STARTUPS and not is_startup_member(profile):
+            raise BookingNotAllowed(
+                _("This resource is for members of education start-ups and initiatives.")
+            )
+        raise BookingNotAllowed(_("Finish your profile first to book a seat."))
+    if organisation is not None and (
+        profile is None
+        or profile.organisation_id != organisation.pk
+        or not is_startup_member(profile)
+    ):
+        raise BookingNotAllowed(
+            _("You can only book on behalf of your own start-up or initiative.")
+        )
+    if not 1 <= people <= resource.seats:
+        raise BookingRuleBroken(
+            ngettext(
+                "%(name)s has %(seats)d seat: book for 1 person.",
+                "%(name)s has %(seats)d seats: book for 1 to %(seats)d people.",
+                resource.seats,
+            )
+            % {"name": resource.name, "seats": resource.seats}
+        )
+
+
+def _check_time(resource: Resource, start: datetime, end: datetime, *, now: datetime) -> None:
+    """Every rule about when: raises BookingRuleBroken with the first that fails."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("Aware datetimes only.")  # a programming error
+    if end <= start:
+        raise BookingRuleBroken(_("The end must be after the start."))
+    if start < now:
+        raise BookingRuleBroken(_("This time has already begun or passed."))
+    notice = timedelta(minutes=resource.min_notice_minutes)
+    if start < now + notice:
+        raise BookingRuleBroken(
+            ngettext(
+                "Book at least %(minutes)d minute ahead.",
+                "Book at least %(minutes)d minutes ahead.",
+                resource.min_notice_minutes,
+            )
+            % {"minutes": resource.min_notice_minutes}
+        )
+    last_day = timeslots.local_date(now) + timedelta(days=resource.max_days_ahead)
+    if timeslots.local_date(start) > last_day:
+        raise BookingRuleBroken(
+            ngettext(
+                "You can book at most %(days)d day ahead.",
+                "You can book at most %(days)d days ahead.",
+                resource.max_days_ahead,
+            )
+            % {"days": resource.max_days_ahead}
+        )
+    slot = resource.slot_minutes
+    if not (timeslots.is_aligned(start, slot) and timeslots.is_aligned(end, slot)):
+        raise BookingRuleBroken(
+            _("Start and end on whole slots of %(minutes)d minutes (such as 9:00 or 9:%(m)02d).")
+            % {"minutes": slot, "m": slot % 60}
+        )
+    minutes = (end - start).total_seconds() / 60
+    if minutes < resource.min_minutes:
+        raise BookingRuleBroken(
+            _("Book at least %(duration)s.") % {"duration": duration_label(resource.min_minutes)}
+        )
+    if minutes > resource.max_minutes:
+        raise BookingRuleBroken(
+            _("Book at most %(duration)s at a time.")
+            % {"duration": duration_label(resource.max_minutes)}
+        )
+    day = timeslots.local_date(start)
+    if Closure.objects.filter(space_id=resource.space_id, date=day).exists():
+        raise BookingRuleBroken(
+            _("%(space)s is closed on %(day)s.")
+            % {"space": resource.space.name, "day": date_format(day, "l j F Y")}
+        )
+    windows = timeslots.open_windows(
+        day, OpeningHours.objects.filter(space_id=resource.space_id, weekday=day.weekday())
+    )
+    if not any(window.contains(start, end) for window in windows):
+        raise BookingRuleBroken(_("This is outside the opening hours."))
+
+
+def _check_free(resource: Resource, start: datetime, end: datetime) -> None:
+    if Booking.objects.blocking().overlapping(start, end, resource=resource).exists():
+        raise SlotTaken(_("This time is already taken. Choose another slot."))
+
+
+def _week_minutes(queryset, start: datetime) -> int:
+    week_start, week_end = timeslots.week_bounds(timeslots.local_date(start))
+    total = (
+        queryset.blocking()
+        .filter(start__gte=week_start, start__lt=week_end)
+        .aggregate(total=Sum(F("end") - F("start")))["total"]
+    )
+    return int(total.total_seconds() // 60) if total else 0
+
+
+def _check_quotas(resource, booker, organisation, start, end) -> None:
+    """The week's hours, counted from the rows while the booker (and organisation) is locked."""
+    minutes = (end - start).total_seconds() / 60
+    bookings = Booking.objects.bookings().filter(resource=resource)
+    if resource.member_quota_hours is not None:
+        used = _week_minutes(bookings.filter(booker=booker), start)
+        if used + minutes > resource.member_quota_hours * 60:
+            raise QuotaReached(
+                _(
+                    "You can book %(name)s for %(hours)d hours a week; you have booked "
+                    "%(used)s of them this week."
+                )
+                % {
+                    "name": resource.name,
+                    "hours": resource.member_quota_hours,
+                    "used": duration_label(used),
+                }
+            )
+    if organisation is not None and resource.organisation_quota_hours is not None:
+        used = _week_minutes(bookings.filter(organisation=organisation), start)
+        if used + minutes > resource.organisation_quota_hours * 60:
+            raise QuotaReached(
+                _(
+                    "%(organisation)s can book %(name)s for %(hours)d hours a week; "
+                    "%(used)s of them are booked this week."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "name": resource.name,
+                    "hours": resource.organisation_quota_hours,
+                    "used": duration_label(used),
+                }
+            )
+
+
+def is_overlap_error(error: IntegrityError) -> bool:
+    """Whether ``error`` is the exclusion constraint refusing an overlapping row."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == OVERLAP_CONSTRAINT
+
+
+def _insert(booking: Booking) -> Booking:
+    """Insert in a savepoint; the exclusion constraint's refusal becomes SlotTaken."""
+    try:
+        with transaction.atomic():
+            booking.save(force_insert=True)
+    except IntegrityError as error:
+        if is_overlap_error(error):
+            raise SlotTaken(
+                _("Someone else just booked this time. Choose another slot.")
+            ) from error
+        raise
+    return booking
+
+
+def duration_label(minutes: float) -> str:
+    """90 -> "1 hour 30 minutes", in the active language."""
+    minutes = int(minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(hours)s and %(minutes)s") % {
+            "hours": ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours},
+            "minutes": ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest},
+        }
+    if hours:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
+
+
+def _clean_text(text: str, limit: int, name: str) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise BookingRuleBroken(
+            _("Keep the %(field)s to %(max)d characters.") % {"field": name, "max": limit}
+        )
+    return text
+
+
+# Calendar entries and mail ---------------------------------------------------------
+
+
+def calendar_entry(booking: Booking) -> CalendarEntry:
+    """``booking`` as an appointment; its UID stays the same when it is cancelled."""
+    resource = booking.resource
+    return CalendarEntry(
+        uid=f"booking-{booking.pk}",
+        start=booking.start,
+        end=booking.end,
+        summary=_("%(resource)s at %(space)s")
+        % {
+            "resource": resource.name,
+            "space": resource.space.name,
+        },
+        description=booking.purpose,
+        location=f"{resource.space.name}, {resource.space.address}",
+        url=absolute_url(resource.get_absolute_url()),
+        cancelled=booking.status != Booking.Status.CONFIRMED,
+        sequence=0 if booking.status == Booking.Status.CONFIRMED else 1,
+    )
+
+
+def _ics(bookings: Iterable[Booking]):
+    return ics_attachment(
+        [calendar_entry(b) for b in bookings], name="'t LEF", filename="booking.ics"
+    )
+
+
+def _mail_confirmation(booker: User, bookings: list[Booking]) -> None:
+    send_transactional(
+        recipient=booker,
+        template="spaces/email/booking_confirmed",
+        context={
+            "bookings": bookings,
+            "resource": bookings[0].resource,
+            "bookings_url": absolute_url("/spaces/bookings/"),
+        },
+        attachments=[_ics(bookings)],
+    )
+
+
+# Cancelling ------------------------------------------------------------------------
+
+
+def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
+    """Cancel ``booking``: the booker until its start, a coordinator any time, with a message.
+
+    The row stays with status cancelled, who cancelled and why; it no longer
+    blocks the time. The booker gets a mail: a confirmation with the cancelled
+    calendar entry when they cancelled themselves, the coordinator's message
+    (as booking news) otherwise. Locks the booking's row.
+    """
+    message = _clean_text(message, MAX_MESSAGE_LENGTH, _("message"))
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("resource__space", "booker")
+            .get(pk=booking.pk)
+        )
+        if booking.status != Booking.Status.CONFIRMED:
+            raise TooLate(_("This booking was already cancelled or released."))
+        coordinator = is_coordinator(by)
+        by_other = booking.booker_id != by.pk
+        if not can_cancel_booking(by, booking):
+            if booking.booker_id == by.pk and not booking.is_block:
+                raise TooLate(_("This booking has started; it can no longer be cancelled."))
+            raise BookingNotAllowed(_("You can only cancel your own bookings."))
+        if coordinator and by_other and not booking.is_block and not message:
+            raise BookingRuleBroken(_("Tell the member why their booking is cancelled."))
+        _cancel(booking, by=by, message=message)
+        if booking.is_block:
+            pass
+        elif by_other:
+            _notify_cancelled(booking, message=message)
+        else:
+            send_transactional(
+                recipient=booking.booker,
+                template="spaces/email/booking_cancelled",
+                context={"booking": booking, "bookings_url": absolute_url("/spaces/bookings/")},
+                attachments=[_ics([booking])],
+            )
+    return booking
+
+
+def _cancel(booking: Booking, *, by: User, message: str) -> None:
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.cancelled_by = by
+    booking.cancel_message = message
+    booking.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_message", "updated_at"]
+    )
+
+
+def _notify_cancelled(booking: Booking, *, message: str) -> None:
+    notify(
+        recipient=booking.booker,
+        kind=NotificationKind.BOOKINGS,
+        key=f"booking:{booking.pk}:cancelled",
+        template="spaces/email/booking_cancelled_by_coordinator",
+        context={
+            "booking": booking,
+            "message": message,
+            "resource_url": absolute_url(booking.resource.get_absolute_url()),
+        },
+    )
+
+
+# Checking in and no-shows ----------------------------------------------------------
+
+
+def check_in(*, booking: Booking, by: User) -> Booking:
+    """Record that the booker came: only they, from the start for 30 minutes. Locks the row."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.booker_id != by.pk or booking.is_block:
+            raise BookingNotAllowed(_("You can only check in to your own bookings."))
+        if booking.checked_in_at is not None:
+            return booking
+        now = timezone.now()
+        if booking.status != Booking.Status.CONFIRMED:
+            raise TooLate(_("This booking was cancelled or released."))
+        if now < booking.start:
+            raise TooLate(_("You can check in from the start of your booking."))
+        if now >= min(booking.start + CHECK_IN_WINDOW, booking.end):
+            raise TooLate(_("Checking in is possible during the first 30 minutes only."))
+        booking.checked_in_at = now
+        booking.save(update_fields=["checked_in_at", "updated_at"])
+    return booking
+
+
+def release_no_shows(*, now: datetime | None = None) -> int:
+    """Release bookings of auto-release resources nobody checked in to within 30 minutes.
+
+    Rerun-safe and safe to run in several processes at once: rows are taken
+    with ``SELECT … FOR UPDATE SKIP LOCKED``. The booker is told (booking
+    news). Returns how many were released.
+    """
+    now = now or timezone.now()
+    released = 0
+    with transaction.atomic():
+        due = list(
+            Booking.objects.bookings()
+            .blocking()
+            .filter(
+                resource__auto_release=True,
+                checked_in_at__isnull=True,
+                start__lte=now - CHECK_IN_WINDOW,
+                start__gte=now - RELEASE_LOOKBACK,
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("resource__space", "booker")
+        )
+        for booking in due:
+            booking.status = Booking.Status.RELEASED
+            booking.save(update_fields=["status", "updated_at"])
+            notify(
+                recipient=booking.booker,
+                kind=NotificationKind.BOOKINGS,
+                key=f"booking:{booking.pk}:released",
+                template="spaces/email/booking_released",
+                context={
+                    "booking": booking,
+                    "resource_url": absolute_url(booking.resource.get_absolute_url()),
+                },
+            )
+            released += 1
+    return released
+
+
+# Coordinators' blocks --------------------------------------------------------------
+
+
+def block_slots(
+    *,
+    resources: Sequence[Resource],
+    start: datetime,
+    end: datetime,
+    by: User,
+    reason: str,
+    cancel_conflicting: bool = False,
+) -> list[Booking]:
+    """Block [``start``, ``end``) of every resource in ``resources`` for maintenance or a meetup.
+
+    All or nothing. Bookings in the way make it fail with :class:`SlotTaken`
+    naming them, unless ``cancel_conflicting``: then each is cancelled with
+    ``reason`` as the message to its booker. Only coordinators. A block is a
+    booking row of kind "block" under the same exclusion constraint; opening
+    hours and quotas do not apply to it. Locks the bookings it cancels.
+    """
+    if not is_coordinator(by):
+        raise BookingNotAllowed(_("Only coordinators can block slots."))
+    reason = _clean_text(reason, MAX_PURPOSE_LENGTH, _("reason"))
+    if not reason:
+        raise BookingRuleBroken(_("Say why the slots are blocked; members see it."))
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        raise BookingRuleBroken(_("The end must be after the start."))
+    if end - start > MAX_SPAN:
+        raise BookingRuleBroken(
+            _("Block at most %(days)d days at a time; for longer, add closure days.")
+            % {"days": MAX_SPAN.days}
+        )
+    if not resources:
+        raise BookingRuleBroken(_("Choose at least one resource."))
+    blocks = []
+    with transaction.atomic():
+        for resource in sorted(resources, key=lambda r: r.pk):
+            in_the_way = list(
+                Booking.objects.blocking()
+                .overlapping(start, end, resource=resource)
+                .select_for_update(of=("self",))
+                .select_related("resource__space", "booker")
+            )
+            if in_the_way and not cancel_conflicting:
+                raise SlotTaken(
+                    ngettext(
+                        "%(resource)s has %(count)d booking in this time. "
+                        "Choose to cancel it, or another time.",
+                        "%(resource)s has %(count)d bookings in this time. "
+                        "Choose to cancel them, or another time.",
+                        len(in_the_way),
+                    )
+                    % {"resource": resource.name, "count": len(in_the_way)}
+                )
+            for booking in in_the_way:
+                _cancel(booking, by=by, message=reason)
+                if not booking.is_block:
+                    _notify_cancelled(booking, message=reason)
+            blocks.append(
+                _insert(
+                    Booking(
+                        resource=resource,
+                        booker=by,
+                        start=start,
+                        end=end,
+                        purpose=reason,
+                        kind=Booking.Kind.BLOCK,
+                    )
+                )
+            )
+    return blocks
+
+
+# Account deletion ------------------------------------------------------------------
+
+
+def anonymise_bookings(user: User) -> None:
+    """For account deletion: keep the rows (occupancy stays true), drop what is personal.
+
+    Future bookings are cancelled, so the seats are free for others; every
+    booking loses its purpose and messages. Runs inside the deletion's transaction.
+    """
+    now = timezone.now()
+    own = Booking.objects.bookings().filter(booker=user)
+    own.filter(status=Booking.Status.CONFIRMED, start__gt=now).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=user, updated_at=now
+    )
+    own.update(purpose="", cancel_message="", updated_at=now)

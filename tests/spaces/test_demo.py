@@ -1,0 +1,33 @@
+"""The spaces demo data: a real-looking week, and running it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from spaces.models import Booking, Closure, OpeningHours, Resource, Space
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        "spaces": Space.objects.count(),
+        "resources": Resource.objects.count(),
+        "hours": OpeningHours.objects.count(),
+        "closures": Closure.objects.count(),
+        "bookings": Booking.objects.count(),
+    }
+
+
+def test_seed_demo_makes_a_living_space_and_is_idempotent(settings, clock):
+    settings.DEBUG = True
+    clock.set(2026, 11, 30, 9, 0)
+    call_command("seed_demo", stdout=None)
+    first = _counts()
+    call_command("seed_demo", stdout=None)
+
+    assert _counts() == first
+    kinds = set(Resource.objects.values_list("kind", flat=True))
+    assert kinds == {"desk", "room", "booth"}
+    assert first["bookings"] >= 20
+    assert first["closures"] >= 1
+    assert Booking.objects.filter(kind="block").count() == 1

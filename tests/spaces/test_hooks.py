@@ -1,0 +1,116 @@
+"""Spaces in Mijn LEF, the personal calendar feed, the data export and account deletion."""
+
+import pytest
+from django.conf import settings
+
+from lef.calendar import calendar_feed_for, personal_entries
+from members import privacy
+from spaces.models import Booking
+from tests.factories import MemberFactory
+from tests.helpers import queries_of
+from tests.spaces.conftest import local
+from tests.spaces.factories import BookingFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member():
+    return MemberFactory()
+
+
+@pytest.fixture
+def desk():
+    return ResourceFactory(name="Flexplek Raam", auto_release=True)
+
+
+def test_my_lef_shows_next_bookings_with_check_in_when_it_is_time(client, clock, member, desk):
+    clock.set(2026, 3, 18, 10, 5)
+    now = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                         end=local(2026, 3, 18, 12))  # fmt: skip
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                   end=local(2026, 3, 19, 12))  # fmt: skip
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(member)
+
+    response = client.get("/")
+
+    assert "My bookings" in response.text
+    assert response.text.count(">Flexplek Raam</a>") == 2
+    assert response.text.count(f'action="/spaces/bookings/{now.pk}/check-in/"') == 1
+    assert response.text.count("/check-in/") == 1
+    assert "?day=2026-03-19&amp;start_time=09%3A00&amp;end_time=17%3A00" in response.text
+    assert "Book a desk for tomorrow" in response.text
+
+
+def test_my_lef_section_queries_do_not_grow_with_bookings(client, clock, member, desk):
+    client.force_login(member)
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                   end=local(2026, 3, 18, 11))  # fmt: skip
+    client.get("/")  # the home page's own cached parts are made on the first visit
+    one, _ = queries_of(client, "/")
+    for day in range(19, 25):
+        BookingFactory(resource=ResourceFactory(), booker=member, start=local(2026, 3, day, 10),
+                       end=local(2026, 3, day, 11))  # fmt: skip
+    many, _ = queries_of(client, "/")
+
+    assert one == many
+
+
+def test_check_in_from_my_lef_returns_there(client, clock, member, desk):
+    clock.set(2026, 3, 18, 10, 5)
+    booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 12))  # fmt: skip
+    client.force_login(member)
+
+    response = client.post(f"/spaces/bookings/{booking.pk}/check-in/", {"next": "home"})
+
+    assert response["Location"] == "/"
+
+
+def test_personal_feed_has_bookings_and_cancelled_ones_marked(client, clock, member, desk):
+    kept = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                          end=local(2026, 3, 18, 11))  # fmt: skip
+    cancelled = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                               end=local(2026, 3, 19, 11), status="cancelled")  # fmt: skip
+    BookingFactory(resource=desk, start=local(2026, 3, 20, 10), end=local(2026, 3, 20, 11))
+
+    entries = personal_entries(member)
+    feed = client.get(f"/calendar/{calendar_feed_for(member).token}.ics")
+
+    assert [(e.uid, e.cancelled) for e in entries] == [
+        (f"booking-{kept.pk}", False), (f"booking-{cancelled.pk}", True)
+    ]  # fmt: skip
+    assert feed.status_code == 200
+    assert "DTSTART;TZID=Europe/Amsterdam:20260318T100000" in feed.text
+
+
+def test_export_holds_the_members_bookings(clock, member, desk):
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                   end=local(2026, 3, 18, 11), purpose="Overleg")  # fmt: skip
+    BookingFactory(resource=desk, start=local(2026, 3, 19, 10), end=local(2026, 3, 19, 11))
+
+    export = privacy.build_export(user=member)
+
+    assert [(b["resource"], b["purpose"], b["start"]) for b in export["bookings"]] == [
+        ("Flexplek Raam", "Overleg", local(2026, 3, 18, 10))
+    ]
+
+
+def test_account_deletion_keeps_bookings_anonymised_and_frees_future_seats(clock, member, desk):
+    clock.set(2026, 3, 18, 12, 0)
+    past = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 17, 10),
+                          end=local(2026, 3, 17, 11), purpose="Geheim", checked_in_at=local(
+                              2026, 3, 17, 10, 1))  # fmt: skip
+    future = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                            end=local(2026, 3, 19, 11), purpose="Ook geheim")  # fmt: skip
+
+    privacy.delete_account(user=member)
+
+    past.refresh_from_db()
+    future.refresh_from_db()
+    assert (past.status, past.purpose, past.booker_id, past.checked_in_at is not None) == (
+        "confirmed", "", member.pk, True
+    )  # fmt: skip
+    assert (future.status, future.purpose) == ("cancelled", "")
+    assert Booking.objects.count() == 2

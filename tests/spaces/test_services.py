@@ -1,0 +1,479 @@
+"""Every booking rule at its boundary, quotas, series, cancelling, check-in and no-shows."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+
+from members.models import Organisation
+from spaces import services
+from spaces.models import Booking, Closure, Resource
+from tests.factories import MemberFactory, OrganisationFactory
+from tests.members.factories_coordination import CoordinatorFactory
+from tests.spaces.conftest import local
+from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member():
+    return MemberFactory(name="Sanne de Vries")
+
+
+@pytest.fixture
+def desk():
+    return ResourceFactory(name="Flexplek 1", slug="flexplek-1")
+
+
+def book(resource, booker, start, end, **kwargs):
+    return services.book_resource(resource=resource, booker=booker, start=start, end=end, **kwargs)
+
+
+# Confirmation --------------------------------------------------------------------------
+
+
+def test_booking_is_stored_in_utc_and_confirmed_by_mail_with_ics(clock, desk, member, outbox):
+    with outbox():
+        booking = book(
+            desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11), purpose="Overleg"
+        )
+    booking.refresh_from_db()
+
+    assert (booking.status, booking.start.utcoffset(), booking.start.hour, booking.purpose) == (
+        "confirmed",
+        timedelta(0),
+        9,  # 10:00 in Amsterdam is 09:00 UTC in winter
+        "Overleg",
+    )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [member.email]
+    assert "Flexplek 1" in message.subject
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == ("booking.ics", "text/calendar")
+    assert "DTSTART;TZID=Europe/Amsterdam:20260318T100000" in content
+
+
+def test_adjacent_bookings_both_fit_and_overlap_is_refused(clock, desk, member):
+    book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    book(desk, MemberFactory(), local(2026, 3, 18, 11), local(2026, 3, 18, 12))
+
+    with pytest.raises(services.SlotTaken) as caught:
+        book(desk, MemberFactory(), local(2026, 3, 18, 10, 30), local(2026, 3, 18, 11, 30))
+
+    assert caught.value.message == "This time is already taken. Choose another slot."
+    assert caught.value.status == 409
+    assert Booking.objects.count() == 2
+
+
+def test_a_cancelled_booking_frees_the_slot(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    services.cancel_booking(booking=booking, by=member)
+
+    again = book(desk, MemberFactory(), local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+
+    assert again.status == "confirmed"
+
+
+# Time rules at their boundaries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ok"),
+    [
+        ((2026, 3, 18, 8, 0), (2026, 3, 18, 9, 0), True),  # opening time
+        ((2026, 3, 18, 7, 30), (2026, 3, 18, 8, 30), False),  # before opening
+        ((2026, 3, 18, 17, 0), (2026, 3, 18, 18, 0), True),  # up to closing
+        ((2026, 3, 18, 17, 30), (2026, 3, 18, 18, 30), False),  # past closing
+    ],
+)
+def test_opening_hours_boundaries(clock, desk, member, start, end, ok):  # noqa: PLR0917 -- parametrized
+    if ok:
+        assert book(desk, member, local(*start), local(*end)).pk
+    else:
+        with pytest.raises(services.BookingRuleBroken, match="outside the opening hours"):
+            book(desk, member, local(*start), local(*end))
+
+
+def test_two_ranges_a_day_touching_merge_and_a_gap_is_closed(clock, member):
+    space = SpaceFactory(hours=[(2, time(9), time(12)), (2, time(12), time(14)),
+                                (2, time(15), time(17))])  # fmt: skip
+    desk = ResourceFactory(space=space)
+
+    assert book(desk, member, local(2026, 3, 18, 11), local(2026, 3, 18, 13)).pk
+    with pytest.raises(services.BookingRuleBroken, match="outside the opening hours"):
+        book(desk, member, local(2026, 3, 18, 13, 30), local(2026, 3, 18, 15, 30))
+
+
+def test_closure_day_is_refused(clock, desk, member):
+    Closure.objects.create(space=desk.space, date=local(2026, 3, 18).date(), reason="Studiedag")
+
+    with pytest.raises(services.BookingRuleBroken, match="is closed on Wednesday 18 March 2026"):
+        book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    assert book(desk, member, local(2026, 3, 19, 10), local(2026, 3, 19, 11)).pk
+
+
+def test_slot_alignment(clock, member):
+    desk = ResourceFactory(slot_minutes=30)
+
+    assert book(desk, member, local(2026, 3, 18, 9, 30), local(2026, 3, 18, 10, 30)).pk
+    with pytest.raises(services.BookingRuleBroken, match="whole slots of 30 minutes"):
+        book(desk, member, local(2026, 3, 18, 11, 15), local(2026, 3, 18, 12, 15))
+
+
+def test_shortest_and_longest_booking(clock, member):
+    desk = ResourceFactory(min_minutes=60, max_minutes=240)
+
+    assert book(desk, member, local(2026, 3, 18, 8), local(2026, 3, 18, 9)).pk
+    assert book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 14)).pk
+    with pytest.raises(services.BookingRuleBroken, match=r"Book at least 1 hour\."):
+        book(desk, member, local(2026, 3, 18, 14), local(2026, 3, 18, 14, 30))
+    with pytest.raises(services.BookingRuleBroken, match=r"Book at most 4 hours at a time\."):
+        book(desk, member, local(2026, 3, 19, 8), local(2026, 3, 19, 12, 30))
+
+
+def test_how_far_ahead(clock, member):
+    desk = ResourceFactory(max_days_ahead=14)  # now: Monday 16 March, 08:00
+
+    assert book(desk, member, local(2026, 3, 30, 17), local(2026, 3, 30, 18)).pk
+    with pytest.raises(services.BookingRuleBroken, match="at most 14 days ahead"):
+        book(desk, member, local(2026, 3, 31, 8), local(2026, 3, 31, 9))
+
+
+def test_minimum_notice(clock, member):
+    desk = ResourceFactory(min_notice_minutes=60)
+    clock.set(2026, 3, 18, 9, 0)
+
+    assert book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11)).pk
+    with pytest.raises(services.BookingRuleBroken, match="at least 60 minutes ahead"):
+        book(desk, member, local(2026, 3, 18, 9, 30), local(2026, 3, 18, 10))
+
+
+def test_the_past_and_now(clock, desk, member):
+    clock.set(2026, 3, 18, 10, 0)
+
+    assert book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11)).pk
+    with pytest.raises(services.BookingRuleBroken, match="already begun or passed"):
+        book(desk, member, local(2026, 3, 18, 9, 30), local(2026, 3, 18, 10))
+
+
+def test_people_within_seats(clock, member):
+    room = ResourceFactory(kind=Resource.Kind.ROOM, seats=6)
+
+    assert book(room, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11), people=6).pk
+    with pytest.raises(services.BookingRuleBroken, match="book for 1 to 6 people"):
+        book(room, member, local(2026, 3, 18, 12), local(2026, 3, 18, 13), people=7)
+    with pytest.raises(services.BookingRuleBroken):
+        book(room, member, local(2026, 3, 18, 12), local(2026, 3, 18, 13), people=0)
+
+
+def test_inactive_resource_cannot_be_booked(clock, member):
+    desk = ResourceFactory(active=False)
+
+    with pytest.raises(services.BookingNotAllowed):
+        book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+
+
+def test_startups_only_resource(clock, member):
+    desk = ResourceFactory(audience=Resource.Audience.STARTUPS)
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP)
+    founder = MemberFactory(profile__organisation=startup)
+
+    assert book(desk, founder, local(2026, 3, 18, 10), local(2026, 3, 18, 11)).pk
+    with pytest.raises(services.BookingNotAllowed, match="start-ups and initiatives") as caught:
+        book(desk, member, local(2026, 3, 18, 12), local(2026, 3, 18, 13))
+    assert caught.value.status == 403
+
+
+def test_on_behalf_of_another_organisation_is_refused(clock, desk, member):
+    with pytest.raises(services.BookingNotAllowed, match="your own start-up or initiative"):
+        book(
+            desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11),
+            organisation=OrganisationFactory(),
+        )  # fmt: skip
+
+
+def test_purpose_too_long_is_refused(clock, desk, member):
+    with pytest.raises(services.BookingRuleBroken, match="200 characters"):
+        book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11), purpose="x" * 201)
+
+
+# Quotas ----------------------------------------------------------------------------------
+
+
+def test_member_quota_per_week(clock, member):
+    desk = ResourceFactory(member_quota_hours=4)
+    book(desk, member, local(2026, 3, 16, 9), local(2026, 3, 16, 12))  # Monday, 3 hours
+
+    assert book(desk, member, local(2026, 3, 22, 9), local(2026, 3, 22, 10)).pk  # Sunday: 4
+    with pytest.raises(services.QuotaReached, match="4 hours a week; you have booked 4 hours"):
+        book(desk, member, local(2026, 3, 20, 9), local(2026, 3, 20, 9, 30))
+    # Next week starts Monday 00:00 in Amsterdam.
+    assert book(desk, member, local(2026, 3, 23, 9), local(2026, 3, 23, 13)).pk
+    # Someone else has their own hours.
+    assert book(desk, MemberFactory(), local(2026, 3, 20, 9), local(2026, 3, 20, 13)).pk
+
+
+def test_cancelled_hours_do_not_count_for_the_quota(clock, member):
+    desk = ResourceFactory(member_quota_hours=2)
+    booking = book(desk, member, local(2026, 3, 17, 9), local(2026, 3, 17, 11))
+    services.cancel_booking(booking=booking, by=member)
+
+    assert book(desk, member, local(2026, 3, 18, 9), local(2026, 3, 18, 11)).pk
+
+
+def test_organisation_quota_per_week(clock):
+    desk = ResourceFactory(organisation_quota_hours=3)
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP)
+    first, second = (
+        MemberFactory(profile__organisation=startup),
+        MemberFactory(profile__organisation=startup),
+    )
+    book(desk, first, local(2026, 3, 17, 9), local(2026, 3, 17, 11), organisation=startup)
+
+    with pytest.raises(services.QuotaReached, match=r"can book Flexplek .* for 3 hours a week"):
+        book(desk, second, local(2026, 3, 18, 9), local(2026, 3, 18, 11), organisation=startup)
+    assert book(desk, second, local(2026, 3, 18, 9), local(2026, 3, 18, 10), organisation=startup)
+    # Booking for oneself does not use the organisation's hours.
+    assert book(desk, second, local(2026, 3, 19, 9), local(2026, 3, 19, 11)).pk
+
+
+# Weekly series -----------------------------------------------------------------------------
+
+
+def test_series_books_every_week_at_the_same_local_time_across_dst(clock, member, outbox):
+    desk = ResourceFactory(max_days_ahead=60)
+
+    with outbox():
+        result = services.book_series(
+            resource=desk, booker=member, start=local(2026, 3, 18, 10),
+            end=local(2026, 3, 18, 11), weeks=3,
+        )  # fmt: skip
+
+    starts = [b.start for b in result.bookings]
+    assert starts == [local(2026, 3, 18, 10), local(2026, 3, 25, 10), local(2026, 4, 1, 10)]
+    assert [s.astimezone(local(2026, 1, 1).tzinfo).hour for s in starts] == [10, 10, 10]
+    assert starts[2] - starts[1] == timedelta(days=7, hours=-1)  # summer time began between
+    assert len({b.series for b in result.bookings}) == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].attachments[0][1].count("BEGIN:VEVENT") == 3
+
+
+def test_series_with_a_conflict_books_nothing_then_the_rest(clock, member):
+    desk = ResourceFactory(max_days_ahead=60)
+    BookingFactory(resource=desk, start=local(2026, 3, 25, 10), end=local(2026, 3, 25, 11))
+    Closure.objects.create(space=desk.space, date=local(2026, 4, 1).date(), reason="Pasen")
+    args = {"resource": desk, "booker": member, "start": local(2026, 3, 18, 10),
+            "end": local(2026, 3, 18, 11), "weeks": 4}  # fmt: skip
+
+    with pytest.raises(services.SeriesConflict) as caught:
+        services.book_series(**args)
+
+    assert [(c.start, c.reason) for c in caught.value.conflicts] == [
+        (local(2026, 3, 25, 10), "This time is already taken. Choose another slot."),
+        (local(2026, 4, 1, 10), f"{desk.space.name} is closed on Wednesday 1 April 2026."),
+    ]
+    assert Booking.objects.filter(booker=member).count() == 0
+    assert caught.value.message == (
+        "2 dates cannot be booked. Book the other dates, or choose another time."
+    )
+
+    result = services.book_series(**args, skip_conflicts=True)
+
+    assert [b.start for b in result.bookings] == [local(2026, 3, 18, 10), local(2026, 4, 8, 10)]
+    assert len(result.skipped) == 2
+
+
+def test_series_respects_the_weekly_quota(clock, member):
+    desk = ResourceFactory(member_quota_hours=2, max_days_ahead=60)
+    book(desk, member, local(2026, 3, 26, 9), local(2026, 3, 26, 11))
+
+    with pytest.raises(services.SeriesConflict) as caught:
+        services.book_series(
+            resource=desk, booker=member, start=local(2026, 3, 18, 10),
+            end=local(2026, 3, 18, 11), weeks=2,
+        )  # fmt: skip
+
+    assert [c.start for c in caught.value.conflicts] == [local(2026, 3, 25, 10)]
+
+
+@pytest.mark.parametrize("weeks", [0, 13])
+def test_series_length_is_limited(clock, desk, member, weeks):
+    with pytest.raises(services.BookingRuleBroken, match="1 to 12 weeks"):
+        services.book_series(
+            resource=desk, booker=member, start=local(2026, 3, 18, 10),
+            end=local(2026, 3, 18, 11), weeks=weeks,
+        )  # fmt: skip
+
+
+# Cancelling ---------------------------------------------------------------------------------
+
+
+def test_member_cancels_until_the_start(clock, desk, member, outbox):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    clock.set(2026, 3, 18, 9, 59)
+
+    with outbox():
+        services.cancel_booking(booking=booking, by=member)
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by, booking.cancelled_at) == (
+        "cancelled",
+        member,
+        local(2026, 3, 18, 9, 59),
+    )
+    assert "STATUS:CANCELLED" in mail.outbox[0].attachments[0][1]
+
+
+def test_member_cannot_cancel_after_the_start(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    clock.set(2026, 3, 18, 10, 0)
+
+    with pytest.raises(services.TooLate):
+        services.cancel_booking(booking=booking, by=member)
+
+
+def test_member_cannot_cancel_someone_elses_booking(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+
+    with pytest.raises(services.BookingNotAllowed):
+        services.cancel_booking(booking=booking, by=MemberFactory())
+
+
+def test_coordinator_cancels_with_a_message_mailed_to_the_booker(clock, desk, member, outbox):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    coordinator = CoordinatorFactory()
+    clock.set(2026, 3, 18, 10, 15)  # even after the start
+
+    with pytest.raises(services.BookingRuleBroken, match="Tell the member why"):
+        services.cancel_booking(booking=booking, by=coordinator)
+    with outbox():
+        services.cancel_booking(booking=booking, by=coordinator, message="Lekkage in de ruimte.")
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_message) == ("cancelled", "Lekkage in de ruimte.")
+    assert mail.outbox[0].to == [member.email]
+    assert "Lekkage in de ruimte." in mail.outbox[0].body
+
+
+def test_cancelling_twice_is_refused(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    services.cancel_booking(booking=booking, by=member)
+
+    with pytest.raises(services.TooLate, match="already cancelled"):
+        services.cancel_booking(booking=booking, by=member)
+
+
+# Check-in and no-shows ------------------------------------------------------------------------
+
+
+def test_check_in_during_the_first_30_minutes(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    clock.set(2026, 3, 18, 9, 59)
+    with pytest.raises(services.TooLate, match="from the start"):
+        services.check_in(booking=booking, by=member)
+    clock.set(2026, 3, 18, 10, 30)
+    with pytest.raises(services.TooLate, match="first 30 minutes"):
+        services.check_in(booking=booking, by=member)
+    clock.set(2026, 3, 18, 10, 29)
+
+    services.check_in(booking=booking, by=member)
+
+    booking.refresh_from_db()
+    assert booking.checked_in_at == local(2026, 3, 18, 10, 29)
+
+
+def test_only_the_booker_checks_in(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    clock.set(2026, 3, 18, 10, 5)
+
+    with pytest.raises(services.BookingNotAllowed):
+        services.check_in(booking=booking, by=MemberFactory())
+
+
+def test_release_no_shows(clock, member, outbox):
+    released_desk = ResourceFactory(auto_release=True)
+    kept_desk = ResourceFactory(auto_release=False)
+    no_show = book(released_desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    came = book(released_desk, MemberFactory(), local(2026, 3, 18, 8), local(2026, 3, 18, 10))
+    later = book(released_desk, member, local(2026, 3, 18, 12), local(2026, 3, 18, 13))
+    other = book(kept_desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    clock.set(2026, 3, 18, 8, 10)
+    services.check_in(booking=came, by=came.booker)
+    mail.outbox.clear()
+
+    clock.set(2026, 3, 18, 10, 29)
+    assert services.release_no_shows() == 0
+    clock.set(2026, 3, 18, 10, 30)
+    with outbox():
+        assert services.release_no_shows() == 1
+    assert services.release_no_shows() == 0  # rerun-safe
+
+    statuses = {b.pk: b.status for b in Booking.objects.all()}
+    assert statuses == {
+        no_show.pk: "released",
+        came.pk: "confirmed",
+        later.pk: "confirmed",
+        other.pk: "confirmed",
+    }
+    assert mail.outbox[0].to == [member.email]
+    # The desk is free again for the rest of the morning.
+    assert book(released_desk, MemberFactory(), local(2026, 3, 18, 11), local(2026, 3, 18, 12)).pk
+
+
+# Blocks ---------------------------------------------------------------------------------------
+
+
+def test_coordinator_blocks_and_the_constraint_protects_the_block(clock, desk, member):
+    coordinator = CoordinatorFactory()
+
+    [block] = services.block_slots(
+        resources=[desk], start=local(2026, 3, 18, 9), end=local(2026, 3, 18, 17),
+        by=coordinator, reason="Meetup po-vo",
+    )  # fmt: skip
+
+    assert (block.kind, block.purpose) == ("block", "Meetup po-vo")
+    with pytest.raises(services.SlotTaken):
+        book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+
+
+def test_block_over_bookings_fails_or_cancels_them_with_the_reason(clock, desk, member, outbox):
+    coordinator = CoordinatorFactory()
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    args = {"resources": [desk], "start": local(2026, 3, 18, 9), "end": local(2026, 3, 18, 17),
+            "by": coordinator, "reason": "Onderhoud"}  # fmt: skip
+    mail.outbox.clear()
+
+    with pytest.raises(services.SlotTaken, match="has 1 booking in this time"):
+        services.block_slots(**args)
+    with outbox():
+        services.block_slots(**args, cancel_conflicting=True)
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_message) == ("cancelled", "Onderhoud")
+    assert len(mail.outbox) == 1
+
+
+def test_members_cannot_block(clock, desk, member):
+    with pytest.raises(services.BookingNotAllowed):
+        services.block_slots(
+            resources=[desk], start=local(2026, 3, 18, 9), end=local(2026, 3, 18, 17),
+            by=member, reason="Mijn dag",
+        )  # fmt: skip
+
+
+def test_release_no_shows_command(clock, member):
+    from io import StringIO  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+
+    desk = ResourceFactory(auto_release=True)
+    book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 12))
+    clock.set(2026, 3, 18, 10, 45)
+    out = StringIO()
+
+    call_command("release_no_shows", stdout=out)
+
+    assert out.getvalue() == "Released 1 booking(s).\n"
+    assert Booking.objects.get().status == "released"

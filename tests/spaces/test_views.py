@@ -1,0 +1,436 @@
+"""The spaces pages: overview and search, grid, booking form, my bookings, bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from members.models import Organisation
+from spaces import services, timeslots
+from spaces.models import Booking, Resource
+from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.helpers import queries_of
+from tests.members.factories_coordination import CoordinatorFactory
+from tests.spaces.conftest import local
+from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def desk():
+    return ResourceFactory(name="Flexplek Raam", slug="flexplek-raam")
+
+
+@pytest.fixture
+def member():
+    return MemberFactory(name="Sanne de Vries")
+
+
+def post_booking(client, resource, **data):
+    values = {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00", "people": 1,
+              "weeks": 1, "purpose": ""}  # fmt: skip
+    values.update(data)
+    return client.post(f"/spaces/{resource.slug}/book/", values)
+
+
+# Overview ----------------------------------------------------------------------------
+
+
+def test_overview_shows_resources_and_how_free_they_are(client, clock, desk):
+    clock.set(2026, 3, 18, 8, 0)
+    BookingFactory(resource=desk, start=local(2026, 3, 18, 8), end=local(2026, 3, 18, 13))
+
+    response = client.get("/spaces/")
+
+    assert response.status_code == 200
+    [card] = response.context["cards"]
+    assert (card.open_minutes, card.free_minutes, card.free_share) == (600, 300, 50)
+    assert "Flexplek Raam" in response.text
+
+
+def test_search_finds_free_resources_only(client, clock, desk):
+    taken = ResourceFactory(name="Bezette plek", space=desk.space)
+    room = ResourceFactory(name="Zaal", kind=Resource.Kind.ROOM, seats=8, space=desk.space,
+                           amenities=["screen"])  # fmt: skip
+    BookingFactory(resource=taken, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11))
+
+    response = client.get(
+        "/spaces/", {"day": "2026-03-18", "start_time": "09:30", "end_time": "10:30"}
+    )
+    with_screen = client.get(
+        "/spaces/",
+        {"day": "2026-03-18", "start_time": "09:30", "end_time": "10:30", "amenity": "screen"},
+    )
+
+    assert [r.name for r in response.context["results"]] == ["Flexplek Raam", "Zaal"]
+    assert [r.name for r in with_screen.context["results"]] == [room.name]
+    assert "start_time=09%3A30" in response.context["book_query"]
+
+
+def test_search_outside_opening_hours_finds_nothing(client, clock, desk):
+    response = client.get("/spaces/", {"day": "2026-03-18", "start_time": "19:00",
+                                       "end_time": "20:00"})  # fmt: skip
+
+    assert response.context["results"] == []
+    assert "Nothing is free for all of that time." in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"day": "not-a-date", "start_time": "10:00", "end_time": "11:00"},
+        {"day": "9999-12-31", "start_time": "10:00", "end_time": "11:00"},
+        {"day": "2026-03-18", "start_time": "11:00", "end_time": "10:00"},
+        {"day": "2026-03-18", "start_time": "25:00", "end_time": "26:00"},
+        {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00", "seats": "x" * 5000},
+        {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00", "amenity": "jacuzzi"},
+    ],
+)
+def test_bad_search_is_a_400_with_a_message(client, clock, desk, params):
+    response = client.get("/spaces/", params)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors
+
+
+def test_overview_query_count_is_the_same_for_1_and_many_resources(client, clock, member):
+    client.force_login(member)
+    space = SpaceFactory()
+    ResourceFactory(space=space)
+    one, _ = queries_of(client, "/spaces/")
+    for _ in range(5):
+        resource = ResourceFactory(space=SpaceFactory())
+        BookingFactory(resource=resource, start=local(2026, 3, 16, 9), end=local(2026, 3, 16, 10))
+    many, _ = queries_of(client, "/spaces/")
+
+    assert one == many
+    assert many <= 10
+
+
+# Grid --------------------------------------------------------------------------------
+
+
+def test_grid_shows_taken_without_name_to_members_and_with_name_to_coordinators(
+    client, clock, desk
+):
+    BookingFactory(resource=desk, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11),
+                   booker=MemberFactory(name="Geheime Boeker"))  # fmt: skip
+    client.force_login(MemberFactory())
+    as_member = client.get(f"/spaces/{desk.slug}/", {"date": "2026-03-18"})
+    client.force_login(CoordinatorFactory())
+    as_coordinator = client.get(f"/spaces/{desk.slug}/", {"date": "2026-03-18"})
+
+    assert "Geheime Boeker" not in as_member.text
+    assert as_member.text.count(">Taken<") == 2
+    assert as_coordinator.text.count("Geheime Boeker") == 2
+
+
+def test_grid_free_slot_links_to_the_prefilled_form(client, clock, desk, member):
+    client.force_login(member)
+
+    response = client.get(f"/spaces/{desk.slug}/", {"date": "2026-03-18"})
+
+    assert f'href="/spaces/{desk.slug}/book/?day=2026-03-18&amp;start_time=10:00"' in (
+        response.text
+    )
+    form = client.get(f"/spaces/{desk.slug}/book/?day=2026-03-18&start_time=10:00")
+    assert form.context["form"].initial["end_time"].strftime("%H:%M") == "10:30"
+
+
+def test_grid_week_view_and_htmx_partial(client, clock, desk):
+    week = client.get(f"/spaces/{desk.slug}/", {"date": "2026-03-18", "view": "week"})
+    partial = client.get(
+        f"/spaces/{desk.slug}/",
+        {"date": "2026-03-19", "view": "day"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert week.context["grid"].days[0].isoformat() == "2026-03-16"
+    assert len(week.context["grid"].days) == 7
+    assert partial.text.lstrip().startswith('<section id="grid"')
+    assert "<html" not in partial.text
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "nonsense", "1900-01-01", "x" * 10_000])
+def test_grid_bad_date_is_a_400_showing_today(client, clock, desk, date):
+    response = client.get(f"/spaces/{desk.slug}/", {"date": date})
+
+    assert response.status_code == 400
+    assert "Showing today instead." in response.text
+
+
+def test_grid_query_count_is_the_same_for_1_and_many_bookings(client, clock, desk, member):
+    client.force_login(member)
+    BookingFactory(resource=desk, start=local(2026, 3, 17, 9), end=local(2026, 3, 17, 10))
+    one, _ = queries_of(client, f"/spaces/{desk.slug}/", date="2026-03-17", view="week")
+    for hour in range(10, 17):
+        BookingFactory(resource=desk, start=local(2026, 3, 18, hour),
+                       end=local(2026, 3, 18, hour + 1))  # fmt: skip
+    services.block_slots(
+        resources=[desk],
+        start=local(2026, 3, 19, 9),
+        end=local(2026, 3, 19, 12),
+        by=CoordinatorFactory(),
+        reason="Meetup",
+    )
+    many, _ = queries_of(client, f"/spaces/{desk.slug}/", date="2026-03-17", view="week")
+
+    assert one == many
+    assert many <= 10
+
+
+def test_unknown_and_inactive_resources_are_404(client, clock):
+    ResourceFactory(slug="oud", active=False)
+
+    assert client.get("/spaces/niets/").status_code == 404
+    assert client.get("/spaces/oud/").status_code == 404
+
+
+# Booking -----------------------------------------------------------------------------
+
+
+def test_member_books_from_the_form_and_gets_mail(client, clock, desk, member, outbox):
+    client.force_login(member)
+
+    with outbox():
+        response = post_booking(client, desk, purpose="Lesvoorbereiding")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/spaces/bookings/"
+    booking = Booking.objects.get()
+    assert (booking.booker, booking.start, booking.purpose) == (
+        member, local(2026, 3, 18, 10), "Lesvoorbereiding"
+    )  # fmt: skip
+    assert len(mail.outbox) == 1
+
+
+def test_taken_slot_gives_a_409_with_a_clear_message(client, clock, desk, member):
+    BookingFactory(resource=desk, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11))
+    client.force_login(member)
+
+    response = post_booking(client, desk)
+
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This time is already taken. Choose another slot."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "error"),
+    [
+        ({"start_time": "07:00", "end_time": "08:00"}, 400, "This is outside the opening hours."),
+        ({"people": 2}, 400, "people"),
+        ({"day": "2026-03-14"}, 400, "This time has already begun or passed."),
+        ({"start_time": "10:10"}, 400, "Start and end on whole slots"),
+        ({"day": "x" * 100_000}, 400, "day"),
+        ({"people": "99999999999999999999"}, 400, "people"),
+        ({"purpose": "x" * 201}, 400, "purpose"),
+        ({"weeks": 40}, 400, "weeks"),
+        ({"end_time": "09:00"}, 400, "end_time"),
+        ({"fold": "7"}, 400, "fold"),
+    ],
+)
+def test_bad_booking_input_is_a_4xx_with_a_message(  # noqa: PLR0917 -- parametrized
+    client, clock, desk, member, data, status, error
+):
+    client.force_login(member)
+
+    response = post_booking(client, desk, **data)
+
+    assert response.status_code == status
+    form = response.context["form"]
+    if error in form.fields:
+        assert form.errors[error]
+    else:
+        assert any(message.startswith(error) for message in form.non_field_errors())
+    assert Booking.objects.count() == 0
+
+
+def test_startups_only_resource_refuses_other_members_with_403(client, clock, member):
+    desk = ResourceFactory(audience=Resource.Audience.STARTUPS)
+    client.force_login(member)
+
+    response = post_booking(client, desk)
+
+    assert response.status_code == 403
+    assert "start-ups and initiatives" in response.text
+    assert Booking.objects.count() == 0
+
+
+def test_startup_member_books_on_behalf_of_their_organisation(client, clock):
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP, name="Leerlab Leiden")
+    founder = MemberFactory(profile__organisation=startup)
+    desk = ResourceFactory(audience=Resource.Audience.STARTUPS)
+    client.force_login(founder)
+
+    form = client.get(f"/spaces/{desk.slug}/book/")
+    response = post_booking(client, desk, on_behalf="on")
+
+    assert "Book on behalf of Leerlab Leiden" in form.text
+    assert response.status_code == 302
+    assert Booking.objects.get().organisation == startup
+
+
+def test_series_conflict_lists_dates_then_books_the_rest(client, clock, desk, member):
+    BookingFactory(resource=desk, start=local(2026, 3, 25, 10), end=local(2026, 3, 25, 11))
+    client.force_login(member)
+
+    first = post_booking(client, desk, weeks=3)
+    second = post_booking(client, desk, weeks=3, skip_conflicts="on")
+
+    assert first.status_code == 409
+    assert "Wed 25 Mar 2026, 10:00\u201311:00: This time is already taken." in first.text
+    assert 'name="skip_conflicts" value="on"' in first.text
+    assert second.status_code == 302
+    assert list(Booking.objects.filter(booker=member).values_list("start", flat=True)) == [
+        local(2026, 3, 18, 10), local(2026, 4, 1, 10)
+    ]  # fmt: skip
+
+
+def test_member_without_profile_step_is_sent_to_onboarding(client, clock, desk):
+    client.force_login(UserFactory())
+
+    response = client.get(f"/spaces/{desk.slug}/book/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("members:onboarding") + "?next=")
+
+
+# My bookings ---------------------------------------------------------------------------
+
+
+def test_my_bookings_lists_upcoming_and_past_with_book_again(client, clock, desk, member):
+    clock.set(2026, 3, 18, 12, 0)
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                   end=local(2026, 3, 19, 11))  # fmt: skip
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 17, 9),
+                   end=local(2026, 3, 17, 10, 30))  # fmt: skip
+    BookingFactory(resource=desk, start=local(2026, 3, 20, 9), end=local(2026, 3, 20, 10))
+    client.force_login(member)
+
+    response = client.get("/spaces/bookings/")
+
+    assert [item.booking.start for item in response.context["upcoming"]] == [
+        local(2026, 3, 19, 10)
+    ]
+    [(past, again)] = response.context["past"]
+    assert past.start == local(2026, 3, 17, 9)
+    assert again == (
+        f"/spaces/{desk.slug}/book/?day=2026-03-24&start_time=09%3A00&end_time=10%3A30&people=1"
+    )
+
+
+def test_my_bookings_query_count_is_the_same_for_1_and_many(client, clock, desk, member):
+    clock.set(2026, 3, 18, 12, 0)
+    client.force_login(member)
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                   end=local(2026, 3, 19, 11))  # fmt: skip
+    BookingFactory(resource=desk, booker=member, start=local(2026, 3, 17, 10),
+                   end=local(2026, 3, 17, 11))  # fmt: skip
+    one, _ = queries_of(client, "/spaces/bookings/")
+    for day in range(20, 27):
+        BookingFactory(
+            resource=ResourceFactory(),
+            booker=member,
+            start=local(2026, 3, day, 10),
+            end=local(2026, 3, day, 11),
+            organisation=OrganisationFactory(),
+        )
+        BookingFactory(resource=desk, booker=member, start=local(2026, 3, day - 10, 10),
+                       end=local(2026, 3, day - 10, 11), status="cancelled")  # fmt: skip
+    many, _ = queries_of(client, "/spaces/bookings/")
+
+    assert one == many
+    assert many <= 10
+
+
+def test_cancel_and_check_in_from_my_bookings(client, clock, desk, member):
+    booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11))  # fmt: skip
+    later = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 10),
+                           end=local(2026, 3, 19, 11))  # fmt: skip
+    client.force_login(member)
+    clock.set(2026, 3, 18, 10, 5)
+
+    listing = client.get("/spaces/bookings/")
+    checked = client.post(f"/spaces/bookings/{booking.pk}/check-in/")
+    cancelled = client.post(f"/spaces/bookings/{later.pk}/cancel/")
+    too_late = client.post(f"/spaces/bookings/{booking.pk}/cancel/")
+
+    assert [(i.can_check_in, i.can_cancel) for i in listing.context["upcoming"]] == [
+        (True, False), (False, True)
+    ]  # fmt: skip
+    assert (checked.status_code, cancelled.status_code, too_late.status_code) == (302, 302, 409)
+    booking.refresh_from_db()
+    later.refresh_from_db()
+    assert (booking.checked_in_at, later.status) == (local(2026, 3, 18, 10, 5), "cancelled")
+
+
+def test_someone_elses_booking_is_404_for_cancel_and_check_in(client, clock, desk):
+    booking = BookingFactory(resource=desk, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11))  # fmt: skip
+    client.force_login(MemberFactory())
+
+    assert client.post(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 404
+    assert client.post(f"/spaces/bookings/{booking.pk}/check-in/").status_code == 404
+    assert client.post("/spaces/bookings/99999999999/cancel/").status_code == 404
+    assert client.get(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 405
+
+
+def test_my_bookings_bad_page_is_not_an_error(client, clock, member):
+    client.force_login(member)
+
+    assert client.get("/spaces/bookings/", {"page": "x" * 1000}).status_code == 200
+
+
+def test_today_is_amsterdam_today(clock):
+    clock.set(2026, 3, 18, 0, 30)  # 23:30 UTC the day before
+    assert timeslots.today().isoformat() == "2026-03-18"
+    assert timeslots.today() - timedelta(days=1) == timeslots.local_date(local(2026, 3, 17, 12))
+
+
+def test_members_of_a_school_book_for_themselves_only(client, clock, desk, member):
+    client.force_login(member)
+
+    form = client.get(f"/spaces/{desk.slug}/book/")
+    response = post_booking(client, desk, on_behalf="on")
+
+    assert "on_behalf" not in form.context["form"].fields
+    assert response.status_code == 302
+    assert Booking.objects.get().organisation is None
+
+
+def test_overview_shows_twelve_places_a_page(client, clock):
+    space = SpaceFactory()
+    for number in range(13):
+        ResourceFactory(space=space, name=f"Plek {number:02d}")
+
+    first = client.get("/spaces/")
+    second = client.get("/spaces/", {"page": 2})
+    junk = client.get("/spaces/", {"page": "x" * 500})
+
+    assert len(first.context["cards"]) == 12
+    assert [c.resource.name for c in second.context["cards"]] == ["Plek 12"]
+    assert junk.status_code == 200
+
+
+def test_overview_search_answers_htmx_with_the_results_only(client, clock, desk):
+    response = client.get(
+        "/spaces/",
+        {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.text.lstrip().startswith('<div id="space-results">')
+    assert "<html" not in response.text
+    assert "Flexplek Raam" in response.text
