@@ -23,12 +23,15 @@ PAGES: list[Page] = []
 # Measurements that are not a page: "module:function" names, run after the table
 # (each prints its own figures; ``--only`` filters them by name too).
 EXTRAS: list[str] = []
+# Changes made before each cold request, besides the profiles' (bench.__main__.touch):
+# "module:function" names of functions that change what cached pages show.
+TOUCHES: list[str] = []
 
 
 def page(
     name: str, path: str, *, as_user: str | None = None, cold: bool = False, target: bool = True
 ) -> None:
-    """Measure ``path``; with ``cold`` also the first request after a profile change.
+    """Measure ``path``; with ``cold`` also the first request after a change (``touch``).
 
     ``target=False`` for a page the ratio says little about: a visitor's page
     that must read the database, against the visitor's floor, which reads none.
@@ -45,10 +48,12 @@ page("members: filtered", "/members/?sector=mbo&activity=research", as_user="mem
 page("members: searched", "/members/?q=onderzoek", as_user="member", cold=True)
 page("members: profile", "/members/{colleague}/", as_user="member", cold=True)
 
-page("spaces: overview", "/spaces/", as_user="member")
+page("spaces: overview", "/spaces/", as_user="member", cold=True)
 page("spaces: free search", "/spaces/?day={tomorrow}&start_time=10:00&end_time=12:00",
-     as_user="member")  # fmt: skip
-page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member")
-page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator")
-page("spaces: my bookings", "/spaces/bookings/", as_user="member")
+     as_user="member", cold=True)  # fmt: skip
+page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member", cold=True)
+page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator",
+     cold=True)  # fmt: skip
+page("spaces: my bookings", "/spaces/bookings/", as_user="member", cold=True)
 EXTRAS.append("bench.seed_spaces:report_contention")
+TOUCHES.append("bench.seed_spaces:touch")
