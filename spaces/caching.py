@@ -108,6 +108,7 @@ CODE = (
     "spaces.caching",
     "spaces.fragments",
     "spaces.queries",
+    "spaces.permissions",
     "spaces.timeslots",
     "spaces.models",
     "lef.templatetags.lef_tags",

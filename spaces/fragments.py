@@ -169,12 +169,18 @@ def _grid_context(inputs: GridInputs) -> dict[str, Any]:
         now=inputs.now,
     )
     step = timedelta(days=7 if inputs.view == "week" else 1)
+    labels = [date_format(day, "D j M") for day in inputs.days]
     return {
         "g": inputs,
         "grid": grid,
-        "rows": _shown_rows(grid, book_url=inputs.book),
-        "previous": inputs.days[0] - step,
-        "next": inputs.days[0] + step,
+        "headers": [
+            (label, day == inputs.today) for label, day in zip(labels, inputs.days, strict=True)
+        ],
+        "rows": _shown_rows(grid, book_url=inputs.book, day_labels=labels),
+        # ISO dates for the links and the date input (|date in a template costs more).
+        "shown_day": inputs.day.isoformat(),
+        "previous": (inputs.days[0] - step).isoformat(),
+        "next": (inputs.days[0] + step).isoformat(),
     }
 
 
@@ -192,7 +198,7 @@ class ShownRow:
     cells: list[tuple[str, str, str, str, str]]
 
 
-def _shown_rows(grid: queries.Grid, *, book_url: str) -> list[ShownRow]:
+def _shown_rows(grid: queries.Grid, *, book_url: str, day_labels: list[str]) -> list[ShownRow]:
     """Every cell's text, link and screen-reader words, once per grid, as plain tuples.
 
     Done here rather than with tags and filters in the template: a week has a
@@ -209,7 +215,7 @@ def _shown_rows(grid: queries.Grid, *, book_url: str) -> list[ShownRow]:
     }
     missing = ("none", "", "", _("This time does not exist on this day"), "")
     book_word = _("book")
-    days = [(day.isoformat(), date_format(day, "D j M")) for day in grid.days]
+    days = [(day.isoformat(), label) for day, label in zip(grid.days, day_labels, strict=True)]
     rows = []
     for row in grid.rows:
         wall = row.wall.strftime("%H:%M")
