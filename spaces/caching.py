@@ -161,21 +161,26 @@ class Fragment[T]:
     context: Callable[[T], dict[str, Any]]
 
 
-def render(parts: Sequence[tuple[Fragment, Any]]) -> list[SafeString]:
+def render(
+    parts: Sequence[tuple[Fragment, Any]], *, store: dict[str, Any] | None = None
+) -> list[SafeString]:
     """The HTML of each (fragment, inputs), in order: one cache query for all.
 
-    The missing ones are rendered and stored in one more query.
+    The missing ones are rendered and stored in one more query, with the
+    entries ``store`` holds (page data, see :func:`cached_data`).
     """
     keys = [_key(fragment.template, inputs) for fragment, inputs in parts]
     cache = spaces_cache()
     found = cache.get_many(keys) if keys else {}
-    missing = {}
+    missing = dict(store or {})
     for key, (fragment, inputs) in zip(keys, parts, strict=True):
         if key not in found:
             html = render_to_string(fragment.template, fragment.context(inputs))
             found[key] = missing[key] = str(html)
     if missing:
         cache.set_many(missing, TIMEOUT)
+    if store:
+        store.clear()
     # The HTML was rendered by the template engine, with autoescaping, above.
     return [mark_safe(found[key]) for key in keys]  # noqa: S308
 
@@ -250,13 +255,15 @@ def cached_data[T](
     compute: Callable[[], tuple[T, datetime | None]],
     *,
     now: datetime,
+    store: dict[str, Any] | None = None,
 ) -> T:
     """``compute()``'s value for the current generation and ``now`` (one query when cached).
 
     ``key`` names everything else the value depends on (plain values: the
     page number, the member, the language, ...); ``compute`` returns the value
     and the first moment after ``now`` at which the clock alone could change it
-    (or None).
+    (or None). A value computed anew is stored at once, or put in ``store``
+    for :func:`render` to write with the page's parts (one write, not two).
     """
     cache = spaces_cache()
     suffix = f"{code_version()}:{digest(tuple(key))}"
@@ -268,6 +275,10 @@ def cached_data[T](
     ):
         return found.value
     value, until = compute()
-    # One statement (lef.cache); under the generation read before computing it.
-    cache.set_many({f"spaces:{name}:{current}:{suffix}": Dated(value, now, until)}, TIMEOUT)
+    # Under the generation read before computing it.
+    entry = {f"spaces:{name}:{current}:{suffix}": Dated(value, now, until)}
+    if store is None:
+        cache.set_many(entry, TIMEOUT)  # one statement (lef.cache)
+    else:
+        store.update(entry)
     return value

@@ -71,6 +71,12 @@ class ResourceDays:
 class ResourcePage:
     resource: Resource  # not saved: built from the columns read
     grid: GridInputs
+    store: dict[str, Any]  # its data, when read anew: stored with the grid section
+
+    def grid_html(self) -> SafeString:
+        """The grid section's HTML (the page's ``#grid``, which htmx swaps)."""
+        [html] = render([(GRID, self.grid)], store=self.store)
+        return html
 
 
 def resource_page(
@@ -119,7 +125,9 @@ def resource_page(
             held=tuple(held),
         ), None
 
-    found = cached_data("resource", (slug, days[0], days[-1], names), read, now=now)
+    store = {}
+    key = (slug, days[0], days[-1], names)
+    found = cached_data("resource", key, read, now=now, store=store)
     if found is None:
         return None
     resource = Resource(**found.resource)
@@ -128,6 +136,7 @@ def resource_page(
     today = timeslots.local_date(now)
     return ResourcePage(
         resource=resource,
+        store=store,
         grid=GridInputs(
             here=resource.get_absolute_url(),
             book=reverse("spaces:book", kwargs={"slug": resource.slug}) if can_book else "",
@@ -151,12 +160,6 @@ def _columns(instance) -> dict[str, Any]:
     return {
         field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
     }
-
-
-def grid_section(inputs: GridInputs) -> SafeString:
-    """The grid section's HTML (the page's ``#grid``, which htmx swaps)."""
-    [html] = render([(GRID, inputs)])
-    return html
 
 
 def _grid_context(inputs: GridInputs) -> dict[str, Any]:
@@ -352,7 +355,9 @@ def overview(*, day: date, number: int, per_page: int, now: datetime) -> Overvie
             rows.append(TodayRow(card=card, windows=tuple(windows), taken=tuple(taken)))
         return Overview(rows=tuple(rows), number=page.number, count=page.paginator.count), None
 
-    found = cached_data("overview", (day, number, per_page, get_language()), read, now=now)
+    store = {}
+    key = (day, number, per_page, get_language())
+    found = cached_data("overview", key, read, now=now, store=store)
     cards = []
     for row in found.rows:
         today = queries.today_of(row.windows, row.taken, day=day, now=now)
@@ -360,7 +365,7 @@ def overview(*, day: date, number: int, per_page: int, now: datetime) -> Overvie
         cards.append(OverviewCard(resource=card, today=today))
     return OverviewPage(
         page=_page(cards, found.number, found.count, per_page),
-        cards=render([(CARD, card.resource) for card in cards]),
+        cards=render([(CARD, card.resource) for card in cards], store=store),
     )
 
 
@@ -399,8 +404,10 @@ def search(
         return tuple(_cards_of(free, book_query=book_query)), None
 
     key = (start, end, seats, amenity, kind, book_query, get_language())
-    results = cached_data("search", key, read, now=now)
-    return SearchResults(results=results, cards=render([(CARD, card) for card in results]))
+    store = {}
+    results = cached_data("search", key, read, now=now, store=store)
+    cards = render([(CARD, card) for card in results], store=store)
+    return SearchResults(results=results, cards=cards)
 
 
 # -- my bookings ------------------------------------------------------------------------
@@ -482,7 +489,8 @@ def my_bookings(user, *, number: int, per_page: int, now: datetime) -> MyBooking
 
     # Coordinators may cancel at any time: what a member may do depends on it.
     key = (user.pk, number, per_page, is_coordinator(user))
-    found = cached_data("bookings", key, read, now=now)
+    store = {}
+    found = cached_data("bookings", key, read, now=now, store=store)
     parts = []
     if found.lines:
         parts.append((LINES, found.lines))
@@ -490,7 +498,7 @@ def my_bookings(user, *, number: int, per_page: int, now: datetime) -> MyBooking
         book = reverse("spaces:book", kwargs={"slug": "-"})
         today = timeslots.local_date(now)
         parts.append((PAST, PastList(rows=found.past, book=book, today=today)))
-    html = render(parts)
+    html = render(parts, store=store)
     empty = mark_safe("")
     return MyBookingsPage(
         lines=found.lines,

@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     JSONField,
@@ -176,7 +177,7 @@ def free_resources(
     """Active resources open and free for all of [``start``, ``end``) with enough seats.
 
     Slot alignment and the per-resource booking rules are left to the booking
-    form; this answers "where could I sit then". Four queries.
+    form; this answers "where could I sit then". One query.
     """
     day = timeslots.local_date(start)
     resources = with_calendar(
@@ -186,10 +187,11 @@ def free_resources(
         resources = resources.filter(amenities__contains=[amenity])
     if kind:
         resources = resources.filter(kind=kind)
-    resources = resources.exclude(
-        pk__in=Booking.objects.blocking().overlapping(start, end).values("resource_id")
+    where, values = _held_where(start, end)
+    taken = f"EXISTS (SELECT 1 FROM {_table(Booking)} AS b WHERE {where})"  # noqa: S608
+    resources = list(
+        resources.alias(taken=_sql(taken, values, BooleanField())).filter(taken=False)
     )
-    resources = list(resources)
     hours, closures = calendar_of(resources, day, day)
     return [
         resource
@@ -221,35 +223,44 @@ class Hold:
     booker: str = ""  # who booked, only for viewers who may see it
 
 
+def _held_where(begin: datetime, finish: datetime) -> tuple[str, list]:
+    """SQL for "booking b holds time of the query's resource in [begin, finish)", and its values.
+
+    The same rows as ``Booking.objects.blocking().overlapping(begin, finish,
+    resource=...)`` (tests/spaces/test_caching.py compares them), written as
+    SQL for the reason :func:`with_calendar` gives.
+    """
+    resource = _table(Resource)
+    sql = f"""b.resource_id = {resource}.id AND b.status = %s
+        AND b.start < %s AND b."end" > %s AND b.start > %s
+        -- the exclusion constraint's expressions: its GiST index finds the rows
+        AND int8range(b.resource_id, b.resource_id, '[]')
+            && int8range({resource}.id, {resource}.id, '[]')
+        AND tstzrange(b.start, b."end", '[)') && tstzrange(%s, %s, '[)')"""
+    return sql, [Booking.Status.CONFIRMED, finish, begin, begin - MAX_SPAN, begin, finish]
+
+
 def with_holds(resources, begin: datetime, finish: datetime, *, names: bool = False):
     """``resources`` with their confirmed bookings and blocks that meet [begin, finish) attached.
 
     They ride along in the resources' own query (one JSON value per resource,
     with the range it covers), so a page needs no query of its own for them;
     read them with :func:`holds`. ``names``: with the bookers' names, for
-    viewers who may see them. The same rows as ``Booking.objects.blocking()
-    .overlapping(begin, finish, resource=...)`` (tests/spaces/test_caching.py
-    compares them), written as SQL for the reason :func:`with_calendar` gives.
+    viewers who may see them.
     """
-    resource = _table(Resource)
     who = ", u.name, u.username" if names else ""
     join = f"JOIN {_table(User)} AS u ON u.id = b.booker_id" if names else ""
+    where, values = _held_where(begin, finish)
     rows = f"""SELECT jsonb_agg(
             jsonb_build_array(b.start, b."end", b.kind, b.booker_id, b.purpose{who})
             ORDER BY b.start, b.id)
-        FROM {_table(Booking)} AS b {join}
-        WHERE b.resource_id = {resource}.id AND b.status = %s
-            AND b.start < %s AND b."end" > %s AND b.start > %s
-            -- the exclusion constraint's expressions: its GiST index finds the rows
-            AND int8range(b.resource_id, b.resource_id, '[]')
-                && int8range({resource}.id, {resource}.id, '[]')
-            AND tstzrange(b.start, b."end", '[)') && tstzrange(%s, %s, '[)')"""  # noqa: S608
+        FROM {_table(Booking)} AS b {join} WHERE {where}"""  # noqa: S608
     return resources.annotate(
         held=_sql(
             f"""jsonb_build_object('from', %s::timestamptz, 'until', %s::timestamptz,
                 'names', %s, 'rows', coalesce(({rows}), '[]'::jsonb))""",
             # In the order of the SQL: the range it covers, then the rows' conditions.
-            [begin, finish, names, Booking.Status.CONFIRMED, *_overlap_params(begin, finish)],
+            [begin, finish, names, *values],
             JSONField(),
         )
     )
@@ -270,10 +281,6 @@ def day_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
         timeslots.local_midnight(days[0]),
         timeslots.local_midnight(days[-1] + timedelta(days=1)),
     )
-
-
-def _overlap_params(begin: datetime, finish: datetime) -> list:
-    return [finish, begin, begin - MAX_SPAN, begin, finish]
 
 
 def holds(*, resource, begin: datetime, finish: datetime, viewer) -> list[Hold]:

@@ -124,7 +124,7 @@ def resource_detail(request, slug):
         "resource": resource,
         "space": resource.space,
         "grid": grid,
-        "grid_html": fragments.grid_section(grid),
+        "grid_html": found.grid_html(),
         "can_book": bool(grid.book),
         "startups_only": resource.audience == Resource.Audience.STARTUPS,
     }
