@@ -1,0 +1,411 @@
+"""Reads about meetups that span models or depend on the viewer.
+
+Every function here costs a fixed number of queries, whatever the number of
+meetups or sign-ups it shows (see the docstrings); the pages' query counts are
+tested for one and for several rows.
+"""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from events.models import Event, Registration
+from events.services import Places
+from lef.choices import Sector
+from members.models import Profile
+
+# Statuses of a meetup's sign-up box, from the viewer's point of view.
+CANCELLED = "cancelled"
+ENDED = "ended"
+REGISTERED = "registered"
+WAITING = "waiting"
+STARTED = "started"
+DRAFT = "draft"
+NOT_OPEN = "not_open"
+CLOSED = "closed"
+FULL = "full"
+SECTOR_FULL = "sector_full"
+OPEN = "open"
+
+
+@dataclass
+class Counts:
+    """What a meetup's registrations add up to (one row of :func:`registration_counts`)."""
+
+    capacity: int | None = None
+    taken: int = 0  # confirmed sign-ups, walk-ins not included: what the capacity limits
+    taken_by_sector: Counter = field(default_factory=Counter)
+    present_mix: Counter = field(default_factory=Counter)  # everyone with a place, by sector
+    waiting: int = 0
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+    @property
+    def mix(self) -> dict[str, int]:
+        return dict(self.present_mix)
+
+
+def registration_counts(events: list[Event]) -> dict[int, Counts]:
+    """Per meetup: places taken (by sector), the sector mix, the waiting list. One query."""
+    counts = {event.pk: Counts(capacity=event.capacity) for event in events}
+    if not counts:
+        return counts
+    rows = (
+        Registration.objects.active()
+        .filter(event_id__in=list(counts))
+        .values_list("event_id", "status", "sector", "walk_in")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for event_id, status, sector, walk_in, n in rows:
+        row = counts[event_id]
+        if status == Registration.Status.WAITING:
+            row.waiting += n
+            continue
+        row.present_mix[sector] += n
+        if not walk_in:
+            row.taken += n
+            row.taken_by_sector[sector] += n
+    return counts
+
+
+# The list, the calendar -------------------------------------------------------------
+
+
+def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
+    """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
+    events = Event.objects.visible().select_related("venue")
+    events = events.past() if when == "past" else events.upcoming()
+    if sector:
+        events = events.for_sector(sector)
+    if transition:
+        events = events.for_transition(transition)
+    return events
+
+
+@dataclass
+class EventCard:
+    event: Event
+    counts: Counts
+    my_status: str = ""  # the viewer's registration: confirmed, waiting, or ""
+
+
+def event_cards(events: list[Event], *, viewer) -> list[EventCard]:
+    """The list's cards: counts for each meetup, and the viewer's own sign-ups. Two queries."""
+    counts = registration_counts(events)
+    mine = {}
+    if viewer.is_authenticated and events:
+        mine = dict(
+            Registration.objects.active()
+            .filter(member=viewer, event_id__in=[event.pk for event in events])
+            .values_list("event_id", "status")
+        )
+    return [EventCard(event, counts[event.pk], mine.get(event.pk, "")) for event in events]
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    events: list[Event]
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+@dataclass
+class MonthCalendar:
+    first: date
+    weeks: list[list[CalendarDay]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+    @property
+    def days_with_events(self) -> list[CalendarDay]:
+        return [day for week in self.weeks for day in week if day.in_month and day.events]
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
+
+
+def month_calendar(*, year: int, month: int, sector: str = "", transition: str = ""):
+    """The weeks (Monday first) around one month, with the visible meetups per day. One query."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
+    events = Event.objects.visible().filter(
+        starts_at__gte=_local_midnight(start), starts_at__lt=_local_midnight(end)
+    )
+    if sector:
+        events = events.for_sector(sector)
+    if transition:
+        events = events.for_transition(transition)
+    by_day = defaultdict(list)
+    for event in events.select_related("venue").order_by("starts_at", "pk"):
+        by_day[timezone.localtime(event.starts_at).date()].append(event)
+    return MonthCalendar(
+        first=date(year, month, 1),
+        weeks=[
+            [CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week]
+            for week in weeks
+        ],
+    )
+
+
+# One meetup --------------------------------------------------------------------------
+
+
+@dataclass
+class SignUp:
+    """The state of the sign-up box on a meetup's page, for one viewer."""
+
+    state: str
+    registration: Registration | None = None
+    position: int | None = None
+    sector: str = ""  # the viewer's sector, for "the places for po are taken"
+
+
+def sign_up_state(  # noqa: PLR0911 -- one return per state of the box, in order
+    event: Event, *, viewer, counts: Counts, now=None
+) -> SignUp:
+    """Which button the viewer gets (open, full, waiting at N, closed, ...). At most two queries.
+
+    One for the viewer's active registration (and, when waiting, their
+    position), none for visitors; the viewer's sector comes from their profile,
+    which the layout reads anyway.
+    """
+    now = now or timezone.now()
+    if event.is_cancelled:
+        return SignUp(CANCELLED)
+    if event.has_ended(now):
+        return SignUp(ENDED)
+    registration = None
+    if viewer.is_authenticated:
+        registration = with_waiting_position(
+            Registration.objects.active().filter(event=event, member=viewer)
+        ).first()
+    if registration is not None:
+        if registration.status == Registration.Status.WAITING:
+            return SignUp(WAITING, registration, position=registration.ahead)
+        return SignUp(REGISTERED, registration)
+    if event.has_started(now):
+        return SignUp(STARTED)
+    if event.status == Event.Status.DRAFT:
+        return SignUp(DRAFT)
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return SignUp(NOT_OPEN)
+    if now >= event.registration_closes():
+        return SignUp(CLOSED)
+    sector = _viewer_sector(viewer)
+    places = Places(
+        capacity=event.capacity,
+        sector_limit=event.sector_limit,
+        taken=counts.taken,
+        by_sector=counts.taken_by_sector,
+    )
+    if sector and places.sector_is_full(sector):
+        return SignUp(SECTOR_FULL, sector=sector)
+    if places.is_full:
+        return SignUp(FULL, sector=sector)
+    return SignUp(OPEN, sector=sector)
+
+
+def _viewer_sector(viewer) -> str:
+    if not viewer.is_authenticated:
+        return ""
+    try:
+        return viewer.profile.primary_sector
+    except Profile.DoesNotExist:
+        return ""
+
+
+def organisers_of(event: Event) -> list:
+    """The organisers with their profiles (for avatars), by name. One query."""
+    return list(event.organisers.select_related("profile").order_by("name", "username"))
+
+
+# Mijn LEF, profiles, the home page ----------------------------------------------------
+
+OVERVIEW_MINE = 5
+OVERVIEW_SUGGESTED = 3
+PROFILE_MEETUPS = 5
+
+
+def with_waiting_position(registrations):
+    """Annotate ``ahead``: a waiting registration's place in line (1 = next), same query."""
+    siblings = "event__registrations"
+    return registrations.annotate(
+        ahead=Count(
+            siblings,
+            filter=Q(**{f"{siblings}__status": Registration.Status.WAITING})
+            & (
+                Q(**{f"{siblings}__created_at__lt": F("created_at")})
+                | Q(
+                    **{f"{siblings}__created_at": F("created_at"), f"{siblings}__pk__lte": F("pk")}
+                )
+            ),
+        )
+    )
+
+
+def my_meetups(user) -> dict | None:
+    """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
+    and the next meetups for the member's sector they have not signed up for. Two queries."""
+    now = timezone.now()
+    mine = list(
+        with_waiting_position(
+            Registration.objects.active()
+            .filter(member=user, event__ends_at__gt=now)
+            .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+            .select_related("event", "event__venue")
+            .order_by("event__starts_at", "event_id")
+        )[:OVERVIEW_MINE]
+    )
+    sector = _viewer_sector(user)
+    suggested = []
+    if sector:
+        suggested = list(
+            Event.objects.published()
+            .upcoming(now)
+            .for_sector(sector)
+            .filter(starts_at__gt=now)
+            .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
+            .select_related("venue")[:OVERVIEW_SUGGESTED]
+        )
+    return {"registrations": mine, "suggested": suggested, "sector": sector}
+
+
+def meetups_of(member, viewer) -> dict | None:
+    """A profile's "meetups they go to": coming meetups with a place. For members only.
+
+    Visitors see nothing (where someone will be is for the community, not the
+    web); members see the published meetups. One query; None hides the section.
+    """
+    if not viewer.is_authenticated:
+        return None
+    events = list(
+        Event.objects.published()
+        .upcoming()
+        .filter(
+            registrations__member=member,
+            registrations__status=Registration.Status.CONFIRMED,
+        )
+        .select_related("venue")
+        .distinct()[:PROFILE_MEETUPS]
+    )
+    if not events and viewer.pk != member.pk:
+        return None
+    return {"events": events, "member": member, "is_owner": viewer.pk == member.pk}
+
+
+def upcoming_public_events(limit: int = 3) -> list[Event]:
+    """The next published meetups, for the visitors' home page; each with ``counts``.
+
+    Two queries. Cancelled meetups are left out (the list shows them; a home
+    page should not lead with them).
+    """
+    events = list(
+        Event.objects.published()
+        .upcoming()
+        .filter(starts_at__gt=timezone.now())
+        .select_related("venue")[:limit]
+    )
+    counts = registration_counts(events)
+    for event in events:
+        event.counts = counts[event.pk]
+    return events
+
+
+# At the door ----------------------------------------------------------------------------
+
+CHECK_IN_SEARCH_LIMIT = 200
+WALK_IN_SUGGESTIONS = 8
+
+
+def door_list(event: Event, *, q: str = "") -> list[Registration]:
+    """Everyone confirmed or waiting (and cancelled walk-ins are left out), by name. One query."""
+    registrations = (
+        Registration.objects.filter(event=event)
+        .filter(
+            Q(status__in=Registration.ACTIVE)
+            | Q(status=Registration.Status.CANCELLED, checked_in_at__isnull=False)
+        )
+        .select_related("member", "member__profile")
+    )
+    if q:
+        registrations = registrations.filter(
+            Q(member__name__icontains=q) | Q(guest_name__icontains=q)
+        )
+    rows = list(registrations[:CHECK_IN_SEARCH_LIMIT])
+    return sorted(
+        rows, key=lambda r: (r.status != Registration.Status.CONFIRMED, r.person_name.lower())
+    )
+
+
+@dataclass
+class Attendance:
+    """Present and expected, per sector and in total, for the door page."""
+
+    rows: list[tuple[str, str, int, int]]  # (code, label, present, expected)
+    present: int
+    expected: int
+    present_mix: dict[str, int]
+
+
+def attendance(event: Event) -> Attendance:
+    """Checked in against confirmed, by sector (walk-ins are expected once there). One query."""
+    rows = (
+        Registration.objects.confirmed()
+        .filter(event=event)
+        .values_list("sector")
+        .annotate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        )
+        .order_by()
+    )
+    by_sector = {sector: (present, expected) for sector, expected, present in rows}
+    table = [
+        (code, label, *by_sector.get(code, (0, 0)))
+        for code, label in Sector.choices
+        if code in by_sector
+    ]
+    return Attendance(
+        rows=table,
+        present=sum(p for p, _e in by_sector.values()),
+        expected=sum(e for _p, e in by_sector.values()),
+        present_mix={code: p for code, (p, _e) in by_sector.items() if p},
+    )
+
+
+def walk_in_candidates(event: Event, *, q: str) -> list[Profile]:
+    """Members matching ``q`` who are not on the door list yet (to add as walk-ins). One query."""
+    if len(q) < 2:
+        return []
+    on_list = Registration.objects.active().filter(event=event, member__isnull=False)
+    return list(
+        Profile.objects.listed()
+        .filter(user__name__icontains=q)
+        .exclude(user__in=on_list.values("member_id"))
+        .select_related("user")
+        .order_by("user__name")[:WALK_IN_SUGGESTIONS]
+    )
