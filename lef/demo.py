@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from events import demo as events_demo
 from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
@@ -165,6 +166,7 @@ def seed() -> list[tuple[str, str, str]]:
             bio=bio,
         )
         accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
+    events_demo.seed()  # meetups, after the members who sign up for them
     return accounts
 
 
