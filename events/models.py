@@ -185,6 +185,8 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"], name="events_status_start_idx"),
             models.Index(fields=["status", "ends_at"], name="events_status_end_idx"),
+            # Past meetups, latest first: read backwards until a page is full.
+            models.Index(fields=["starts_at"], name="events_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(

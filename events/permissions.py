@@ -38,7 +38,8 @@ def can_check_in(user, event: Event, *, organiser_ids: set[int] | None = None) -
         return False
     if event.status == Event.Status.DRAFT:
         return is_coordinator(user)
-    return is_organiser(user, event, organiser_ids=organiser_ids) or is_coordinator(user)
+    # Coordinators first: for anyone else that check needs no query.
+    return is_coordinator(user) or is_organiser(user, event, organiser_ids=organiser_ids)
 
 
 def can_cancel_registration(user, registration: Registration) -> bool:

@@ -11,11 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
+from events.fragments import CardView, DoorRowView
 from events.models import Event, Registration
-from events.services import Places
+from events.services import Places, waiting_position
 from lef.choices import Sector
+from lef.templatetags.lef_tags import timespan
 from members.models import Profile
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
@@ -41,6 +46,7 @@ class Counts:
     taken_by_sector: Counter = field(default_factory=Counter)
     present_mix: Counter = field(default_factory=Counter)  # everyone with a place, by sector
     waiting: int = 0
+    mine: str = ""  # the viewer's own registration, when asked for: confirmed, waiting or ""
 
     @property
     def places_left(self) -> int | None:
@@ -57,20 +63,30 @@ class Counts:
         return dict(self.present_mix)
 
 
-def registration_counts(events: list[Event]) -> dict[int, Counts]:
-    """Per meetup: places taken (by sector), the sector mix, the waiting list. One query."""
+def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts]:
+    """Per meetup: places taken (by sector), the sector mix, the waiting list. One query.
+
+    With a signed-in ``viewer``, each row's ``mine`` is also set: the status of
+    the viewer's own active registration ("confirmed", "waiting" or ""), in the
+    same query.
+    """
     counts = {event.pk: Counts(capacity=event.capacity) for event in events}
     if not counts:
         return counts
+    mine = {}
+    if viewer is not None and viewer.is_authenticated:
+        mine = {"mine": Count("pk", filter=Q(member=viewer.pk))}
     rows = (
         Registration.objects.active()
         .filter(event_id__in=list(counts))
         .values_list("event_id", "status", "sector", "walk_in")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **mine)
         .order_by()
     )
-    for event_id, status, sector, walk_in, n in rows:
+    for event_id, status, sector, walk_in, n, *own in rows:
         row = counts[event_id]
+        if own and own[0]:
+            row.mine = status
         if status == Registration.Status.WAITING:
             row.waiting += n
             continue
@@ -95,35 +111,56 @@ def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     return events
 
 
-@dataclass
-class EventCard:
-    event: Event
-    counts: Counts
-    my_status: str = ""  # the viewer's registration: confirmed, waiting, or ""
+def event_cards(events: list[Event], *, viewer, past: bool = False) -> list[CardView]:
+    """The list's cards: counts for each meetup and the viewer's own sign-ups. One query."""
+    counts = registration_counts(events, viewer=viewer)
+    return [_card(event, counts[event.pk], past=past) for event in events]
 
 
-def event_cards(events: list[Event], *, viewer) -> list[EventCard]:
-    """The list's cards: counts for each meetup, and the viewer's own sign-ups. Two queries."""
-    counts = registration_counts(events)
-    mine = {}
-    if viewer.is_authenticated and events:
-        mine = dict(
-            Registration.objects.active()
-            .filter(member=viewer, event_id__in=[event.pk for event in events])
-            .values_list("event_id", "status")
-        )
-    return [EventCard(event, counts[event.pk], mine.get(event.pk, "")) for event in events]
+def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
+    start = timezone.localtime(event.starts_at)
+    return CardView(
+        pk=event.pk,
+        title=event.title,
+        url=event.get_absolute_url(),
+        when=timespan(event.starts_at, event.ends_at),
+        start_iso=start.isoformat(),
+        day=str(start.day),
+        month=date_format(start, "M"),
+        venue=event.venue.name if event.venue_id else "",
+        online=bool(event.online_url),
+        summary=event.summary,
+        sectors=tuple(event.target_sectors),
+        transitions=tuple(event.target_transitions),
+        cancelled=event.is_cancelled,
+        past=past,
+        unlimited=counts.capacity is None,
+        full=counts.is_full,
+        places_left=counts.places_left or 0,
+        taken=counts.taken,
+        waiting=counts.waiting,
+        mix=tuple(sorted(counts.present_mix.items())),
+        mine=counts.mine,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """A meetup as the month calendar shows it."""
+
+    url: str
+    title: str
+    time: str  # "15:30", Amsterdam
+    venue: str  # the venue's name, "" when online only
+    cancelled: bool
 
 
 @dataclass
 class CalendarDay:
     day: date
     in_month: bool
-    events: list[Event]
-
-    @property
-    def is_today(self) -> bool:
-        return self.day == timezone.localdate()
+    is_today: bool
+    events: list[CalendarEvent]
 
 
 @dataclass
@@ -160,12 +197,28 @@ def month_calendar(*, year: int, month: int, sector: str = "", transition: str =
     if transition:
         events = events.for_transition(transition)
     by_day = defaultdict(list)
-    for event in events.select_related("venue").order_by("starts_at", "pk"):
-        by_day[timezone.localtime(event.starts_at).date()].append(event)
+    events = events.select_related("venue").only(
+        "slug", "title", "starts_at", "status", "venue__name"
+    )
+    for event in events.order_by("starts_at", "pk"):
+        start_local = timezone.localtime(event.starts_at)
+        by_day[start_local.date()].append(
+            CalendarEvent(
+                url=event.get_absolute_url(),
+                title=event.title,
+                time=start_local.strftime("%H:%M"),
+                venue=event.venue.name if event.venue_id else "",
+                cancelled=event.is_cancelled,
+            )
+        )
+    today = timezone.localdate()
     return MonthCalendar(
         first=date(year, month, 1),
         weeks=[
-            [CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week]
+            [
+                CalendarDay(day, day.month == month, day == today, by_day.get(day, []))
+                for day in week
+            ]
             for week in weeks
         ],
     )
@@ -187,26 +240,25 @@ class SignUp:
 def sign_up_state(  # noqa: PLR0911 -- one return per state of the box, in order
     event: Event, *, viewer, counts: Counts, now=None
 ) -> SignUp:
-    """Which button the viewer gets (open, full, waiting at N, closed, ...). At most two queries.
+    """Which button the viewer gets (open, full, waiting at N, closed, ...).
 
-    One for the viewer's active registration (and, when waiting, their
-    position), none for visitors; the viewer's sector comes from their profile,
-    which the layout reads anyway.
+    ``counts`` must come from :func:`registration_counts` with this viewer, so
+    it says whether they are signed up: only then one query reads their
+    registration (and one more their place in line when waiting). The viewer's
+    sector comes from their profile, which the layout reads anyway.
     """
     now = now or timezone.now()
     if event.is_cancelled:
         return SignUp(CANCELLED)
     if event.has_ended(now):
         return SignUp(ENDED)
-    registration = None
-    if viewer.is_authenticated:
-        registration = with_waiting_position(
-            Registration.objects.active().filter(event=event, member=viewer)
-        ).first()
-    if registration is not None:
-        if registration.status == Registration.Status.WAITING:
-            return SignUp(WAITING, registration, position=registration.ahead)
-        return SignUp(REGISTERED, registration)
+    if counts.mine:
+        registration = list(Registration.objects.active().filter(event=event, member=viewer)[:1])
+        if registration:
+            if registration[0].status == Registration.Status.WAITING:
+                position = waiting_position(registration[0])
+                return SignUp(WAITING, registration[0], position=position)
+            return SignUp(REGISTERED, registration[0])
     if event.has_started(now):
         return SignUp(STARTED)
     if event.status == Event.Status.DRAFT:
@@ -341,24 +393,42 @@ CHECK_IN_SEARCH_LIMIT = 200
 WALK_IN_SUGGESTIONS = 8
 
 
-def door_list(event: Event, *, q: str = "") -> list[Registration]:
-    """Everyone confirmed or waiting (and cancelled walk-ins are left out), by name. One query."""
-    registrations = (
-        Registration.objects.filter(event=event)
-        .filter(
-            Q(status__in=Registration.ACTIVE)
-            | Q(status=Registration.Status.CANCELLED, checked_in_at__isnull=False)
-        )
-        .select_related("member", "member__profile")
+def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
+    """Everyone confirmed or waiting, and walk-ins, by name: confirmed first. One query."""
+    registrations = Registration.objects.filter(event=event).filter(
+        Q(status__in=Registration.ACTIVE)
+        | Q(status=Registration.Status.CANCELLED, checked_in_at__isnull=False)
     )
     if q:
         registrations = registrations.filter(
             Q(member__name__icontains=q) | Q(guest_name__icontains=q)
         )
-    rows = list(registrations[:CHECK_IN_SEARCH_LIMIT])
-    return sorted(
-        rows, key=lambda r: (r.status != Registration.Status.CONFIRMED, r.person_name.lower())
-    )
+    deleted = gettext("Deleted account")
+    door = reverse("events:check_in", kwargs={"slug": event.slug})
+    rows = []
+    fields = (
+        "pk", "sector", "status", "walk_in", "checked_in_at", "note", "guest_name",
+        "member_id", "member__name", "member__username", "member__is_active",
+    )  # fmt: skip
+    for values in registrations.values_list(*fields)[:CHECK_IN_SEARCH_LIMIT]:
+        pk, sector, status, walk_in, checked_in_at, note, guest = values[:7]
+        member_id, name, username, active = values[7:]
+        shown = guest if member_id is None else (name or username) if active else deleted
+        rows.append(
+            DoorRowView(
+                pk=pk,
+                name=shown,
+                sector=sector,
+                waiting=status == Registration.Status.WAITING,
+                walk_in=walk_in,
+                checked_in=timezone.localtime(checked_in_at).strftime("%H:%M")
+                if checked_in_at
+                else "",
+                note=note,
+                toggle_url=f"{door}{pk}/",  # events:check_in_toggle
+            )
+        )
+    return sorted(rows, key=lambda row: (row.waiting, row.name.lower(), row.pk))
 
 
 @dataclass

@@ -29,6 +29,7 @@ from events.forms import (
     MonthForm,
     RegisterForm,
 )
+from events.fragments import description_html, render_fragment
 from events.models import Event, Registration
 from events.permissions import can_check_in, can_view_event, is_coordinator
 from events.services import (
@@ -78,7 +79,10 @@ def event_list(request):
         "form": form,
         "past": past,
         "page_obj": page,
-        "cards": queries.event_cards(list(page.object_list), viewer=request.user),
+        "cards": [
+            render_fragment("events/includes/event_card.html", card)
+            for card in queries.event_cards(list(page.object_list), viewer=request.user, past=past)
+        ],
         "filter_params": params,
         "filter_query": urlencode(form.active_params()),
         "hidden": {"when": "past"} if past else {},
@@ -122,7 +126,7 @@ def _event_or_404(request, slug: str) -> Event:
 
 
 def _render_detail(request, event: Event, *, form=None, error: str = "", status: int = 200):
-    counts = queries.registration_counts([event])[event.pk]
+    counts = queries.registration_counts([event], viewer=request.user)[event.pk]
     sign_up = queries.sign_up_state(event, viewer=request.user, counts=counts)
     organisers = queries.organisers_of(event)
     organiser_ids = {organiser.pk for organiser in organisers}
@@ -133,6 +137,7 @@ def _render_detail(request, event: Event, *, form=None, error: str = "", status:
         "sign_up": sign_up,
         "organisers": organisers,
         "form": form or RegisterForm(),
+        "description": description_html(event.description),
         "error": error,
         "may_check_in": may_check_in,
         "is_coordinator": may_check_in and is_coordinator(request.user),
@@ -253,7 +258,10 @@ def _render_door(
         "event": event,
         "search": search,
         "q": q,
-        "rows": queries.door_list(event, q=q),
+        "rows": [
+            render_fragment("events/includes/door_row.html", row)
+            for row in queries.door_list(event, q=q)
+        ],
         "candidates": queries.walk_in_candidates(event, q=q),
         "attendance": queries.attendance(event),
         "guest_form": guest_form or GuestWalkInForm(),

@@ -59,7 +59,7 @@ def run_at_once(functions, *, timeout: float = 60) -> list:
         try:
             barrier.wait(timeout=timeout)
             function()
-        except Exception as error:
+        except Exception as error:  # reported to the test, whatever it is
             errors.append(error)
         finally:
             connection.close()

@@ -6,6 +6,7 @@ would. Each is repeated: a race that is lost only sometimes must fail the run.
 """
 
 import threading
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -113,6 +114,19 @@ def test_a_lock_that_cannot_be_had_quickly_is_busy_not_an_error(monkeypatch):
     event = EventFactory()
     member = MemberFactory()
     monkeypatch.setattr(services, "LOCK_TIMEOUT", "100ms")
+
+    with _meetup_locked_elsewhere(event), pytest.raises(EventBusy) as raised:
+        register_for_event(event=event, member=member)
+
+    assert raised.value.status == 503
+    assert Registration.objects.count() == 0
+    # Once the lock is free, the same call succeeds.
+    assert register_for_event(event=event, member=member).status == "confirmed"
+
+
+@contextmanager
+def _meetup_locked_elsewhere(event):
+    """Another transaction holds the meetup's row lock for the duration."""
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_lock():
@@ -128,16 +142,24 @@ def test_a_lock_that_cannot_be_had_quickly_is_busy_not_an_error(monkeypatch):
     holder.start()
     try:
         assert locked.wait(timeout=10)
-        with pytest.raises(EventBusy) as raised:
-            register_for_event(event=event, member=member)
+        yield
     finally:
         release.set()
         holder.join(timeout=10)
 
-    assert raised.value.status == 503
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_up_while_the_meetup_is_busy_says_try_again_with_a_503(client, monkeypatch):
+    event = EventFactory()
+    client.force_login(MemberFactory())
+    monkeypatch.setattr(services, "LOCK_TIMEOUT", "100ms")
+
+    with _meetup_locked_elsewhere(event):
+        response = client.post(f"/events/{event.slug}/register/")
+
+    assert response.status_code == 503
+    assert "Please try again in a moment." in response.content.decode()
     assert Registration.objects.count() == 0
-    # Once the lock is free, the same call succeeds.
-    assert register_for_event(event=event, member=member).status == "confirmed"
 
 
 @pytest.mark.django_db(transaction=True)
