@@ -27,7 +27,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
-from bench.pages import PAGES, Page  # noqa: E402
+from bench.pages import EXTRAS, PAGES, Page  # noqa: E402
 from bench.urls import FLOOR_PATH  # noqa: E402
 from members.models import Profile, User  # noqa: E402
 
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure_all(pages, requests=args.requests, warmup=args.warmup)
     rows += measure_cold(pages, rows, requests=max(10, args.requests // 2))
     print_table(rows, requests=args.requests, warmup=args.warmup)
+    for extra in EXTRAS:
+        print(extra())
     return 0
 
 

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from bench import seed_events
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
@@ -211,6 +212,7 @@ def seed(*, members: int, rng_seed: int = 2026) -> SeedReport:
     with transaction.atomic():
         organisations = _seed_organisations(rng)
         _seed_members(rng, members, organisations)
+    seed_events.seed(rng)  # meetups and sign-ups (bench/seed_events.py)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
     return SeedReport(
