@@ -54,6 +54,10 @@ class Venue(models.Model):
         return f"https://www.openstreetmap.org/search?{query}"
 
 
+# Paths under /events/ that are not meetups.
+RESERVED_SLUGS = frozenset({"calendar", "feed"})
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -237,6 +241,8 @@ class Event(models.Model):
             errors["registration_closes_at"] = _("Sign-up must close after it opens.")
         if self.venue_id is None and not self.online_url:
             errors["venue"] = _("Choose a venue, or give an online link.")
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("This address is taken by the site itself; choose another.")
         if errors:
             raise ValidationError(errors)
 

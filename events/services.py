@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from psycopg.errors import LockNotAvailable
 
 from events.calendars import event_attachment
-from events.models import Event, Registration
+from events.models import RESERVED_SLUGS, Event, Registration
 from events.permissions import can_cancel_registration, can_check_in, is_coordinator
 from lef.choices import Sector
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
@@ -55,8 +55,6 @@ logger = logging.getLogger(__name__)
 
 # How long a request waits for a meetup's lock before it says "please try again".
 LOCK_TIMEOUT = "3s"
-# Paths under /events/ that are not meetups.
-RESERVED_SLUGS = frozenset({"calendar", "feed"})
 MAX_NOTE_LENGTH = 500
 MAX_MESSAGE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 150

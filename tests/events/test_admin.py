@@ -352,3 +352,12 @@ def test_registration_event_filter_ignores_a_bad_value(client, coordinator, valu
     RegistrationFactory()
 
     assert client.get(REGISTRATIONS, {"event": value}).status_code == 200
+
+
+def test_a_meetup_cannot_take_an_address_of_the_site_itself(client, coordinator):
+    event = EventFactory()
+
+    response = edit(client, event, slug="calendar")
+
+    assert response.status_code == 200
+    assert "This address is taken by the site itself" in page(response)
