@@ -1,4 +1,4 @@
-"""Pieces of meetup pages rendered once per content: list cards, door-list rows, descriptions.
+"""Pieces of meetup pages rendered once per content: cards, door-list rows, months, descriptions.
 
 A page of meetups shows a dozen cards and a door list up to a few hundred
 rows; rendering them through the template engine is most of those pages'
@@ -15,6 +15,7 @@ cannot reach anything else).
 
 import functools
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -96,3 +97,43 @@ class DoorRowView:
     checked_in: str  # "15:42", or "" when not here yet
     note: str
     toggle_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEventView:
+    """A meetup as the month calendar shows it."""
+
+    url: str
+    title: str
+    time: str  # "15:30", Amsterdam
+    venue: str  # the venue's name, "" when online only
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDayView:
+    day: date
+    in_month: bool
+    is_today: bool
+    events: tuple[CalendarEventView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    """One month of the calendar: its weeks, Monday first, with the meetups per day."""
+
+    first: date
+    filtered: bool  # the empty state says "match these filters"
+    weeks: tuple[tuple[CalendarDayView, ...], ...]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+    @property
+    def days_with_events(self) -> list[CalendarDayView]:
+        return [day for week in self.weeks for day in week if day.in_month and day.events]

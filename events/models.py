@@ -270,6 +270,22 @@ class Event(models.Model):
             return self.starts_at
         return min(self.registration_closes_at, self.starts_at)
 
+    def sign_up_phase(self, now=None) -> str:
+        """Where sign-up stands: "cancelled", "draft", "not_open", "closed" or "open".
+
+        The one rule for the service that signs people up and the page that shows the button.
+        """
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return "cancelled"
+        if self.status != self.Status.PUBLISHED:
+            return "draft"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        if now >= self.registration_closes():
+            return "closed"
+        return "open"
+
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
 

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from events.fragments import CardView, DoorRowView
+from events.fragments import (
+    CalendarDayView,
+    CalendarEventView,
+    CardView,
+    DoorRowView,
+    MonthView,
+)
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
@@ -144,49 +150,11 @@ def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarEvent:
-    """A meetup as the month calendar shows it."""
+def month_calendar(*, year: int, month: int, sector: str = "", transition: str = "") -> MonthView:
+    """The weeks (Monday first) around one month, with the visible meetups per day. One query.
 
-    url: str
-    title: str
-    time: str  # "15:30", Amsterdam
-    venue: str  # the venue's name, "" when online only
-    cancelled: bool
-
-
-@dataclass
-class CalendarDay:
-    day: date
-    in_month: bool
-    is_today: bool
-    events: list[CalendarEvent]
-
-
-@dataclass
-class MonthCalendar:
-    first: date
-    weeks: list[list[CalendarDay]]
-
-    @property
-    def previous(self) -> date:
-        return (self.first - timedelta(days=1)).replace(day=1)
-
-    @property
-    def next(self) -> date:
-        return (self.first + timedelta(days=32)).replace(day=1)
-
-    @property
-    def days_with_events(self) -> list[CalendarDay]:
-        return [day for week in self.weeks for day in week if day.in_month and day.events]
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
-
-
-def month_calendar(*, year: int, month: int, sector: str = "", transition: str = ""):
-    """The weeks (Monday first) around one month, with the visible meetups per day. One query."""
+    Returned as a frozen view (events.fragments), so the month renders once per content.
+    """
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
     events = Event.objects.visible().filter(
@@ -196,32 +164,39 @@ def month_calendar(*, year: int, month: int, sector: str = "", transition: str =
         events = events.for_sector(sector)
     if transition:
         events = events.for_transition(transition)
+    # "/events/<slug>/" (events:detail) without a reverse() per meetup.
+    detail = reverse("events:list")
     by_day = defaultdict(list)
-    events = events.select_related("venue").only(
+    rows = events.order_by("starts_at", "pk").values_list(
         "slug", "title", "starts_at", "status", "venue__name"
     )
-    for event in events.order_by("starts_at", "pk"):
-        start_local = timezone.localtime(event.starts_at)
+    for slug, title, starts_at, status, venue in rows:
+        start_local = timezone.localtime(starts_at)
         by_day[start_local.date()].append(
-            CalendarEvent(
-                url=event.get_absolute_url(),
-                title=event.title,
+            CalendarEventView(
+                url=f"{detail}{slug}/",
+                title=title,
                 time=start_local.strftime("%H:%M"),
-                venue=event.venue.name if event.venue_id else "",
-                cancelled=event.is_cancelled,
+                venue=venue or "",
+                cancelled=status == Event.Status.CANCELLED,
             )
         )
     today = timezone.localdate()
-    return MonthCalendar(
+    return MonthView(
         first=date(year, month, 1),
-        weeks=[
-            [
-                CalendarDay(day, day.month == month, day == today, by_day.get(day, []))
+        filtered=bool(sector or transition),
+        weeks=tuple(
+            tuple(
+                CalendarDayView(day, day.month == month, day == today, tuple(by_day.get(day, ())))
                 for day in week
-            ]
+            )
             for week in weeks
-        ],
+        ),
     )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
 
 
 # One meetup --------------------------------------------------------------------------
@@ -261,12 +236,9 @@ def sign_up_state(  # noqa: PLR0911 -- one return per state of the box, in order
             return SignUp(REGISTERED, registration[0])
     if event.has_started(now):
         return SignUp(STARTED)
-    if event.status == Event.Status.DRAFT:
-        return SignUp(DRAFT)
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return SignUp(NOT_OPEN)
-    if now >= event.registration_closes():
-        return SignUp(CLOSED)
+    phase = event.sign_up_phase(now)
+    if phase != "open":
+        return SignUp({"draft": DRAFT, "not_open": NOT_OPEN, "closed": CLOSED}[phase])
     sector = _viewer_sector(viewer)
     places = Places(
         capacity=event.capacity,

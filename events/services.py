@@ -266,14 +266,15 @@ def _sector_of(member) -> str:
 
 
 def _check_registration_open(event: Event, now: datetime) -> None:
-    if event.status == Event.Status.CANCELLED:
-        raise RegistrationClosed(_("This meetup has been cancelled."))
-    if event.status != Event.Status.PUBLISHED:
-        raise RegistrationClosed(_("This meetup is not open for sign-up."))
-    if event.registration_opens_at and now < event.registration_opens_at:
-        raise RegistrationClosed(_("Sign-up for this meetup has not opened yet."))
-    if now >= event.registration_closes():
-        raise RegistrationClosed(_("Sign-up for this meetup has closed."))
+    messages = {
+        "cancelled": _("This meetup has been cancelled."),
+        "draft": _("This meetup is not open for sign-up."),
+        "not_open": _("Sign-up for this meetup has not opened yet."),
+        "closed": _("Sign-up for this meetup has closed."),
+    }
+    phase = event.sign_up_phase(now)
+    if phase != "open":
+        raise RegistrationClosed(messages[phase])
 
 
 def register_for_event(*, event: Event, member, note: str = "") -> Registration:

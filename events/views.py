@@ -107,6 +107,7 @@ def event_calendar(request):
         "form": form,
         "month_form": month_form,
         "month": month,
+        "month_html": render_fragment("events/includes/month_grid.html", month),
         "filter_params": form.active_params(),
         "filter_query": urlencode(form.active_params()),
         "hidden": {"month": f"{first:%Y-%m}"},
