@@ -108,7 +108,7 @@ def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts
 
 def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
-    events = Event.objects.visible().select_related("venue")
+    events = Event.objects.visible().select_related("venue").defer("description")
     events = events.past() if when == "past" else events.upcoming()
     if sector:
         events = events.for_sector(sector)
@@ -291,19 +291,36 @@ def with_waiting_position(registrations):
     )
 
 
+def _set_places_in_line(waiting: list[Registration]) -> None:
+    """Set ``ahead`` (1 = next) on each of ``waiting``, from one query over their waiting lists."""
+    if not waiting:
+        return
+    lines = defaultdict(list)
+    for event_id, pk in (
+        Registration.objects.waiting()
+        .filter(event_id__in={r.event_id for r in waiting})
+        .values_list("event_id", "pk")
+    ):
+        lines[event_id].append(pk)  # in line order: waiting() orders by arrival
+    for registration in waiting:
+        registration.ahead = lines[registration.event_id].index(registration.pk) + 1
+
+
 def my_meetups(user) -> dict | None:
     """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
-    and the next meetups for the member's sector they have not signed up for. Two queries."""
+    and the next meetups for the member's sector they have not signed up for.
+
+    Two queries, and a third only when the member waits somewhere (their places in line).
+    """
     now = timezone.now()
     mine = list(
-        with_waiting_position(
-            Registration.objects.active()
-            .filter(member=user, event__ends_at__gt=now)
-            .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-            .select_related("event", "event__venue")
-            .order_by("event__starts_at", "event_id")
-        )[:OVERVIEW_MINE]
+        Registration.objects.active()
+        .filter(member=user, event__ends_at__gt=now)
+        .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .select_related("event", "event__venue")
+        .order_by("event__starts_at", "event_id")[:OVERVIEW_MINE]
     )
+    _set_places_in_line([r for r in mine if r.status == Registration.Status.WAITING])
     sector = _viewer_sector(user)
     suggested = []
     if sector:
@@ -366,11 +383,8 @@ WALK_IN_SUGGESTIONS = 8
 
 
 def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
-    """Everyone confirmed or waiting, and walk-ins, by name: confirmed first. One query."""
-    registrations = Registration.objects.filter(event=event).filter(
-        Q(status__in=Registration.ACTIVE)
-        | Q(status=Registration.Status.CANCELLED, checked_in_at__isnull=False)
-    )
+    """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query."""
+    registrations = Registration.objects.active().filter(event=event)
     if q:
         registrations = registrations.filter(
             Q(member__name__icontains=q) | Q(guest_name__icontains=q)
@@ -413,19 +427,30 @@ class Attendance:
     present_mix: dict[str, int]
 
 
-def attendance(event: Event) -> Attendance:
-    """Checked in against confirmed, by sector (walk-ins are expected once there). One query."""
-    rows = (
-        Registration.objects.confirmed()
-        .filter(event=event)
-        .values_list("sector")
-        .annotate(
-            expected=Count("pk"),
-            present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attendance:
+    """Checked in against confirmed, by sector (walk-ins are expected once there).
+
+    One query; none when given the whole, unsearched door list (it holds every
+    confirmed person), unless that list was cut off at its limit.
+    """
+    by_sector: dict[str, tuple[int, int]] = {}
+    if door is not None and len(door) < CHECK_IN_SEARCH_LIMIT:
+        for row in door:
+            if not row.waiting:
+                present, expected = by_sector.get(row.sector, (0, 0))
+                by_sector[row.sector] = (present + bool(row.checked_in), expected + 1)
+    else:
+        rows = (
+            Registration.objects.confirmed()
+            .filter(event=event)
+            .values_list("sector")
+            .annotate(
+                expected=Count("pk"),
+                present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
-    by_sector = {sector: (present, expected) for sector, expected, present in rows}
+        by_sector = {sector: (present, expected) for sector, expected, present in rows}
     table = [
         (code, label, *by_sector.get(code, (0, 0)))
         for code, label in Sector.choices

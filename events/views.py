@@ -255,16 +255,14 @@ def _render_door(
 ):
     search = search or DoorSearchForm({"q": q})
     q = search.query()
+    rows = queries.door_list(event, q=q)
     context = {
         "event": event,
         "search": search,
         "q": q,
-        "rows": [
-            render_fragment("events/includes/door_row.html", row)
-            for row in queries.door_list(event, q=q)
-        ],
+        "rows": [render_fragment("events/includes/door_row.html", row) for row in rows],
         "candidates": queries.walk_in_candidates(event, q=q),
-        "attendance": queries.attendance(event),
+        "attendance": queries.attendance(event, door=None if q else rows),
         "guest_form": guest_form or GuestWalkInForm(),
         "error": error,
     }
