@@ -153,6 +153,7 @@ class Places:
             .filter(event=event)
             .values_list("sector")
             .annotate(count=Count("pk"))
+            .order_by()
         )
         by_sector = Counter(dict(rows))
         return cls(
@@ -221,25 +222,41 @@ def _context(event: Event, registration: Registration | None = None, **extra) ->
     }
 
 
-def _mail(registration: Registration, template: str, *, attach=None, **extra) -> None:
-    """A service mail about the member's own sign-up (cannot be turned off)."""
+def _mail(registration: Registration, template: str, *, calendar: str = "", **extra) -> None:
+    """A service mail about the member's own sign-up (cannot be turned off).
+
+    Rendered and queued once the transaction commits, so not while the
+    meetup's lock is held (others wait for it) and never for a change that
+    rolled back. ``calendar``: "" for no .ics file, "place" for the meetup
+    (with its online link), "cancelled" for it marked cancelled. ``extra`` is
+    read now (a place in line must be counted under the lock); a failure to
+    render is logged, never undoes the committed change.
+    """
     if registration.member_id is None:
         return
-    send_transactional(
-        recipient=registration.member,
-        template=f"events/email/{template}",
-        context=_context(registration.event, registration, **extra),
-        reply_to=[settings.LEF_CONTACT_EMAIL],
-        attachments=[attach] if attach else [],
-    )
+    event = registration.event
+    context = _context(event, registration, **extra)
+
+    def send():
+        attachments = []
+        if calendar:
+            cancelled = calendar == "cancelled" or event.is_cancelled
+            attachments.append(
+                event_attachment(event, with_online_link=not cancelled, cancelled=cancelled)
+            )
+        send_transactional(
+            recipient=registration.member,
+            template=f"events/email/{template}",
+            context=context,
+            reply_to=[settings.LEF_CONTACT_EMAIL],
+            attachments=attachments,
+        )
+
+    transaction.on_commit(send, robust=True)
 
 
 def _mail_confirmed(registration: Registration, template: str) -> None:
-    _mail(
-        registration,
-        template,
-        attach=event_attachment(registration.event, with_online_link=True),
-    )
+    _mail(registration, template, calendar="place")
 
 
 # Signing up --------------------------------------------------------------------------
@@ -421,7 +438,7 @@ def cancel_registration(*, registration: Registration, by) -> Registration:
         _mail(
             registration,
             "registration_cancelled",
-            attach=event_attachment(event, cancelled=True) if was_confirmed else None,
+            calendar="cancelled" if was_confirmed else "",
             by_member=by_member,
             was_confirmed=was_confirmed,
         )
@@ -461,12 +478,7 @@ def _mail_everyone_active(event: Event, template: str) -> int:
     for registration in registrations:
         registration.event = event
         confirmed = registration.status == Registration.Status.CONFIRMED
-        attach = (
-            event_attachment(event, with_online_link=True, cancelled=event.is_cancelled)
-            if confirmed
-            else None
-        )
-        _mail(registration, template, attach=attach)
+        _mail(registration, template, calendar="place" if confirmed else "")
     return len(registrations)
 
 
