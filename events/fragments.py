@@ -44,6 +44,11 @@ def render_fragment(template: str, view) -> SafeString:
     return mark_safe(html)  # noqa: S308
 
 
+def join_fragments(template: str, views) -> SafeString:
+    """Each of ``views`` rendered with ``template`` (memoised), as one piece of HTML."""
+    return mark_safe("".join(render_fragment(template, view) for view in views))  # noqa: S308
+
+
 @functools.lru_cache(maxsize=256)
 def _description_html(text: str) -> str:
     return str(render_markdown(text))
