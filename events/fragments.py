@@ -15,7 +15,7 @@ cannot reach anything else).
 
 import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -65,11 +65,9 @@ class CardView:
 
     pk: int
     title: str
-    url: str
-    when: str  # "di 3 dec 2026, 15:30-17:00", with an en dash
-    start_iso: str
-    day: str
-    month: str
+    slug: str
+    starts_at: datetime
+    ends_at: datetime
     venue: str  # the venue's name, or "" for online only
     online: bool
     summary: str

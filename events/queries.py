@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from events.fragments import (
@@ -26,7 +25,6 @@ from events.fragments import (
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
-from lef.templatetags.lef_tags import timespan
 from members.models import Profile
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
@@ -124,15 +122,13 @@ def event_cards(events: list[Event], *, viewer, past: bool = False) -> list[Card
 
 
 def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
-    start = timezone.localtime(event.starts_at)
+    # Plain values only; the card's template formats dates and addresses, once per content.
     return CardView(
         pk=event.pk,
         title=event.title,
-        url=event.get_absolute_url(),
-        when=timespan(event.starts_at, event.ends_at),
-        start_iso=start.isoformat(),
-        day=str(start.day),
-        month=date_format(start, "M"),
+        slug=event.slug,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
         venue=event.venue.name if event.venue_id else "",
         online=bool(event.online_url),
         summary=event.summary,
