@@ -89,6 +89,20 @@ def test_card_shows_places_left_or_the_waiting_list_and_the_sector_mix(client):
     assert 'aria-label="Who is coming, by sector: po 1, mbo 1"' in page
 
 
+def test_cards_follow_every_change_and_the_language(client):
+    """Cards are rendered once per content (events.fragments): new content, new card."""
+    event = event_on(3, capacity=5, title="Rekenen")
+    assert "5 places left" in text(client.get("/events/"))
+
+    RegistrationFactory(event=event)
+    Event.objects.filter(pk=event.pk).update(title="Rekenen in de brugklas")
+
+    page = text(client.get("/events/"))
+    assert "4 places left" in page
+    assert titles(client.get("/events/")) == ["Rekenen in de brugklas"]
+    assert "nog 4 plekken" in text(client.get("/events/", headers={"accept-language": "nl"}))
+
+
 def test_card_tells_a_member_they_are_signed_up(client):
     member = MemberFactory()
     event = event_on(3)
