@@ -20,9 +20,10 @@ class Page:
 
 
 PAGES: list[Page] = []
-# Measurements that are not a page: "module:function" names, run after the table
-# (each prints its own figures; ``--only`` filters them by name too).
-EXTRAS: list[str] = []
+# Measurements that are not one page (e.g. many requests at once): functions run
+# after the table, that print their figures or return them as a line; ``--only``
+# filters them by function name too.
+EXTRAS: list = []
 
 
 def page(
@@ -51,4 +52,33 @@ page("spaces: free search", "/spaces/?day={tomorrow}&start_time=10:00&end_time=1
 page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member")
 page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator")
 page("spaces: my bookings", "/spaces/bookings/", as_user="member")
-EXTRAS.append("bench.seed_spaces:report_contention")
+
+
+def spaces_contention() -> None:
+    from bench.seed_spaces import report_contention  # noqa: PLC0415 -- needs django.setup()
+
+    report_contention()
+
+
+EXTRAS.append(spaces_contention)
+
+# Meetups (events): 3 000 meetups, 60 000 sign-ups (bench/seed_events.py).
+page("events: list", "/events/", as_user="member")
+page("events: list (visitor)", "/events/", as_user=None, target=False)
+page("events: list, filtered", "/events/?sector=po&transition=po-vo", as_user="member")
+page("events: past", "/events/?when=past", as_user="member")
+page("events: calendar", "/events/calendar/", as_user="member")
+page("events: meetup, 100 sign-ups", "/events/bench-meetup/", as_user="member")
+page("events: meetup, 1 sign-up", "/events/bench-meetup-small/", as_user="member")
+page("events: meetup (visitor)", "/events/bench-meetup/", as_user=None, target=False)
+page("events: door, 100 people", "/events/bench-meetup/check-in/", as_user="coordinator")
+page("events: door, 1 person", "/events/bench-meetup-small/check-in/", as_user="coordinator")
+
+
+def events_contention() -> str:
+    from bench.seed_events import measure_contention  # noqa: PLC0415 -- needs django.setup()
+
+    return measure_contention()
+
+
+EXTRAS.append(events_contention)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from events import demo as events_demo
 from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
@@ -159,6 +160,7 @@ def seed() -> list[tuple[str, str, str]]:
         if index < 5:  # the first ones are printed, to try the site with
             accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
 
+    events_demo.seed()  # meetups, after the members who sign up for them
     spaces_demo.seed()
     return accounts
 

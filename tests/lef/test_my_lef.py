@@ -153,7 +153,8 @@ def test_my_lef_shows_projects_meetups_and_bookings_to_come(client):
 
     assert "The projects you start or join will appear here." in html
     assert '<a href="/projects/">Discover projects</a>' in html
-    assert "The meetups you sign up for will appear here." in html
+    # Meetups have their own section (tests/events): "my meetups", with its own empty state.
+    assert "You have not signed up for a meetup yet." in html
     assert '<a href="/events/">See the meetups</a>' in html
     assert "The desks and rooms you book will appear here." in html
     assert '<a href="/spaces/">Book a seat</a>' in html
@@ -171,8 +172,9 @@ def test_home_for_visitors_has_no_member_overview(client):
 
 # Session, user, own profile (shared with the layout's reminder), the directory
 # generation, the cached suggestions (one cache read) and the suggested profiles;
-# plus one per app section: spaces' coming bookings.
-MY_LEF_QUERIES = 6 + 1
+# plus one per app section that reads: spaces' coming bookings; events' sign-ups
+# and the next meetups for my sector.
+MY_LEF_QUERIES = 6 + 1 + 2
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])

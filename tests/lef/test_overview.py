@@ -2,6 +2,7 @@
 
 import pytest
 
+from lef import overview
 from lef.overview import (
     OverviewSection,
     ProfileSection,
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sections():
+def sections(monkeypatch):
+    # Only this test's sections: the apps' own (events' "meetups", ...) are set aside.
+    monkeypatch.setattr(overview, "_sections", {})
+    monkeypatch.setattr(overview, "_profile_sections", {})
     register_overview_section(
         OverviewSection(
             name="projects",

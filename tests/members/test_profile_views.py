@@ -569,8 +569,9 @@ def test_profile_page_query_count_member_is_fixed(client, django_assert_num_quer
     client.force_login(MemberFactory())
 
     # session, viewer, the profile (with user and organisation), the viewer's profile
-    # ("you share", and the onboarding reminder), the date of their last message.
-    with django_assert_num_queries(5):
+    # ("you share", and the onboarding reminder), the date of their last message;
+    # events' section: the meetups they go to.
+    with django_assert_num_queries(6):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -581,7 +582,7 @@ def test_profile_page_owner_query_count(client, django_assert_num_queries):
     Profile.objects.filter(user=member).update(onboarded_at=timezone.now())
     client.force_login(member)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # 4, and events' "meetups you go to"
         client.get("/members/jan/")
 
 
