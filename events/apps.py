@@ -28,6 +28,7 @@ class EventsConfig(AppConfig):
                 order=20,
                 template="events/includes/overview_meetups.html",
                 load=queries.my_meetups,
+                next_things=queries.my_next_meetups,
             )
         )
         register_profile_section(

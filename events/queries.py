@@ -25,6 +25,7 @@ from events.fragments import (
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
+from lef.overview import NextThing
 from members.models import Profile
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
@@ -329,6 +330,35 @@ def my_meetups(user) -> dict | None:
             .select_related("venue")[:OVERVIEW_SUGGESTED]
         )
     return {"registrations": mine, "suggested": suggested, "sector": sector}
+
+
+def my_next_meetups(context: dict) -> list[NextThing]:
+    """The member's coming sign-ups for Mijn LEF's "next up", from :func:`my_meetups`."""
+    things = []
+    for registration in context["registrations"]:
+        event = registration.event
+        if event.is_cancelled:
+            status, tone = gettext("Cancelled"), "cancelled"
+        elif registration.status == Registration.Status.WAITING:
+            status = gettext("Waiting list: number %(position)s") % {
+                "position": registration.ahead
+            }
+            tone = "waiting"
+        else:
+            status, tone = gettext("You have a place"), "ok"
+        things.append(
+            NextThing(
+                url=event.get_absolute_url(),
+                title=event.title,
+                start=event.starts_at,
+                end=event.ends_at,
+                detail=event.venue.name if event.venue else gettext("Online"),
+                status=status,
+                tone=tone,
+                icon="people",
+            )
+        )
+    return things
 
 
 def meetups_of(member, viewer) -> dict | None:

@@ -64,9 +64,9 @@ def test_last_place_waiting_list_cancel_and_promotion(new_page, login_as):
 
     # Bram sees it on Mijn LEF, and on the meetup's page.
     phone.goto("/")
-    my_meetups = phone.get_by_role("region", name=t("My meetups"))
-    expect(my_meetups.get_by_role("link", name=event.title)).to_be_visible()
-    expect(my_meetups.get_by_text(t("You have a place"))).to_be_visible()
+    next_up = phone.get_by_role("region", name=t("Next up"))
+    expect(next_up.get_by_role("link", name=event.title)).to_be_visible()
+    expect(next_up.get_by_text(t("You have a place"))).to_be_visible()
     assert_no_horizontal_scroll(phone)
 
     # At the door the organiser finds Bram by name and checks him in with one tap.

@@ -47,14 +47,13 @@ def sections(monkeypatch):
     unregister_profile_section("projects")
 
 
-def test_mijn_lef_shows_a_registered_section_instead_of_its_placeholder(client, sections):
+def test_mijn_lef_shows_a_registered_section_and_names_the_others_in_one_line(client, sections):
     client.force_login(MemberFactory(name="Sanne"))
 
     html = client.get("/", headers={"accept-language": "en"}).content.decode()
 
     assert "<p>projecten van Sanne</p>" in html
-    assert "The projects you start or join will appear here." not in html
-    assert "The meetups you sign up for will appear here." in html  # not registered
+    assert "Coming soon to 't LEF: meetups, booking desks and rooms.</p>" in html
 
 
 def test_profile_page_shows_a_registered_section_to_whom_it_chooses(client, sections):
