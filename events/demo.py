@@ -68,7 +68,7 @@ EVENTS = [
         capacity=24,
         sectors=["po", "vo"],
         transitions=["po-vo"],
-        attendees=99,
+        attendees=16,
     ),
     DemoEvent(
         slug="samen-praktijkonderzoek-doen",
@@ -87,7 +87,7 @@ EVENTS = [
         hours=2,
         capacity=12,
         max_sector_share=40,
-        attendees=99,
+        attendees=14,
     ),
     DemoEvent(
         slug="doorstroom-mbo-hbo-wat-werkt",
@@ -157,7 +157,7 @@ EVENTS = [
         start=time(15, 30),
         hours=2,
         capacity=30,
-        attendees=99,
+        attendees=24,
     ),
     DemoEvent(
         slug="leesmotivatie-van-po-tot-mbo",
