@@ -276,10 +276,10 @@ def test_home_for_visitors_has_no_member_overview(client):
 
 
 # Session, user, own profile (shared with the layout's reminder), the directory
-# generation, the cached suggestions (one cache read) and the suggested profiles;
-# plus one per app section that reads: spaces' coming bookings; events' sign-ups
-# and the next meetups for my sector.
-MY_LEF_QUERIES = 6 + 1 + 2
+# generation and the cached suggestions, cards and all (one cache read); plus one
+# per app section that reads: spaces' coming bookings; events' sign-ups and the
+# next meetups for my sector.
+MY_LEF_QUERIES = 5 + 1 + 2
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])
