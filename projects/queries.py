@@ -1,0 +1,435 @@
+"""Reads about projects that depend on the viewer or span models.
+
+The list and its filters, a project's team, "my projects" and "projects for
+you" on Mijn LEF, a member's projects on their profile, and the newest public
+projects for the visitors' home page. Visibility is always
+``Project.objects.visible_to``, the same rule the services re-check.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchRank
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lef.choices import Role, Sector
+from members.matching import SharedCount, activity_labels
+from members.models import Profile, User
+from members.search import build_query
+from projects.models import Membership, Project, ProjectUpdate
+
+# Columns no card or list needs; the search vector and description are the wide ones.
+CARD_DEFERRED = ("search_vector", "description", "looking_for_text")
+
+SORTS = {
+    "": _("Featured first"),
+    "newest": _("Newest"),
+    "starting": _("Starting soon"),
+    "active": _("Recently active"),
+}
+DEFAULT_SORT = ""
+
+
+def team_sectors() -> ArraySubquery:
+    """The primary sector of every active team member, as an SQL array (one subquery a row)."""
+    return ArraySubquery(
+        Membership.objects.filter(project=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("member__profile__primary_sector")
+    )
+
+
+def sector_counts(codes) -> dict[str, int]:
+    """``{"po": 2, "ho": 1}`` in the vocabulary's order; empty codes left out."""
+    counted = Counter(code for code in codes or () if code)
+    return {code: counted[code] for code in Sector.values if counted[code]}
+
+
+def ordered_mix(mix: dict[str, int]) -> dict[str, int]:
+    """A ``{sector: count}`` mapping in the vocabulary's order, zeros and blanks left out."""
+    return {code: mix[code] for code in Sector.values if mix.get(code)}
+
+
+def with_team(projects: QuerySet) -> QuerySet:
+    """Annotate ``team_sectors`` (see :func:`team_sectors`): the mix and size of the team."""
+    return projects.annotate(team_sectors=team_sectors())
+
+
+def browse_projects(
+    *,
+    viewer: User,
+    q: str = "",
+    sector: str = "",
+    transition: str = "",
+    activity: str = "",
+    status: str = "",
+    tag: str = "",
+    for_my_sector: bool = False,
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Project]:
+    """Projects ``viewer`` may see that pass every given filter (they combine with AND).
+
+    Without ``status`` archived projects are left out. ``for_my_sector`` keeps
+    projects looking for one of the viewer's sectors. A search (Dutch and
+    English stemming, parts of compounds; the GIN index on the generated
+    ``search_vector``) orders by relevance unless another sort is asked for.
+    """
+    projects = Project.objects.visible_to(viewer).defer(*CARD_DEFERRED)
+    projects = projects.filter(status=status) if status else projects.listed()
+    if sector:
+        projects = projects.filter(sectors__contains=[sector])
+    if transition:
+        projects = projects.filter(transitions__contains=[transition])
+    if activity:
+        projects = projects.filter(core_activities__contains=[activity])
+    if tag:
+        projects = projects.filter(tags__contains=[tag])
+    if for_my_sector:
+        sectors = _profile_of(viewer).sectors if _profile_of(viewer) else []
+        projects = projects.filter(looking_for_sectors__overlap=sectors or [""])
+    query = build_query(q)
+    if query is not None:
+        projects = projects.filter(search_vector=query)
+        if sort == DEFAULT_SORT:
+            return projects.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-created_at", "-pk"
+            )
+    return projects.order_by(*_ordering(sort))
+
+
+def _ordering(sort: str) -> tuple:
+    if sort == "newest":
+        return ("-created_at", "-pk")
+    if sort == "active":
+        return ("-last_activity_at", "-pk")
+    if sort == "starting":
+        upcoming = Case(
+            When(start_date__gte=timezone.localdate(), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (upcoming, F("start_date").asc(nulls_last=True), "-created_at", "-pk")
+    return ("-is_featured", "-created_at", "-pk")
+
+
+def _profile_of(user: User) -> Profile | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class LookingFor:
+    """Why a project is looking for someone like the viewer, or nothing."""
+
+    sectors: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sectors or self.roles)
+
+    @property
+    def reason(self) -> str:
+        """ "looking for: po, teacher": sector codes (as on the badges), roles in words."""
+        labels = [*self.sectors, *(str(Role(code).label).lower() for code in self.roles)]
+        return gettext("looking for: %(items)s") % {"items": ", ".join(labels)}
+
+
+def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
+    """Whether ``project`` (still open) wants someone of ``profile``'s sectors or roles."""
+    if profile is None or not profile.is_onboarded or not project.is_open:
+        return LookingFor()
+    return LookingFor(
+        sectors=tuple(s for s in profile.sectors if s in project.looking_for_sectors),
+        roles=tuple(r for r in profile.roles if r in project.looking_for_roles),
+    )
+
+
+# One project ------------------------------------------------------------------------------
+
+
+def current_membership(user: User, project: Project) -> Membership | None:
+    """``user``'s current (asked, invited or active) membership of ``project``, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(
+        project=project, member=user, status__in=Membership.CURRENT_STATUSES
+    ).first()
+
+
+def team_and_pending(project: Project) -> list[Membership]:
+    """Active members (leads first) and pending requests and invitations, one query.
+
+    With each member's profile, for avatars, sectors and roles.
+    """
+    lead_first = Case(
+        When(role=Membership.Role.LEAD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return list(
+        Membership.objects.filter(project=project, status__in=Membership.CURRENT_STATUSES)
+        .select_related("member__profile")
+        .defer(
+            "member__profile__search_vector",
+            "member__profile__bio",
+            "member__profile__notification_settings",
+            "member__password",
+        )
+        .order_by(lead_first, "joined_at", "created_at", "pk")
+    )
+
+
+def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:
+    """The project's updates, newest first, with their authors' profiles (for avatars)."""
+    updates = ProjectUpdate.objects.filter(project=project).select_related(
+        "author__profile", "hidden_by"
+    )
+    if not include_hidden:
+        updates = updates.shown()
+    return updates.defer(
+        "author__profile__search_vector",
+        "author__profile__bio",
+        "author__profile__notification_settings",
+        "author__password",
+    )
+
+
+def invite_candidates(*, project: Project, viewer: User, q: str, limit: int = 10) -> list[Profile]:
+    """Listed members ``viewer`` may see, matching ``q`` by name, not on or invited to the team."""
+    words = q.split()
+    if not words:
+        return []
+    current = Membership.objects.filter(
+        project=project, member=OuterRef("user_id"), status__in=Membership.CURRENT_STATUSES
+    )
+    profiles = Profile.objects.visible_to(viewer).exclude(Exists(current))
+    for word in words[:4]:
+        by_name = Q(user__name__icontains=word) | Q(user__username__icontains=word)
+        profiles = profiles.filter(by_name)
+    return list(
+        profiles.select_related("user", "organisation")
+        .defer("search_vector", "bio", "notification_settings")
+        .order_by("user__name", "user__username")[:limit]
+    )
+
+
+# Mijn LEF ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A project for a member, and why."""
+
+    project: Project
+    looking_for: LookingFor
+    shared_activities: tuple[str, ...] = ()
+    shared_tags: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why it is suggested: who they look for, else what is shared (tags first)."""
+        if self.looking_for:
+            return self.looking_for.reason
+        shared = [*self.shared_tags, *activity_labels(self.shared_activities)]
+        return gettext("You share: %(items)s") % {"items": ", ".join(shared)}
+
+
+def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
+    """Open projects that want someone like ``user``, or share their activities or tags.
+
+    Ranked in one query: wanted sector, wanted role, shared tags, shared
+    activities, then the most recently active. Projects the member is on, has
+    asked to join or is invited to are left out, and so are full ones. The
+    matching is members.matching's (``SharedCount``).
+    """
+    profile = _profile_of(user)
+    if profile is None or not profile.is_onboarded:
+        return []
+    sectors, roles = profile.sectors, list(profile.roles)
+    activities, tags = list(profile.core_activities), list(profile.expertise)
+    wanted = Q(looking_for_sectors__overlap=sectors) if sectors else Q(pk__in=[])
+    if roles:
+        wanted |= Q(looking_for_roles__overlap=roles)
+    if activities:
+        wanted |= Q(core_activities__overlap=activities)
+    if tags:
+        wanted |= Q(tags__overlap=tags)
+    mine = Membership.objects.filter(
+        project=OuterRef("pk"), member=user, status__in=Membership.CURRENT_STATUSES
+    )
+    active = (
+        Membership.objects.filter(project=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = (
+        Project.objects.visible_to(user)
+        .open_to_join()
+        .filter(wanted)
+        .exclude(Exists(mine))
+        .annotate(team_size=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
+        .filter(Q(max_team_size__isnull=True) | Q(team_size__lt=F("max_team_size")))
+        .annotate(
+            want_sector=SharedCount("looking_for_sectors", sectors),
+            want_role=SharedCount("looking_for_roles", roles),
+            shared_tags=SharedCount("tags", tags),
+            shared_activities=SharedCount("core_activities", activities),
+        )
+        .defer(*CARD_DEFERRED)
+        .order_by(
+            "-want_sector",
+            "-want_role",
+            "-shared_tags",
+            "-shared_activities",
+            "-last_activity_at",
+            "-pk",
+        )[:limit]
+    )
+    return [
+        Suggestion(
+            project=project,
+            looking_for=looking_for_viewer(project, profile),
+            shared_activities=tuple(a for a in project.core_activities if a in activities),
+            shared_tags=tuple(t for t in project.tags if t in tags),
+        )
+        for project in found
+    ]
+
+
+@dataclass
+class MyProjects:
+    """What Mijn LEF shows of a member's projects."""
+
+    active: list[Membership] = field(default_factory=list)
+    requested: list[Membership] = field(default_factory=list)
+    invited: list[Membership] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def my_projects(user: User) -> MyProjects:
+    """The member's teams (with requests waiting for them as lead), requests and invitations.
+
+    One query for the memberships (each with its project, and for leads the
+    number of requests waiting), one for the suggestions.
+    """
+    waiting = (
+        Membership.objects.filter(project=OuterRef("project"), status=Membership.Status.REQUESTED)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    memberships = (
+        Membership.objects.filter(member=user, status__in=Membership.CURRENT_STATUSES)
+        .select_related("project")
+        .defer(*(f"project__{name}" for name in CARD_DEFERRED))
+        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)))
+        .order_by("-project__last_activity_at", "-pk")
+    )
+    mine = MyProjects()
+    for membership in memberships:
+        if membership.status == Membership.Status.ACTIVE:
+            mine.active.append(membership)
+        elif membership.status == Membership.Status.REQUESTED:
+            mine.requested.append(membership)
+        else:
+            mine.invited.append(membership)
+    mine.suggestions = projects_for(user)
+    return mine
+
+
+def overview_section(user: User) -> dict:
+    """The "projects" section of Mijn LEF (lef.overview): two queries."""
+    return {"mine": my_projects(user)}
+
+
+# Profiles and the home page ---------------------------------------------------------------
+
+
+def profile_projects(member: User, viewer: User) -> list[Project]:
+    """For ``member``'s profile, in one query: the teams they are on that ``viewer`` may see
+    (``member_role`` set, leads first), and the open projects ``viewer`` leads that
+    ``member`` is not on or invited to (``can_invite``), to invite them from the profile.
+    """
+    on_team = Membership.objects.filter(
+        project=OuterRef("pk"), member=member, status=Membership.Status.ACTIVE
+    )
+    projects = Project.objects.visible_to(viewer).annotate(
+        member_role=Subquery(on_team.values("role")[:1])
+    )
+    member_there = Q(Exists(on_team))
+    if viewer.is_authenticated and viewer.pk != member.pk and member.is_active:
+        viewer_leads = Membership.objects.leads().filter(project=OuterRef("pk"), member=viewer)
+        member_current = Membership.objects.filter(
+            project=OuterRef("pk"), member=member, status__in=Membership.CURRENT_STATUSES
+        )
+        invitable = Q(Exists(viewer_leads), status__in=Project.OPEN_STATUSES) & ~Q(
+            Exists(member_current)
+        )
+        projects = projects.alias(invitable=ExpressionWrapper(invitable, BooleanField()))
+        projects = projects.filter(member_there | Q(invitable=True)).annotate(
+            can_invite=F("invitable")
+        )
+    else:
+        projects = projects.filter(member_there).annotate(can_invite=Value(False))
+    return list(
+        projects.only("pk", "title", "slug", "status", "visibility").order_by(
+            F("member_role").asc(nulls_last=True), "-last_activity_at", "-pk"
+        )
+    )
+
+
+def profile_section(member: User, viewer: User) -> dict | None:
+    """The "projects" section of a member's profile (lef.overview), one query.
+
+    Their teams the viewer may see; for a viewer who leads open projects, the
+    ones they could invite this member to. Hidden when there is nothing to show.
+    """
+    projects = profile_projects(member, viewer)
+    if not projects:
+        return None
+    return {
+        "member": member,
+        "teams": [p for p in projects if p.member_role],
+        "can_invite": [p for p in projects if p.can_invite],
+    }
+
+
+def newest_public_projects(limit: int = 3) -> list[Project]:
+    """The newest public, not archived projects with their team mix, for the home page.
+
+    One query; each project has ``team_sectors`` (see :func:`sector_counts`).
+    """
+    return list(
+        with_team(
+            Project.objects.filter(visibility=Project.Visibility.PUBLIC)
+            .listed()
+            .defer(*CARD_DEFERRED)
+            .order_by("-created_at", "-pk")
+        )[:limit]
+    )
