@@ -1,0 +1,14 @@
+// Leave empty filters out of the project list's live (htmx) requests, so the
+// address in the location bar stays short and shareable: /projects/?sector=po
+// rather than /projects/?q=&sector=po&transition=&activity=&status=&tag=.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (!event.detail.elt.closest("form.lef-project-filters")) {
+    return;
+  }
+  const params = event.detail.parameters;
+  for (const [key, value] of Array.from(params.entries())) {
+    if (value === "") {
+      params.delete(key);
+    }
+  }
+});
