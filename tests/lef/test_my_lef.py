@@ -151,9 +151,8 @@ def test_my_lef_shows_projects_meetups_and_bookings_to_come(client):
 
     html = home(client)
 
-    assert "The projects you start or join will appear here." in html
-    assert '<a href="/projects/">Discover projects</a>' in html
-    # Meetups have their own section (tests/events): "my meetups", with its own empty state.
+    # Projects and meetups have their own sections (tests/projects, tests/events).
+    assert "You are not on a project team yet." in html
     assert "You have not signed up for a meetup yet." in html
     assert '<a href="/events/">See the meetups</a>' in html
     assert "The desks and rooms you book will appear here." in html
@@ -173,8 +172,9 @@ def test_home_for_visitors_has_no_member_overview(client):
 # Session, user, own profile (shared with the layout's reminder), the directory
 # generation, the cached suggestions (one cache read) and the suggested profiles;
 # plus one per app section that reads: spaces' coming bookings; events' sign-ups
-# and the next meetups for my sector.
-MY_LEF_QUERIES = 6 + 1 + 2
+# and the next meetups for my sector; projects' memberships (with the projects
+# list's generation) and the cached projects for the member.
+MY_LEF_QUERIES = 6 + 1 + 2 + 2
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])
