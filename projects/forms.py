@@ -362,7 +362,14 @@ class ProjectFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Looking for my sector"), required=False)
 
     FILTERS = ("q", "sector", "transition", "activity", "status", "tag", "mine", "sort")
-    SELECTS = ("sector", "transition", "activity", "status", "sort")
+    # The drop-downs, in the form's order, with their column classes.
+    SELECTS = (
+        ("sector", "col-6 col-md-4"),
+        ("transition", "col-6 col-md-4"),
+        ("activity", "col-6 col-md-4"),
+        ("status", "col-6 col-md-4"),
+        ("sort", "col-6 col-md-4"),
+    )
 
     def clean_tag(self) -> str:
         tag = normalise_tag(self.cleaned_data.get("tag", ""))
@@ -397,11 +404,21 @@ class ProjectFilterForm(forms.Form):
         return params
 
     @property
-    def selects(self) -> dict[str, "SelectField"]:
-        """The drop-down filters by name, with their options as HTML (escaped, memoised)."""
+    def filter_count(self) -> int:
+        """How many filters (not the search, not the order) are set, for "Filters (2)"."""
+        return len(set(self.active_params()) - {"q", "sort"})
+
+    @functools.cached_property
+    def selects(self) -> list["SelectField"]:
+        """The drop-down filters in the form's order, with their options as HTML.
+
+        Built in Python, escaped, and memoised per language: rendering five
+        selects through Django's widget templates costs more than the rest of
+        the page.
+        """
         self.is_valid()
-        fields = {}
-        for name in self.SELECTS:
+        fields = []
+        for name, css in self.SELECTS:
             choices = tuple((v, str(label)) for v, label in self.fields[name].choices)
             selected = str(self.cleaned_data.get(name) or "")
             options = _options_html(choices).replace(
@@ -409,7 +426,7 @@ class ProjectFilterForm(forms.Form):
                 f'<option value="{escape(selected)}" selected>',
                 1,
             )
-            fields[name] = SelectField(bound=self[name], options=mark_safe(options))  # noqa: S308 -- escaped in _options_html
+            fields.append(SelectField(bound=self[name], options=mark_safe(options), css=css))  # noqa: S308 -- escaped in _options_html
         return fields
 
 
@@ -417,6 +434,7 @@ class ProjectFilterForm(forms.Form):
 class SelectField:
     bound: BoundField
     options: SafeString
+    css: str
 
 
 @functools.lru_cache(maxsize=64)

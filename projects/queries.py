@@ -179,26 +179,43 @@ def current_membership(user: User, project: Project) -> Membership | None:
     ).first()
 
 
-def team_and_pending(project: Project) -> list[Membership]:
-    """Active members (leads first) and pending requests and invitations, one query.
+_PROFILE_DEFERRED = (
+    "member__profile__search_vector",
+    "member__profile__bio",
+    "member__profile__notification_settings",
+    "member__password",
+)
 
-    With each member's profile, for avatars, sectors and roles.
-    """
-    lead_first = Case(
-        When(role=Membership.Role.LEAD, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return list(
-        Membership.objects.filter(project=project, status__in=Membership.CURRENT_STATUSES)
+
+def team_on_page(project: Project) -> QuerySet[Membership]:
+    """The active team, leads first then by who joined first, with profiles (for avatars)."""
+    return (
+        Membership.objects.active()
+        .filter(project=project)
         .select_related("member__profile")
-        .defer(
-            "member__profile__search_vector",
-            "member__profile__bio",
-            "member__profile__notification_settings",
-            "member__password",
-        )
-        .order_by(lead_first, "joined_at", "created_at", "pk")
+        .defer(*_PROFILE_DEFERRED)
+        .order_by("role", "joined_at", "pk")
+    )
+
+
+def team_mix(project: Project) -> dict[str, int]:
+    """``{sector: members}`` of the active team, blanks included (for the size): one query."""
+    return dict(
+        Membership.objects.active()
+        .filter(project=project)
+        .values_list("member__profile__primary_sector")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+def pending_of(project: Project) -> list[Membership]:
+    """Requests and invitations waiting for an answer, oldest first, with profiles."""
+    return list(
+        Membership.objects.pending()
+        .filter(project=project)
+        .select_related("member__profile")
+        .order_by("created_at", "pk")
     )
 
 

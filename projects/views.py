@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from members.decorators import profile_required
 from members.matching import match_members
 from members.models import User
 from projects import services
-from projects.cards import project_cards
 from projects.forms import (
     AnswerForm,
     DecisionForm,
@@ -39,24 +38,30 @@ from projects.forms import (
     UpdateForm,
 )
 from projects.models import Membership, Project, ProjectUpdate
+from projects.pages import (
+    audience,
+    feed_with_bodies,
+    list_results,
+    prepare_updates,
+    project_parts,
+    show_people,
+)
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
-    browse_projects,
     current_membership,
     invite_candidates,
     looking_for_viewer,
     ordered_mix,
-    sector_counts,
-    team_and_pending,
+    pending_of,
+    team_mix,
+    team_on_page,
     updates_for,
-    with_team,
 )
 from projects.services import ProjectError, ProjectInvalid
 
-PROJECTS_PER_PAGE = 12
-TEAM_ON_PAGE = 12
-UPDATES_ON_PAGE = 5
 UPDATES_PER_PAGE = 20
+REQUESTS_ON_PAGE = 3
+TEAM_PER_PAGE = 24
 
 
 # Browsing ---------------------------------------------------------------------------------
@@ -66,25 +71,16 @@ UPDATES_PER_PAGE = 20
 def project_list(request):
     """Projects the visitor may see, filtered and sorted by the query string, 12 a page.
 
-    An htmx request (the filter form changed) gets only the ``results``
-    partial of the same template; without JavaScript the form is an ordinary
-    GET form and the page works the same.
+    An htmx request (the filter form changed) gets only the results; without
+    JavaScript the form is an ordinary GET form and the page works the same.
+    The results are cached (projects.pages.list_results).
     """
-    form = ProjectFilterForm(data=request.GET)
-    projects = with_team(browse_projects(viewer=request.user, **form.filters()))
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
-    context = {
-        "form": form,
-        "page_obj": page,
-        "cards": project_cards(list(page.object_list), profile=profile),
-        "filter_params": form.active_params(),
-        "can_filter_mine": bool(profile and profile.is_onboarded),
-    }
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    context["partial"] = partial
-    template_name = "projects/project_list.html" + ("#results" if partial else "")
-    response = render(request, template_name, context)
+    html = list_results(request, form=ProjectFilterForm(data=request.GET), partial=partial)
+    if partial:
+        response = HttpResponse(html["results"])
+    else:
+        response = render(request, "projects/project_list.html", html)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -103,46 +99,37 @@ def _with_permissions(request, slug: str) -> tuple[Project, ProjectPermissions]:
 
 
 def _detail_context(request, project: Project, perms: ProjectPermissions, **extra) -> dict:
-    """Everything the project page shows this viewer (a fixed number of queries)."""
-    mix_rows = (
-        Membership.objects.active()
-        .filter(project=project)
-        .values_list("member__profile__primary_sector")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    mix = {sector: count for sector, count in mix_rows if sector}
-    team_size = sum(count for _sector, count in mix_rows)
+    """Everything the project page shows this viewer.
+
+    The parts that are the same for every viewer of an audience come from the
+    cache (projects.pages.project_parts); the leads' requests and the feed
+    with the hide buttons are read live. A fixed number of queries.
+    """
+    seen_by = audience(request.user)
+    parts = project_parts(project, seen_by)
+    requests, invited = [], []
     if perms.manage_team:
-        rows = team_and_pending(project)
-        team = [m for m in rows if m.is_active][:TEAM_ON_PAGE]
-        requests = [m for m in rows if m.status == Membership.Status.REQUESTED]
-        invited = [m for m in rows if m.status == Membership.Status.INVITED]
-    else:
-        team = list(
-            Membership.objects.active()
-            .filter(project=project)
-            .select_related("member__profile")
-            .defer("member__profile__search_vector", "member__profile__bio", "member__password")
-            .order_by("role", "joined_at", "pk")[:TEAM_ON_PAGE]
-        )
-        requests, invited = [], []
-    updates = list(updates_for(project, include_hidden=perms.hide_updates)[: UPDATES_ON_PAGE + 1])
+        for membership in pending_of(project):
+            if membership.status == Membership.Status.REQUESTED:
+                requests.append(membership)
+            else:
+                invited.append(membership)
+    feed = feed_with_bodies(parts) if perms.hide_updates else []
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
-    full = project.max_team_size is not None and team_size >= project.max_team_size
+    team_size = parts["team_size"]
     context = {
         "project": project,
         "perms": perms,
         "membership": perms.membership,
-        "team": team,
+        "parts": parts,
         "team_size": team_size,
-        "team_mix": ordered_mix(mix),
-        "cross_sector": len(mix) >= 2,
-        "requests": requests,
+        # The first few requests; the team page has them all.
+        "requests": requests[:REQUESTS_ON_PAGE],
+        "request_count": len(requests),
+        "more_requests": len(requests) - REQUESTS_ON_PAGE,
         "invited": invited,
-        "updates": updates[:UPDATES_ON_PAGE],
-        "more_updates": len(updates) > UPDATES_ON_PAGE,
-        "is_full": full,
+        "live_updates": feed,
+        "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
         "looking_for_you": looking_for_viewer(project, profile),
         "join_form": JoinForm(),
         "update_form": UpdateForm(user=request.user) if perms.post_update else None,
@@ -342,9 +329,7 @@ def project_leave(request, slug):
     project, perms = _with_permissions(request, slug)
     if not perms.leave:
         return redirect(project)
-    others = [
-        m for m in team_and_pending(project) if m.is_active and m.member_id != request.user.pk
-    ]
+    others = list(team_on_page(project).exclude(member=request.user))
     needs_successor = perms.is_lead and not any(m.is_lead for m in others)
     form = LeaveForm(_posted(request)[0], candidates=others if needs_successor else ())
     context = {
@@ -419,20 +404,18 @@ def project_team(request, slug):
     perms = project_permissions(request.user, project, current_membership(request.user, project))
     if not perms.view:
         return members_only(request, what=_("This project"))
-    rows = team_and_pending(project)
-    team = [m for m in rows if m.is_active]
+    page = Paginator(team_on_page(project), TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    show_people(page.object_list, audience(request.user))
+    pending = pending_of(project) if perms.manage_team else []
     context = {
         "project": project,
         "perms": perms,
-        "team": team,
-        "team_mix": sector_counts(m.member.profile.primary_sector for m in team),
-        "requests": [m for m in rows if m.status == Membership.Status.REQUESTED]
-        if perms.manage_team
-        else [],
-        "invited": [m for m in rows if m.status == Membership.Status.INVITED]
-        if perms.manage_team
-        else [],
-        "lead_count": sum(1 for m in team if m.is_lead),
+        "page_obj": page,
+        "team_size": page.paginator.count,
+        "team_mix": ordered_mix(team_mix(project)),
+        "requests": [m for m in pending if m.status == Membership.Status.REQUESTED],
+        "request_count": sum(m.status == Membership.Status.REQUESTED for m in pending),
+        "invited": [m for m in pending if m.status == Membership.Status.INVITED],
     }
     return render(request, "projects/project_team.html", context)
 
@@ -503,7 +486,9 @@ def project_invite(request, slug):
                         _("%(name)s has been invited and gets an email.") % {"name": member},
                     )
                 return redirect("projects:team", slug=project.slug)
-    team_ids = [m.member_id for m in team_and_pending(project)]
+    team_ids = Membership.objects.filter(
+        project=project, status__in=Membership.CURRENT_STATUSES
+    ).values_list("member_id", flat=True)
     suggestions = match_members(
         viewer=request.user,
         activities=project.core_activities,
@@ -539,6 +524,7 @@ def project_updates(request, slug):
         return _post_update(request, project, perms)
     updates = updates_for(project, include_hidden=perms.hide_updates)
     page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    prepare_updates(page.object_list, audience(request.user))
     return render(
         request,
         "projects/project_updates.html",

@@ -28,6 +28,16 @@ DECLARE
     heading text := NEW.title || ' ' || tags;
     body text := NEW.looking_for_text || ' ' || NEW.description;
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.title IS NOT DISTINCT FROM OLD.title
+            AND NEW.tags IS NOT DISTINCT FROM OLD.tags
+            AND NEW.summary IS NOT DISTINCT FROM OLD.summary
+            AND NEW.looking_for_text IS NOT DISTINCT FROM OLD.looking_for_text
+            AND NEW.description IS NOT DISTINCT FROM OLD.description THEN
+        -- The text did not change (a touch from the team, a new status): keep the
+        -- vector, even if the statement tried to overwrite it.
+        NEW.search_vector := OLD.search_vector;
+        RETURN NEW;
+    END IF;
     NEW.search_vector :=
            setweight(to_tsvector('simple', NEW.title), 'A')
         || setweight(to_tsvector('dutch', heading), 'A')

@@ -12,3 +12,12 @@ document.addEventListener("htmx:configRequest", (event) => {
     }
   }
 });
+
+// The filters fold behind "Filters (n)" so that on a phone the results start on
+// the first screen. On a wide screen there is room: open them there.
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.getElementById("project-filters");
+  if (panel && window.matchMedia("(min-width: 992px)").matches) {
+    panel.open = true;
+  }
+});

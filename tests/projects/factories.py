@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from lef.choices import CoreActivity, Sector
 from projects.models import Membership, Project, ProjectUpdate
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory as OnboardedMemberFactory
+
+
+class MemberFactory(OnboardedMemberFactory):
+    """An onboarded member who reads mail in English: these tests assert the source texts.
+
+    (Mail is written in each recipient's language; Dutch mail: test_services.py.)
+    """
+
+    language = "en"
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from lef.choices import Sector
 from projects.models import Membership, Project, ProjectUpdate
-from tests.factories import MemberFactory
 from tests.members.factories_coordination import CoordinatorFactory
-from tests.projects.factories import ProjectFactory, add_member, post
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.db import connection
 from projects import services
 from projects.models import Membership, ProjectUpdate
 from projects.services import AlreadyDone, LastLead, ProjectFull
-from tests.factories import MemberFactory
-from tests.projects.factories import ProjectFactory, add_member, post
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

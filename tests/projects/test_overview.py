@@ -6,9 +6,9 @@ from lef.choices import CoreActivity, Role, Sector
 from members.models import Profile
 from projects.models import Membership, Project
 from projects.queries import my_projects, newest_public_projects, projects_for
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import UserFactory
 from tests.helpers import queries_of
-from tests.projects.factories import ProjectFactory, add_member
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member
 
 pytestmark = pytest.mark.django_db
 

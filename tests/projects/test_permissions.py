@@ -18,10 +18,10 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Membership, Project
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import UserFactory
 from tests.helpers import Case, Redirect, check_case, to_login, to_onboarding
 from tests.members.factories_coordination import CoordinatorFactory
-from tests.projects.factories import ProjectFactory, add_member, post
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 pytestmark = pytest.mark.django_db
 

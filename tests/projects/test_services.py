@@ -23,9 +23,9 @@ from projects.services import (
     ProjectNotAllowed,
     TooMany,
 )
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import UserFactory
 from tests.members.factories_coordination import CoordinatorFactory
-from tests.projects.factories import ProjectFactory, add_member, post
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,21 @@ def test_approve_request_puts_the_asker_on_the_team_and_mails_them(mails):
         ("fatima@school.example", "Welcome to the team of Rekenen")
     ]
     assert "Welkom!" in sent[0][2]
+
+
+def test_mail_is_written_in_the_recipients_language(mails):
+    project = ProjectFactory(title="Rekenen")
+    asker = MemberFactory(email="sanne@school.example", language="nl")
+    membership = services.request_to_join(project=project, member=asker)
+
+    _result, sent = mails(
+        lambda: services.approve_request(membership=membership, by=project.created_by)
+    )
+
+    assert [(to, subject) for to, subject, _body in sent] == [
+        ("sanne@school.example", "Welkom in het team van Rekenen")
+    ]
+    assert "Goed nieuws:" in sent[0][2]
 
 
 def test_decline_request_keeps_the_row_and_mails_the_asker(mails):

@@ -1,0 +1,132 @@
+"""What cached parts of the project pages are named by, kept in step by the database.
+
+* ``projects_project.revision`` goes up on every update of the row (a BEFORE
+  trigger); a change to a membership or an update of the project, or to the
+  profile (or, through members' own triggers, the name, username or active
+  flag) of someone on its team or who wrote one of its updates, touches the
+  project row, which raises it. The project page's cached parts are keyed by it.
+* ``projects_generation`` ('list') goes up once in every transaction that
+  inserts, changes or deletes a project row (so also after any of the changes
+  above), at its commit (a deferred constraint trigger, as members does for
+  its directory): the cached pages of the project list are keyed by it.
+
+No write path can forget them: a form, a service, the admin, ``update()`` or
+raw SQL all go through the triggers (tests/projects/test_caching.py).
+"""
+
+from django.db import migrations, models
+
+FORWARD = r"""
+CREATE TABLE projects_generation (
+    name text PRIMARY KEY,
+    value bigint NOT NULL
+);
+INSERT INTO projects_generation (name, value) VALUES ('list', 1);
+
+CREATE FUNCTION projects_project_revision() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.revision := OLD.revision + 1;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER projects_project_revision
+    BEFORE UPDATE ON projects_project
+    FOR EACH ROW EXECUTE FUNCTION projects_project_revision();
+
+CREATE FUNCTION projects_touch_project() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE projects_project SET revision = revision WHERE id = OLD.project_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.project_id IS DISTINCT FROM OLD.project_id) THEN
+        UPDATE projects_project SET revision = revision WHERE id = NEW.project_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER projects_membership_touch_project
+    AFTER INSERT OR UPDATE OR DELETE ON projects_membership
+    FOR EACH ROW EXECUTE FUNCTION projects_touch_project();
+
+CREATE TRIGGER projects_update_touch_project
+    AFTER INSERT OR UPDATE OR DELETE ON projects_projectupdate
+    FOR EACH ROW EXECUTE FUNCTION projects_touch_project();
+
+CREATE FUNCTION projects_profile_touch_projects() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE projects_project SET revision = revision
+    WHERE id IN (
+        SELECT project_id FROM projects_membership
+        WHERE member_id = NEW.user_id AND status = 'active'
+        UNION
+        SELECT project_id FROM projects_projectupdate WHERE author_id = NEW.user_id
+    );
+    RETURN NULL;
+END
+$$;
+
+-- members' own triggers raise a profile's revision whenever the profile, or its
+-- user's name, username or active flag, changes.
+CREATE TRIGGER projects_profile_touch_projects
+    AFTER UPDATE ON members_profile
+    FOR EACH ROW
+    WHEN (OLD.revision IS DISTINCT FROM NEW.revision)
+    EXECUTE FUNCTION projects_profile_touch_projects();
+
+CREATE FUNCTION projects_bump_generation() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Once per transaction (the setting is local to it).
+    IF current_setting('projects.bumped_list', true) IS DISTINCT FROM 'on' THEN
+        PERFORM set_config('projects.bumped_list', 'on', true);
+        UPDATE projects_generation SET value = value + 1 WHERE name = 'list';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER projects_project_generation
+    AFTER INSERT OR UPDATE OR DELETE ON projects_project
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION projects_bump_generation();
+
+CREATE TRIGGER projects_project_truncate_generation
+    AFTER TRUNCATE ON projects_project
+    FOR EACH STATEMENT EXECUTE FUNCTION projects_bump_generation();
+"""
+
+BACKWARD = r"""
+DROP TRIGGER IF EXISTS projects_project_truncate_generation ON projects_project;
+DROP TRIGGER IF EXISTS projects_project_generation ON projects_project;
+DROP FUNCTION IF EXISTS projects_bump_generation();
+DROP TRIGGER IF EXISTS projects_profile_touch_projects ON members_profile;
+DROP FUNCTION IF EXISTS projects_profile_touch_projects();
+DROP TRIGGER IF EXISTS projects_update_touch_project ON projects_projectupdate;
+DROP TRIGGER IF EXISTS projects_membership_touch_project ON projects_membership;
+DROP FUNCTION IF EXISTS projects_touch_project();
+DROP TRIGGER IF EXISTS projects_project_revision ON projects_project;
+DROP FUNCTION IF EXISTS projects_project_revision();
+DROP TABLE IF EXISTS projects_generation;
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("projects", "0002_coordinators"),
+        # members_profile.revision and the triggers that raise it.
+        ("members", "0007_directory_triggers"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="project",
+            name="revision",
+            field=models.PositiveBigIntegerField(default=0, editable=False),
+        ),
+        migrations.RunSQL(FORWARD, BACKWARD),
+    ]
