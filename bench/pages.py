@@ -82,3 +82,11 @@ def events_contention() -> str:
 
 
 EXTRAS.append(events_contention)
+
+page("projects: list", "/projects/", as_user="member")
+page("projects: list (visitor)", "/projects/", as_user=None)
+page("projects: filtered", "/projects/?sector=mbo&status=looking&sort=active", as_user="member")
+page("projects: searched", "/projects/?q=onderzoek", as_user="member")
+page("projects: detail, 150 on the team", "/projects/bench-big-project/", as_user="member")
+page("projects: detail (visitor)", "/projects/bench-big-project/", as_user=None)
+page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member")
