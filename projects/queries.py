@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -35,8 +33,24 @@ from lef.choices import Role, Sector
 from members.matching import SharedCount, activity_labels
 from members.models import Profile, User
 from members.search import build_query
+from projects.caching import LIST_TIMEOUT, cached, digest, list_generation
 from projects.models import Membership, Project, ProjectUpdate
 
+# What a suggestion needs of a project (its reason, its link, whether it is full).
+SUGGESTION_FIELDS = (
+    "title",
+    "slug",
+    "status",
+    "sectors",
+    "looking_for_sectors",
+    "looking_for_roles",
+    "core_activities",
+    "tags",
+    "max_team_size",
+    "last_activity_at",
+)
+# What a member's profile shows of a project they are on.
+PROFILE_PROJECT_FIELDS = ("title", "slug", "status", "visibility", "last_activity_at")
 # Columns no card or list needs; the search vector and description are the wide ones.
 CARD_DEFERRED = ("search_vector", "description", "looking_for_text")
 
@@ -179,11 +193,23 @@ def current_membership(user: User, project: Project) -> Membership | None:
     ).first()
 
 
-_PROFILE_DEFERRED = (
-    "member__profile__search_vector",
-    "member__profile__bio",
-    "member__profile__notification_settings",
-    "member__password",
+# What a team list shows of a membership and its member: building objects from
+# the wide rows (the profile's search vector, the password hash) costs more than
+# the query itself.
+TEAM_FIELDS = (
+    "project_id",
+    "role",
+    "status",
+    "motivation",
+    "created_at",
+    "joined_at",
+    "member__name",
+    "member__username",
+    "member__is_active",
+    "member__profile__primary_sector",
+    "member__profile__avatar",
+    "member__profile__visibility",
+    "member__profile__job_title",
 )
 
 
@@ -193,7 +219,7 @@ def team_on_page(project: Project) -> QuerySet[Membership]:
         Membership.objects.active()
         .filter(project=project)
         .select_related("member__profile")
-        .defer(*_PROFILE_DEFERRED)
+        .only(*TEAM_FIELDS)
         .order_by("role", "joined_at", "pk")
     )
 
@@ -215,6 +241,7 @@ def pending_of(project: Project) -> list[Membership]:
         Membership.objects.pending()
         .filter(project=project)
         .select_related("member__profile")
+        .only(*TEAM_FIELDS)
         .order_by("created_at", "pk")
     )
 
@@ -258,9 +285,10 @@ def invite_candidates(*, project: Project, viewer: User, q: str, limit: int = 10
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A project for a member, and why."""
+    """A project for a member, and why: plain values, cheap to cache."""
 
-    project: Project
+    title: str
+    url: str
     looking_for: LookingFor
     shared_activities: tuple[str, ...] = ()
     shared_tags: tuple[str, ...] = ()
@@ -279,8 +307,9 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
 
     Ranked in one query: wanted sector, wanted role, shared tags, shared
     activities, then the most recently active. Projects the member is on, has
-    asked to join or is invited to are left out, and so are full ones. The
-    matching is members.matching's (``SharedCount``).
+    asked to join or is invited to are left out, and so are full ones (counted
+    only for the few best, then dropped here). The matching is
+    members.matching's (``SharedCount``).
     """
     profile = _profile_of(user)
     if profile is None or not profile.is_onboarded:
@@ -304,20 +333,17 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    found = (
+    ranked = (
         Project.objects.visible_to(user)
         .open_to_join()
         .filter(wanted)
         .exclude(Exists(mine))
-        .annotate(team_size=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)))
-        .filter(Q(max_team_size__isnull=True) | Q(team_size__lt=F("max_team_size")))
-        .annotate(
+        .alias(
             want_sector=SharedCount("looking_for_sectors", sectors),
             want_role=SharedCount("looking_for_roles", roles),
             shared_tags=SharedCount("tags", tags),
             shared_activities=SharedCount("core_activities", activities),
         )
-        .defer(*CARD_DEFERRED)
         .order_by(
             "-want_sector",
             "-want_role",
@@ -325,17 +351,46 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
             "-shared_activities",
             "-last_activity_at",
             "-pk",
-        )[:limit]
+        )
+        .only(*SUGGESTION_FIELDS)
     )
+    # A few more than asked: full teams among the best are dropped below. The
+    # team is counted in the SELECT list, so only for these few rows.
+    best = ranked.annotate(
+        team_size=Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
+    )[: 3 * limit]
+    found = [p for p in best if p.max_team_size is None or p.team_size < p.max_team_size][:limit]
     return [
         Suggestion(
-            project=project,
+            title=project.title,
+            url=project.get_absolute_url(),
             looking_for=looking_for_viewer(project, profile),
             shared_activities=tuple(a for a in project.core_activities if a in activities),
             shared_tags=tuple(t for t in project.tags if t in tags),
         )
         for project in found
     ]
+
+
+def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
+    """:func:`projects_for` through the cache, under the list's generation.
+
+    Any change to a project, its team (so also the member joining or asking)
+    raises the generation, and the key holds what of the member the ranking
+    reads, so a stale suggestion is never shown. Two small queries when cached.
+    """
+    profile = _profile_of(user)
+    if profile is None or not profile.is_onboarded:
+        return []
+    signature = digest(
+        [profile.sectors, profile.roles, profile.core_activities, profile.expertise, limit]
+    )
+    return cached(
+        "for-you",
+        [list_generation(), user.pk, signature],
+        lambda: projects_for(user, limit=limit),
+        timeout=LIST_TIMEOUT,
+    )
 
 
 @dataclass
@@ -352,7 +407,7 @@ def my_projects(user: User) -> MyProjects:
     """The member's teams (with requests waiting for them as lead), requests and invitations.
 
     One query for the memberships (each with its project, and for leads the
-    number of requests waiting), one for the suggestions.
+    number of requests waiting), two for the cached suggestions.
     """
     waiting = (
         Membership.objects.filter(project=OuterRef("project"), status=Membership.Status.REQUESTED)
@@ -364,7 +419,7 @@ def my_projects(user: User) -> MyProjects:
     memberships = (
         Membership.objects.filter(member=user, status__in=Membership.CURRENT_STATUSES)
         .select_related("project")
-        .defer(*(f"project__{name}" for name in CARD_DEFERRED))
+        .only("role", "status", "created_at", *(f"project__{f}" for f in PROFILE_PROJECT_FIELDS))
         .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)))
         .order_by("-project__last_activity_at", "-pk")
     )
@@ -376,64 +431,61 @@ def my_projects(user: User) -> MyProjects:
             mine.requested.append(membership)
         else:
             mine.invited.append(membership)
-    mine.suggestions = projects_for(user)
+    mine.suggestions = cached_projects_for(user)
     return mine
 
 
 def overview_section(user: User) -> dict:
-    """The "projects" section of Mijn LEF (lef.overview): two queries."""
+    """The "projects" section of Mijn LEF (lef.overview): three queries."""
     return {"mine": my_projects(user)}
 
 
 # Profiles and the home page ---------------------------------------------------------------
 
 
-def profile_projects(member: User, viewer: User) -> list[Project]:
-    """For ``member``'s profile, in one query: the teams they are on that ``viewer`` may see
-    (``member_role`` set, leads first), and the open projects ``viewer`` leads that
-    ``member`` is not on or invited to (``can_invite``), to invite them from the profile.
-    """
-    on_team = Membership.objects.filter(
-        project=OuterRef("pk"), member=member, status=Membership.Status.ACTIVE
-    )
-    projects = Project.objects.visible_to(viewer).annotate(
-        member_role=Subquery(on_team.values("role")[:1])
-    )
-    member_there = Q(Exists(on_team))
-    if viewer.is_authenticated and viewer.pk != member.pk and member.is_active:
-        viewer_leads = Membership.objects.leads().filter(project=OuterRef("pk"), member=viewer)
-        member_current = Membership.objects.filter(
-            project=OuterRef("pk"), member=member, status__in=Membership.CURRENT_STATUSES
-        )
-        invitable = Q(Exists(viewer_leads), status__in=Project.OPEN_STATUSES) & ~Q(
-            Exists(member_current)
-        )
-        projects = projects.alias(invitable=ExpressionWrapper(invitable, BooleanField()))
-        projects = projects.filter(member_there | Q(invitable=True)).annotate(
-            can_invite=F("invitable")
-        )
-    else:
-        projects = projects.filter(member_there).annotate(can_invite=Value(False))
-    return list(
-        projects.only("pk", "title", "slug", "status", "visibility").order_by(
-            F("member_role").asc(nulls_last=True), "-last_activity_at", "-pk"
-        )
-    )
-
-
 def profile_section(member: User, viewer: User) -> dict | None:
-    """The "projects" section of a member's profile (lef.overview), one query.
+    """The "projects" section of a member's profile (lef.overview): one query.
 
-    Their teams the viewer may see; for a viewer who leads open projects, the
-    ones they could invite this member to. Hidden when there is nothing to show.
+    The teams ``member`` is on that ``viewer`` may see (leads first); and for a
+    viewer who leads open projects, the ones they could invite this member to.
+    Hidden when there is nothing to show. The one query reads the current
+    memberships of both people (through the index on the member), with their
+    projects; the rest is sorted out here.
     """
-    projects = profile_projects(member, viewer)
-    if not projects:
+    people = [member.pk]
+    may_invite = viewer.is_authenticated and viewer.pk != member.pk and member.is_active
+    if may_invite:
+        people.append(viewer.pk)
+    rows = list(
+        Membership.objects.filter(member__in=people, status__in=Membership.CURRENT_STATUSES)
+        .select_related("project")
+        .only("member_id", "role", "status", *(f"project__{f}" for f in PROFILE_PROJECT_FIELDS))
+        .order_by("-project__last_activity_at", "-project_id")
+    )
+    theirs = [m for m in rows if m.member_id == member.pk]
+    visible = {Project.Visibility.PUBLIC, Project.Visibility.MEMBERS}
+    if not viewer.is_authenticated:
+        visible = {Project.Visibility.PUBLIC}
+    teams = sorted(
+        (m for m in theirs if m.is_active and m.project.visibility in visible),
+        key=lambda m: m.role != Membership.Role.LEAD,
+    )
+    taken = {m.project_id for m in theirs}
+    can_invite = [
+        m.project
+        for m in rows
+        if m.member_id != member.pk
+        and m.is_lead
+        and m.project.is_open
+        and m.project_id not in taken
+    ]
+    if not teams and not can_invite:
         return None
     return {
         "member": member,
-        "teams": [p for p in projects if p.member_role],
-        "can_invite": [p for p in projects if p.can_invite],
+        "teams": [m.project for m in teams],
+        "leads": {m.project_id for m in teams if m.role == Membership.Role.LEAD},
+        "can_invite": sorted(can_invite, key=lambda p: p.title),
     }
 
 

@@ -11,6 +11,7 @@ from members.models import Profile, User
 from projects import services
 from projects.caching import list_generation
 from projects.models import Membership, Project, ProjectUpdate
+from projects.queries import cached_projects_for
 from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 
@@ -151,3 +152,15 @@ def test_the_list_card_shows_the_new_team_mix(client):
 
     html = client.get("/projects/").content.decode()
     assert 'aria-label="Sector mix of the team: po 1, ho 1"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_projects_for_me_follow_my_joining_and_a_new_project():
+    sanne = MemberFactory(profile__primary_sector="po")
+    first = ProjectFactory(title="Eerste", looking_for_sectors=["po"])
+    assert [s.title for s in cached_projects_for(sanne)] == ["Eerste"]
+
+    services.request_to_join(project=first, member=sanne)
+    ProjectFactory(title="Tweede", looking_for_sectors=["po"])
+
+    assert [s.title for s in cached_projects_for(sanne)] == ["Tweede"]
