@@ -430,6 +430,13 @@ def team_member_change(request, slug, membership_id):
     if not form.is_valid():
         return _bad_input(request, project)
     action = form.cleaned_data["action"]
+    if action == "remove" and request.POST.get("confirm") != "yes":
+        # Taking someone off a team mails them: ask once more, on a page of its own.
+        return render(
+            request,
+            "projects/project_remove.html",
+            {"project": project, "membership": membership},
+        )
     try:
         if action == "remove":
             services.remove_member(membership=membership, by=request.user)

@@ -726,3 +726,23 @@ def test_a_coordinator_features_and_archives_on_the_site(client):
 
     project.refresh_from_db()
     assert (project.is_featured, project.status) == (True, "archived")
+
+
+def test_removing_someone_asks_first_then_removes(client, django_capture_on_commit_callbacks):
+    project = ProjectFactory()
+    member = MemberFactory(name="Jeroen Bakker", email="jeroen@school.example")
+    membership = add_member(project, member)
+    client.force_login(project.created_by)
+    url = f"{project.get_absolute_url()}team/{membership.pk}/"
+
+    asked = client.post(url, {"action": "remove"})
+    membership.refresh_from_db()
+    assert (asked.status_code, membership.status) == (200, "active")
+    assert "Remove Jeroen Bakker from the team?" in asked.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"action": "remove", "confirm": "yes"})
+
+    membership.refresh_from_db()
+    assert (done.status_code, membership.status) == (302, "removed")
+    assert [m.to for m in mail.outbox] == [["jeroen@school.example"]]
