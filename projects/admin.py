@@ -108,6 +108,22 @@ class TeamInlineForm(forms.ModelForm):
         model = Membership
         fields = []
 
+    # The actions that fit each kind of row (the services refuse the others anyway).
+    FITTING = {
+        ("requested", "member"): {"approve", "decline"},
+        ("active", "member"): {"make_lead", "remove"},
+        ("active", "lead"): {"make_member", "remove"},
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fitting = self.FITTING.get((self.instance.status, self.instance.role), set())
+        self.fields["action"].choices = [
+            (value, label)
+            for value, label in self.fields["action"].choices
+            if value == "" or value in fitting
+        ]
+
     def has_changed(self) -> bool:
         return bool(self.data.get(self.add_prefix("action")))
 
@@ -340,7 +356,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sectors"))
     def sector_list(self, project):
-        return labels(project.sectors, Sector)
+        # The codes (po, vo, mbo, ho), as people in Leiden education say them; the
+        # filter beside the list names them in full.
+        return ", ".join(code for code in Sector.values if code in project.sectors)
 
     @admin.display(description=_("team"), ordering="active_count")
     def team_size(self, project):
