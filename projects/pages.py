@@ -188,6 +188,7 @@ def project_parts(project: Project, seen_by: str) -> dict:
         return parts | {
             "team_size": context["team_size"],
             "cross_sector": context["cross_sector"],
+            "has_description": bool(project.description),
             "has_updates": bool(updates),
             "more_updates": context["more_updates"],
             # For the leads' live feed (with its hide buttons): the same HTML.
