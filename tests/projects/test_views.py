@@ -746,3 +746,43 @@ def test_removing_someone_asks_first_then_removes(client, django_capture_on_comm
     membership.refresh_from_db()
     assert (done.status_code, membership.status) == (302, "removed")
     assert [m.to for m in mail.outbox] == [["jeroen@school.example"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "who"),
+    [
+        ("join/", {"motivation": "x" * 5000}, "outsider"),
+        ("updates/", {"text": "y" * 50_000}, "lead"),
+        ("invite/", {"member": "z" * 500}, "lead"),
+        ("invite/", {"member": "niet een gebruikersnaam!"}, "lead"),
+        ("leave/", {"new_lead": "iemand-anders"}, "lead"),
+        ("requests/999999999/", {"decision": "approve"}, "lead"),
+        ("membership/abc/answer/", {"decision": "accept"}, "outsider"),
+    ],
+)
+def test_hostile_posts_get_a_4xx_and_change_nothing(client, path, data, who):
+    project = ProjectFactory()
+    add_member(project, MemberFactory())
+    client.force_login(MemberFactory() if who == "outsider" else project.created_by)
+    before = sorted(Membership.objects.values_list("member_id", "status"))
+
+    response = client.post(f"{project.get_absolute_url()}{path}", data)
+
+    assert 400 <= response.status_code < 500
+    assert sorted(Membership.objects.values_list("member_id", "status")) == before
+    assert ProjectUpdate.objects.count() == 0
+
+
+def test_the_personal_data_export_holds_the_members_projects(client):
+    member = MemberFactory(username="sanne")
+    project = ProjectFactory(title="Rekenen")
+    add_member(project, member, motivation="Graag!")
+    post(project, member, "Mijn eerste update")
+    client.force_login(member)
+
+    data = client.get("/members/me/export/", {"download": "1"}).json()
+
+    assert [(m["project"], m["status"]) for m in data["projects"]["memberships"]] == [
+        ("Rekenen", "active")
+    ]
+    assert [u["text"] for u in data["projects"]["updates"]] == ["Mijn eerste update"]
