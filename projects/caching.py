@@ -12,10 +12,11 @@ whatever makes it (migration 0003):
 * a project's ``revision``: the row, its team, its updates, and the profiles
   of its team and of its updates' authors; keys of a project page's parts and
   of its card hold it;
-* the list's *generation*: once per committed transaction that touched any
-  project row (so any of the above); keys of list pages hold it, read before
-  the page is computed, so a page computed from rows older than a commit is
-  stored under a generation nobody asks for again.
+* the list's *generation*: once per committed transaction that changed what
+  the list shows (a project's own columns, a membership, a team member's
+  sector); keys of list pages and of the projects suggested to a member hold
+  it, read before the page is computed, so a page computed from rows older
+  than a commit is stored under a generation nobody asks for again.
 
 Markdown is cached by the text itself (a hash): the same text always gives the
 same HTML, so those entries cannot be stale either. Keys also hold the

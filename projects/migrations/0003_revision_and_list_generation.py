@@ -6,9 +6,12 @@
   flag) of someone on its team or who wrote one of its updates, touches the
   project row, which raises it. The project page's cached parts are keyed by it.
 * ``projects_generation`` ('list') goes up once in every transaction that
-  inserts, changes or deletes a project row (so also after any of the changes
-  above), at its commit (a deferred constraint trigger, as members does for
-  its directory): the cached pages of the project list are keyed by it.
+  changes what the list shows, at its commit (deferred constraint triggers, as
+  members does for its directory): a project row inserted, deleted or changed
+  in more than its revision (a touch from its team or updates changes nothing
+  the list shows), a membership, or a profile's primary sector (the team's
+  sector mix). The cached pages of the project list, and the projects
+  suggested to a member, are keyed by it.
 
 No write path can forget them: a form, a service, the admin, ``update()`` or
 raw SQL all go through the triggers (tests/projects/test_caching.py).
@@ -80,7 +83,18 @@ CREATE TRIGGER projects_profile_touch_projects
 
 CREATE FUNCTION projects_bump_generation() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    compared projects_project;
 BEGIN
+    IF TG_TABLE_NAME = 'projects_project' AND TG_OP = 'UPDATE' THEN
+        compared := NEW;
+        compared.revision := OLD.revision;
+        IF compared IS NOT DISTINCT FROM OLD THEN
+            -- Only touched (by its team, its updates or their profiles): the
+            -- list shows none of that, memberships and sectors bump on their own.
+            RETURN NULL;
+        END IF;
+    END IF;
     -- Once per transaction (the setting is local to it).
     IF current_setting('projects.bumped_list', true) IS DISTINCT FROM 'on' THEN
         PERFORM set_config('projects.bumped_list', 'on', true);
@@ -95,6 +109,18 @@ CREATE CONSTRAINT TRIGGER projects_project_generation
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION projects_bump_generation();
 
+CREATE CONSTRAINT TRIGGER projects_membership_generation
+    AFTER INSERT OR UPDATE OR DELETE ON projects_membership
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION projects_bump_generation();
+
+CREATE CONSTRAINT TRIGGER projects_profile_sector_generation
+    AFTER UPDATE ON members_profile
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW
+    WHEN (OLD.primary_sector IS DISTINCT FROM NEW.primary_sector)
+    EXECUTE FUNCTION projects_bump_generation();
+
 CREATE TRIGGER projects_project_truncate_generation
     AFTER TRUNCATE ON projects_project
     FOR EACH STATEMENT EXECUTE FUNCTION projects_bump_generation();
@@ -102,6 +128,8 @@ CREATE TRIGGER projects_project_truncate_generation
 
 BACKWARD = r"""
 DROP TRIGGER IF EXISTS projects_project_truncate_generation ON projects_project;
+DROP TRIGGER IF EXISTS projects_profile_sector_generation ON members_profile;
+DROP TRIGGER IF EXISTS projects_membership_generation ON projects_membership;
 DROP TRIGGER IF EXISTS projects_project_generation ON projects_project;
 DROP FUNCTION IF EXISTS projects_bump_generation();
 DROP TRIGGER IF EXISTS projects_profile_touch_projects ON members_profile;

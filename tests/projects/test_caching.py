@@ -117,6 +117,42 @@ def test_the_list_generation_goes_up_once_per_committed_transaction():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("change", "raises"),
+    [
+        ("title", True),
+        ("last activity", True),
+        ("member joins", True),
+        ("team member's sector", True),
+        ("team member's job title", False),
+        ("an update is hidden", False),
+    ],
+)
+def test_the_list_generation_follows_only_what_the_list_shows(change, raises):
+    project = ProjectFactory()
+    member = MemberFactory()
+    add_member(project, member)
+    update = post(project, member)
+    before = list_generation()
+
+    if change == "title":
+        Project.objects.filter(pk=project.pk).update(title="Nieuw")
+    elif change == "last activity":
+        post(project, member)  # through the model: the service also marks the activity
+        Project.objects.filter(pk=project.pk).update(last_activity_at=project.created_at)
+    elif change == "member joins":
+        add_member(project, MemberFactory())
+    elif change == "team member's sector":
+        Profile.objects.filter(pk=member.pk).update(primary_sector="ho")
+    elif change == "team member's job title":
+        Profile.objects.filter(pk=member.pk).update(job_title="Docent")
+    else:
+        ProjectUpdate.objects.filter(pk=update.pk).update(is_hidden=True)
+
+    assert (list_generation() > before) is raises
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_list_shows_a_change_made_after_it_was_cached(client):
     project = ProjectFactory(title="Oude titel")
     assert "Oude titel" in client.get("/projects/").content.decode()
