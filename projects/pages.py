@@ -25,6 +25,7 @@ from lef.markdown import render_markdown
 from members.models import Profile
 from projects.caching import LIST_TIMEOUT, cached, digest, list_generation, markdown_many
 from projects.cards import project_cards
+from projects.forms import ProjectFilterForm
 from projects.models import Membership, Project, ProjectUpdate
 from projects.queries import (
     browse_projects,
@@ -106,28 +107,30 @@ def feed_with_bodies(parts: dict) -> list[dict]:
 # The list ---------------------------------------------------------------------------------
 
 
-def list_results(request, *, form, partial: bool) -> dict[str, SafeString]:
+def list_results(request, *, partial: bool) -> dict[str, SafeString]:
     """The list's filter form and results for this request, as HTML.
 
-    ``{"filters": ..., "results": ...}`` (the count, cards and page links; an
+    ``{"filters": ..., "results": ...}`` (the form, and the count, cards and page links; an
     htmx request gets only the results). Cached under the list's generation
     (read first: one query), the audience, the viewer's sectors and roles,
     today for "starting soon", and the whole query string. On a miss: the
     count, the page (with each project's team sectors) and the cards (one
     cache query; only changed ones are rendered).
     """
-    filters, filter_params = form.filters(), form.active_params()
     user = request.user
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     parts = [
         list_generation(),
         audience(user),
         viewer_key(profile),
-        timezone.localdate() if filters.get("sort") == "starting" else "",
+        # The key holds the whole query string, so the form is only read on a miss.
+        timezone.localdate() if request.GET.get("sort") == "starting" else "",
         digest([sorted(request.GET.lists()), partial]),
     ]
 
-    def compute() -> str:
+    def compute() -> dict[str, str]:
+        form = ProjectFilterForm(data=request.GET)
+        filters, filter_params = form.filters(), form.active_params()
         projects = with_team(browse_projects(viewer=user, **filters))
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
         context = {

@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -393,13 +394,30 @@ def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     )
 
 
+@dataclass(frozen=True)
+class ProjectPlace:
+    """A member's place in a project, as Mijn LEF and profiles list it: plain values."""
+
+    pk: int
+    role: str
+    status: str
+    created_at: object
+    title: str
+    slug: str
+    waiting: int = 0
+
+    @property
+    def url(self) -> str:
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+
 @dataclass
 class MyProjects:
     """What Mijn LEF shows of a member's projects."""
 
-    active: list[Membership] = field(default_factory=list)
-    requested: list[Membership] = field(default_factory=list)
-    invited: list[Membership] = field(default_factory=list)
+    active: list[ProjectPlace] = field(default_factory=list)
+    requested: list[ProjectPlace] = field(default_factory=list)
+    invited: list[ProjectPlace] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
 
 
@@ -416,15 +434,16 @@ def my_projects(user: User) -> MyProjects:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    memberships = (
+    rows = (
         Membership.objects.filter(member=user, status__in=Membership.CURRENT_STATUSES)
-        .select_related("project")
-        .only("role", "status", "created_at", *(f"project__{f}" for f in PROFILE_PROJECT_FIELDS))
         .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)))
         .order_by("-project__last_activity_at", "-pk")
+        .values_list(
+            "pk", "role", "status", "created_at", "project__title", "project__slug", "waiting"
+        )
     )
     mine = MyProjects()
-    for membership in memberships:
+    for membership in (ProjectPlace(*row) for row in rows):
         if membership.status == Membership.Status.ACTIVE:
             mine.active.append(membership)
         elif membership.status == Membership.Status.REQUESTED:
@@ -449,44 +468,59 @@ def profile_section(member: User, viewer: User) -> dict | None:
     The teams ``member`` is on that ``viewer`` may see (leads first); and for a
     viewer who leads open projects, the ones they could invite this member to.
     Hidden when there is nothing to show. The one query reads the current
-    memberships of both people (through the index on the member), with their
-    projects; the rest is sorted out here.
+    memberships of both people (through the index on the member), with the
+    few columns of their projects it needs; the rest is sorted out here.
     """
     people = [member.pk]
-    may_invite = viewer.is_authenticated and viewer.pk != member.pk and member.is_active
-    if may_invite:
+    if viewer.is_authenticated and viewer.pk != member.pk and member.is_active:
         people.append(viewer.pk)
     rows = list(
         Membership.objects.filter(member__in=people, status__in=Membership.CURRENT_STATUSES)
-        .select_related("project")
-        .only("member_id", "role", "status", *(f"project__{f}" for f in PROFILE_PROJECT_FIELDS))
         .order_by("-project__last_activity_at", "-project_id")
+        .values_list(
+            "member_id",
+            "role",
+            "status",
+            "project_id",
+            "project__title",
+            "project__slug",
+            "project__status",
+            "project__visibility",
+        )
     )
-    theirs = [m for m in rows if m.member_id == member.pk]
-    visible = {Project.Visibility.PUBLIC, Project.Visibility.MEMBERS}
-    if not viewer.is_authenticated:
-        visible = {Project.Visibility.PUBLIC}
+    visible = {Project.Visibility.PUBLIC}
+    if viewer.is_authenticated:
+        visible.add(Project.Visibility.MEMBERS)
+    active, lead = Membership.Status.ACTIVE, Membership.Role.LEAD
+    theirs = [row for row in rows if row[0] == member.pk]
     teams = sorted(
-        (m for m in theirs if m.is_active and m.project.visibility in visible),
-        key=lambda m: m.role != Membership.Role.LEAD,
+        (
+            ProjectPlace(
+                pk=row[3], role=row[1], status=row[2], created_at=None, title=row[4], slug=row[5]
+            )
+            for row in theirs
+            if row[2] == active and row[7] in visible
+        ),
+        key=lambda place: place.role != lead,
     )
-    taken = {m.project_id for m in theirs}
-    can_invite = [
-        m.project
-        for m in rows
-        if m.member_id != member.pk
-        and m.is_lead
-        and m.project.is_open
-        and m.project_id not in taken
-    ]
+    taken = {row[3] for row in theirs}
+    can_invite = sorted(
+        (
+            ProjectPlace(
+                pk=row[3], role=row[1], status=row[2], created_at=None, title=row[4], slug=row[5]
+            )
+            for row in rows
+            if row[0] != member.pk
+            and row[1] == lead
+            and row[2] == active
+            and row[6] in Project.OPEN_STATUSES
+            and row[3] not in taken
+        ),
+        key=lambda place: place.title,
+    )
     if not teams and not can_invite:
         return None
-    return {
-        "member": member,
-        "teams": [m.project for m in teams],
-        "leads": {m.project_id for m in teams if m.role == Membership.Role.LEAD},
-        "can_invite": sorted(can_invite, key=lambda p: p.title),
-    }
+    return {"member": member, "teams": teams, "can_invite": can_invite}
 
 
 def newest_public_projects(limit: int = 3) -> list[Project]:

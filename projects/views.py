@@ -32,7 +32,6 @@ from projects.forms import (
     JoinForm,
     LeaveForm,
     ModerateForm,
-    ProjectFilterForm,
     ProjectForm,
     TeamMemberForm,
     UpdateForm,
@@ -76,7 +75,7 @@ def project_list(request):
     The results are cached (projects.pages.list_results).
     """
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    html = list_results(request, form=ProjectFilterForm(data=request.GET), partial=partial)
+    html = list_results(request, partial=partial)
     if partial:
         response = HttpResponse(html["results"])
     else:
@@ -131,7 +130,6 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         "live_updates": feed,
         "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
         "looking_for_you": looking_for_viewer(project, profile),
-        "join_form": JoinForm(),
         "update_form": UpdateForm(user=request.user) if perms.post_update else None,
     }
     context.update(extra)
