@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -23,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -185,6 +188,29 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
 # One project ------------------------------------------------------------------------------
 
 
+def project_for_viewer(user: User, **lookup) -> Project:
+    """The project matching ``lookup`` with ``viewer_membership``: ``user``'s current
+    (asked, invited or active) membership of it, or None, read in the same query.
+
+    Raises Project.DoesNotExist. One query (a filtered join: the partial unique
+    constraint makes it one row at most).
+    """
+    projects = Project.objects.defer("search_vector")
+    if user is None or not user.is_authenticated:
+        project = projects.get(**lookup)
+        project.viewer_membership = None
+        return project
+    mine = Q(memberships__member=user, memberships__status__in=Membership.CURRENT_STATUSES)
+    project = (
+        projects.annotate(mine=FilteredRelation("memberships", condition=mine))
+        .select_related("mine")
+        .get(**lookup)
+    )
+    # No attribute at all when the join found no row.
+    project.viewer_membership = getattr(project, "mine", None)
+    return project
+
+
 def current_membership(user: User, project: Project) -> Membership | None:
     """``user``'s current (asked, invited or active) membership of ``project``, or None."""
     if user is None or not user.is_authenticated:
@@ -233,6 +259,40 @@ def team_mix(project: Project) -> dict[str, int]:
         .values_list("member__profile__primary_sector")
         .annotate(count=Count("pk"))
         .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The oldest few requests to join, and how many requests and invitations wait."""
+
+    requests: list[Membership]
+    request_count: int
+    invitation_count: int
+
+
+def first_requests(project: Project, *, limit: int) -> Waiting:
+    """For the project page: the ``limit`` oldest requests, with both counts, in one query.
+
+    The counts are window functions over all pending rows, so they hold however
+    few rows are read.
+    """
+    requested = Q(status=Membership.Status.REQUESTED)
+    rows = list(
+        Membership.objects.pending()
+        .filter(project=project)
+        .select_related("member__profile")
+        .only(*TEAM_FIELDS)
+        .annotate(
+            n_requested=Window(Count("pk", filter=requested)),
+            n_invited=Window(Count("pk", filter=~requested)),
+        )
+        .order_by("-status", "created_at", "pk")[:limit]  # "requested" after "invited"
+    )
+    return Waiting(
+        requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
+        request_count=rows[0].n_requested if rows else 0,
+        invitation_count=rows[0].n_invited if rows else 0,
     )
 
 
@@ -373,12 +433,15 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     ]
 
 
-def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
+def cached_projects_for(
+    user: User, *, limit: int = 4, generation: int | None = None
+) -> list[Suggestion]:
     """:func:`projects_for` through the cache, under the list's generation.
 
-    Any change to a project, its team (so also the member joining or asking)
+    Any change to a project or a team (so also the member joining or asking)
     raises the generation, and the key holds what of the member the ranking
-    reads, so a stale suggestion is never shown. Two small queries when cached.
+    reads, so a stale suggestion is never shown. One cache query, and one for
+    the generation unless ``generation`` (read just before) is given.
     """
     profile = _profile_of(user)
     if profile is None or not profile.is_onboarded:
@@ -388,7 +451,7 @@ def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     )
     return cached(
         "for-you",
-        [list_generation(), user.pk, signature],
+        [list_generation() if generation is None else generation, user.pk, signature],
         lambda: projects_for(user, limit=limit),
         timeout=LIST_TIMEOUT,
     )
@@ -421,45 +484,61 @@ class MyProjects:
     suggestions: list[Suggestion] = field(default_factory=list)
 
 
+# The list's generation, and the member's current memberships with their project and,
+# for leads, the requests waiting: one round trip (Mijn LEF is every member's home).
+_MY_PROJECTS_SQL = """
+SELECT g.value, m.id, m.role, m.status, m.created_at, p.title, p.slug,
+       (SELECT count(*) FROM projects_membership AS r
+        WHERE r.project_id = m.project_id AND r.status = 'requested')
+FROM projects_generation AS g
+LEFT JOIN (projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id)
+       ON m.member_id = %s AND m.status IN ('requested', 'invited', 'active')
+WHERE g.name = 'list'
+ORDER BY p.last_activity_at DESC NULLS LAST, m.id DESC
+"""
+
+
 def my_projects(user: User) -> MyProjects:
     """The member's teams (with requests waiting for them as lead), requests and invitations.
 
-    One query for the memberships (each with its project, and for leads the
-    number of requests waiting), two for the cached suggestions.
+    Two queries: the memberships with the list's generation (one statement,
+    see above), and the cached projects for the member.
     """
-    waiting = (
-        Membership.objects.filter(project=OuterRef("project"), status=Membership.Status.REQUESTED)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        Membership.objects.filter(member=user, status__in=Membership.CURRENT_STATUSES)
-        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)))
-        .order_by("-project__last_activity_at", "-pk")
-        .values_list(
-            "pk", "role", "status", "created_at", "project__title", "project__slug", "waiting"
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_MY_PROJECTS_SQL, [user.pk])
+        rows = cursor.fetchall()
+    generation = rows[0][0] if rows else 0
     mine = MyProjects()
-    for membership in (ProjectPlace(*row) for row in rows):
+    for row in rows:
+        if row[1] is None:
+            continue  # no memberships: only the generation
+        membership = ProjectPlace(*row[1:])
         if membership.status == Membership.Status.ACTIVE:
             mine.active.append(membership)
         elif membership.status == Membership.Status.REQUESTED:
             mine.requested.append(membership)
         else:
             mine.invited.append(membership)
-    mine.suggestions = cached_projects_for(user)
+    mine.suggestions = cached_projects_for(user, generation=generation)
     return mine
 
 
 def overview_section(user: User) -> dict:
-    """The "projects" section of Mijn LEF (lef.overview): three queries."""
+    """The "projects" section of Mijn LEF (lef.overview): two queries."""
     return {"mine": my_projects(user)}
 
 
 # Profiles and the home page ---------------------------------------------------------------
+
+
+# The current memberships of a member (and of the viewer), with the few columns of
+# their projects a profile shows; a plain statement, since every profile page runs it.
+_PROFILE_PROJECTS_SQL = """
+SELECT m.member_id, m.role, m.status, m.project_id, p.title, p.slug, p.status, p.visibility
+FROM projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id
+WHERE m.member_id = ANY(%s) AND m.status IN ('requested', 'invited', 'active')
+ORDER BY p.last_activity_at DESC, m.project_id DESC
+"""
 
 
 def profile_section(member: User, viewer: User) -> dict | None:
@@ -474,20 +553,9 @@ def profile_section(member: User, viewer: User) -> dict | None:
     people = [member.pk]
     if viewer.is_authenticated and viewer.pk != member.pk and member.is_active:
         people.append(viewer.pk)
-    rows = list(
-        Membership.objects.filter(member__in=people, status__in=Membership.CURRENT_STATUSES)
-        .order_by("-project__last_activity_at", "-project_id")
-        .values_list(
-            "member_id",
-            "role",
-            "status",
-            "project_id",
-            "project__title",
-            "project__slug",
-            "project__status",
-            "project__visibility",
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_PROFILE_PROJECTS_SQL, [people])
+        rows = cursor.fetchall()
     visible = {Project.Visibility.PUBLIC}
     if viewer.is_authenticated:
         visible.add(Project.Visibility.MEMBERS)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -47,11 +47,12 @@ from projects.pages import (
 )
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
-    current_membership,
+    first_requests,
     invite_candidates,
     looking_for_viewer,
     ordered_mix,
     pending_of,
+    project_for_viewer,
     team_mix,
     team_on_page,
     updates_for,
@@ -85,13 +86,19 @@ def project_list(request):
 
 
 def _visible_project(request, slug: str) -> Project:
-    """The project at ``slug`` (404 when there is none); visibility is checked by the caller."""
-    return get_object_or_404(Project.objects.defer("search_vector"), slug=slug)
+    """The project at ``slug`` (404 when there is none), with the viewer's membership.
+
+    Visibility is checked by the caller (``project_permissions``).
+    """
+    try:
+        return project_for_viewer(request.user, slug=slug)
+    except Project.DoesNotExist as missing:
+        raise Http404 from missing
 
 
 def _with_permissions(request, slug: str) -> tuple[Project, ProjectPermissions]:
     project = _visible_project(request, slug)
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         raise PermissionDenied
     return project, perms
@@ -106,13 +113,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
     """
     seen_by = audience(request.user)
     parts = project_parts(project, seen_by)
-    requests, invited = [], []
-    if perms.manage_team:
-        for membership in pending_of(project):
-            if membership.status == Membership.Status.REQUESTED:
-                requests.append(membership)
-            else:
-                invited.append(membership)
+    waiting = first_requests(project, limit=REQUESTS_ON_PAGE) if perms.manage_team else None
     feed = feed_with_bodies(parts) if perms.hide_updates else []
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     team_size = parts["team_size"]
@@ -123,10 +124,10 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         "parts": parts,
         "team_size": team_size,
         # The first few requests; the team page has them all.
-        "requests": requests[:REQUESTS_ON_PAGE],
-        "request_count": len(requests),
-        "more_requests": len(requests) - REQUESTS_ON_PAGE,
-        "invited": invited,
+        "requests": waiting.requests if waiting else [],
+        "request_count": waiting.request_count if waiting else 0,
+        "more_requests": waiting.request_count - len(waiting.requests) if waiting else 0,
+        "invitation_count": waiting.invitation_count if waiting else 0,
         "live_updates": feed,
         "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
         "looking_for_you": looking_for_viewer(project, profile),
@@ -145,7 +146,7 @@ def _render_detail(request, project, perms, *, status=200, **extra):
 def project_detail(request, slug):
     """A project's page: what, who, the join/leave button for this viewer, updates."""
     project = _visible_project(request, slug)
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
     return _render_detail(request, project, perms)
@@ -153,13 +154,13 @@ def project_detail(request, slug):
 
 def _refuse(request, project, error: ProjectError):
     """The project page again, with the service's reason and its status."""
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     messages.error(request, error.message)
     return _render_detail(request, project, perms, status=error.status)
 
 
 def _bad_input(request, project, message: str | None = None):
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     messages.error(request, message or _("That did not work: the form was not filled in right."))
     return _render_detail(request, project, perms, status=400)
 
@@ -399,7 +400,7 @@ def request_decide(request, slug, membership_id):
 def project_team(request, slug):
     """The whole team, with what leads may change; requests and invitations for leads."""
     project = _visible_project(request, slug)
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
     page = Paginator(team_on_page(project), TEAM_PER_PAGE).get_page(request.GET.get("page"))
@@ -520,7 +521,7 @@ def project_invite(request, slug):
 def project_updates(request, slug):
     """Every update of a project, 20 a page; team members post new ones here (POST)."""
     project = _visible_project(request, slug)
-    perms = project_permissions(request.user, project, current_membership(request.user, project))
+    perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         if request.method == "POST":
             return redirect_to_login(request.get_full_path())

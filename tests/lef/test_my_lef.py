@@ -172,9 +172,9 @@ def test_home_for_visitors_has_no_member_overview(client):
 # Session, user, own profile (shared with the layout's reminder), the directory
 # generation, the cached suggestions (one cache read) and the suggested profiles;
 # plus one per app section that reads: spaces' coming bookings; events' sign-ups
-# and the next meetups for my sector; projects' memberships, the projects list's
-# generation and the cached projects for the member.
-MY_LEF_QUERIES = 6 + 1 + 2 + 3
+# and the next meetups for my sector; projects' memberships (with the projects
+# list's generation) and the cached projects for the member.
+MY_LEF_QUERIES = 6 + 1 + 2 + 2
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])
