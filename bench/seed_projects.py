@@ -4,7 +4,8 @@ Deterministic (its own fixed random seed). Called at the end of bench.seed.seed(
 after the members exist. What the pages are measured on:
 
 * ``bench-big-project``: a public project led by ``bench-member``, with a
-  team of 150, a dozen requests waiting and 300 updates;
+  team of 150 (``bench-colleague`` among them), a dozen requests waiting and
+  300 updates;
 * 2 400 other projects across sectors, statuses and visibilities, each with a
   team of 1 to 8 and a few updates.
 """
@@ -80,6 +81,9 @@ def seed(*, rng_seed: int = 2027) -> int:
         Profile.objects.listed().values_list("user_id", "primary_sector").order_by("user_id")
     )
     member = User.objects.get(username="bench-member")
+    # On the big team, so that the bench's cold requests (after bench-colleague's
+    # profile changed) find that project's page changed too.
+    colleague = User.objects.get(username="bench-colleague")
     statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
 
     projects = [
@@ -136,8 +140,9 @@ def seed(*, rng_seed: int = 2027) -> int:
 
     memberships, updates = [], []
     big = projects[0]
-    others = [user_id for user_id, _sector in listed if user_id != member.pk]
+    others = [user_id for user_id, _sector in listed if user_id not in {member.pk, colleague.pk}]
     rng.shuffle(others)
+    others.insert(0, colleague.pk)
     memberships.append(_membership(big, member.pk, Membership.Role.LEAD, "active", now))
     memberships += [
         _membership(big, user_id, Membership.Role.MEMBER, "active", now)

@@ -74,27 +74,41 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def cached(kind: str, parts: Iterable[Any], compute: Callable[[], Any], *, timeout: int = TIMEOUT):
+def cached(
+    kind: str,
+    parts: Iterable[Any],
+    compute: Callable[[], Any],
+    *,
+    timeout: int = TIMEOUT,
+    also_store: dict[str, Any] | None = None,
+):
     """The value under ``kind`` and ``parts`` (which must name every version it depends on).
 
-    One cache query when it is there; otherwise ``compute()`` is stored.
+    One cache query when it is there; otherwise ``compute()`` is stored, in one
+    statement with the entries ``compute`` left in ``also_store`` (see
+    :func:`markdown_many`).
     """
     key = ":".join([_prefix(kind), *(str(part) for part in parts)])
     cache = directory_cache()
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set_many({key: value}, timeout)
+        cache.set_many({key: value, **(also_store or {})}, timeout)
     return value
 
 
 def cached_each(
-    kind: str, keys: dict[str, Any], compute_missing: Callable[[list[Any]], dict[Any, Any]]
+    kind: str,
+    keys: dict[str, Any],
+    compute_missing: Callable[[list[Any]], dict[Any, Any]],
+    *,
+    store_later: dict[str, Any] | None = None,
 ) -> dict[Any, Any]:
     """Values for many items at once: ``keys`` maps each item's key parts to the item.
 
     One cache query reads them all; ``compute_missing`` gets the items that were
-    missing and returns ``{item: value}``, which is stored.
+    missing and returns ``{item: value}``, which is stored, or put in
+    ``store_later`` for the caller to store with its own entry.
     """
     prefix = _prefix(kind)
     full = {f"{prefix}:{parts}": item for parts, item in keys.items()}
@@ -106,18 +120,29 @@ def cached_each(
         computed = compute_missing(missing)
         values.update(computed)
         by_item = {item: key for key, item in full.items()}
-        cache.set_many({by_item[item]: value for item, value in computed.items()}, TIMEOUT)
+        entries = {by_item[item]: value for item, value in computed.items()}
+        if store_later is None:
+            cache.set_many(entries, TIMEOUT)
+        else:
+            store_later.update(entries)
     return values
 
 
-def markdown_many(texts: Iterable[str]) -> dict[str, SafeString]:
-    """``{text: sanitised HTML}`` for each text, cached by the text itself (one query)."""
+def markdown_many(
+    texts: Iterable[str], *, store_later: dict[str, Any] | None = None
+) -> dict[str, SafeString]:
+    """``{text: sanitised HTML}`` for each text, cached by the text itself (one query).
+
+    New renderings are stored at once, or put in ``store_later`` (see
+    :func:`cached_each`).
+    """
     unique = list(dict.fromkeys(t for t in texts if t))
     keys = {hashlib.sha256(text.encode()).hexdigest(): text for text in unique}
     html = cached_each(
         "markdown",
         keys,
         lambda missing: {text: str(render_markdown(text)) for text in missing},
+        store_later=store_later,
     )
     # Rendered by lef.markdown (nh3-sanitised) before it was stored.
     return {text: mark_safe(value) for text, value in html.items()}  # noqa: S308

@@ -16,12 +16,12 @@ and photo of team members and authors whose profile is public, and "a member
 of 't LEF" for the others; members see everyone.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from lef.markdown import render_markdown
 from members.models import Profile
 from projects.caching import LIST_TIMEOUT, cached, digest, list_generation, markdown_many
 from projects.cards import project_cards
@@ -30,7 +30,7 @@ from projects.models import Membership, Project, ProjectUpdate
 from projects.queries import (
     browse_projects,
     ordered_mix,
-    team_mix,
+    sector_counts,
     team_on_page,
     updates_for,
     with_team,
@@ -160,27 +160,43 @@ def project_parts(project: Project, seen_by: str) -> dict:
 
     ``{"header", "about", "looking", "team", "details", "feed"}`` as HTML, and
     ``team_size``, ``cross_sector``, ``has_updates``, ``more_updates``. One
-    cache query; on a miss the team's mix, the first 12 on the team, the
-    latest shown updates and the Markdown (four more queries).
+    cache query; on a miss the first 12 on the team (with the team's mix), the
+    latest shown updates and their Markdown (three more queries, and one to
+    store new Markdown).
     """
 
     def compute() -> dict:
-        counts = team_mix(project)
-        mix = {sector: count for sector, count in counts.items() if sector}
-        team = show_people(list(team_on_page(project)[:TEAM_ON_PAGE]), seen_by)
+        # The first of the team, with every team member's sector in the same
+        # query (an uncorrelated subquery: PostgreSQL computes it once).
+        everyone = (
+            Membership.objects.active()
+            .filter(project_id=project.pk)
+            .order_by()
+            .values("member__profile__primary_sector")
+        )
+        team = list(
+            team_on_page(project).annotate(team_sectors=ArraySubquery(everyone))[:TEAM_ON_PAGE]
+        )
+        show_people(team, seen_by)
+        counts = sector_counts(team[0].team_sectors) if team else {}
+        size = len(team[0].team_sectors) if team else 0
+        mix = counts
         updates = list(updates_for(project, include_hidden=False)[: UPDATES_ON_PAGE + 1])
-        # Markdown straight away: the whole part is cached under the revision.
-        texts = {u.pk: str(render_markdown(u.text)) for u in updates}
-        prepare_updates(updates, seen_by, rendered=texts)
+        # Markdown from its own cache, keyed by the text: a change to the team
+        # or to someone's name leaves the texts as they were (one query).
+        html = markdown_many(
+            [project.description, *(u.text for u in updates)], store_later=new_markdown
+        )
+        prepare_updates(updates, seen_by, rendered={u.pk: html[u.text] for u in updates})
         for update in updates:
             update.body = render_to_string(UPDATE_BODY, {"update": update})
         context = {
             "project": project,
             "team": team,
-            "team_size": sum(counts.values()),
+            "team_size": size,
             "team_mix": ordered_mix(mix),
             "cross_sector": len(mix) >= 2,
-            "description_html": render_markdown(project.description),
+            "description_html": html.get(project.description, ""),
             "updates": updates[:UPDATES_ON_PAGE],
             "more_updates": len(updates) > UPDATES_ON_PAGE,
         }
@@ -198,7 +214,10 @@ def project_parts(project: Project, seen_by: str) -> dict:
             "update_bodies": {update.pk: str(update.body) for update in updates[:UPDATES_ON_PAGE]},
         }
 
-    parts = cached("page", [project.pk, project.revision, seen_by], compute)
+    new_markdown: dict[str, str] = {}  # stored with the parts, in the same statement
+    parts = cached(
+        "page", [project.pk, project.revision, seen_by], compute, also_store=new_markdown
+    )
     # Rendered by the template engine, with autoescaping (now or before it was cached).
     return {
         key: mark_safe(value) if isinstance(value, str) else value  # noqa: S308

@@ -1,9 +1,9 @@
 """What cached parts of the project pages are named by, kept in step by the database.
 
 * ``projects_project.revision`` goes up on every update of the row (a BEFORE
-  trigger); a change to a membership or an update of the project, or to the
-  profile (or, through members' own triggers, the name, username or active
-  flag) of someone on its team or who wrote one of its updates, touches the
+  trigger); a change to a membership or an update of the project, or to what
+  the page shows of someone on its team or who wrote one of its updates (name,
+  username, active flag, photo, sector, profile visibility), touches the
   project row, which raises it. The project page's cached parts are keyed by it.
 * ``projects_generation`` ('list') goes up once in every transaction that
   changes what the list shows, at its commit (deferred constraint triggers, as
@@ -59,27 +59,46 @@ CREATE TRIGGER projects_update_touch_project
     AFTER INSERT OR UPDATE OR DELETE ON projects_projectupdate
     FOR EACH ROW EXECUTE FUNCTION projects_touch_project();
 
-CREATE FUNCTION projects_profile_touch_projects() RETURNS trigger
+-- A person as a project page shows them (on its team, or as the author of an
+-- update): name, username (the link), active flag, photo, sector, and whether
+-- visitors may see who it is. A change to any of these touches their projects;
+-- a new job title or bio does not (the page does not show them).
+CREATE FUNCTION projects_person_touch_projects() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    person bigint;
 BEGIN
+    IF TG_TABLE_NAME = 'members_user' THEN
+        person := NEW.id;
+    ELSE
+        person := NEW.user_id;
+    END IF;
     UPDATE projects_project SET revision = revision
     WHERE id IN (
         SELECT project_id FROM projects_membership
-        WHERE member_id = NEW.user_id AND status = 'active'
+        WHERE member_id = person AND status = 'active'
         UNION
-        SELECT project_id FROM projects_projectupdate WHERE author_id = NEW.user_id
+        SELECT project_id FROM projects_projectupdate WHERE author_id = person
     );
     RETURN NULL;
 END
 $$;
 
--- members' own triggers raise a profile's revision whenever the profile, or its
--- user's name, username or active flag, changes.
 CREATE TRIGGER projects_profile_touch_projects
     AFTER UPDATE ON members_profile
     FOR EACH ROW
-    WHEN (OLD.revision IS DISTINCT FROM NEW.revision)
-    EXECUTE FUNCTION projects_profile_touch_projects();
+    WHEN (OLD.avatar IS DISTINCT FROM NEW.avatar
+          OR OLD.primary_sector IS DISTINCT FROM NEW.primary_sector
+          OR OLD.visibility IS DISTINCT FROM NEW.visibility)
+    EXECUTE FUNCTION projects_person_touch_projects();
+
+CREATE TRIGGER projects_user_touch_projects
+    AFTER UPDATE ON members_user
+    FOR EACH ROW
+    WHEN (OLD.name IS DISTINCT FROM NEW.name
+          OR OLD.username IS DISTINCT FROM NEW.username
+          OR OLD.is_active IS DISTINCT FROM NEW.is_active)
+    EXECUTE FUNCTION projects_person_touch_projects();
 
 CREATE FUNCTION projects_bump_generation() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -132,8 +151,9 @@ DROP TRIGGER IF EXISTS projects_profile_sector_generation ON members_profile;
 DROP TRIGGER IF EXISTS projects_membership_generation ON projects_membership;
 DROP TRIGGER IF EXISTS projects_project_generation ON projects_project;
 DROP FUNCTION IF EXISTS projects_bump_generation();
+DROP TRIGGER IF EXISTS projects_user_touch_projects ON members_user;
 DROP TRIGGER IF EXISTS projects_profile_touch_projects ON members_profile;
-DROP FUNCTION IF EXISTS projects_profile_touch_projects();
+DROP FUNCTION IF EXISTS projects_person_touch_projects();
 DROP TRIGGER IF EXISTS projects_update_touch_project ON projects_projectupdate;
 DROP TRIGGER IF EXISTS projects_membership_touch_project ON projects_membership;
 DROP FUNCTION IF EXISTS projects_touch_project();

@@ -81,6 +81,18 @@ def test_every_write_raises_the_projects_revision(change):
 
 
 @pytest.mark.django_db
+def test_what_the_page_does_not_show_of_a_team_member_leaves_the_project_alone():
+    project = ProjectFactory()
+    member = MemberFactory()
+    add_member(project, member)
+    before = _revision(project)
+
+    Profile.objects.filter(pk=member.pk).update(job_title="Docent", bio="Nieuw", expertise=["x"])
+
+    assert _revision(project) == before
+
+
+@pytest.mark.django_db
 def test_a_profile_change_of_someone_elsewhere_leaves_the_project_alone():
     project = ProjectFactory()
     outsider = MemberFactory()
