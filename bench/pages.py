@@ -82,3 +82,14 @@ def events_contention() -> str:
 
 
 EXTRAS.append(events_contention)
+
+# cold=True: the first request after a profile changed (bench.__main__.touch_profiles);
+# it raises the revision of the projects those members are on (their cards and pages).
+page("projects: list", "/projects/", as_user="member", cold=True)
+page("projects: list (visitor)", "/projects/", as_user=None, cold=True)
+page("projects: filtered", "/projects/?sector=mbo&status=looking&sort=active", as_user="member")
+page("projects: searched", "/projects/?q=onderzoek", as_user="member")
+page("projects: detail, 150 on the team", "/projects/bench-big-project/", as_user="member",
+     cold=True)  # fmt: skip
+page("projects: detail (visitor)", "/projects/bench-big-project/", as_user=None, cold=True)
+page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member")

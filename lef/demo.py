@@ -22,6 +22,7 @@ from lef.coordinators import GROUP_NAME
 from lef.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
+from projects import demo as projects_demo
 from spaces import demo as spaces_demo
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
@@ -162,6 +163,7 @@ def seed() -> list[tuple[str, str, str]]:
 
     events_demo.seed()  # meetups, after the members who sign up for them
     spaces_demo.seed()
+    projects_demo.seed()
     return accounts
 
 

@@ -22,6 +22,7 @@ from lef.http import safe_next_url
 from lef.models import CalendarFeed
 from lef.queries import member_overview
 from members.queries import community
+from projects.queries import newest_public_projects
 
 HOME_ROWS = 3  # meetups and projects on the visitor's home page
 
@@ -46,7 +47,7 @@ def home(request):
         {
             "community": community(),
             "upcoming_events": upcoming_public_events(HOME_ROWS),
-            "newest_projects": [],
+            "newest_projects": newest_public_projects(HOME_ROWS),
         },
     )
 

@@ -9,8 +9,10 @@ from django.utils import timezone, translation
 
 from lef.choices import Sector
 from members.models import Organisation, Profile
+from projects.models import Project
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +132,24 @@ def test_home_shows_the_next_three_meetups_with_their_places(client):
     assert EMPTY_MEETUPS not in page
 
 
+def test_home_shows_the_three_newest_public_projects_with_their_team(client):
+    for title in ["Oudste", "Tweede", "Derde", "Nieuwste"]:
+        ProjectFactory(title=title)
+    ProjectFactory(title="Alleen voor leden", visibility=Project.Visibility.MEMBERS)
+
+    page = _get_home(client, "en")
+
+    projects = page[page.index('id="projects-title"') : page.index('id="why-title"')]
+    assert re.findall(r'<h3 class="h6 mb-1"><a href="[^"]+">([^<]+)</a></h3>', projects) == [
+        "Nieuwste",
+        "Derde",
+        "Tweede",
+    ]
+    assert "1 person on the team" in projects
+    assert '<a href="/projects/">All projects</a>' in projects
+    assert EMPTY_PROJECTS not in page
+
+
 def test_home_anonymous_invites_to_sign_up_and_log_in(client):
     html = _get_home(client, "en")
 
@@ -191,8 +211,8 @@ def test_home_for_an_account_without_a_profile_asks_for_one(client):
 
 
 # The community and partners (the generations, one cache read), the meetups
-# and their places.
-HOME_QUERIES = 2 + 2
+# and their places, and the newest projects with their teams.
+HOME_QUERIES = 2 + 2 + 1
 
 
 def test_home_for_visitors_costs_a_fixed_number_of_queries(client, django_assert_num_queries):
@@ -206,9 +226,11 @@ def test_home_for_visitors_costs_a_fixed_number_of_queries(client, django_assert
         RegistrationFactory(
             event=EventFactory(starts_at=moment, ends_at=moment + timedelta(hours=2))
         )
+    ProjectFactory()
+    ProjectFactory()
     client.get("/")  # fills the cache
 
     with django_assert_num_queries(HOME_QUERIES):
         page = _get_home(client, "en")
 
-    assert page.count('<li class="lef-home-row">') == 3
+    assert page.count('<li class="lef-home-row">') == 3 + 2

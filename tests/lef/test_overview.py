@@ -8,8 +8,6 @@ from lef.overview import (
     ProfileSection,
     register_overview_section,
     register_profile_section,
-    unregister_overview_section,
-    unregister_profile_section,
 )
 from members.models import Profile
 from tests.factories import MemberFactory
@@ -42,9 +40,6 @@ def sections(monkeypatch):
             ),
         )
     )
-    yield
-    unregister_overview_section("projects")
-    unregister_profile_section("projects")
 
 
 def test_mijn_lef_shows_a_registered_section_and_names_the_others_in_one_line(client, sections):
