@@ -5,7 +5,6 @@ figures from the same machine only; the ratio to the floor is what travels.
 """
 
 import argparse
-import importlib
 import json
 import math
 import os
@@ -63,10 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure_all(pages, requests=args.requests, warmup=args.warmup)
     rows += measure_cold(pages, rows, requests=max(10, args.requests // 2))
     print_table(rows, requests=args.requests, warmup=args.warmup)
-    for name in EXTRAS:
-        if args.only in name:
-            module, function = name.split(":")
-            getattr(importlib.import_module(module), function)()
+    for extra in EXTRAS:
+        if args.only in extra.__name__:
+            figures = extra()
+            if figures:
+                print(figures)
     return 0
 
 
@@ -185,9 +185,8 @@ def touch_profiles() -> None:
 def touch() -> None:
     """Change what the cached pages show: the profiles, then each of bench.pages.TOUCHES."""
     touch_profiles()
-    for name in TOUCHES:
-        module, function = name.split(":")
-        getattr(importlib.import_module(module), function)()
+    for change in TOUCHES:
+        change()
 
 
 def measure_cold(pages: list[Page], warm_rows: list[dict], *, requests: int) -> list[dict]:

@@ -20,12 +20,13 @@ class Page:
 
 
 PAGES: list[Page] = []
-# Measurements that are not a page: "module:function" names, run after the table
-# (each prints its own figures; ``--only`` filters them by name too).
-EXTRAS: list[str] = []
-# Changes made before each cold request, besides the profiles' (bench.__main__.touch):
-# "module:function" names of functions that change what cached pages show.
-TOUCHES: list[str] = []
+# Measurements that are not one page (e.g. many requests at once): functions run
+# after the table, that print their figures or return them as a line; ``--only``
+# filters them by function name too.
+EXTRAS: list = []
+# Changes made before each cold request besides the profiles' (bench.__main__.touch):
+# functions that change what cached pages show.
+TOUCHES: list = []
 
 
 def page(
@@ -55,5 +56,53 @@ page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member", cold
 page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator",
      cold=True)  # fmt: skip
 page("spaces: my bookings", "/spaces/bookings/", as_user="member", cold=True)
-EXTRAS.append("bench.seed_spaces:report_contention")
-TOUCHES.append("bench.seed_spaces:touch")
+
+
+def spaces_contention() -> None:
+    from bench.seed_spaces import report_contention  # noqa: PLC0415 -- needs django.setup()
+
+    report_contention()
+
+
+EXTRAS.append(spaces_contention)
+
+
+def spaces_touch() -> None:
+    from bench.seed_spaces import touch  # noqa: PLC0415 -- needs django.setup()
+
+    touch()
+
+
+TOUCHES.append(spaces_touch)
+
+# Meetups (events): 3 000 meetups, 60 000 sign-ups (bench/seed_events.py).
+page("events: list", "/events/", as_user="member")
+page("events: list (visitor)", "/events/", as_user=None, target=False)
+page("events: list, filtered", "/events/?sector=po&transition=po-vo", as_user="member")
+page("events: past", "/events/?when=past", as_user="member")
+page("events: calendar", "/events/calendar/", as_user="member")
+page("events: meetup, 100 sign-ups", "/events/bench-meetup/", as_user="member")
+page("events: meetup, 1 sign-up", "/events/bench-meetup-small/", as_user="member")
+page("events: meetup (visitor)", "/events/bench-meetup/", as_user=None, target=False)
+page("events: door, 100 people", "/events/bench-meetup/check-in/", as_user="coordinator")
+page("events: door, 1 person", "/events/bench-meetup-small/check-in/", as_user="coordinator")
+
+
+def events_contention() -> str:
+    from bench.seed_events import measure_contention  # noqa: PLC0415 -- needs django.setup()
+
+    return measure_contention()
+
+
+EXTRAS.append(events_contention)
+
+# cold=True: the first request after a profile changed (bench.__main__.touch_profiles);
+# it raises the revision of the projects those members are on (their cards and pages).
+page("projects: list", "/projects/", as_user="member", cold=True)
+page("projects: list (visitor)", "/projects/", as_user=None, cold=True)
+page("projects: filtered", "/projects/?sector=mbo&status=looking&sort=active", as_user="member")
+page("projects: searched", "/projects/?q=onderzoek", as_user="member")
+page("projects: detail, 150 on the team", "/projects/bench-big-project/", as_user="member",
+     cold=True)  # fmt: skip
+page("projects: detail (visitor)", "/projects/bench-big-project/", as_user=None, cold=True)
+page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member")

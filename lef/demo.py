@@ -15,12 +15,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from events import demo as events_demo
 from events.models import Venue
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from lef.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
+from projects import demo as projects_demo
 from spaces import demo as spaces_demo
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
@@ -159,7 +161,9 @@ def seed() -> list[tuple[str, str, str]]:
         if index < 5:  # the first ones are printed, to try the site with
             accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
 
+    events_demo.seed()  # meetups, after the members who sign up for them
     spaces_demo.seed()
+    projects_demo.seed()
     return accounts
 
 

@@ -24,15 +24,42 @@ once per process at start-up, from code: configuration, not shared state.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
 @dataclass(frozen=True)
+class NextThing:
+    """One line of Mijn LEF's "next up": a meetup, a booking, an invitation to answer.
+
+    ``start`` is when it happens; None for something that waits on the member
+    now (an invitation, requests to answer), which comes first.
+    """
+
+    url: str
+    title: str
+    start: datetime | None = None
+    end: datetime | None = None
+    detail: str = ""  # where, or what kind: "PLNT", "Bureau 3"
+    status: str = ""  # a short badge: "Je hebt een plek", "Wachtlijst: nummer 2"
+    tone: str = "ok"  # the badge's colour: ok, waiting, cancelled or action
+    icon: str = "calendar-event"  # a Bootstrap icon name
+
+
+@dataclass(frozen=True)
 class OverviewSection:
+    """One app's part of Mijn LEF.
+
+    ``load`` reads what the section needs; ``next_things`` picks, from that same
+    context and without queries, what goes into the page's "next up" list at
+    the top; ``template`` shows the rest (what to discover, what to do next).
+    """
+
     name: str
     order: int
     template: str
     load: Callable[[Any], dict | None]
+    next_things: Callable[[dict], list[NextThing]] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +74,11 @@ class LoadedSection:
     @property
     def name(self) -> str:
         return self.section.name
+
+    @property
+    def next_things(self) -> list[NextThing]:
+        pick = getattr(self.section, "next_things", None)  # profile sections have none
+        return pick(self.context) if pick is not None else []
 
 
 _sections: dict[str, OverviewSection] = {}

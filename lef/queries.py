@@ -1,15 +1,22 @@
-"""Reads for the home page that span apps: the signed-in member's overview ("Mijn LEF").
+"""Reads for the home page that span apps: the visitor's first look, and "Mijn LEF".
 
-Projects, events and bookings join the overview as those apps land; until then
-the page shows what will appear there, and this module reads nothing of them.
+Only lef's home (and dashboard) may read every app (see DESIGN.md); the apps
+join Mijn LEF through :mod:`lef.overview`, so this module imports none of their
+models.
 """
 
 from dataclasses import dataclass, field
 
-from lef.overview import LoadedSection, load_sections
+from lef.overview import LoadedSection, NextThing, load_sections
 from members.matching import Suggestion, cached_suggest_members
 from members.models import Profile, User
 from members.queries import Completeness, profile_completeness
+
+# The sections Mijn LEF expects; one the apps have not registered (yet) is
+# named in a single line instead of taking space.
+EXPECTED_SECTIONS = ("meetups", "projects", "bookings")
+NEXT_UP = 5
+SUGGESTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,17 @@ class MemberOverview:
         return {loaded.name for loaded in self.sections}
 
     @property
+    def missing_sections(self) -> list[str]:
+        return [name for name in EXPECTED_SECTIONS if name not in self.section_names]
+
+    @property
+    def next_things(self) -> list[NextThing]:
+        """What waits on the member first, then what comes up soonest; NEXT_UP at most."""
+        things = [thing for loaded in self.sections for thing in loaded.next_things]
+        things.sort(key=lambda thing: (thing.start is not None, thing.start or 0))
+        return things[:NEXT_UP]
+
+    @property
     def can_be_matched(self) -> bool:
         """Suggestions need core activities or expertise to match on."""
         return bool(self.profile.core_activities or self.profile.expertise)
@@ -35,7 +53,8 @@ def member_overview(*, user: User) -> MemberOverview | None:
 
     Queries: the profile (cached on ``user``, so the layout's onboarding reminder
     reuses it), and for the suggestions one cache read plus one for the suggested
-    profiles (the ranking itself only when the cache has none for this generation).
+    profiles (the ranking itself only when the cache has none for this
+    generation); then each app section's own few.
     """
     try:
         profile = user.profile
@@ -44,6 +63,6 @@ def member_overview(*, user: User) -> MemberOverview | None:
     return MemberOverview(
         profile=profile,
         completeness=profile_completeness(profile),
-        suggestions=cached_suggest_members(for_profile=profile, viewer=user),
+        suggestions=cached_suggest_members(for_profile=profile, viewer=user, limit=SUGGESTIONS),
         sections=load_sections(user),
     )

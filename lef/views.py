@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from events.queries import upcoming_public_events
 from lef.calendar import (
     calendar_feed_for,
     ics_response,
@@ -20,20 +21,35 @@ from lef.calendar import (
 from lef.http import safe_next_url
 from lef.models import CalendarFeed
 from lef.queries import member_overview
+from members.queries import community
+from projects.queries import newest_public_projects
+
+HOME_ROWS = 3  # meetups and projects on the visitor's home page
 
 
 @require_safe
 def home(request):
-    """What 't LEF is, who is behind it, and what is coming up.
+    """The visitor's first look at 't LEF, or a signed-in member's own "Mijn LEF".
 
-    A signed-in member also gets their own overview, "Mijn LEF": profile
-    completeness, members to meet across sectors, and their projects, meetups
-    and bookings (as those apps land).
+    A visitor sees a living community: members per sector and some of their
+    faces, the next meetups, the newest projects, why 't LEF exists and who is
+    behind it. A member sees what comes next for them (their meetups, project
+    invitations and bookings), colleagues from other sectors to meet, and what
+    the apps suggest; the visitor's blocks are left out. A signed-in account
+    without a profile (a coordinator made in the admin) gets the visitor's page.
     """
-    context = {}
-    if request.user.is_authenticated:
-        context["overview"] = member_overview(user=request.user)
-    return render(request, "lef/home.html", context)
+    overview = member_overview(user=request.user) if request.user.is_authenticated else None
+    if overview is not None:
+        return render(request, "lef/home.html", {"overview": overview})
+    return render(
+        request,
+        "lef/home.html",
+        {
+            "community": community(),
+            "upcoming_events": upcoming_public_events(HOME_ROWS),
+            "newest_projects": newest_public_projects(HOME_ROWS),
+        },
+    )
 
 
 @never_cache

@@ -1,16 +1,17 @@
-"""Member cards: a head rendered once and cached, a body made for each search.
+"""Member cards, rendered once and kept in the directory cache.
 
 A directory page shows a dozen cards; rendering them is most of the page's
-time. The head of a card (photo, name, job, organisation, sectors) depends only
-on its profile and the language, never on who looks at it, so it is cached
-under the profile's ``revision`` (which the database raises on every change
-that can alter it, see members.caching), the language and the head template's
-own version: a deploy with a changed template never shows old heads.
-
-The body says why someone is worth contacting for *this* search: up to three
+time. A card has a head (photo, name, job, organisation, sectors) and a body
+that says why someone is worth contacting for *this* search: up to three
 expertise tags, those matching the search first and marked, the core
-activities with the filtered one marked, and what they are looking for. It is
-small and built per request from columns the page query reads anyway.
+activities with the filtered one marked, and what they are looking for.
+
+A card depends only on its profile, the language and what it marks, never on
+who looks at it. So it is cached under the profile's ``revision`` (which the
+database raises on every change that can alter it, see members.caching), the
+language, the card templates' version (a deploy with changed templates never
+shows old cards) and what it marks. The body is decided in Python from the
+columns the page query reads anyway, so the key is known before any cache read.
 """
 
 import functools
@@ -27,7 +28,12 @@ from members.caching import CARD_TIMEOUT, cached_many
 from members.models import Profile
 from members.search import search_words
 
-CARD_TEMPLATE = "members/includes/member_card_head.html"
+CARD_TEMPLATE = "members/includes/member_card.html"
+CARD_TEMPLATES = (
+    CARD_TEMPLATE,
+    "members/includes/member_card_head.html",
+    "members/includes/member_card_body.html",
+)
 SHOWN_TAGS = 3
 # What a card's head shows (tests/members/test_directory.py renders one without queries).
 CARD_FIELDS = (
@@ -46,8 +52,8 @@ CARD_FIELDS = (
 
 @functools.cache
 def template_version() -> str:
-    """A short hash of the card template's source: new cards after a deploy changes it."""
-    source = get_template(CARD_TEMPLATE).template.source
+    """A short hash of the card templates' sources: new cards after a deploy changes them."""
+    source = "".join(get_template(name).template.source for name in CARD_TEMPLATES)
     return hashlib.sha256(source.encode()).hexdigest()[:10]
 
 
@@ -64,13 +70,6 @@ class CardBody:
     activities: list[Marked]
     open_to_collaboration: bool
     looking_for: str
-
-
-@dataclass(frozen=True)
-class DirectoryCard:
-    pk: int
-    head: SafeString
-    body: CardBody
 
 
 def card_body(
@@ -122,39 +121,38 @@ ROW_FIELDS = (
 )
 
 
-def directory_cards(rows, *, q: str = "", activity: str = "") -> list[DirectoryCard]:
-    """Cards for directory rows (tuples of ROW_FIELDS): cached heads, fresh bodies."""
-    rows = list(rows)
-    heads = member_cards([(pk, revision) for pk, revision, *_rest in rows])
-    words = search_words(q)
-    return [
-        DirectoryCard(
-            pk=pk,
-            head=head,
-            body=card_body(
-                expertise=expertise,
-                core_activities=activities,
-                open_to_collaboration=is_open,
-                looking_for=looking_for,
-                words=words,
-                activity=activity,
-            ),
-        )
-        for (pk, _revision, expertise, activities, is_open, looking_for), head in zip(
-            rows, heads, strict=True
-        )
-        if head is not None
-    ]
+def _marks(body: CardBody) -> str:
+    """What a card body marks for a search or filter, as a short key part ("-" for nothing)."""
+    marked = [tag.text for tag in body.tags if tag.marked]
+    marked += [f"a:{activity.text}" for activity in body.activities if activity.marked]
+    if not marked:
+        return "-"
+    return hashlib.sha256("\x1f".join(marked).encode()).hexdigest()[:12]
 
 
-def member_cards(profiles: list[tuple[int, int]]) -> list[SafeString | None]:
-    """The head HTML of each ``(profile id, revision)``'s card, in order.
+def directory_cards(rows, *, q: str = "", activity: str = "") -> list[SafeString]:
+    """The HTML of the cards for directory rows (tuples of ROW_FIELDS), in order.
 
-    One cache query; on misses one more query (only the columns a card shows)
-    and the rendering of the missing cards.
+    A card is cached whole, under its profile's revision, the language, the
+    templates' version and what it marks for this search (most searches mark
+    nothing on most cards, so they share the plain card). One cache query; on
+    misses one more (only the columns a card shows) and their rendering.
     """
+    words = search_words(q)
+    bodies = {}
+    keys = {}
     prefix = f"members:card:{template_version()}:{get_language()}"
-    keys = {f"{prefix}:{pk}:{revision}": pk for pk, revision in profiles}
+    for pk, revision, expertise, activities, is_open, looking_for in rows:
+        body = card_body(
+            expertise=expertise,
+            core_activities=activities,
+            open_to_collaboration=is_open,
+            looking_for=looking_for,
+            words=words,
+            activity=activity,
+        )
+        key = f"{prefix}:{pk}:{revision}:{_marks(body)}"
+        keys[key], bodies[key] = pk, body
 
     def render_missing(missing: list[str]) -> dict[str, str]:
         found = (
@@ -164,12 +162,14 @@ def member_cards(profiles: list[tuple[int, int]]) -> list[SafeString | None]:
             .in_bulk()
         )
         return {
-            key: str(render_to_string(CARD_TEMPLATE, {"profile": found[keys[key]]}))
+            key: str(
+                render_to_string(CARD_TEMPLATE, {"profile": found[keys[key]], "card": bodies[key]})
+            )
             for key in missing
             if keys[key] in found
         }
 
     html = cached_many(list(keys), render_missing, timeout=CARD_TIMEOUT) if keys else {}
-    # The HTML was rendered by the template engine, with autoescaping, above.
-    # None for a profile that disappeared between the page's query and this one.
-    return [mark_safe(html[key]) if key in html else None for key in keys]  # noqa: S308
+    # The HTML was rendered by the template engine, with autoescaping, above;
+    # a profile that disappeared between the page's query and this one is left out.
+    return [mark_safe(html[key]) for key in keys if key in html]  # noqa: S308

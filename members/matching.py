@@ -218,30 +218,18 @@ def cached_suggest_members(
 
     Ranking thousands of candidates takes milliseconds and its result only
     changes when some profile changes, which starts a new cache generation. The
-    cache holds who was suggested and why; the profiles themselves are read
-    fresh, in one query. Two queries on a hit (cache and profiles).
+    cache holds the suggestions whole, the cards' profiles included: every
+    change to what a card shows (a profile, a user's name or active flag, an
+    organisation) starts a new content generation, so a cached card is never
+    stale. Two queries on a hit (the generations and the cache).
     """
     audience = "members" if viewer.is_authenticated else "public"
-    key = f"members:suggestions:{for_profile.pk}:{audience}:{limit}"
-
-    def compute():
-        return [
-            (s.profile.pk, s.shared_activities, s.shared_expertise)
-            for s in suggest_members(for_profile=for_profile, viewer=viewer, limit=limit)
-        ]
-
-    ranked = cached_reads({"suggestions": (key, compute)})["suggestions"]
-    if not ranked:
-        return []
-    profiles = (
-        Profile.objects.visible_to(viewer)
-        .filter(pk__in=[pk for pk, _, _ in ranked])
-        .select_related("user", "organisation")
-        .defer(*CARD_DEFERRED)
-        .in_bulk()
-    )
-    return [
-        Suggestion(profile=profiles[pk], shared_activities=activities, shared_expertise=expertise)
-        for pk, activities, expertise in ranked
-        if pk in profiles
-    ]
+    key = f"members:suggestion-cards:{for_profile.pk}:{audience}:{limit}"
+    return cached_reads(
+        {
+            "suggestions": (
+                key,
+                lambda: suggest_members(for_profile=for_profile, viewer=viewer, limit=limit),
+            )
+        }
+    )["suggestions"]

@@ -244,10 +244,11 @@ FACES = 12
 
 @dataclass(frozen=True)
 class Community:
-    """The visitor's first look at who is here: members per sector, and some faces."""
+    """The visitor's first look at who is here: members per sector, some faces, the partners."""
 
     per_sector: dict[str, int]
     faces: list[Profile]
+    partners: list[Organisation]
 
     @property
     def total(self) -> int:
@@ -255,17 +256,19 @@ class Community:
 
 
 def community(*, at: Generations | None = None) -> Community:
-    """Members per primary sector, and up to FACES public members with a photo.
+    """Members per primary sector, up to FACES public members with a photo, and the partners.
 
     Counts are of every listed member (a number identifies nobody); faces only of
-    public profiles, the most recently active first. Two queries when cached
-    (the generations and one cache read); the faces are rebuilt from the cached
-    names and photos without a query.
+    public profiles, the most recently active first; partners are the approved
+    organisations coordinators marked as partner of 't LEF, by name. Two queries
+    when cached (the generations and one cache read); faces and partners are
+    rebuilt from the cached values without a query.
     """
     reads = PageReads(
         {
             "per_sector": ("members:community-per-sector", "listing"),
             "faces": ("members:community-faces", "content"),
+            "partners": ("members:community-partners", "content"),
         },
         at=at,
     )
@@ -289,6 +292,15 @@ def community(*, at: Generations | None = None) -> Community:
             .values_list("user__username", "user__name", "avatar", "primary_sector")[:FACES]
         ),
     )
+    partners = reads.get(
+        "partners",
+        lambda: list(
+            Organisation.objects.approved()
+            .filter(is_partner=True)
+            .order_by("name", "pk")
+            .values_list("name", "slug")
+        ),
+    )
     reads.save()
     return Community(
         per_sector={code: per_sector.get(code, 0) for code in Sector.values},
@@ -296,4 +308,5 @@ def community(*, at: Generations | None = None) -> Community:
             Profile(user=User(username=username, name=name), avatar=avatar, primary_sector=sector)
             for username, name, avatar, sector in faces
         ],
+        partners=[Organisation(name=name, slug=slug) for name, slug in partners],
     )

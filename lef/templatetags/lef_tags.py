@@ -88,6 +88,15 @@ def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: boo
 EN_DASH = "\u2013"
 
 
+def day_format(*, year: bool = True) -> str:
+    """The date format of a day as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026".
+
+    Dutch writes month abbreviations in lower case (Django's "M" capitalises them).
+    """
+    month = "b" if get_language() == "nl" else "M"
+    return f"D j {month} Y" if year else f"D j {month}"
+
+
 @register.filter
 def timespan(start: datetime | None, end: datetime | None = None) -> str:
     """A moment or span as people read it, in Europe/Amsterdam and the page's language.
@@ -99,16 +108,26 @@ def timespan(start: datetime | None, end: datetime | None = None) -> str:
     if start is None:
         return ""
     start = timezone.localtime(start)
-    day = date_format(start, "D j M Y")
+    day = date_format(start, day_format())
     if end is None:
         return f"{day}, {start:%H:%M}"
     end = timezone.localtime(end)
     if end.date() == start.date():
         return f"{day}, {start:%H:%M}{EN_DASH}{end:%H:%M}"
-    return f"{day}, {start:%H:%M} {EN_DASH} {date_format(end, 'D j M Y')}, {end:%H:%M}"
+    return f"{day}, {start:%H:%M} {EN_DASH} {date_format(end, day_format())}, {end:%H:%M}"
 
 
 @register.filter
 def day_label(moment: datetime | None) -> str:
     """The day of a moment, as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026"."""
-    return date_format(timezone.localtime(moment), "D j M Y") if moment else ""
+    return date_format(timezone.localtime(moment), day_format()) if moment else ""
+
+
+@register.filter
+def short_day(day) -> str:
+    """A day without its year: "di 3 dec" / "Tue 3 Dec" (a date, or an aware moment)."""
+    if not day:
+        return ""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day)
+    return date_format(day, day_format(year=False))

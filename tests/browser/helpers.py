@@ -16,6 +16,7 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import translation
+from playwright.sync_api import expect
 
 # WCAG 2.1 A and AA, the Dutch public-sector norm, plus axe's best practices
 # (landmarks, headings); only serious and critical findings fail a test.
@@ -74,6 +75,17 @@ def assert_no_horizontal_scroll(page) -> None:
     width = page.viewport_size["width"]
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px viewport"
+
+
+def assert_on_first_screen(page, locator) -> None:
+    """``locator`` is visible without scrolling: it starts within the viewport's height."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None
+    assert box["y"] + min(box["height"], 40) <= height, (
+        f"{locator} starts at {box['y']:.0f}px, below the first {height}px of {page.url}"
+    )
 
 
 def t(text: str, language: str = "nl") -> str:

@@ -16,6 +16,7 @@ from lef.choices import CoreActivity, Role, Sector
 from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
+    assert_on_first_screen,
     label,
     last_mail_link,
     t,
@@ -66,8 +67,11 @@ def test_a_new_po_teacher_meets_a_vo_colleague_on_a_phone(phone_page, community)
     mail.outbox.clear()
     page.goto("/")
 
-    # The home page's own call to make a profile (the menu is folded on a phone).
-    page.get_by_role("link", name=t("Create your profile")).click()
+    # The home page's own call to make a profile, on the first screen (the menu is
+    # folded on a phone).
+    create = page.get_by_role("link", name=t("Create your profile"))
+    assert_on_first_screen(page, create)
+    create.click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     page.get_by_label(label("Your name")).fill("Sanne de Vries")
     page.get_by_label(label("Email")).fill("sanne@school.example")
@@ -104,12 +108,23 @@ def test_a_new_po_teacher_meets_a_vo_colleague_on_a_phone(phone_page, community)
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
 
-    # Mijn LEF shows him too; his profile says what they share.
+    # Mijn LEF leads with what comes next and whom to meet, both on the first
+    # screen; Jeroen is there with what they share. His profile says it too.
     page.get_by_role("link", name=t("Go to My LEF")).click()
     expect(page).to_have_url(re.compile(r"/$"))
-    suggestion = page.get_by_role("link", name="Jeroen Bakker", exact=True).first
-    expect(suggestion).to_be_visible()
-    suggestion.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Hello %(name)s") % {"name": "Sanne"}
+    )
+    assert_on_first_screen(page, page.get_by_role("heading", name=t("Next up")))
+    people = page.get_by_role("region", name=t("Colleagues to meet"))
+    assert_on_first_screen(page, people.get_by_role("heading", name=t("Colleagues to meet")))
+    jeroen = people.get_by_role("article").filter(has_text="Jeroen Bakker")
+    expect(jeroen).to_contain_text(
+        t("You share: %(items)s") % {"items": f"rekenen, {t('Teaching').lower()}"}
+    )
+    expect(page.get_by_role("heading", name=t("Who is behind it"))).to_have_count(0)
+    assert_accessible(page)
+    jeroen.get_by_role("link", name="Jeroen Bakker", exact=True).click()
     expect(page).to_have_url(re.compile(r"/members/jeroen-bakker/$"))
     expect(page.get_by_role("heading", level=1, name="Jeroen Bakker")).to_be_visible()
     expect(page.locator(".lef-shared")).to_have_text(

@@ -1,9 +1,22 @@
 """Mijn LEF: the signed-in member's overview on the home page."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 
+from lef import overview as overview_registry
 from lef.choices import CoreActivity, Role, Sector
+from lef.overview import (
+    LoadedSection,
+    NextThing,
+    OverviewSection,
+    register_overview_section,
+    unregister_overview_section,
+)
+from lef.queries import MemberOverview
 from members.models import Profile
 from members.queries import profile_completeness
 from tests.factories import MemberFactory, UserFactory
@@ -77,32 +90,43 @@ def test_completeness_counts_what_is_there(django_assert_num_queries):
 # -- the page ---------------------------------------------------------------------
 
 
-def test_my_lef_greets_and_shows_completeness_with_links_to_the_edit_page(client):
+def test_my_lef_greets_and_shows_what_is_missing_with_links_to_the_edit_page(client):
     client.force_login(complete_member(avatar="", job_title=""))
 
     html = home(client)
 
-    assert "Hello Sanne, this is your LEF" in html
+    assert "<title>My LEF · 't LEF</title>" in html
+    assert '<h1 class="h2 mb-3">Hello Sanne</h1>' in html
     assert "Your profile is 78% complete" in html
     assert (
-        '<progress id="my-profile-progress" class="lef-progress mb-3" max="100" value="78">'
+        '<progress id="my-profile-progress" class="lef-progress mb-2" max="100" value="78">'
         in (html)
     )
-    assert '<li><a href="/members/me/edit/#div_id_avatar">A photo</a></li>' in html
-    assert '<li><a href="/members/me/edit/#div_id_job_title">Your job title</a></li>' in html
+    assert '<a href="/members/me/edit/#div_id_avatar">a photo</a>' in html
+    assert '<a href="/members/me/edit/#div_id_job_title">your job title</a>' in html
     assert '<a class="btn btn-lef btn-sm" href="/members/me/edit/">Complete your profile</a>' in (
         html
     )
 
 
-def test_my_lef_with_complete_profile_links_to_the_profile(client):
-    member = complete_member()
-    client.force_login(member)
+def test_my_lef_with_complete_profile_says_nothing_about_completeness(client):
+    client.force_login(complete_member())
 
     html = home(client)
 
-    assert "Your profile is 100% complete" in html
-    assert f'<a href="/members/{member.username}/">View your profile</a>' in html
+    assert 'id="my-profile-title"' not in html
+    assert "% complete" not in html
+
+
+def test_my_lef_leaves_out_the_visitors_blocks(client):
+    client.force_login(complete_member())
+
+    html = home(client)
+
+    assert 'id="hero-title"' not in html
+    assert "Who is behind it" not in html
+    assert "Why 't LEF?" not in html
+    assert 'href="/accounts/signup/"' not in html
 
 
 def test_my_lef_suggests_members_from_other_sectors_with_the_reason(client):
@@ -117,10 +141,25 @@ def test_my_lef_suggests_members_from_other_sectors_with_the_reason(client):
 
     html = home(client)
 
-    assert "Meet across sectors" in html
-    assert "Jan Mbo" in html
+    people = html[html.index('id="meet-title"') :]
+    assert "Colleagues to meet" in people
+    assert "Jan Mbo" in people
     assert "Piet Po" not in html
-    assert "You share: rekenen, practice-based research" in html
+    assert "You share: rekenen, practice-based research" in people
+
+
+def test_my_lef_suggests_four_colleagues_at_most(client):
+    client.force_login(complete_member())
+    for number in range(6):
+        MemberFactory(
+            name=f"Collega {number}",
+            profile__primary_sector=Sector.VO,
+            profile__expertise=["rekenen"],
+        )
+
+    html = home(client)
+
+    assert html.count('class="lef-card lef-suggestion h-100"') == 4
 
 
 def test_my_lef_without_activities_or_expertise_asks_to_add_them(client):
@@ -135,6 +174,7 @@ def test_my_lef_without_activities_or_expertise_asks_to_add_them(client):
         )
         in html
     )
+    assert '<a href="/members/me/welcome/interests/">Add them to your profile</a>' in html
 
 
 def test_my_lef_without_matches_points_to_the_directory(client):
@@ -146,17 +186,83 @@ def test_my_lef_without_matches_points_to_the_directory(client):
     assert '<a href="/members/">Browse the member directory</a>' in html
 
 
-def test_my_lef_shows_projects_meetups_and_bookings_to_come(client):
+def test_my_lef_with_nothing_planned_points_to_meetups_and_desks(client):
     client.force_login(complete_member())
 
     html = home(client)
 
-    assert "The projects you start or join will appear here." in html
-    assert '<a href="/projects/">Discover projects</a>' in html
-    assert "The meetups you sign up for will appear here." in html
-    assert '<a href="/events/">See the meetups</a>' in html
-    assert "The desks and rooms you book will appear here." in html
-    assert '<a href="/spaces/">Book a seat</a>' in html
+    next_up = html[html.index('id="next-title"') : html.index('id="meet-title"')]
+    assert "Nothing planned yet." in next_up
+    assert '<a href="/events/">Sign up for a meetup</a>' in next_up
+    assert '<a href="/spaces/">book a desk</a>' in next_up
+
+
+@pytest.fixture
+def extra_section():
+    """A section of a made-up app, with what waits on the member and what comes up."""
+    soon = timezone.now() + timedelta(days=1)
+    later = timezone.now() + timedelta(days=3)
+    things = [
+        NextThing(url="/later/", title="Later", start=later, status="Later status"),
+        NextThing(url="/answer/", title="Answer me", status="Waits on you", tone="action"),
+        NextThing(url="/soon/", title="Soon", start=soon, detail="PLNT"),
+    ]
+    section = OverviewSection(
+        name="test-things",
+        order=99,
+        template="tests/sections/overview.html",
+        load=lambda user: {"things": things, "greeting": "made-up section"},
+        next_things=lambda context: context["things"],
+    )
+    register_overview_section(section)
+    yield section
+    unregister_overview_section(section.name)
+
+
+def test_next_up_puts_what_waits_on_the_member_first_then_the_soonest(client, extra_section):
+    client.force_login(complete_member())
+
+    html = home(client)
+
+    next_up = html[html.index('id="next-title"') : html.index('id="meet-title"')]
+    assert re.findall(r'<a href="/([a-z]+)/">', next_up) == ["answer", "soon", "later"]
+    assert '<span class="badge lef-tone lef-tone-action">Waits on you</span>' in next_up
+    assert "· PLNT" in next_up
+    assert "<p>made-up section</p>" in html[html.index('id="more-title"') :]
+
+
+def test_next_up_shows_five_things_at_most(client, extra_section):
+    overview = MemberOverview(
+        profile=complete_member().profile,
+        completeness=None,
+        suggestions=[],
+        sections=[
+            LoadedSection(
+                section=extra_section,
+                context={
+                    "things": [
+                        NextThing(
+                            url=f"/{n}/", title=str(n), start=timezone.now() + timedelta(days=n)
+                        )
+                        for n in range(7)
+                    ]
+                },
+            )
+        ],
+    )
+
+    assert [thing.title for thing in overview.next_things] == ["0", "1", "2", "3", "4"]
+
+
+def test_sections_of_apps_not_there_yet_take_one_line(client, monkeypatch):
+    monkeypatch.delitem(overview_registry._sections, "bookings")
+    client.force_login(complete_member())
+
+    html = home(client)
+
+    assert "Coming soon to 't LEF:" in html
+    assert "booking desks and rooms." in html
+    assert 'id="my-bookings-title"' not in html
 
 
 def test_home_for_visitors_has_no_member_overview(client):
@@ -164,15 +270,17 @@ def test_home_for_visitors_has_no_member_overview(client):
 
     html = home(client)
 
-    assert 'id="my-lef-title"' not in html
-    assert "Meet across sectors" not in html
+    assert 'id="next-title"' not in html
+    assert "Colleagues to meet" not in html
     assert "Meet colleagues from every sector of Leiden education" in html
 
 
 # Session, user, own profile (shared with the layout's reminder), the directory
-# generation, the cached suggestions (one cache read) and the suggested profiles;
-# plus one per app section: spaces' coming bookings.
-MY_LEF_QUERIES = 6 + 1
+# generation and the cached suggestions, cards and all (one cache read); plus one
+# per app section that reads: spaces' coming bookings; events' sign-ups and the
+# next meetups for my sector; projects' memberships (with the projects list's
+# generation) and the cached projects for the member.
+MY_LEF_QUERIES = 5 + 1 + 2 + 2
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])

@@ -2,13 +2,12 @@
 
 import pytest
 
+from lef import overview
 from lef.overview import (
     OverviewSection,
     ProfileSection,
     register_overview_section,
     register_profile_section,
-    unregister_overview_section,
-    unregister_profile_section,
 )
 from members.models import Profile
 from tests.factories import MemberFactory
@@ -17,7 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sections():
+def sections(monkeypatch):
+    # Only this test's sections: the apps' own (events' "meetups", ...) are set aside.
+    monkeypatch.setattr(overview, "_sections", {})
+    monkeypatch.setattr(overview, "_profile_sections", {})
     register_overview_section(
         OverviewSection(
             name="projects",
@@ -38,19 +40,15 @@ def sections():
             ),
         )
     )
-    yield
-    unregister_overview_section("projects")
-    unregister_profile_section("projects")
 
 
-def test_mijn_lef_shows_a_registered_section_instead_of_its_placeholder(client, sections):
+def test_mijn_lef_shows_a_registered_section_and_names_the_others_in_one_line(client, sections):
     client.force_login(MemberFactory(name="Sanne"))
 
     html = client.get("/", headers={"accept-language": "en"}).content.decode()
 
     assert "<p>projecten van Sanne</p>" in html
-    assert "The projects you start or join will appear here." not in html
-    assert "The meetups you sign up for will appear here." in html  # not registered
+    assert "Coming soon to 't LEF: meetups, booking desks and rooms.</p>" in html
 
 
 def test_profile_page_shows_a_registered_section_to_whom_it_chooses(client, sections):

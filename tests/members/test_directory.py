@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lef.choices import CoreActivity, Role, Sector
-from members.cards import CARD_FIELDS, CARD_TEMPLATE
+from members.cards import CARD_FIELDS, CARD_TEMPLATE, card_body
 from members.models import Organisation, Profile
 from members.views.directory import MEMBERS_PER_PAGE
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
@@ -525,11 +525,20 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
         Profile.objects.select_related("user", "organisation").only(*CARD_FIELDS).get(pk=member.pk)
     )
 
-    with django_assert_num_queries(0):
-        html = render_to_string(CARD_TEMPLATE, {"profile": profile})
+    body = card_body(
+        expertise=["rekenen"],
+        core_activities=[CoreActivity.TEACHING],
+        open_to_collaboration=True,
+        looking_for="Een vo-school",
+    )
+
+    with django_assert_num_queries(0), translation.override("en"):
+        html = render_to_string(CARD_TEMPLATE, {"profile": profile, "card": body})
 
     assert "Smal Geladen" in html
     assert "Docent" in html
+    assert "<li>rekenen</li>" in html
+    assert "Looking for: Een vo-school" in html
 
 
 # -- why someone is worth contacting -------------------------------------------------

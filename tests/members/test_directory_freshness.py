@@ -263,3 +263,39 @@ def test_a_new_member_appears(visitor):
     MemberFactory(name="Nieuw Lid", profile__visibility=Profile.Visibility.PUBLIC)
 
     assert names(visitor.get(URL)) == ["Nieuw Lid"]
+
+
+def test_mijn_lef_suggestion_cards_follow_every_change(member, school):
+    """Mijn LEF caches its suggestions whole, cards and all (members.matching)."""
+    Profile.objects.filter(pk=member.pk).update(
+        primary_sector=Sector.VO, expertise=["rekenen"], job_title="Docent wiskunde"
+    )
+    viewer = MemberFactory(profile__primary_sector=Sector.PO, profile__expertise=["rekenen"])
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(viewer)
+    assert "Docent wiskunde" in client.get("/").content.decode()
+
+    Profile.objects.filter(pk=member.pk).update(job_title="Teamleider")
+    Organisation.objects.filter(pk=school.pk).update(name="Da Vinci Campus")
+    html = client.get("/").content.decode()
+    assert "Teamleider" in html
+    assert "Da Vinci Campus" in html
+
+    User.objects.filter(pk=member.pk).update(is_active=False)
+    assert "Sanne de Vries" not in client.get("/").content.decode()
+
+
+def test_home_community_follows_new_members_and_partners(visitor):
+    visitor.get("/")
+
+    MemberFactory(
+        name="Nieuw Gezicht",
+        profile__visibility=Profile.Visibility.PUBLIC,
+        profile__avatar="avatars/ab/abcdef",
+    )
+    OrganisationFactory(name="Nieuwe Partner", slug="nieuwe-partner", is_partner=True)
+
+    html = visitor.get("/").content.decode()
+    assert "1 colleague is already here" in html
+    assert 'title="Nieuw Gezicht"' in html
+    assert '<a href="/organisations/nieuwe-partner/">Nieuwe Partner</a>' in html

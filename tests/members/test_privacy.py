@@ -198,16 +198,18 @@ def test_export_includes_registered_sections(client, owner):
     def projects_section(user):
         return [{"project": "Rekenen over de grens", "member": user.username}]
 
-    privacy.register_export_section("projects", projects_section)
+    privacy.register_export_section("elsewhere", projects_section)
     try:
         client.force_login(owner)
         page = client.get(EXPORT_URL)
         data = json.loads(client.get(EXPORT_URL, {"download": "1"}).content)
     finally:
-        privacy.unregister_export_section("projects")
+        privacy.unregister_export_section("elsewhere")
 
-    assert data["projects"] == [{"project": "Rekenen over de grens", "member": "anna-de-eigenaar"}]
-    assert "Your data in “projects”." in page.content.decode()
+    assert data["elsewhere"] == [
+        {"project": "Rekenen over de grens", "member": "anna-de-eigenaar"}
+    ]
+    assert "Your data in “elsewhere”." in page.content.decode()
 
 
 def test_register_export_section_refuses_a_taken_name():
@@ -415,11 +417,11 @@ def test_delete_account_runs_registered_steps_with_the_user_still_named(owner):
     def projects_step(user):
         seen.append((user.pk, user.name))
 
-    privacy.register_anonymisation_step("projects", projects_step)
+    privacy.register_anonymisation_step("elsewhere", projects_step)
     try:
         privacy.delete_account(user=owner)
     finally:
-        privacy.unregister_anonymisation_step("projects")
+        privacy.unregister_anonymisation_step("elsewhere")
 
     assert seen == [(owner.pk, "Anna de Eigenaar")]
 

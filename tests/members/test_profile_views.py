@@ -557,7 +557,8 @@ def test_profile_page_query_count_anonymous_is_fixed(client, django_assert_num_q
         profile__roles=["teacher", "researcher"],
     )
 
-    with django_assert_num_queries(1):
+    # The profile (with user and organisation), and the projects section's one query.
+    with django_assert_num_queries(2):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -569,8 +570,9 @@ def test_profile_page_query_count_member_is_fixed(client, django_assert_num_quer
     client.force_login(MemberFactory())
 
     # session, viewer, the profile (with user and organisation), the viewer's profile
-    # ("you share", and the onboarding reminder), the date of their last message.
-    with django_assert_num_queries(5):
+    # ("you share", and the onboarding reminder), the date of their last message;
+    # events' section: the meetups they go to; projects' section: their projects.
+    with django_assert_num_queries(7):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -581,7 +583,7 @@ def test_profile_page_owner_query_count(client, django_assert_num_queries):
     Profile.objects.filter(user=member).update(onboarded_at=timezone.now())
     client.force_login(member)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):  # 4, events' "meetups you go to", projects'
         client.get("/members/jan/")
 
 

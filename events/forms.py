@@ -1,0 +1,140 @@
+"""The shape of what people send about meetups: filters, a month, a note, a walk-in."""
+
+import functools
+import re
+from datetime import date
+from html import escape
+
+from django import forms
+from django.forms import BoundField
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from events.services import MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
+from lef.choices import Sector, Transition
+from lef.validators import validate_plain_text
+
+FIRST_YEAR, LAST_YEAR = 2018, 2100  # 't LEF's first meetups were in 2018
+MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
+
+
+def _with_blank(choices, blank_label):
+    return [("", blank_label), *choices]
+
+
+class EventFilterForm(forms.Form):
+    """The list's and the calendar's filters, from the query string; all optional."""
+
+    sector = forms.ChoiceField(
+        label=_("For sector"),
+        required=False,
+        choices=_with_blank(Sector.choices, _("All sectors")),
+    )
+    transition = forms.ChoiceField(
+        label=_("About transition"),
+        required=False,
+        choices=_with_blank(Transition.choices, _("All transitions")),
+    )
+
+    FILTERS = ("sector", "transition")
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an invalid one is left out; the form shows why)."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in self.FILTERS}
+
+    def active_params(self) -> dict[str, str]:
+        return {name: value for name, value in self.filters().items() if value}
+
+    @property
+    def selects(self) -> list[tuple[BoundField, SafeString]]:
+        """Each filter with its ``<option>`` elements, the chosen one selected.
+
+        The options are built once per language (they are the same on every
+        request): a template loop over them costs more than the rest of the form.
+        """
+        self.is_valid()
+        fields = []
+        for name in self.FILTERS:
+            options = _options_html(
+                tuple((v, str(label)) for v, label in self.fields[name].choices)
+            )
+            chosen = escape(str(self.cleaned_data.get(name) or ""))
+            marked = options.replace(
+                f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1
+            )
+            fields.append((self[name], mark_safe(marked)))  # noqa: S308 -- escaped in _options_html
+        return fields
+
+
+@functools.lru_cache(maxsize=16)
+def _options_html(choices: tuple) -> str:
+    return "".join(
+        f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
+        for value, label in choices
+    )
+
+
+class MonthForm(forms.Form):
+    """``?month=2026-12`` for the calendar; this month when absent."""
+
+    month = forms.CharField(required=False, max_length=7)
+
+    def clean_month(self) -> date:
+        value = self.cleaned_data["month"]
+        if not value:
+            return timezone.localdate().replace(day=1)
+        match = MONTH.match(value)
+        if not match:
+            raise forms.ValidationError(
+                _("Give the month as year and month, for example 2026-12."), code="invalid"
+            )
+        year, month = int(match[1]), int(match[2])
+        if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
+            raise forms.ValidationError(
+                _("Choose a month between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                code="out_of_range",
+            )
+        return date(year, month, 1)
+
+
+class RegisterForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anything we should know? (optional)"),
+        help_text=_("For example dietary or access needs. Only the organisers see it."),
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DoorSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a name"), required=False, max_length=100)
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "").strip() if self.is_valid() else ""
+
+
+class GuestWalkInForm(forms.Form):
+    guest_name = forms.CharField(
+        label=_("Name"), max_length=MAX_GUEST_NAME_LENGTH, validators=[validate_plain_text]
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=_with_blank(Sector.choices, "—"))
+
+
+class MemberWalkInForm(forms.Form):
+    member = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+
+
+class EmailConfirmedForm(forms.Form):
+    """The admin's "email everyone with a place" message."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text=_("Plain text. Each person gets it as they chose for meetup news."),
+    )

@@ -1,0 +1,504 @@
+"""Reads about meetups that span models or depend on the viewer.
+
+Every function here costs a fixed number of queries, whatever the number of
+meetups or sign-ups it shows (see the docstrings); the pages' query counts are
+tested for one and for several rows.
+"""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from events.fragments import (
+    CalendarDayView,
+    CalendarEventView,
+    CardView,
+    DoorRowView,
+    MonthView,
+)
+from events.models import Event, Registration
+from events.services import Places, waiting_position
+from lef.choices import Sector
+from lef.overview import NextThing
+from members.models import Profile
+
+# Statuses of a meetup's sign-up box, from the viewer's point of view.
+CANCELLED = "cancelled"
+ENDED = "ended"
+REGISTERED = "registered"
+WAITING = "waiting"
+STARTED = "started"
+DRAFT = "draft"
+NOT_OPEN = "not_open"
+CLOSED = "closed"
+FULL = "full"
+SECTOR_FULL = "sector_full"
+OPEN = "open"
+
+
+@dataclass
+class Counts:
+    """What a meetup's registrations add up to (one row of :func:`registration_counts`)."""
+
+    capacity: int | None = None
+    taken: int = 0  # confirmed sign-ups, walk-ins not included: what the capacity limits
+    taken_by_sector: Counter = field(default_factory=Counter)
+    present_mix: Counter = field(default_factory=Counter)  # everyone with a place, by sector
+    waiting: int = 0
+    mine: str = ""  # the viewer's own registration, when asked for: confirmed, waiting or ""
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+    @property
+    def mix(self) -> dict[str, int]:
+        return dict(self.present_mix)
+
+
+def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts]:
+    """Per meetup: places taken (by sector), the sector mix, the waiting list. One query.
+
+    With a signed-in ``viewer``, each row's ``mine`` is also set: the status of
+    the viewer's own active registration ("confirmed", "waiting" or ""), in the
+    same query.
+    """
+    counts = {event.pk: Counts(capacity=event.capacity) for event in events}
+    if not counts:
+        return counts
+    mine = {}
+    if viewer is not None and viewer.is_authenticated:
+        mine = {"mine": Count("pk", filter=Q(member=viewer.pk))}
+    rows = (
+        Registration.objects.active()
+        .filter(event_id__in=list(counts))
+        .values_list("event_id", "status", "sector", "walk_in")
+        .annotate(n=Count("pk"), **mine)
+        .order_by()
+    )
+    for event_id, status, sector, walk_in, n, *own in rows:
+        row = counts[event_id]
+        if own and own[0]:
+            row.mine = status
+        if status == Registration.Status.WAITING:
+            row.waiting += n
+            continue
+        row.present_mix[sector] += n
+        if not walk_in:
+            row.taken += n
+            row.taken_by_sector[sector] += n
+    return counts
+
+
+# The list, the calendar -------------------------------------------------------------
+
+
+def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
+    """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
+    events = Event.objects.visible().select_related("venue").defer("description")
+    events = events.past() if when == "past" else events.upcoming()
+    if sector:
+        events = events.for_sector(sector)
+    if transition:
+        events = events.for_transition(transition)
+    return events
+
+
+def event_cards(events: list[Event], *, viewer, past: bool = False) -> list[CardView]:
+    """The list's cards: counts for each meetup and the viewer's own sign-ups. One query."""
+    counts = registration_counts(events, viewer=viewer)
+    return [_card(event, counts[event.pk], past=past) for event in events]
+
+
+def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
+    # Plain values only; the card's template formats dates and addresses, once per content.
+    return CardView(
+        pk=event.pk,
+        title=event.title,
+        slug=event.slug,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue.name if event.venue_id else "",
+        online=bool(event.online_url),
+        summary=event.summary,
+        sectors=tuple(event.target_sectors),
+        transitions=tuple(event.target_transitions),
+        cancelled=event.is_cancelled,
+        past=past,
+        unlimited=counts.capacity is None,
+        full=counts.is_full,
+        places_left=counts.places_left or 0,
+        taken=counts.taken,
+        waiting=counts.waiting,
+        mix=tuple(sorted(counts.present_mix.items())),
+        mine=counts.mine,
+    )
+
+
+def month_calendar(*, year: int, month: int, sector: str = "", transition: str = "") -> MonthView:
+    """The weeks (Monday first) around one month, with the visible meetups per day. One query.
+
+    Returned as a frozen view (events.fragments), so the month renders once per content.
+    """
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
+    events = Event.objects.visible().filter(
+        starts_at__gte=_local_midnight(start), starts_at__lt=_local_midnight(end)
+    )
+    if sector:
+        events = events.for_sector(sector)
+    if transition:
+        events = events.for_transition(transition)
+    # "/events/<slug>/" (events:detail) without a reverse() per meetup.
+    detail = reverse("events:list")
+    by_day = defaultdict(list)
+    rows = events.order_by("starts_at", "pk").values_list(
+        "slug", "title", "starts_at", "status", "venue__name"
+    )
+    for slug, title, starts_at, status, venue in rows:
+        start_local = timezone.localtime(starts_at)
+        by_day[start_local.date()].append(
+            CalendarEventView(
+                url=f"{detail}{slug}/",
+                title=title,
+                time=start_local.strftime("%H:%M"),
+                venue=venue or "",
+                cancelled=status == Event.Status.CANCELLED,
+            )
+        )
+    today = timezone.localdate()
+    return MonthView(
+        first=date(year, month, 1),
+        filtered=bool(sector or transition),
+        weeks=tuple(
+            tuple(
+                CalendarDayView(day, day.month == month, day == today, tuple(by_day.get(day, ())))
+                for day in week
+            )
+            for week in weeks
+        ),
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_default_timezone())
+
+
+# One meetup --------------------------------------------------------------------------
+
+
+@dataclass
+class SignUp:
+    """The state of the sign-up box on a meetup's page, for one viewer."""
+
+    state: str
+    registration: Registration | None = None
+    position: int | None = None
+    sector: str = ""  # the viewer's sector, for "the places for po are taken"
+
+
+def sign_up_state(  # noqa: PLR0911 -- one return per state of the box, in order
+    event: Event, *, viewer, counts: Counts, now=None
+) -> SignUp:
+    """Which button the viewer gets (open, full, waiting at N, closed, ...).
+
+    ``counts`` must come from :func:`registration_counts` with this viewer, so
+    it says whether they are signed up: only then one query reads their
+    registration (and one more their place in line when waiting). The viewer's
+    sector comes from their profile, which the layout reads anyway.
+    """
+    now = now or timezone.now()
+    if event.is_cancelled:
+        return SignUp(CANCELLED)
+    if event.has_ended(now):
+        return SignUp(ENDED)
+    if counts.mine:
+        registration = list(Registration.objects.active().filter(event=event, member=viewer)[:1])
+        if registration:
+            if registration[0].status == Registration.Status.WAITING:
+                position = waiting_position(registration[0])
+                return SignUp(WAITING, registration[0], position=position)
+            return SignUp(REGISTERED, registration[0])
+    if event.has_started(now):
+        return SignUp(STARTED)
+    phase = event.sign_up_phase(now)
+    if phase != "open":
+        return SignUp({"draft": DRAFT, "not_open": NOT_OPEN, "closed": CLOSED}[phase])
+    sector = _viewer_sector(viewer)
+    places = Places(
+        capacity=event.capacity,
+        sector_limit=event.sector_limit,
+        taken=counts.taken,
+        by_sector=counts.taken_by_sector,
+    )
+    if sector and places.sector_is_full(sector):
+        return SignUp(SECTOR_FULL, sector=sector)
+    if places.is_full:
+        return SignUp(FULL, sector=sector)
+    return SignUp(OPEN, sector=sector)
+
+
+def _viewer_sector(viewer) -> str:
+    if not viewer.is_authenticated:
+        return ""
+    try:
+        return viewer.profile.primary_sector
+    except Profile.DoesNotExist:
+        return ""
+
+
+def organisers_of(event: Event) -> list:
+    """The organisers with their profiles (for avatars), by name. One query."""
+    return list(event.organisers.select_related("profile").order_by("name", "username"))
+
+
+# Mijn LEF, profiles, the home page ----------------------------------------------------
+
+OVERVIEW_MINE = 5
+OVERVIEW_SUGGESTED = 3
+PROFILE_MEETUPS = 5
+
+
+def with_waiting_position(registrations):
+    """Annotate ``ahead``: a waiting registration's place in line (1 = next), same query."""
+    siblings = "event__registrations"
+    return registrations.annotate(
+        ahead=Count(
+            siblings,
+            filter=Q(**{f"{siblings}__status": Registration.Status.WAITING})
+            & (
+                Q(**{f"{siblings}__created_at__lt": F("created_at")})
+                | Q(
+                    **{f"{siblings}__created_at": F("created_at"), f"{siblings}__pk__lte": F("pk")}
+                )
+            ),
+        )
+    )
+
+
+def _set_places_in_line(waiting: list[Registration]) -> None:
+    """Set ``ahead`` (1 = next) on each of ``waiting``, from one query over their waiting lists."""
+    if not waiting:
+        return
+    lines = defaultdict(list)
+    for event_id, pk in (
+        Registration.objects.waiting()
+        .filter(event_id__in={r.event_id for r in waiting})
+        .values_list("event_id", "pk")
+    ):
+        lines[event_id].append(pk)  # in line order: waiting() orders by arrival
+    for registration in waiting:
+        registration.ahead = lines[registration.event_id].index(registration.pk) + 1
+
+
+def my_meetups(user) -> dict | None:
+    """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
+    and the next meetups for the member's sector they have not signed up for.
+
+    Two queries, and a third only when the member waits somewhere (their places in line).
+    """
+    now = timezone.now()
+    mine = list(
+        Registration.objects.active()
+        .filter(member=user, event__ends_at__gt=now)
+        .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .select_related("event", "event__venue")
+        .order_by("event__starts_at", "event_id")[:OVERVIEW_MINE]
+    )
+    _set_places_in_line([r for r in mine if r.status == Registration.Status.WAITING])
+    sector = _viewer_sector(user)
+    suggested = []
+    if sector:
+        suggested = list(
+            Event.objects.published()
+            .upcoming(now)
+            .for_sector(sector)
+            .filter(starts_at__gt=now)
+            .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
+            .select_related("venue")[:OVERVIEW_SUGGESTED]
+        )
+    return {"registrations": mine, "suggested": suggested, "sector": sector}
+
+
+def my_next_meetups(context: dict) -> list[NextThing]:
+    """The member's coming sign-ups for Mijn LEF's "next up", from :func:`my_meetups`."""
+    things = []
+    for registration in context["registrations"]:
+        event = registration.event
+        if event.is_cancelled:
+            status, tone = gettext("Cancelled"), "cancelled"
+        elif registration.status == Registration.Status.WAITING:
+            status = gettext("Waiting list: number %(position)s") % {
+                "position": registration.ahead
+            }
+            tone = "waiting"
+        else:
+            status, tone = gettext("You have a place"), "ok"
+        things.append(
+            NextThing(
+                url=event.get_absolute_url(),
+                title=event.title,
+                start=event.starts_at,
+                end=event.ends_at,
+                detail=event.venue.name if event.venue else gettext("Online"),
+                status=status,
+                tone=tone,
+                icon="people",
+            )
+        )
+    return things
+
+
+def meetups_of(member, viewer) -> dict | None:
+    """A profile's "meetups they go to": coming meetups with a place. For members only.
+
+    Visitors see nothing (where someone will be is for the community, not the
+    web); members see the published meetups. One query; None hides the section.
+    """
+    if not viewer.is_authenticated:
+        return None
+    events = list(
+        Event.objects.published()
+        .upcoming()
+        .filter(
+            registrations__member=member,
+            registrations__status=Registration.Status.CONFIRMED,
+        )
+        .select_related("venue")
+        .distinct()[:PROFILE_MEETUPS]
+    )
+    if not events and viewer.pk != member.pk:
+        return None
+    return {"events": events, "member": member, "is_owner": viewer.pk == member.pk}
+
+
+def upcoming_public_events(limit: int = 3) -> list[Event]:
+    """The next published meetups, for the visitors' home page; each with ``counts``.
+
+    Two queries. Cancelled meetups are left out (the list shows them; a home
+    page should not lead with them).
+    """
+    events = list(
+        Event.objects.published()
+        .upcoming()
+        .filter(starts_at__gt=timezone.now())
+        .select_related("venue")[:limit]
+    )
+    counts = registration_counts(events)
+    for event in events:
+        event.counts = counts[event.pk]
+    return events
+
+
+# At the door ----------------------------------------------------------------------------
+
+CHECK_IN_SEARCH_LIMIT = 200
+WALK_IN_SUGGESTIONS = 8
+
+
+def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
+    """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query."""
+    registrations = Registration.objects.active().filter(event=event)
+    if q:
+        registrations = registrations.filter(
+            Q(member__name__icontains=q) | Q(guest_name__icontains=q)
+        )
+    deleted = gettext("Deleted account")
+    door = reverse("events:check_in", kwargs={"slug": event.slug})
+    rows = []
+    fields = (
+        "pk", "sector", "status", "walk_in", "checked_in_at", "note", "guest_name",
+        "member_id", "member__name", "member__username", "member__is_active",
+    )  # fmt: skip
+    for values in registrations.values_list(*fields)[:CHECK_IN_SEARCH_LIMIT]:
+        pk, sector, status, walk_in, checked_in_at, note, guest = values[:7]
+        member_id, name, username, active = values[7:]
+        shown = guest if member_id is None else (name or username) if active else deleted
+        rows.append(
+            DoorRowView(
+                pk=pk,
+                name=shown,
+                sector=sector,
+                waiting=status == Registration.Status.WAITING,
+                walk_in=walk_in,
+                checked_in=timezone.localtime(checked_in_at).strftime("%H:%M")
+                if checked_in_at
+                else "",
+                note=note,
+                toggle_url=f"{door}{pk}/",  # events:check_in_toggle
+            )
+        )
+    return sorted(rows, key=lambda row: (row.waiting, row.name.lower(), row.pk))
+
+
+@dataclass
+class Attendance:
+    """Present and expected, per sector and in total, for the door page."""
+
+    rows: list[tuple[str, str, int, int]]  # (code, label, present, expected)
+    present: int
+    expected: int
+    present_mix: dict[str, int]
+
+
+def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attendance:
+    """Checked in against confirmed, by sector (walk-ins are expected once there).
+
+    One query; none when given the whole, unsearched door list (it holds every
+    confirmed person), unless that list was cut off at its limit.
+    """
+    by_sector: dict[str, tuple[int, int]] = {}
+    if door is not None and len(door) < CHECK_IN_SEARCH_LIMIT:
+        for row in door:
+            if not row.waiting:
+                present, expected = by_sector.get(row.sector, (0, 0))
+                by_sector[row.sector] = (present + bool(row.checked_in), expected + 1)
+    else:
+        rows = (
+            Registration.objects.confirmed()
+            .filter(event=event)
+            .values_list("sector")
+            .annotate(
+                expected=Count("pk"),
+                present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            )
+            .order_by()
+        )
+        by_sector = {sector: (present, expected) for sector, expected, present in rows}
+    table = [
+        (code, label, *by_sector.get(code, (0, 0)))
+        for code, label in Sector.choices
+        if code in by_sector
+    ]
+    return Attendance(
+        rows=table,
+        present=sum(p for p, _e in by_sector.values()),
+        expected=sum(e for _p, e in by_sector.values()),
+        present_mix={code: p for code, (p, _e) in by_sector.items() if p},
+    )
+
+
+def walk_in_candidates(event: Event, *, q: str) -> list[Profile]:
+    """Members matching ``q`` who are not on the door list yet (to add as walk-ins). One query."""
+    if len(q) < 2:
+        return []
+    on_list = Registration.objects.active().filter(event=event, member__isnull=False)
+    return list(
+        Profile.objects.listed()
+        .filter(user__name__icontains=q)
+        .exclude(user__in=on_list.values("member_id"))
+        .select_related("user")
+        .order_by("user__name")[:WALK_IN_SUGGESTIONS]
+    )

@@ -1,0 +1,148 @@
+"""Cached parts of the project pages, named by versions the database keeps in step.
+
+Rendering a dozen cards, a team of avatars and an updates feed with Markdown
+costs tens of milliseconds; the data changes far less often than it is read.
+So rendered parts are cached, in the bounded, shared cache of versioned keys
+that members' directory uses (``CACHES["directory"]``, members.caching).
+
+Nothing in Python invalidates anything. Every key names the version of the data
+it was rendered from, and PostgreSQL raises those versions on every write,
+whatever makes it (migration 0003):
+
+* a project's ``revision``: the row, its team, its updates, and the profiles
+  of its team and of its updates' authors; keys of a project page's parts and
+  of its card hold it;
+* the list's *generation*: once per committed transaction that changed what
+  the list shows (a project's own columns, a membership, a team member's
+  sector); keys of list pages and of the projects suggested to a member hold
+  it, read before the page is computed, so a page computed from rows older
+  than a commit is stored under a generation nobody asks for again.
+
+Markdown is cached by the text itself (a hash): the same text always gives the
+same HTML, so those entries cannot be stale either. Keys also hold the
+language and a hash of the templates, so a deploy with changed templates never
+shows old HTML. Old keys age out (timeouts, and the cache culls when full).
+"""
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from lef.markdown import render_markdown
+from members.caching import directory_cache
+
+TIMEOUT = 24 * 60 * 60
+LIST_TIMEOUT = 60 * 60
+FRAGMENT_TEMPLATES = (
+    "projects/includes/project_card_body.html",
+    "projects/includes/project_parts.html",
+    "projects/includes/team_member.html",
+    "projects/includes/update_body.html",
+    "projects/project_list.html",
+)
+
+
+@functools.cache
+def template_version() -> str:
+    """A short hash of the cached fragments' templates: new keys when a deploy changes them."""
+    sources = "".join(get_template(name).template.source for name in FRAGMENT_TEMPLATES)
+    return hashlib.sha256(sources.encode()).hexdigest()[:10]
+
+
+def _prefix(kind: str) -> str:
+    return f"projects:{kind}:{template_version()}:{get_language()}"
+
+
+def list_generation() -> int:
+    """The list's generation as committed now (one small query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM projects_generation WHERE name = 'list'")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def digest(value: Any) -> str:
+    """A short stable hash of a JSON-able value (filters, a viewer's sectors)."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def cached(
+    kind: str,
+    parts: Iterable[Any],
+    compute: Callable[[], Any],
+    *,
+    timeout: int = TIMEOUT,
+    also_store: dict[str, Any] | None = None,
+):
+    """The value under ``kind`` and ``parts`` (which must name every version it depends on).
+
+    One cache query when it is there; otherwise ``compute()`` is stored, in one
+    statement with the entries ``compute`` left in ``also_store`` (see
+    :func:`markdown_many`).
+    """
+    key = ":".join([_prefix(kind), *(str(part) for part in parts)])
+    cache = directory_cache()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set_many({key: value, **(also_store or {})}, timeout)
+    return value
+
+
+def cached_each(
+    kind: str,
+    keys: dict[str, Any],
+    compute_missing: Callable[[list[Any]], dict[Any, Any]],
+    *,
+    store_later: dict[str, Any] | None = None,
+) -> dict[Any, Any]:
+    """Values for many items at once: ``keys`` maps each item's key parts to the item.
+
+    One cache query reads them all; ``compute_missing`` gets the items that were
+    missing and returns ``{item: value}``, which is stored, or put in
+    ``store_later`` for the caller to store with its own entry.
+    """
+    prefix = _prefix(kind)
+    full = {f"{prefix}:{parts}": item for parts, item in keys.items()}
+    cache = directory_cache()
+    found = cache.get_many(list(full)) if full else {}
+    values = {full[key]: value for key, value in found.items()}
+    missing = [item for key, item in full.items() if key not in found]
+    if missing:
+        computed = compute_missing(missing)
+        values.update(computed)
+        by_item = {item: key for key, item in full.items()}
+        entries = {by_item[item]: value for item, value in computed.items()}
+        if store_later is None:
+            cache.set_many(entries, TIMEOUT)
+        else:
+            store_later.update(entries)
+    return values
+
+
+def markdown_many(
+    texts: Iterable[str], *, store_later: dict[str, Any] | None = None
+) -> dict[str, SafeString]:
+    """``{text: sanitised HTML}`` for each text, cached by the text itself (one query).
+
+    New renderings are stored at once, or put in ``store_later`` (see
+    :func:`cached_each`).
+    """
+    unique = list(dict.fromkeys(t for t in texts if t))
+    keys = {hashlib.sha256(text.encode()).hexdigest(): text for text in unique}
+    html = cached_each(
+        "markdown",
+        keys,
+        lambda missing: {text: str(render_markdown(text)) for text in missing},
+        store_later=store_later,
+    )
+    # Rendered by lef.markdown (nh3-sanitised) before it was stored.
+    return {text: mark_safe(value) for text, value in html.items()}  # noqa: S308

@@ -1,0 +1,640 @@
+"""Reads about projects that depend on the viewer or span models.
+
+The list and its filters, a project's team, "my projects" and "projects for
+you" on Mijn LEF, a member's projects on their profile, and the newest public
+projects for the visitors' home page. Visibility is always
+``Project.objects.visible_to``, the same rule the services re-check.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from lef.choices import Role, Sector
+from lef.overview import NextThing
+from members.matching import SharedCount, activity_labels
+from members.models import Profile, User
+from members.search import build_query
+from projects.caching import LIST_TIMEOUT, cached, digest, list_generation
+from projects.models import Membership, Project, ProjectUpdate
+
+# What a suggestion needs of a project (its reason, its link, whether it is full).
+SUGGESTION_FIELDS = (
+    "title",
+    "slug",
+    "status",
+    "sectors",
+    "looking_for_sectors",
+    "looking_for_roles",
+    "core_activities",
+    "tags",
+    "max_team_size",
+    "last_activity_at",
+)
+# What a member's profile shows of a project they are on.
+PROFILE_PROJECT_FIELDS = ("title", "slug", "status", "visibility", "last_activity_at")
+# Columns no card or list needs; the search vector and description are the wide ones.
+CARD_DEFERRED = ("search_vector", "description", "looking_for_text")
+
+SORTS = {
+    "": _("Featured first"),
+    "newest": _("Newest"),
+    "starting": _("Starting soon"),
+    "active": _("Recently active"),
+}
+DEFAULT_SORT = ""
+
+
+def team_sectors() -> ArraySubquery:
+    """The primary sector of every active team member, as an SQL array (one subquery a row)."""
+    return ArraySubquery(
+        Membership.objects.filter(project=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("member__profile__primary_sector")
+    )
+
+
+def sector_counts(codes) -> dict[str, int]:
+    """``{"po": 2, "ho": 1}`` in the vocabulary's order; empty codes left out."""
+    counted = Counter(code for code in codes or () if code)
+    return {code: counted[code] for code in Sector.values if counted[code]}
+
+
+def ordered_mix(mix: dict[str, int]) -> dict[str, int]:
+    """A ``{sector: count}`` mapping in the vocabulary's order, zeros and blanks left out."""
+    return {code: mix[code] for code in Sector.values if mix.get(code)}
+
+
+def with_team(projects: QuerySet) -> QuerySet:
+    """Annotate ``team_sectors`` (see :func:`team_sectors`): the mix and size of the team."""
+    return projects.annotate(team_sectors=team_sectors())
+
+
+def browse_projects(
+    *,
+    viewer: User,
+    q: str = "",
+    sector: str = "",
+    transition: str = "",
+    activity: str = "",
+    status: str = "",
+    tag: str = "",
+    for_my_sector: bool = False,
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Project]:
+    """Projects ``viewer`` may see that pass every given filter (they combine with AND).
+
+    Without ``status`` archived projects are left out. ``for_my_sector`` keeps
+    projects looking for one of the viewer's sectors. A search (Dutch and
+    English stemming, parts of compounds; the GIN index on the generated
+    ``search_vector``) orders by relevance unless another sort is asked for.
+    """
+    projects = Project.objects.visible_to(viewer).defer(*CARD_DEFERRED)
+    projects = projects.filter(status=status) if status else projects.listed()
+    if sector:
+        projects = projects.filter(sectors__contains=[sector])
+    if transition:
+        projects = projects.filter(transitions__contains=[transition])
+    if activity:
+        projects = projects.filter(core_activities__contains=[activity])
+    if tag:
+        projects = projects.filter(tags__contains=[tag])
+    if for_my_sector:
+        sectors = _profile_of(viewer).sectors if _profile_of(viewer) else []
+        projects = projects.filter(looking_for_sectors__overlap=sectors or [""])
+    query = build_query(q)
+    if query is not None:
+        projects = projects.filter(search_vector=query)
+        if sort == DEFAULT_SORT:
+            return projects.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-created_at", "-pk"
+            )
+    return projects.order_by(*_ordering(sort))
+
+
+def _ordering(sort: str) -> tuple:
+    if sort == "newest":
+        return ("-created_at", "-pk")
+    if sort == "active":
+        return ("-last_activity_at", "-pk")
+    if sort == "starting":
+        upcoming = Case(
+            When(start_date__gte=timezone.localdate(), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (upcoming, F("start_date").asc(nulls_last=True), "-created_at", "-pk")
+    return ("-is_featured", "-created_at", "-pk")
+
+
+def _profile_of(user: User) -> Profile | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class LookingFor:
+    """Why a project is looking for someone like the viewer, or nothing."""
+
+    sectors: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sectors or self.roles)
+
+    @property
+    def reason(self) -> str:
+        """ "looking for: po, teacher": sector codes (as on the badges), roles in words."""
+        labels = [*self.sectors, *(str(Role(code).label).lower() for code in self.roles)]
+        return gettext("looking for: %(items)s") % {"items": ", ".join(labels)}
+
+
+def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
+    """Whether ``project`` (still open) wants someone of ``profile``'s sectors or roles."""
+    if profile is None or not profile.is_onboarded or not project.is_open:
+        return LookingFor()
+    return LookingFor(
+        sectors=tuple(s for s in profile.sectors if s in project.looking_for_sectors),
+        roles=tuple(r for r in profile.roles if r in project.looking_for_roles),
+    )
+
+
+# One project ------------------------------------------------------------------------------
+
+
+def project_for_viewer(user: User, **lookup) -> Project:
+    """The project matching ``lookup`` with ``viewer_membership``: ``user``'s current
+    (asked, invited or active) membership of it, or None, read in the same query.
+
+    Raises Project.DoesNotExist. One query (a filtered join: the partial unique
+    constraint makes it one row at most).
+    """
+    projects = Project.objects.defer("search_vector")
+    if user is None or not user.is_authenticated:
+        project = projects.get(**lookup)
+        project.viewer_membership = None
+        return project
+    mine = Q(memberships__member=user, memberships__status__in=Membership.CURRENT_STATUSES)
+    project = (
+        projects.annotate(mine=FilteredRelation("memberships", condition=mine))
+        .select_related("mine")
+        .get(**lookup)
+    )
+    # No attribute at all when the join found no row.
+    project.viewer_membership = getattr(project, "mine", None)
+    return project
+
+
+def current_membership(user: User, project: Project) -> Membership | None:
+    """``user``'s current (asked, invited or active) membership of ``project``, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(
+        project=project, member=user, status__in=Membership.CURRENT_STATUSES
+    ).first()
+
+
+# What a team list shows of a membership and its member: building objects from
+# the wide rows (the profile's search vector, the password hash) costs more than
+# the query itself.
+TEAM_FIELDS = (
+    "project_id",
+    "role",
+    "status",
+    "motivation",
+    "created_at",
+    "joined_at",
+    "member__name",
+    "member__username",
+    "member__is_active",
+    "member__profile__primary_sector",
+    "member__profile__avatar",
+    "member__profile__visibility",
+    "member__profile__job_title",
+)
+
+
+def team_on_page(project: Project) -> QuerySet[Membership]:
+    """The active team, leads first then by who joined first, with profiles (for avatars)."""
+    return (
+        Membership.objects.active()
+        .filter(project=project)
+        .select_related("member__profile")
+        .only(*TEAM_FIELDS)
+        .order_by("role", "joined_at", "pk")
+    )
+
+
+def team_mix(project: Project) -> dict[str, int]:
+    """``{sector: members}`` of the active team, blanks included (for the size): one query."""
+    return dict(
+        Membership.objects.active()
+        .filter(project=project)
+        .values_list("member__profile__primary_sector")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The oldest few requests to join, and how many requests and invitations wait."""
+
+    requests: list[Membership]
+    request_count: int
+    invitation_count: int
+
+
+def first_requests(project: Project, *, limit: int) -> Waiting:
+    """For the project page: the ``limit`` oldest requests, with both counts, in one query.
+
+    The counts are window functions over all pending rows, so they hold however
+    few rows are read.
+    """
+    requested = Q(status=Membership.Status.REQUESTED)
+    rows = list(
+        Membership.objects.pending()
+        .filter(project=project)
+        .select_related("member__profile")
+        .only(*TEAM_FIELDS)
+        .annotate(
+            n_requested=Window(Count("pk", filter=requested)),
+            n_invited=Window(Count("pk", filter=~requested)),
+        )
+        .order_by("-status", "created_at", "pk")[:limit]  # "requested" after "invited"
+    )
+    return Waiting(
+        requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
+        request_count=rows[0].n_requested if rows else 0,
+        invitation_count=rows[0].n_invited if rows else 0,
+    )
+
+
+def pending_of(project: Project) -> list[Membership]:
+    """Requests and invitations waiting for an answer, oldest first, with profiles."""
+    return list(
+        Membership.objects.pending()
+        .filter(project=project)
+        .select_related("member__profile")
+        .only(*TEAM_FIELDS)
+        .order_by("created_at", "pk")
+    )
+
+
+def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:
+    """The project's updates, newest first, with their authors' profiles (for avatars)."""
+    updates = ProjectUpdate.objects.filter(project=project).select_related(
+        "author__profile", "hidden_by"
+    )
+    if not include_hidden:
+        updates = updates.shown()
+    return updates.defer(
+        "author__profile__search_vector",
+        "author__profile__bio",
+        "author__profile__notification_settings",
+        "author__password",
+    )
+
+
+def invite_candidates(*, project: Project, viewer: User, q: str, limit: int = 10) -> list[Profile]:
+    """Listed members ``viewer`` may see, matching ``q`` by name, not on or invited to the team."""
+    words = q.split()
+    if not words:
+        return []
+    current = Membership.objects.filter(
+        project=project, member=OuterRef("user_id"), status__in=Membership.CURRENT_STATUSES
+    )
+    profiles = Profile.objects.visible_to(viewer).exclude(Exists(current))
+    for word in words[:4]:
+        by_name = Q(user__name__icontains=word) | Q(user__username__icontains=word)
+        profiles = profiles.filter(by_name)
+    return list(
+        profiles.select_related("user", "organisation")
+        .defer("search_vector", "bio", "notification_settings")
+        .order_by("user__name", "user__username")[:limit]
+    )
+
+
+# Mijn LEF ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A project for a member, and why: plain values, cheap to cache."""
+
+    title: str
+    url: str
+    looking_for: LookingFor
+    shared_activities: tuple[str, ...] = ()
+    shared_tags: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why it is suggested: who they look for, else what is shared (tags first)."""
+        if self.looking_for:
+            return self.looking_for.reason
+        shared = [*self.shared_tags, *activity_labels(self.shared_activities)]
+        return gettext("You share: %(items)s") % {"items": ", ".join(shared)}
+
+
+def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
+    """Open projects that want someone like ``user``, or share their activities or tags.
+
+    Ranked in one query: wanted sector, wanted role, shared tags, shared
+    activities, then the most recently active. Projects the member is on, has
+    asked to join or is invited to are left out, and so are full ones (counted
+    only for the few best, then dropped here). The matching is
+    members.matching's (``SharedCount``).
+    """
+    profile = _profile_of(user)
+    if profile is None or not profile.is_onboarded:
+        return []
+    sectors, roles = profile.sectors, list(profile.roles)
+    activities, tags = list(profile.core_activities), list(profile.expertise)
+    wanted = Q(looking_for_sectors__overlap=sectors) if sectors else Q(pk__in=[])
+    if roles:
+        wanted |= Q(looking_for_roles__overlap=roles)
+    if activities:
+        wanted |= Q(core_activities__overlap=activities)
+    if tags:
+        wanted |= Q(tags__overlap=tags)
+    mine = Membership.objects.filter(
+        project=OuterRef("pk"), member=user, status__in=Membership.CURRENT_STATUSES
+    )
+    active = (
+        Membership.objects.filter(project=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ranked = (
+        Project.objects.visible_to(user)
+        .open_to_join()
+        .filter(wanted)
+        .exclude(Exists(mine))
+        .alias(
+            want_sector=SharedCount("looking_for_sectors", sectors),
+            want_role=SharedCount("looking_for_roles", roles),
+            shared_tags=SharedCount("tags", tags),
+            shared_activities=SharedCount("core_activities", activities),
+        )
+        .order_by(
+            "-want_sector",
+            "-want_role",
+            "-shared_tags",
+            "-shared_activities",
+            "-last_activity_at",
+            "-pk",
+        )
+        .only(*SUGGESTION_FIELDS)
+    )
+    # A few more than asked: full teams among the best are dropped below. The
+    # team is counted in the SELECT list, so only for these few rows.
+    best = ranked.annotate(
+        team_size=Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
+    )[: 3 * limit]
+    found = [p for p in best if p.max_team_size is None or p.team_size < p.max_team_size][:limit]
+    return [
+        Suggestion(
+            title=project.title,
+            url=project.get_absolute_url(),
+            looking_for=looking_for_viewer(project, profile),
+            shared_activities=tuple(a for a in project.core_activities if a in activities),
+            shared_tags=tuple(t for t in project.tags if t in tags),
+        )
+        for project in found
+    ]
+
+
+def cached_projects_for(
+    user: User, *, limit: int = 4, generation: int | None = None
+) -> list[Suggestion]:
+    """:func:`projects_for` through the cache, under the list's generation.
+
+    Any change to a project or a team (so also the member joining or asking)
+    raises the generation, and the key holds what of the member the ranking
+    reads, so a stale suggestion is never shown. One cache query, and one for
+    the generation unless ``generation`` (read just before) is given.
+    """
+    profile = _profile_of(user)
+    if profile is None or not profile.is_onboarded:
+        return []
+    signature = digest(
+        [profile.sectors, profile.roles, profile.core_activities, profile.expertise, limit]
+    )
+    return cached(
+        "for-you",
+        [list_generation() if generation is None else generation, user.pk, signature],
+        lambda: projects_for(user, limit=limit),
+        timeout=LIST_TIMEOUT,
+    )
+
+
+@dataclass(frozen=True)
+class ProjectPlace:
+    """A member's place in a project, as Mijn LEF and profiles list it: plain values."""
+
+    pk: int
+    role: str
+    status: str
+    created_at: object
+    title: str
+    slug: str
+    waiting: int = 0
+
+    @property
+    def url(self) -> str:
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+
+@dataclass
+class MyProjects:
+    """What Mijn LEF shows of a member's projects."""
+
+    active: list[ProjectPlace] = field(default_factory=list)
+    requested: list[ProjectPlace] = field(default_factory=list)
+    invited: list[ProjectPlace] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+# The list's generation, and the member's current memberships with their project and,
+# for leads, the requests waiting: one round trip (Mijn LEF is every member's home).
+_MY_PROJECTS_SQL = """
+SELECT g.value, m.id, m.role, m.status, m.created_at, p.title, p.slug,
+       (SELECT count(*) FROM projects_membership AS r
+        WHERE r.project_id = m.project_id AND r.status = 'requested')
+FROM projects_generation AS g
+LEFT JOIN (projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id)
+       ON m.member_id = %s AND m.status IN ('requested', 'invited', 'active')
+WHERE g.name = 'list'
+ORDER BY p.last_activity_at DESC NULLS LAST, m.id DESC
+"""
+
+
+def my_projects(user: User) -> MyProjects:
+    """The member's teams (with requests waiting for them as lead), requests and invitations.
+
+    Two queries: the memberships with the list's generation (one statement,
+    see above), and the cached projects for the member.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_MY_PROJECTS_SQL, [user.pk])
+        rows = cursor.fetchall()
+    generation = rows[0][0] if rows else 0
+    mine = MyProjects()
+    for row in rows:
+        if row[1] is None:
+            continue  # no memberships: only the generation
+        membership = ProjectPlace(*row[1:])
+        if membership.status == Membership.Status.ACTIVE:
+            mine.active.append(membership)
+        elif membership.status == Membership.Status.REQUESTED:
+            mine.requested.append(membership)
+        else:
+            mine.invited.append(membership)
+    mine.suggestions = cached_projects_for(user, generation=generation)
+    return mine
+
+
+def overview_section(user: User) -> dict:
+    """The "projects" section of Mijn LEF (lef.overview): two queries."""
+    return {"mine": my_projects(user)}
+
+
+def overview_next_things(context: dict) -> list[NextThing]:
+    """What waits on the member in their projects, for Mijn LEF's "next up": no query.
+
+    Invitations to answer, and, for a lead, requests to join to decide on.
+    """
+    mine = context["mine"]
+    things = [
+        NextThing(
+            url=membership.url,
+            title=membership.title,
+            status=gettext("You are invited to join"),
+            tone="action",
+            icon="envelope-open",
+        )
+        for membership in mine.invited
+    ]
+    things += [
+        NextThing(
+            url=f"{membership.url}#requests-title",
+            title=membership.title,
+            status=ngettext(
+                "%(counter)s request to join", "%(counter)s requests to join", membership.waiting
+            )
+            % {"counter": membership.waiting},
+            tone="action",
+            icon="person-plus",
+        )
+        for membership in mine.active
+        if membership.role == Membership.Role.LEAD and membership.waiting
+    ]
+    return things
+
+
+# Profiles and the home page ---------------------------------------------------------------
+
+
+# The current memberships of a member (and of the viewer), with the few columns of
+# their projects a profile shows; a plain statement, since every profile page runs it.
+_PROFILE_PROJECTS_SQL = """
+SELECT m.member_id, m.role, m.status, m.project_id, p.title, p.slug, p.status, p.visibility
+FROM projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id
+WHERE m.member_id = ANY(%s) AND m.status IN ('requested', 'invited', 'active')
+ORDER BY p.last_activity_at DESC, m.project_id DESC
+"""
+
+
+def profile_section(member: User, viewer: User) -> dict | None:
+    """The "projects" section of a member's profile (lef.overview): one query.
+
+    The teams ``member`` is on that ``viewer`` may see (leads first); and for a
+    viewer who leads open projects, the ones they could invite this member to.
+    Hidden when there is nothing to show. The one query reads the current
+    memberships of both people (through the index on the member), with the
+    few columns of their projects it needs; the rest is sorted out here.
+    """
+    people = [member.pk]
+    if viewer.is_authenticated and viewer.pk != member.pk and member.is_active:
+        people.append(viewer.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_PROFILE_PROJECTS_SQL, [people])
+        rows = cursor.fetchall()
+    visible = {Project.Visibility.PUBLIC}
+    if viewer.is_authenticated:
+        visible.add(Project.Visibility.MEMBERS)
+    active, lead = Membership.Status.ACTIVE, Membership.Role.LEAD
+    theirs = [row for row in rows if row[0] == member.pk]
+    teams = sorted(
+        (
+            ProjectPlace(
+                pk=row[3], role=row[1], status=row[2], created_at=None, title=row[4], slug=row[5]
+            )
+            for row in theirs
+            if row[2] == active and row[7] in visible
+        ),
+        key=lambda place: place.role != lead,
+    )
+    taken = {row[3] for row in theirs}
+    can_invite = sorted(
+        (
+            ProjectPlace(
+                pk=row[3], role=row[1], status=row[2], created_at=None, title=row[4], slug=row[5]
+            )
+            for row in rows
+            if row[0] != member.pk
+            and row[1] == lead
+            and row[2] == active
+            and row[6] in Project.OPEN_STATUSES
+            and row[3] not in taken
+        ),
+        key=lambda place: place.title,
+    )
+    if not teams and not can_invite:
+        return None
+    return {"member": member, "teams": teams, "can_invite": can_invite}
+
+
+def newest_public_projects(limit: int = 3) -> list[Project]:
+    """The newest public, not archived projects with their team mix, for the home page.
+
+    One query; each project has ``team_sectors`` (see :func:`sector_counts`).
+    """
+    return list(
+        with_team(
+            Project.objects.filter(visibility=Project.Visibility.PUBLIC)
+            .listed()
+            .defer(*CARD_DEFERRED)
+            .order_by("-created_at", "-pk")
+        )[:limit]
+    )

@@ -1,0 +1,618 @@
+"""The projects area: browse, start, open, join and run a project.
+
+Views are thin: forms check the shape of the input, ``projects.services`` does
+the work, ``projects.permissions`` decides what each viewer sees and may do.
+Changes are POST only. A refused action shows the project page again with the
+reason and the error's status (400, 403, 409, 429); a form with errors comes
+back with 400.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from lef.http import members_only
+from members.decorators import profile_required
+from members.matching import match_members
+from members.models import User
+from projects import services
+from projects.forms import (
+    AnswerForm,
+    DecisionForm,
+    HideForm,
+    InviteForm,
+    InviteSearchForm,
+    JoinForm,
+    LeaveForm,
+    ModerateForm,
+    ProjectForm,
+    TeamMemberForm,
+    UpdateForm,
+)
+from projects.models import Membership, Project, ProjectUpdate
+from projects.pages import (
+    audience,
+    feed_with_bodies,
+    list_results,
+    prepare_updates,
+    project_parts,
+    show_people,
+)
+from projects.permissions import ProjectPermissions, project_permissions
+from projects.queries import (
+    first_requests,
+    invite_candidates,
+    looking_for_viewer,
+    ordered_mix,
+    pending_of,
+    project_for_viewer,
+    team_mix,
+    team_on_page,
+    updates_for,
+)
+from projects.services import ProjectError, ProjectInvalid
+
+UPDATES_PER_PAGE = 20
+REQUESTS_ON_PAGE = 3
+TEAM_PER_PAGE = 24
+
+
+# Browsing ---------------------------------------------------------------------------------
+
+
+@require_safe
+def project_list(request):
+    """Projects the visitor may see, filtered and sorted by the query string, 12 a page.
+
+    An htmx request (the filter form changed) gets only the results; without
+    JavaScript the form is an ordinary GET form and the page works the same.
+    The results are cached (projects.pages.list_results).
+    """
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    html = list_results(request, partial=partial)
+    if partial:
+        response = HttpResponse(html["results"])
+    else:
+        response = render(request, "projects/project_list.html", html)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _visible_project(request, slug: str) -> Project:
+    """The project at ``slug`` (404 when there is none), with the viewer's membership.
+
+    Visibility is checked by the caller (``project_permissions``).
+    """
+    try:
+        return project_for_viewer(request.user, slug=slug)
+    except Project.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _with_permissions(request, slug: str) -> tuple[Project, ProjectPermissions]:
+    project = _visible_project(request, slug)
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    if not perms.view:
+        raise PermissionDenied
+    return project, perms
+
+
+def _detail_context(request, project: Project, perms: ProjectPermissions, **extra) -> dict:
+    """Everything the project page shows this viewer.
+
+    The parts that are the same for every viewer of an audience come from the
+    cache (projects.pages.project_parts); the leads' requests and the feed
+    with the hide buttons are read live. A fixed number of queries.
+    """
+    seen_by = audience(request.user)
+    parts = project_parts(project, seen_by)
+    waiting = first_requests(project, limit=REQUESTS_ON_PAGE) if perms.manage_team else None
+    feed = feed_with_bodies(parts) if perms.hide_updates else []
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    team_size = parts["team_size"]
+    context = {
+        "project": project,
+        "perms": perms,
+        "membership": perms.membership,
+        "parts": parts,
+        "team_size": team_size,
+        # The first few requests; the team page has them all.
+        "requests": waiting.requests if waiting else [],
+        "request_count": waiting.request_count if waiting else 0,
+        "more_requests": waiting.request_count - len(waiting.requests) if waiting else 0,
+        "invitation_count": waiting.invitation_count if waiting else 0,
+        "live_updates": feed,
+        "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
+        "looking_for_you": looking_for_viewer(project, profile),
+        "update_form": UpdateForm(user=request.user) if perms.post_update else None,
+    }
+    context.update(extra)
+    return context
+
+
+def _render_detail(request, project, perms, *, status=200, **extra):
+    context = _detail_context(request, project, perms, **extra)
+    return render(request, "projects/project_detail.html", context, status=status)
+
+
+@require_safe
+def project_detail(request, slug):
+    """A project's page: what, who, the join/leave button for this viewer, updates."""
+    project = _visible_project(request, slug)
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    if not perms.view:
+        return members_only(request, what=_("This project"))
+    return _render_detail(request, project, perms)
+
+
+def _refuse(request, project, error: ProjectError):
+    """The project page again, with the service's reason and its status."""
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    messages.error(request, error.message)
+    return _render_detail(request, project, perms, status=error.status)
+
+
+def _bad_input(request, project, message: str | None = None):
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    messages.error(request, message or _("That did not work: the form was not filled in right."))
+    return _render_detail(request, project, perms, status=400)
+
+
+# Starting and editing ---------------------------------------------------------------------
+
+
+def _posted(request) -> tuple:
+    """A form's data and files: bound for a POST (even an empty one), unbound otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _form_errors_from(form, error: ProjectInvalid) -> None:
+    for field, field_messages in error.errors.items():
+        target = field if field in form.fields else None
+        for message in field_messages or [error.message]:
+            form.add_error(target, message)
+    if not error.errors:
+        form.add_error(None, error.message)
+
+
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_start(request):
+    """/projects/new/: any onboarded member starts a project and becomes its first lead."""
+    form = ProjectForm(*_posted(request), user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                project = services.start_project(
+                    by=request.user,
+                    details=form.details(),
+                    image=form.cleaned_data.get("image"),
+                )
+            except ProjectInvalid as error:
+                _form_errors_from(form, error)
+            except ProjectError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _("Your project is online. Invite colleagues, or wait for them to ask."),
+                )
+                return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "project": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_edit(request, slug):
+    """/projects/<slug>/edit/: the leads change what the project says about itself."""
+    project, perms = _with_permissions(request, slug)
+    if not perms.edit:
+        raise PermissionDenied
+    form = ProjectForm(*_posted(request), user=request.user, project=project)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_project(
+                    project=project,
+                    by=request.user,
+                    details=form.details(),
+                    image=form.cleaned_data.get("image"),
+                    remove_image=form.cleaned_data.get("remove_image", False),
+                )
+            except ProjectInvalid as error:
+                _form_errors_from(form, error)
+            except ProjectError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, _("The project has been saved."))
+                return redirect(project)
+    return render(
+        request, "projects/project_form.html", {"form": form, "project": project}, status=status
+    )
+
+
+# Joining ----------------------------------------------------------------------------------
+
+
+@profile_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_join(request, slug):
+    """Ask to join (or join at once); a GET shows the form on a page of its own."""
+    project, perms = _with_permissions(request, slug)
+    if request.method != "POST":
+        if not perms.join:
+            return redirect(project)
+        return render(
+            request,
+            "projects/project_join.html",
+            {"project": project, "form": JoinForm(), "perms": perms},
+        )
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "projects/project_join.html",
+            {"project": project, "form": form, "perms": perms},
+            status=400,
+        )
+    try:
+        membership = services.request_to_join(
+            project=project, member=request.user, motivation=form.cleaned_data["motivation"]
+        )
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    if membership.is_active:
+        messages.success(request, _("Welcome to the team!"))
+    else:
+        messages.success(
+            request,
+            _("Your request has been sent to the leads. You get an email when they answer."),
+        )
+    return redirect(project)
+
+
+def _membership_in(project: Project, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("member"), pk=membership_id, project=project
+    )
+
+
+@login_required
+@require_POST
+def membership_answer(request, slug, membership_id):
+    """The invitee accepts or declines an invitation; the asker withdraws a request."""
+    project, _perms = _with_permissions(request, slug)
+    membership = _membership_in(project, membership_id)
+    if membership.member_id != request.user.pk:
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, project)
+    decision = form.cleaned_data["decision"]
+    try:
+        if decision == "accept":
+            services.accept_invitation(membership=membership, member=request.user)
+            messages.success(request, _("Welcome to the team!"))
+        elif decision == "decline":
+            services.decline_invitation(membership=membership, member=request.user)
+            messages.success(request, _("You declined the invitation. The leads have been told."))
+        else:
+            services.withdraw_request(membership=membership, member=request.user)
+            messages.success(request, _("Your request has been withdrawn."))
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    return redirect(project)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_leave(request, slug):
+    """Leave the team; the last lead first names who takes over."""
+    project, perms = _with_permissions(request, slug)
+    if not perms.leave:
+        return redirect(project)
+    others = list(team_on_page(project).exclude(member=request.user))
+    needs_successor = perms.is_lead and not any(m.is_lead for m in others)
+    form = LeaveForm(_posted(request)[0], candidates=others if needs_successor else ())
+    context = {
+        "project": project,
+        "form": form,
+        "needs_successor": needs_successor,
+        "alone": not others,
+    }
+    if request.method != "POST":
+        return render(request, "projects/project_leave.html", context)
+    if not form.is_valid():
+        return render(request, "projects/project_leave.html", context, status=400)
+    try:
+        services.leave_project(
+            project=project, member=request.user, new_lead=form.cleaned_data["new_lead"]
+        )
+    except ProjectError as error:
+        form.add_error(None, error.message)
+        return render(request, "projects/project_leave.html", context, status=error.status)
+    messages.success(request, _("You have left the team of %(project)s.") % {"project": project})
+    return redirect(project)
+
+
+# Running the team -------------------------------------------------------------------------
+
+
+def _lead_project(request, slug) -> tuple[Project, ProjectPermissions]:
+    project, perms = _with_permissions(request, slug)
+    if not perms.manage_team:
+        raise PermissionDenied
+    return project, perms
+
+
+@login_required
+@require_POST
+def request_decide(request, slug, membership_id):
+    """A lead approves or declines a request to join, with an optional message."""
+    project, _perms = _lead_project(request, slug)
+    membership = _membership_in(project, membership_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, project)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == "approve":
+            services.approve_request(
+                membership=membership, by=request.user, message=data["message"]
+            )
+            messages.success(
+                request, _("%(name)s is now on the team.") % {"name": membership.member}
+            )
+        else:
+            services.decline_request(
+                membership=membership, by=request.user, message=data["message"]
+            )
+            messages.success(
+                request,
+                _("You declined the request of %(name)s; they have been told.")
+                % {"name": membership.member},
+            )
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    if request.POST.get("back") == "team":
+        return redirect("projects:team", slug=project.slug)
+    return redirect(project)
+
+
+@require_safe
+def project_team(request, slug):
+    """The whole team, with what leads may change; requests and invitations for leads."""
+    project = _visible_project(request, slug)
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    if not perms.view:
+        return members_only(request, what=_("This project"))
+    page = Paginator(team_on_page(project), TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    show_people(page.object_list, audience(request.user))
+    pending = pending_of(project) if perms.manage_team else []
+    context = {
+        "project": project,
+        "perms": perms,
+        "page_obj": page,
+        "team_size": page.paginator.count,
+        "team_mix": ordered_mix(team_mix(project)),
+        "requests": [m for m in pending if m.status == Membership.Status.REQUESTED],
+        "request_count": sum(m.status == Membership.Status.REQUESTED for m in pending),
+        "invited": [m for m in pending if m.status == Membership.Status.INVITED],
+    }
+    return render(request, "projects/project_team.html", context)
+
+
+@login_required
+@require_POST
+def team_member_change(request, slug, membership_id):
+    """A lead makes someone lead or team member, or takes them off the team."""
+    project, _perms = _lead_project(request, slug)
+    membership = _membership_in(project, membership_id)
+    form = TeamMemberForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, project)
+    action = form.cleaned_data["action"]
+    if action == "remove" and request.POST.get("confirm") != "yes":
+        # Taking someone off a team mails them: ask once more, on a page of its own.
+        return render(
+            request,
+            "projects/project_remove.html",
+            {"project": project, "membership": membership},
+        )
+    try:
+        if action == "remove":
+            services.remove_member(membership=membership, by=request.user)
+            messages.success(
+                request, _("%(name)s is no longer on the team.") % {"name": membership.member}
+            )
+        else:
+            role = Membership.Role.LEAD if action == "make_lead" else Membership.Role.MEMBER
+            services.change_role(membership=membership, by=request.user, role=role)
+            messages.success(request, _("The team has been updated."))
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    if membership.member_id == request.user.pk:
+        return redirect(project)
+    return redirect("projects:team", slug=project.slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_invite(request, slug):
+    """A lead finds members by name (or among suggestions) and invites them."""
+    project, perms = _lead_project(request, slug)
+    search = InviteSearchForm(request.GET)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    status = 200
+    form = InviteForm(_posted(request)[0])
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            member = User.objects.filter(
+                username=form.cleaned_data["member"], is_active=True
+            ).first()
+            try:
+                if member is None:
+                    raise services.ProjectNotAllowed(_("This member cannot be found."))
+                membership = services.invite_member(
+                    project=project,
+                    by=request.user,
+                    member=member,
+                    message=form.cleaned_data["message"],
+                )
+            except ProjectError as error:
+                messages.error(request, error.message)
+                status = error.status
+            else:
+                if membership.is_active:
+                    messages.success(
+                        request,
+                        _("%(name)s had asked to join and is now on the team.") % {"name": member},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s has been invited and gets an email.") % {"name": member},
+                    )
+                return redirect("projects:team", slug=project.slug)
+    team_ids = Membership.objects.filter(
+        project=project, status__in=Membership.CURRENT_STATUSES
+    ).values_list("member_id", flat=True)
+    suggestions = match_members(
+        viewer=request.user,
+        activities=project.core_activities,
+        expertise=project.tags,
+        exclude_user_ids=team_ids,
+        limit=6,
+    )
+    context = {
+        "project": project,
+        "perms": perms,
+        "search": search,
+        "q": q,
+        "candidates": invite_candidates(project=project, viewer=request.user, q=q),
+        "suggestions": suggestions,
+        "form": form,
+    }
+    return render(request, "projects/project_invite.html", context, status=status)
+
+
+# Updates ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def project_updates(request, slug):
+    """Every update of a project, 20 a page; team members post new ones here (POST)."""
+    project = _visible_project(request, slug)
+    perms = project_permissions(request.user, project, project.viewer_membership)
+    if not perms.view:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return members_only(request, what=_("This project"))
+    if request.method == "POST":
+        return _post_update(request, project, perms)
+    updates = updates_for(project, include_hidden=perms.hide_updates)
+    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    prepare_updates(page.object_list, audience(request.user))
+    return render(
+        request,
+        "projects/project_updates.html",
+        {"project": project, "perms": perms, "page_obj": page},
+    )
+
+
+def _post_update(request, project, perms):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not perms.post_update:
+        raise PermissionDenied
+    form = UpdateForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _render_detail(request, project, perms, status=400, update_form=form)
+    try:
+        services.post_update(
+            project=project,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            image=form.cleaned_data.get("image"),
+        )
+    except ProjectError as error:
+        form.add_error(None, error.message)
+        return _render_detail(request, project, perms, status=error.status, update_form=form)
+    messages.success(
+        request, _("Your update is on the project page. The team gets it in their digest.")
+    )
+    return redirect(f"{project.get_absolute_url()}#updates")
+
+
+@login_required
+@require_POST
+def update_hide(request, slug, update_id):
+    """A lead (or coordinator) hides an update, or shows it again."""
+    project, perms = _with_permissions(request, slug)
+    if not perms.hide_updates:
+        raise PermissionDenied
+    update = get_object_or_404(ProjectUpdate, pk=update_id, project=project)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, project)
+    hidden = form.cleaned_data["hidden"]
+    try:
+        services.hide_update(update=update, by=request.user, hidden=hidden)
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    messages.success(
+        request,
+        _("The update is hidden from the team and visitors.")
+        if hidden
+        else _("The update is shown again."),
+    )
+    return redirect(f"{project.get_absolute_url()}#updates")
+
+
+# Coordinators -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def project_moderate(request, slug):
+    """Coordinators feature a project, stop featuring it, or archive it."""
+    project, perms = _with_permissions(request, slug)
+    if not perms.moderate:
+        raise PermissionDenied
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        return _bad_input(request, project)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "archive":
+            services.archive_project(project=project, by=request.user)
+            messages.success(request, _("The project has been archived."))
+        else:
+            services.set_featured(project=project, by=request.user, featured=action == "feature")
+            messages.success(
+                request,
+                _("The project is featured on the list.")
+                if action == "feature"
+                else _("The project is no longer featured."),
+            )
+    except ProjectError as error:
+        return _refuse(request, project, error)
+    return redirect(project)

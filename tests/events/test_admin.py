@@ -1,0 +1,363 @@
+"""The coordinators' back office for meetups: every change goes through the services."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from events.models import Event, Registration
+from events.services import register_for_event
+from lef.choices import Sector
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.helpers import clear_mail, form_data, ics_of, mails_to, outbox, vevents
+from tests.factories import MemberFactory
+from tests.helpers import queries_of
+from tests.members.factories_coordination import CoordinatorFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/events/event/"
+REGISTRATIONS = "/admin/events/registration/"
+
+
+@pytest.fixture
+def coordinator(client):
+    user = CoordinatorFactory()
+    client.force_login(user)
+    return user
+
+
+def change_url(event) -> str:
+    return f"{CHANGELIST}{event.pk}/change/"
+
+
+def edit(client, event, **changes):
+    """Open the meetup's admin page and send its form back with ``changes``."""
+    data = form_data(client.get(change_url(event)), form_id="event_form")
+    data.update({key: "" if value is None else value for key, value in changes.items()})
+    return client.post(change_url(event), data)
+
+
+def action(client, url, name, objects, **extra):
+    return client.post(
+        url, {"action": name, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra}
+    )
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+# Pages -----------------------------------------------------------------------------------
+
+
+def test_changelist_shows_places_and_waiting_in_labels(client, coordinator):
+    event = EventFactory(title="Brugklas", capacity=1)
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status="waiting", waiting_reason="full", confirmed_at=None)
+
+    response = client.get(CHANGELIST)
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Brugklas" in html
+    assert '<td class="field-places">1 / 1</td>' in html
+    assert '<td class="field-waiting">1</td>' in html
+
+
+def test_change_page_shows_sign_ups_inline_and_numbers_per_sector(client, coordinator):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(
+        event=event, member__name="Anna", member__profile__primary_sector=Sector.PO
+    )
+    RegistrationFactory(
+        event=event,
+        member__name="Bram",
+        member__profile__primary_sector=Sector.VO,
+        status="waiting",
+        waiting_reason="full",
+        confirmed_at=None,
+        note="Vegetarisch",
+    )
+
+    html = page(client.get(change_url(event)))
+
+    assert "Anna" in html
+    assert "Waiting list (the meetup is full)" in html
+    assert "Vegetarisch" in html
+    assert re.search(r'field-position">\s*<p>1</p>', html)
+    assert "Primary education (po)" in html  # the numbers per sector, in labels
+
+
+def test_change_page_query_count_is_fixed(client, coordinator):
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    client.get(change_url(event))  # fills Django's content-type cache
+    one, _response = queries_of(client, change_url(event))
+    RegistrationFactory.create_batch(5, event=event)
+
+    many, _response = queries_of(client, change_url(event))
+
+    assert one == many
+
+
+def test_coordinator_adds_a_meetup(client, coordinator):
+    data = form_data(client.get(f"{CHANGELIST}add/"), form_id="event_form")
+    data.update(
+        title="Nieuwe meetup",
+        slug="nieuwe-meetup",
+        status="published",
+        starts_at_0="2030-03-05",
+        starts_at_1="15:30",
+        ends_at_0="2030-03-05",
+        ends_at_1="17:00",
+        venue=EventFactory().venue_id,
+        capacity="12",
+        target_sectors=["po", "vo"],
+    )
+
+    response = client.post(f"{CHANGELIST}add/", data)
+
+    assert response.status_code == 302, page(response)
+    event = Event.objects.get(slug="nieuwe-meetup")
+    assert event.target_sectors == ["po", "vo"]
+    assert event.starts_at.isoformat() == "2030-03-05T14:30:00+00:00"  # entered in Amsterdam
+
+
+# Changes through the services ---------------------------------------------------------------
+
+
+def test_raising_the_capacity_in_the_admin_promotes_and_mails(client, coordinator):
+    event = EventFactory(capacity=1)
+    register_for_event(event=event, member=MemberFactory())
+    waiting = [register_for_event(event=event, member=MemberFactory()) for _ in range(3)]
+    clear_mail()
+
+    response = edit(client, event, capacity="3")
+
+    assert response.status_code == 302
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == ["confirmed", "confirmed", "waiting"]
+    assert len(mails_to(waiting[0].member)) == 1
+    assert mails_to(waiting[2].member) == []
+
+
+def test_lowering_the_capacity_below_the_places_given_is_refused_on_the_form(client, coordinator):
+    event = EventFactory(capacity=5)
+    RegistrationFactory.create_batch(3, event=event)
+
+    response = edit(client, event, capacity="2")
+
+    assert response.status_code == 200
+    assert "3 people already have a place" in page(response)
+    assert Event.objects.get(pk=event.pk).capacity == 5
+
+
+def test_cancelled_status_in_the_admin_form_cancels_and_mails(client, coordinator):
+    event = EventFactory()
+    registration = register_for_event(event=event, member=MemberFactory())
+    clear_mail()
+
+    edit(client, event, status="cancelled")
+
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    [message] = mails_to(registration.member)
+    assert str(vevents(ics_of(message))[0]["status"]) == "CANCELLED"
+
+
+def test_moving_a_meetup_in_the_admin_mails_the_new_time(client, coordinator):
+    event = EventFactory()
+    registration = register_for_event(event=event, member=MemberFactory())
+    clear_mail()
+
+    edit(client, event, starts_at_1="09:00", ends_at_1="10:00")
+
+    event.refresh_from_db()
+    assert event.sequence == 1
+    assert len(mails_to(registration.member)) == 1
+
+
+def test_cancel_action_asks_first_then_mails_everyone(client, coordinator):
+    event = EventFactory(title="Brugklas", capacity=1)
+    register_for_event(event=event, member=MemberFactory())
+    register_for_event(event=event, member=MemberFactory())
+    clear_mail()
+
+    asked = action(client, CHANGELIST, "cancel_selected", [event])
+    assert "2 people are mailed" in page(asked)
+    assert Event.objects.get(pk=event.pk).status == "published"
+
+    done = action(client, CHANGELIST, "cancel_selected", [event], post="yes")
+
+    assert done.status_code == 302
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert len(outbox()) == 2
+
+
+def test_duplicate_action_makes_a_draft(client, coordinator):
+    event = EventFactory(title="Brugklas")
+
+    action(client, CHANGELIST, "duplicate_selected", [event])
+
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert (copy.status, copy.title) == ("draft", "Brugklas (copy)")
+
+
+def test_email_action_sends_the_message_to_everyone_with_a_place(client, coordinator):
+    event = EventFactory(capacity=1)
+    confirmed = register_for_event(event=event, member=MemberFactory())
+    register_for_event(event=event, member=MemberFactory())
+    clear_mail()
+
+    form = action(client, CHANGELIST, "email_confirmed", [event])
+    assert "Your message goes to the 1 person with a place" in page(form)
+    refused = action(
+        client, CHANGELIST, "email_confirmed", [event], post="yes", subject="", message=""
+    )
+    assert "This field is required." in page(refused)
+    sent = action(
+        client,
+        CHANGELIST,
+        "email_confirmed",
+        [event],
+        post="yes",
+        subject="Andere zaal",
+        message="We zitten boven.",
+    )
+
+    assert sent.status_code == 302
+    [message] = outbox()
+    assert message.to == [confirmed.member.email]
+    assert "We zitten boven." in message.body
+
+
+def test_export_action_gives_a_csv_of_the_sign_ups(client, coordinator):
+    event = EventFactory(title="Brugklas")
+    RegistrationFactory(
+        event=event, member__name="Anna", member__email="anna@school.example", note="=1+1"
+    )
+    RegistrationFactory(event=event, member=None, guest_name="Gast", walk_in=True, sector="other")
+
+    response = action(client, CHANGELIST, "export_attendees", [event])
+
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][:5] == ["meetup", "starts at", "name", "email address", "sector"]
+    assert [row[2] for row in rows[1:]] == ["Anna", "Gast"]
+    assert rows[1][3] == "anna@school.example"
+    assert rows[1][9] == "'=1+1"  # formula-safe
+
+
+def test_deleting_a_meetup_with_sign_ups_is_refused_with_a_message(client, coordinator):
+    event = EventFactory()
+    RegistrationFactory(event=event)
+
+    response = client.post(f"{CHANGELIST}{event.pk}/delete/", {"post": "yes"})
+
+    assert Event.objects.filter(pk=event.pk).exists()
+    # Django lists the sign-ups that stand in the way (they are PROTECTed).
+    assert "Cannot delete meetup" in page(response)
+
+
+def test_deleting_a_meetup_without_sign_ups_works(client, coordinator):
+    event = EventFactory()
+
+    client.post(f"{CHANGELIST}{event.pk}/delete/", {"post": "yes"})
+
+    assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_image_upload_is_checked_and_reencoded(client, coordinator):
+    event = EventFactory()
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), "orange").save(buffer, format="PNG")
+    good = SimpleUploadedFile("foto.png", buffer.getvalue(), content_type="image/png")
+    bad = SimpleUploadedFile("foto.png", b"<svg></svg>", content_type="image/png")
+
+    gif_buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(gif_buffer, format="GIF")
+    gif = SimpleUploadedFile("foto.gif", gif_buffer.getvalue(), content_type="image/gif")
+
+    refused = edit(client, event, image=bad)
+    refused_gif = edit(client, event, image=gif)
+    accepted = edit(client, event, image=good)
+
+    assert refused.status_code == 200
+    assert "Upload a valid image." in page(refused)
+    assert "not a JPEG, PNG or WebP image" in page(refused_gif)
+    assert accepted.status_code == 302
+    event.refresh_from_db()
+    assert event.image.name.endswith(".webp")
+    with event.image.open() as stored, Image.open(stored) as image:
+        assert image.size == (1200, 675)
+
+
+# Registrations ----------------------------------------------------------------------------
+
+
+def test_registration_cancel_action_promotes_the_next_in_line(client, coordinator):
+    event = EventFactory(capacity=1)
+    first = register_for_event(event=event, member=MemberFactory())
+    second = register_for_event(event=event, member=MemberFactory())
+
+    action(client, REGISTRATIONS, "cancel_selected", [first])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.cancelled_by) == ("cancelled", coordinator)
+    assert second.status == "confirmed"
+
+
+def test_registration_check_in_action(client, coordinator):
+    registration = RegistrationFactory()
+
+    action(client, REGISTRATIONS, "check_in_selected", [registration])
+
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+
+
+def test_registrations_are_read_only_and_coordinators_cannot_delete_them(client, coordinator):
+    registration = RegistrationFactory(note="Origineel")
+    url = f"{REGISTRATIONS}{registration.pk}/change/"
+
+    client.post(url, {"note": "Veranderd", "status": "cancelled"})
+
+    registration.refresh_from_db()
+    assert (registration.note, registration.status) == ("Origineel", "confirmed")
+    assert client.get(f"{REGISTRATIONS}{registration.pk}/delete/").status_code == 403
+    assert client.get(f"{REGISTRATIONS}add/").status_code == 403
+
+
+def test_superuser_delete_of_a_registration_goes_through_the_service(client):
+    superuser = MemberFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    event = EventFactory(capacity=1)
+    first = register_for_event(event=event, member=MemberFactory())
+    second = register_for_event(event=event, member=MemberFactory())
+
+    client.post(f"{REGISTRATIONS}{first.pk}/delete/", {"post": "yes"})
+
+    assert not Registration.objects.filter(pk=first.pk).exists()
+    second.refresh_from_db()
+    assert second.status == "confirmed"
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 40, "-1"])
+def test_registration_event_filter_ignores_a_bad_value(client, coordinator, value):
+    RegistrationFactory()
+
+    assert client.get(REGISTRATIONS, {"event": value}).status_code == 200
+
+
+def test_a_meetup_cannot_take_an_address_of_the_site_itself(client, coordinator):
+    event = EventFactory()
+
+    response = edit(client, event, slug="calendar")
+
+    assert response.status_code == 200
+    assert "This address is taken by the site itself" in page(response)

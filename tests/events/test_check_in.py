@@ -1,0 +1,204 @@
+"""The door list: find a name, tap to check in or undo, walk-ins, who is here by sector."""
+
+import html
+import re
+
+import pytest
+
+from events.models import Registration
+from lef.choices import Sector
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import MemberFactory
+from tests.helpers import queries_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser():
+    return MemberFactory(name="Organisator")
+
+
+@pytest.fixture
+def event(organiser):
+    return EventFactory(slug="brugklas", organisers=[organiser], capacity=10)
+
+
+def door(event) -> str:
+    return f"/events/{event.slug}/check-in/"
+
+
+def text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def names(response) -> list[str]:
+    return re.findall(r'class="lef-door-name">([^<]+)</div>', response.content.decode())
+
+
+def test_door_lists_confirmed_first_then_waiting_with_present_and_expected(
+    client, organiser, event
+):
+    RegistrationFactory(
+        event=event, member__name="Bram", member__profile__primary_sector=Sector.VO
+    )
+    RegistrationFactory(
+        event=event,
+        member__name="Anna",
+        member__profile__primary_sector=Sector.PO,
+        note="Rolstoel",
+    )
+    RegistrationFactory(
+        event=event,
+        member__name="Aaron",
+        status="waiting",
+        waiting_reason="full",
+        confirmed_at=None,
+    )
+    RegistrationFactory(event=event, member__name="Weg", status="cancelled", confirmed_at=None)
+    client.force_login(organiser)
+
+    response = client.get(door(event))
+
+    assert names(response) == ["Anna", "Bram", "Aaron"]
+    page = text(response)
+    assert '<span class="lef-door-count">0</span> / 2 present' in page
+    assert "Rolstoel" in page
+    assert "Let in" in page  # the one on the waiting list
+
+
+def test_door_search_by_htmx_returns_the_list_only(client, organiser, event):
+    RegistrationFactory(event=event, member__name="Fatima El Amrani")
+    RegistrationFactory(event=event, member__name="Jeroen Bakker")
+    MemberFactory(name="Fatima de Wit")  # not signed up: offered as walk-in
+    client.force_login(organiser)
+
+    response = client.get(door(event), {"q": "fatima"}, headers={"hx-request": "true"})
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="door">')
+    assert names(response) == ["Fatima El Amrani", "Fatima de Wit"]
+    assert "Members who did not sign up" in body
+
+
+def test_check_in_and_undo_by_htmx_update_the_list_and_the_counts(client, organiser, event):
+    registration = RegistrationFactory(event=event, member__profile__primary_sector=Sector.MBO)
+    client.force_login(organiser)
+    url = f"{door(event)}{registration.pk}/"
+
+    response = client.post(url, {"action": "in", "q": ""}, headers={"hx-request": "true"})
+
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    page = text(response)
+    assert '<span class="lef-door-count">1</span> / 1 present' in page
+    assert "Undo" in page
+
+    client.post(url, {"action": "undo"}, headers={"hx-request": "true"})
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_check_in_without_javascript_returns_to_the_search(client, organiser, event):
+    registration = RegistrationFactory(event=event)
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}{registration.pk}/", {"action": "in", "q": "Lid"})
+
+    assert response["Location"] == f"{door(event)}?q=Lid"
+
+
+@pytest.mark.parametrize("action", ["", "delete", "x" * 1000])
+def test_check_in_with_an_unknown_action_is_a_400(client, organiser, event, action):
+    registration = RegistrationFactory(event=event)
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}{registration.pk}/", {"action": action})
+
+    assert response.status_code == 400
+    assert "Choose check in or undo." in text(response)
+
+
+@pytest.mark.parametrize("pk", ["0", "9" * 30])
+def test_check_in_of_an_unknown_registration_is_a_404(client, organiser, event, pk):
+    client.force_login(organiser)
+
+    assert client.post(f"{door(event)}{pk}/", {"action": "in"}).status_code == 404
+
+
+def test_check_in_of_a_cancelled_sign_up_is_a_400_with_the_reason(client, organiser, event):
+    registration = RegistrationFactory(event=event, status="cancelled", confirmed_at=None)
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}{registration.pk}/", {"action": "in"})
+
+    assert response.status_code == 400
+    assert "This sign-up was cancelled." in text(response)
+
+
+def test_walk_in_of_a_member_and_of_a_guest(client, organiser, event):
+    visitor = MemberFactory(name="Pieter Jansen", profile__primary_sector=Sector.HO)
+    client.force_login(organiser)
+
+    member_response = client.post(f"{door(event)}walk-in/", {"member": visitor.pk})
+    guest_response = client.post(
+        f"{door(event)}walk-in/", {"guest_name": "Wethouder Smit", "sector": "other"}
+    )
+
+    assert member_response["Location"] == f"{door(event)}?q=Pieter+Jansen"
+    assert guest_response["Location"] == f"{door(event)}?q=Wethouder+Smit"
+    walk_ins = Registration.objects.filter(event=event, walk_in=True).order_by("pk")
+    assert [(r.person_name, r.sector) for r in walk_ins] == [
+        ("Pieter Jansen", "ho"),
+        ("Wethouder Smit", "other"),
+    ]
+    page = text(client.get(door(event)))
+    assert '<span class="lef-door-count">2</span> / 2 present' in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"guest_name": "", "sector": "po"},
+        {"guest_name": "Jan", "sector": "kleuter"},
+        {"guest_name": "x" * 151, "sector": "po"},
+        {"guest_name": "Jan\u202e", "sector": "po"},
+    ],
+)
+def test_walk_in_with_bad_input_is_a_400_on_the_form(client, organiser, event, data):
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}walk-in/", data)
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize("member", ["abc", "-1", "9" * 30, "0"])
+def test_walk_in_of_an_unknown_member_is_a_404(client, organiser, event, member):
+    client.force_login(organiser)
+
+    assert client.post(f"{door(event)}walk-in/", {"member": member}).status_code == 404
+
+
+def test_door_search_that_is_too_long_is_a_400(client, organiser, event):
+    client.force_login(organiser)
+
+    response = client.get(door(event), {"q": "x" * 101})
+
+    assert response.status_code == 400
+
+
+def test_door_query_count_is_the_same_for_one_and_many_people(client, organiser, event):
+    RegistrationFactory(event=event)
+    client.force_login(organiser)
+    one, response = queries_of(client, door(event))
+    assert len(names(response)) == 1
+    RegistrationFactory.create_batch(6, event=event)
+    RegistrationFactory(event=event, guest_name="Gast", member=None, walk_in=True)
+
+    many, response = queries_of(client, door(event))
+
+    assert len(names(response)) == 8
+    assert one == many <= 9

@@ -1,0 +1,51 @@
+"""The shared template tags (lef_tags): dates and sectors as people read them."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.utils import translation
+
+from lef.templatetags.lef_tags import day_label, sector_badge, sector_mix, short_day, timespan
+
+START = datetime(2026, 12, 1, 14, 30, tzinfo=UTC)  # 15:30 in Amsterdam
+END = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("nl", "di 1 dec 2026, 15:30\u201317:00"), ("en", "Tue 1 Dec 2026, 15:30\u201317:00")],
+)
+def test_timespan_in_amsterdam_time_and_the_pages_language(language, expected):
+    with translation.override(language):
+        assert timespan(START, END) == expected
+
+
+def test_timespan_over_two_days_names_both():
+    with translation.override("nl"):
+        assert timespan(START, datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) == (
+            "di 1 dec 2026, 15:30 \u2013 wo 2 dec 2026, 10:00"
+        )
+
+
+def test_day_label_and_short_day():
+    with translation.override("nl"):
+        assert day_label(START) == "di 1 dec 2026"
+        assert short_day(date(2026, 3, 29)) == "zo 29 mrt"
+    with translation.override("en"):
+        assert short_day(date(2026, 3, 29)) == "Sun 29 Mar"
+
+
+def test_sector_badge_says_other_in_the_pages_language():
+    with translation.override("nl"):
+        assert ">overig<span" in sector_badge("other")
+        assert ">po<span" in sector_badge("po")
+    assert sector_badge("nonsense") == ""
+
+
+def test_sector_mix_is_in_proportion_and_in_words():
+    with translation.override("en"):
+        mix = sector_mix({"po": 3, "ho": 1, "vo": 0, "bogus": 5})
+
+    assert [(s["code"], s["width"]) for s in mix["segments"]] == [("po", 75.0), ("ho", 25.0)]
+    assert mix["described"] == "po 3, ho 1"
+    assert mix["total"] == 4

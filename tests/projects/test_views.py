@@ -1,0 +1,788 @@
+"""The project pages: list, filters, search, htmx, detail, forms, and their query counts."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from lef.choices import Role, Sector
+from projects.images import file_names
+from projects.models import Membership, Project, ProjectUpdate
+from tests.helpers import queries_of
+from tests.members.factories_avatars import image_bytes
+from tests.members.factories_coordination import CoordinatorFactory
+from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
+
+pytestmark = pytest.mark.django_db
+
+URL = "/projects/"
+CARD_TITLE = re.compile(r'<h3 class="h5 mb-1" id="project-\d+-title"><a href="[^"]+">([^<]+)</a>')
+
+
+def titles(response) -> list[str]:
+    return CARD_TITLE.findall(response.content.decode())
+
+
+@pytest.fixture
+def po_teacher(client):
+    member = MemberFactory(
+        name="Sanne de Vries", profile__primary_sector=Sector.PO, profile__roles=[Role.TEACHER]
+    )
+    client.force_login(member)
+    return member
+
+
+def _start_data(**changes) -> dict:
+    data = {
+        "title": "Rekenen van groep 8 naar de brugklas",
+        "summary": "Samen overstaplessen maken.",
+        "description": "We bezoeken **elkaars** lessen.",
+        "status": "looking",
+        "start_date": "2026-12-01",
+        "end_date": "2027-06-30",
+        "sectors": ["po", "vo"],
+        "transitions": ["po-vo"],
+        "core_activities": ["teaching", "innovation"],
+        "tags": "rekenen, groep 8",
+        "looking_for_sectors": ["vo"],
+        "looking_for_roles": ["teacher"],
+        "looking_for_text": "Een docent wiskunde",
+        "max_team_size": "8",
+        "visibility": "public",
+        "requires_approval": "on",
+    }
+    return data | changes
+
+
+# The list ---------------------------------------------------------------------------------
+
+
+def test_list_card_shows_status_sectors_team_mix_cross_sector_and_transitions(client):
+    project = ProjectFactory(
+        title="Rekenen over de grens",
+        lead__profile__primary_sector=Sector.PO,
+        sectors=[Sector.PO, Sector.VO],
+        transitions=["po-vo"],
+    )
+    add_member(project, MemberFactory(profile__primary_sector=Sector.VO))
+    add_member(project, MemberFactory(profile__primary_sector=Sector.VO))
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    assert titles(response) == ["Rekenen over de grens"]
+    assert '<span class="badge lef-status lef-status-looking">Looking for people</span>' in html
+    assert "Cross-sector</span>" in html
+    assert 'aria-label="Sector mix of the team: po 1, vo 2"' in html
+    assert "3 people on the team" in html
+    assert '<span class="lef-transition">po-vo</span>' in html
+    assert "1 project found" in html
+
+
+def test_list_shows_a_single_sector_team_without_the_cross_sector_badge(client):
+    ProjectFactory(lead__profile__primary_sector=Sector.PO)
+
+    assert "Cross-sector</span>" not in client.get(URL).content.decode()
+
+
+def test_list_says_when_a_project_looks_for_someone_like_the_viewer(client, po_teacher):
+    ProjectFactory(title="Zoekt po", looking_for_sectors=[Sector.PO])
+    ProjectFactory(title="Zoekt vo", looking_for_sectors=[Sector.VO])
+
+    html = client.get(URL).content.decode()
+
+    assert html.count("Looking for someone like you") == 1
+    assert "(looking for: po)" in html
+
+
+def test_list_hides_members_only_projects_from_visitors(client):
+    ProjectFactory(title="Openbaar")
+    ProjectFactory(title="Besloten", visibility=Project.Visibility.MEMBERS)
+
+    assert titles(client.get(URL)) == ["Openbaar"]
+    client.force_login(MemberFactory())
+    assert sorted(titles(client.get(URL))) == ["Besloten", "Openbaar"]
+
+
+def test_list_leaves_archived_projects_out_unless_asked(client):
+    ProjectFactory(title="Loopt")
+    ProjectFactory(title="Oud", status=Project.Status.ARCHIVED)
+
+    assert titles(client.get(URL)) == ["Loopt"]
+    assert titles(client.get(URL, {"status": "archived"})) == ["Oud"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"sector": "mbo"}, ["Mbo en ho"]),
+        ({"transition": "mbo-ho"}, ["Mbo en ho"]),
+        ({"activity": "research"}, ["Mbo en ho"]),
+        ({"status": "running"}, ["Mbo en ho"]),
+        ({"tag": "Rekenen"}, ["Po en vo"]),
+        ({"sector": "po", "status": "running"}, []),
+    ],
+)
+def test_list_filters(client, params, expected):
+    ProjectFactory(title="Po en vo", sectors=["po", "vo"], tags=["rekenen"])
+    ProjectFactory(
+        title="Mbo en ho",
+        sectors=["mbo", "ho"],
+        transitions=["mbo-ho"],
+        core_activities=["research"],
+        status=Project.Status.RUNNING,
+        tags=["studiesucces"],
+    )
+
+    assert titles(client.get(URL, params)) == expected
+
+
+def test_list_looking_for_my_sector(client, po_teacher):
+    ProjectFactory(title="Zoekt po", looking_for_sectors=[Sector.PO])
+    ProjectFactory(title="Zoekt ho", looking_for_sectors=[Sector.HO])
+
+    assert titles(client.get(URL, {"mine": "1"})) == ["Zoekt po"]
+
+
+def test_list_search_finds_parts_of_dutch_compounds_in_every_field(client):
+    ProjectFactory(title="Leerkring", summary="Samen praktijkonderzoek doen.", tags=[])
+    ProjectFactory(title="Rekenen", summary="Sommen maken.", tags=["rekenvaardigheid"])
+    ProjectFactory(title="Anders", summary="Iets heel anders.", tags=[])
+
+    assert titles(client.get(URL, {"q": "onderzoek"})) == ["Leerkring"]
+    assert titles(client.get(URL, {"q": "reken"})) == ["Rekenen"]
+
+
+def test_list_sorts(client):
+    now = timezone.now()
+    today = timezone.localdate()
+    ProjectFactory(
+        title="Oud maar actief",
+        created_at=now - timedelta(days=30),
+        last_activity_at=now,
+        start_date=today + timedelta(days=60),
+    )
+    ProjectFactory(
+        title="Nieuw",
+        created_at=now,
+        last_activity_at=now - timedelta(days=5),
+        start_date=today + timedelta(days=3),
+    )
+    ProjectFactory(
+        title="Uitgelicht",
+        is_featured=True,
+        created_at=now - timedelta(days=60),
+        last_activity_at=now - timedelta(days=60),
+        start_date=today - timedelta(days=10),
+    )
+
+    assert titles(client.get(URL)) == ["Uitgelicht", "Nieuw", "Oud maar actief"]
+    assert titles(client.get(URL, {"sort": "newest"})) == [
+        "Nieuw",
+        "Oud maar actief",
+        "Uitgelicht",
+    ]
+    assert titles(client.get(URL, {"sort": "active"})) == [
+        "Oud maar actief",
+        "Nieuw",
+        "Uitgelicht",
+    ]
+    assert titles(client.get(URL, {"sort": "starting"})) == [
+        "Nieuw",
+        "Oud maar actief",
+        "Uitgelicht",
+    ]
+
+
+def test_list_htmx_request_gets_only_the_results(client):
+    ProjectFactory(title="Rekenen")
+
+    response = client.get(URL, {"sector": "po"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert titles(response) == ["Rekenen"]
+    assert "<form" not in html
+    assert 'hx-swap-oob="innerHTML"' in html
+    assert "HX-Request" in [part.strip() for part in response["Vary"].split(",")]
+
+
+def test_list_keeps_the_filters_in_page_links(client):
+    for n in range(13):
+        ProjectFactory(title=f"Project {n:02}", sectors=["po"])
+
+    response = client.get(URL, {"sector": "po", "q": ""})
+
+    assert len(titles(response)) == 12
+    assert 'href="?sector=po&amp;page=2"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sector": "xx"},
+        {"status": "<script>"},
+        {"sort": "random()"},
+        {"page": "999"},
+        {"page": "-1"},
+        {"q": "x" * 5000},
+        {"tag": "y" * 5000},
+        {"q": "'); DROP TABLE projects_project; --"},
+        {"q": "a:* & !b | (c"},
+    ],
+)
+def test_list_with_hostile_filters_still_shows(client, params):
+    ProjectFactory(title="Rekenen")
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+
+
+def test_list_with_a_nul_byte_is_a_bad_request(client):
+    assert client.get(URL, {"q": "reken\x00"}).status_code == 400
+
+
+def test_list_empty_state_says_what_to_do(client):
+    html = client.get(URL).content.decode()
+
+    assert "There are no projects yet." in html
+    assert '<a href="/projects/new/">Start a project yourself</a>' in html
+
+
+def _cold_and_warm(client, path: str) -> tuple[int, int, object]:
+    """Queries of the first request (nothing cached) and of the next one (all cached).
+
+    (Inside a test's transaction the list's generation is not raised, as it is
+    at a commit; clearing the cache stands in for that.)
+    """
+    caches["directory"].clear()
+    with connection.cursor() as cursor:
+        # Statistics for the cache table, as a live one has: lef.cache then
+        # stores entries in one statement (without them it counts the table).
+        cursor.execute("ANALYZE lef_directory_cache")
+    cold, response = queries_of(client, path)
+    warm, _response = queries_of(client, path)
+    assert response.status_code == 200
+    return cold, warm, response
+
+
+def _list_queries(client, count: int, *, team: int = 2) -> tuple[int, int]:
+    for _ in range(count):
+        project = ProjectFactory()
+        for _ in range(team - 1):
+            add_member(project, MemberFactory())
+    cold, warm, response = _cold_and_warm(client, URL)
+    assert len(titles(response)) == min(count, 12)
+    return cold, warm
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_list_query_count_is_the_same_for_one_and_many_projects(client, viewer):
+    if viewer == "member":
+        client.force_login(MemberFactory())
+    one = _list_queries(client, 1)
+    many = _list_queries(client, 14, team=5)
+
+    assert many == one
+    # Warm: the generation and the cached page. Cold: also the count, the page,
+    # the cached cards, and storing the cards and the page. Members add the
+    # session, their user and their profile.
+    assert one == ((7, 2) if viewer == "anonymous" else (10, 5))
+
+
+# The project page -------------------------------------------------------------------------
+
+
+def test_detail_shows_description_team_mix_dates_and_looking_for(client):
+    client.force_login(MemberFactory())
+    project = ProjectFactory(
+        title="Rekenen",
+        description="We maken **drie** lessen.\n\n<script>alert(1)</script>",
+        start_date=date(2026, 12, 1),
+        end_date=date(2027, 6, 30),
+        looking_for_sectors=["vo"],
+        looking_for_roles=["teacher"],
+        looking_for_text="Een docent wiskunde",
+        lead__name="Sanne de Vries",
+        lead__profile__primary_sector=Sector.PO,
+    )
+    add_member(project, MemberFactory(name="Jeroen Bakker", profile__primary_sector=Sector.VO))
+
+    html = client.get(project.get_absolute_url()).content.decode()
+
+    assert "<strong>drie</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "From 1 December 2026 to 30 June 2027" in html
+    assert 'aria-label="Sector mix of the team: po 1, vo 1"' in html
+    assert "Sanne de Vries</a>" in html
+    assert "Jeroen Bakker</a>" in html
+    assert "Een docent wiskunde" in html
+    assert "Cross-sector</span>" in html
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("visitor", "Log in to join"),
+        ("outsider", "Ask to join"),
+        ("requested", "Withdraw my request"),
+        ("invited", "No, thank you"),
+        ("team", "You are on the team"),
+        ("lead", "You lead this project"),
+        ("full", "The team is full"),
+        ("completed", "This project is completed and takes no new team members."),
+    ],
+)
+def test_detail_join_button_is_in_the_right_state_for_the_viewer(client, state, expected):
+    project = ProjectFactory(
+        max_team_size=2 if state == "full" else None,
+        status="completed" if state == "completed" else "looking",
+    )
+    viewer = MemberFactory()
+    if state == "requested":
+        add_member(project, viewer, status=Membership.Status.REQUESTED)
+    elif state == "invited":
+        add_member(project, viewer, status=Membership.Status.INVITED)
+    elif state == "team":
+        add_member(project, viewer)
+    elif state == "lead":
+        viewer = project.created_by
+    elif state == "full":
+        add_member(project, MemberFactory())
+    if state != "visitor":
+        client.force_login(viewer)
+
+    html = client.get(project.get_absolute_url()).content.decode()
+
+    assert expected in html
+
+
+def test_detail_shows_visitors_the_names_of_public_profiles_only(client):
+    project = ProjectFactory(lead__name="Sanne de Vries", lead__profile__visibility="public")
+    add_member(project, MemberFactory(name="Jeroen Bakker"))  # members-only profile
+
+    visitor = client.get(project.get_absolute_url()).content.decode()
+    client.force_login(MemberFactory())
+    member = client.get(project.get_absolute_url()).content.decode()
+
+    assert ("Sanne de Vries</a>" in visitor, "Jeroen Bakker" in visitor) == (True, False)
+    assert "A member of 't LEF" in visitor
+    assert ("Sanne de Vries</a>" in member, "Jeroen Bakker</a>" in member) == (True, True)
+
+
+def test_detail_for_leads_lists_the_requests_with_approve_and_decline(client):
+    project = ProjectFactory()
+    add_member(
+        project,
+        MemberFactory(name="Fatima El Amrani"),
+        status=Membership.Status.REQUESTED,
+        motivation="Ik ken de overstap van dichtbij.",
+    )
+    client.force_login(project.created_by)
+
+    html = client.get(project.get_absolute_url()).content.decode()
+
+    assert "1 request to join" in html
+    assert "Ik ken de overstap van dichtbij." in html
+    assert "Approve Fatima" in html
+
+
+def test_detail_hides_hidden_updates_except_from_leads_and_says_former_member(client):
+    project = ProjectFactory()
+    post(project, project.created_by, "Zichtbaar nieuws")
+    post(project, project.created_by, "Verborgen nieuws", is_hidden=True)
+    post(project, None, "Van iemand die wegging")
+
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Zichtbaar nieuws" in html
+    assert "Verborgen nieuws" not in html
+    assert "A former member" in html
+
+    client.force_login(project.created_by)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert ("Hide this update" in html, "All updates, hidden ones too" in html) == (True, True)
+    html = client.get(f"{project.get_absolute_url()}updates/").content.decode()
+    assert "Verborgen nieuws" in html
+    assert "Show this update again" in html
+
+
+def _detail_queries(client, project_size: int, updates: int, viewer) -> tuple[int, int]:
+    project = ProjectFactory()
+    for _ in range(project_size - 1):
+        add_member(project, MemberFactory())
+    for n in range(updates):
+        post(project, project.created_by, f"Update {n}")
+    add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
+    if viewer == "lead":
+        client.force_login(project.created_by)
+    elif viewer == "member":
+        client.force_login(MemberFactory())
+    cold, warm, _response = _cold_and_warm(client, project.get_absolute_url())
+    return cold, warm
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "lead"])
+def test_detail_query_count_is_the_same_for_a_small_and_a_large_team(client, viewer):
+    small = _detail_queries(client, 1, 1, viewer)
+    large = _detail_queries(client, 40, 12, viewer)
+
+    assert small == large
+    # Warm: the project (with the viewer's membership) and its cached parts;
+    # members add the session, their user and their profile; leads the first
+    # requests. Cold: also the team's mix, the first of the team, the latest
+    # updates, and storing the parts.
+    assert large == {"anonymous": (6, 2), "member": (9, 5), "lead": (10, 6)}[viewer]
+
+
+def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
+    project = ProjectFactory()
+    one, _response = queries_of(client, f"{project.get_absolute_url()}team/")
+    for _ in range(30):
+        add_member(project, MemberFactory())
+
+    many, response = queries_of(client, f"{project.get_absolute_url()}team/")
+
+    assert (many, "31 people on the team") == (one, "31 people on the team")
+    assert "31 people on the team" in response.content.decode()
+
+
+def test_updates_page_pages_the_updates(client):
+    project = ProjectFactory()
+    for n in range(25):
+        post(project, project.created_by, f"Update nummer {n}")
+
+    first = client.get(f"{project.get_absolute_url()}updates/").content.decode()
+    second = client.get(f"{project.get_absolute_url()}updates/", {"page": 2}).content.decode()
+
+    assert ("Update nummer 24" in first, "Update nummer 4" in first) == (True, False)
+    assert "Update nummer 4" in second
+
+
+# Starting and editing ---------------------------------------------------------------------
+
+
+def test_start_a_project_through_the_form(client, po_teacher):
+    response = client.post("/projects/new/", _start_data())
+
+    project = Project.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == "/projects/rekenen-van-groep-8-naar-de-brugklas/"
+    assert (project.tags, project.max_team_size, project.start_date) == (
+        ["rekenen", "groep 8"],
+        8,
+        date(2026, 12, 1),
+    )
+    assert Membership.objects.leads().get(project=project).member == po_teacher
+
+
+def test_start_a_project_with_an_image_stores_clean_renditions(client, po_teacher):
+    upload = SimpleUploadedFile("klas.png", image_bytes("PNG", size=(1600, 900)), "image/png")
+
+    client.post("/projects/new/", _start_data(image=upload))
+
+    project = Project.objects.get()
+    assert [name.rsplit("-", 1)[1] for name in file_names(project.image)] == [
+        "480.webp",
+        "960.webp",
+    ]
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert f"/media/{project.image}-960.webp" in html
+
+
+def test_start_a_project_with_a_fake_image_is_a_form_error(client, po_teacher):
+    upload = SimpleUploadedFile("klas.png", b"<?php echo 1; ?>", "image/png")
+
+    response = client.post("/projects/new/", _start_data(image=upload))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["image"] == [
+        "This file is not a JPEG, PNG or WebP image. "
+        "Please choose an image in one of those formats."
+    ]
+    assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 10_000}, "title"),
+        ({"title": "Rekenen\u202e"}, "title"),
+        ({"summary": "y" * 100_000}, "summary"),
+        ({"description": "z" * 10_001}, "description"),
+        ({"start_date": "1899-01-01"}, "start_date"),
+        ({"end_date": "99999-12-31"}, "end_date"),
+        ({"start_date": "2027-01-01", "end_date": "2026-01-01"}, "end_date"),
+        ({"max_team_size": "1"}, "max_team_size"),
+        ({"max_team_size": "99999999999999999999"}, "max_team_size"),
+        ({"max_team_size": "tien"}, "max_team_size"),
+        ({"sectors": ["xx"]}, "sectors"),
+        ({"status": "deleted"}, "status"),
+        ({"visibility": "everyone"}, "visibility"),
+        ({"tags": ", ".join(f"tag {n}" for n in range(40))}, "tags"),
+        ({"looking_for_roles": ["admin"]}, "looking_for_roles"),
+    ],
+)
+def test_start_form_refuses_bad_input_with_a_message_and_400(client, po_teacher, changes, field):
+    response = client.post("/projects/new/", _start_data(**changes))
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert Project.objects.count() == 0
+
+
+def test_edit_by_the_lead_saves_and_keeps_the_address(client):
+    project = ProjectFactory(slug="oude-naam")
+    client.force_login(project.created_by)
+
+    response = client.post(f"{project.get_absolute_url()}edit/", _start_data(title="Nieuw"))
+
+    project.refresh_from_db()
+    assert response["Location"] == "/projects/oude-naam/"
+    assert project.title == "Nieuw"
+
+
+def test_edit_cannot_lower_the_maximum_below_the_team(client):
+    project = ProjectFactory()
+    add_member(project, MemberFactory())
+    add_member(project, MemberFactory())
+    client.force_login(project.created_by)
+
+    response = client.post(f"{project.get_absolute_url()}edit/", _start_data(max_team_size="2"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["max_team_size"] == [
+        "The team already has 3 members; the maximum cannot be lower."
+    ]
+
+
+# Joining, answering and running the team through the pages --------------------------------
+
+
+def test_ask_to_join_then_the_lead_approves(client, django_capture_on_commit_callbacks):
+    project = ProjectFactory(lead__email="lead@school.example")
+    asker = MemberFactory(email="asker@school.example")
+    client.force_login(asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{project.get_absolute_url()}join/", {"motivation": "Graag"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(project=project, member=asker)
+
+    client.force_login(project.created_by)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{project.get_absolute_url()}requests/{membership.pk}/",
+            {"decision": "approve", "message": "Welkom"},
+        )
+
+    membership.refresh_from_db()
+    assert (response.status_code, membership.status) == (302, "active")
+    assert [m.to for m in mail.outbox] == [["lead@school.example"], ["asker@school.example"]]
+
+
+def test_a_refused_action_shows_the_reason_with_its_status(client):
+    project = ProjectFactory(max_team_size=2)
+    add_member(project, MemberFactory())
+    request = add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
+    client.force_login(project.created_by)
+
+    response = client.post(
+        f"{project.get_absolute_url()}requests/{request.pk}/", {"decision": "approve"}
+    )
+
+    assert response.status_code == 409
+    assert "The team is full: it has room for 2 people." in response.content.decode()
+
+
+def test_someone_elses_ids_are_not_found(client):
+    mine = ProjectFactory()
+    other = ProjectFactory()
+    foreign = add_member(other, MemberFactory(), status=Membership.Status.REQUESTED)
+    foreign_update = post(other, other.created_by)
+    client.force_login(mine.created_by)
+
+    decided = client.post(
+        f"{mine.get_absolute_url()}requests/{foreign.pk}/", {"decision": "approve"}
+    )
+    hidden = client.post(
+        f"{mine.get_absolute_url()}updates/{foreign_update.pk}/hide/", {"hidden": "1"}
+    )
+    changed = client.post(f"{mine.get_absolute_url()}team/{foreign.pk}/", {"action": "remove"})
+
+    assert (decided.status_code, hidden.status_code, changed.status_code) == (404, 404, 404)
+    foreign.refresh_from_db()
+    assert foreign.status == "requested"
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("requests/{request}/", {"decision": "maybe"}),
+        ("requests/{request}/", {"decision": "approve", "message": "x" * 5000}),
+        ("team/{team}/", {"action": "promote-to-admin"}),
+        ("updates/{update}/hide/", {"hidden": "\x00"}),
+        ("moderate/", {"action": "delete"}),
+    ],
+)
+def test_bad_post_data_is_a_400_and_changes_nothing(client, path, data):
+    project = ProjectFactory()
+    request = add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
+    team = add_member(project, MemberFactory())
+    update = post(project, project.created_by)
+    client.force_login(CoordinatorFactory() if path == "moderate/" else project.created_by)
+    ids = {"request": request.pk, "team": team.pk, "update": update.pk}
+
+    response = client.post(f"{project.get_absolute_url()}{path.format(**ids)}", data)
+
+    assert response.status_code == 400
+    assert sorted(Membership.objects.filter(project=project).values_list("status", flat=True)) == [
+        "active",
+        "active",
+        "requested",
+    ]
+
+
+def test_leave_as_the_last_lead_names_the_next_lead(client):
+    project = ProjectFactory()
+    successor = MemberFactory(username="opvolger", name="Jeroen Bakker")
+    add_member(project, successor)
+    client.force_login(project.created_by)
+
+    page = client.get(f"{project.get_absolute_url()}leave/").content.decode()
+    response = client.post(f"{project.get_absolute_url()}leave/", {"new_lead": "opvolger"})
+
+    assert "Who takes over as lead?" in page
+    assert '<option value="opvolger">Jeroen Bakker</option>' in page
+    assert response.status_code == 302
+    assert Membership.objects.leads().get(project=project).member == successor
+
+
+def test_post_an_update_with_an_image_and_a_lead_hides_it(client):
+    project = ProjectFactory()
+    member = MemberFactory()
+    add_member(project, member)
+    client.force_login(member)
+    upload = SimpleUploadedFile("foto.jpg", image_bytes("JPEG", size=(800, 600)), "image/jpeg")
+
+    response = client.post(
+        f"{project.get_absolute_url()}updates/", {"text": "Eerste les!", "image": upload}
+    )
+
+    update = ProjectUpdate.objects.get()
+    assert response.status_code == 302
+    assert (update.text, bool(update.image)) == ("Eerste les!", True)
+    client.force_login(project.created_by)
+    client.post(f"{project.get_absolute_url()}updates/{update.pk}/hide/", {"hidden": "1"})
+    update.refresh_from_db()
+    assert update.is_hidden is True
+
+
+def test_an_empty_update_is_a_400_with_the_message_on_the_form(client):
+    project = ProjectFactory()
+    client.force_login(project.created_by)
+
+    response = client.post(f"{project.get_absolute_url()}updates/", {"text": "   "})
+
+    assert response.status_code == 400
+    assert response.context["update_form"].errors == {"text": ["This field is required."]}
+
+
+def test_invite_page_finds_members_by_name_and_invites(client):
+    project = ProjectFactory(tags=["rekenen"])
+    MemberFactory(name="Jeroen Bakker", username="jeroen")
+    MemberFactory(name="Pieter Jansen", profile__expertise=["rekenen"])
+    client.force_login(project.created_by)
+
+    page = client.get(f"{project.get_absolute_url()}invite/", {"q": "jer"}).content.decode()
+    response = client.post(f"{project.get_absolute_url()}invite/", {"member": "jeroen"})
+
+    assert "Invite Jeroen" in page
+    assert "Invite Pieter" in page  # suggested: shares the project's tag
+    assert response.status_code == 302
+    assert Membership.objects.get(project=project, member__username="jeroen").status == "invited"
+
+
+def test_invite_someone_unknown_is_a_403_with_a_message(client):
+    project = ProjectFactory()
+    client.force_login(project.created_by)
+
+    response = client.post(f"{project.get_absolute_url()}invite/", {"member": "niemand"})
+
+    assert response.status_code == 403
+    assert "This member cannot be found." in response.content.decode()
+
+
+def test_a_coordinator_features_and_archives_on_the_site(client):
+    project = ProjectFactory()
+    client.force_login(CoordinatorFactory())
+
+    client.post(f"{project.get_absolute_url()}moderate/", {"action": "feature"})
+    client.post(f"{project.get_absolute_url()}moderate/", {"action": "archive"})
+
+    project.refresh_from_db()
+    assert (project.is_featured, project.status) == (True, "archived")
+
+
+def test_removing_someone_asks_first_then_removes(client, django_capture_on_commit_callbacks):
+    project = ProjectFactory()
+    member = MemberFactory(name="Jeroen Bakker", email="jeroen@school.example")
+    membership = add_member(project, member)
+    client.force_login(project.created_by)
+    url = f"{project.get_absolute_url()}team/{membership.pk}/"
+
+    asked = client.post(url, {"action": "remove"})
+    membership.refresh_from_db()
+    assert (asked.status_code, membership.status) == (200, "active")
+    assert "Remove Jeroen Bakker from the team?" in asked.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"action": "remove", "confirm": "yes"})
+
+    membership.refresh_from_db()
+    assert (done.status_code, membership.status) == (302, "removed")
+    assert [m.to for m in mail.outbox] == [["jeroen@school.example"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "who"),
+    [
+        ("join/", {"motivation": "x" * 5000}, "outsider"),
+        ("updates/", {"text": "y" * 50_000}, "lead"),
+        ("invite/", {"member": "z" * 500}, "lead"),
+        ("invite/", {"member": "niet een gebruikersnaam!"}, "lead"),
+        ("leave/", {"new_lead": "iemand-anders"}, "lead"),
+        ("requests/999999999/", {"decision": "approve"}, "lead"),
+        ("membership/abc/answer/", {"decision": "accept"}, "outsider"),
+    ],
+)
+def test_hostile_posts_get_a_4xx_and_change_nothing(client, path, data, who):
+    project = ProjectFactory()
+    add_member(project, MemberFactory())
+    client.force_login(MemberFactory() if who == "outsider" else project.created_by)
+    before = sorted(Membership.objects.values_list("member_id", "status"))
+
+    response = client.post(f"{project.get_absolute_url()}{path}", data)
+
+    assert 400 <= response.status_code < 500
+    assert sorted(Membership.objects.values_list("member_id", "status")) == before
+    assert ProjectUpdate.objects.count() == 0
+
+
+def test_the_personal_data_export_holds_the_members_projects(client):
+    member = MemberFactory(username="sanne")
+    project = ProjectFactory(title="Rekenen")
+    add_member(project, member, motivation="Graag!")
+    post(project, member, "Mijn eerste update")
+    client.force_login(member)
+
+    data = client.get("/members/me/export/", {"download": "1"}).json()
+
+    assert [(m["project"], m["status"]) for m in data["projects"]["memberships"]] == [
+        ("Rekenen", "active")
+    ]
+    assert [u["text"] for u in data["projects"]["updates"]] == ["Mijn eerste update"]
