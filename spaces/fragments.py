@@ -11,7 +11,8 @@
   out per request).
 * My bookings: the coming bookings, with what the member may do with each
   until the clock changes it, and a page of earlier ones, kept under the
-  generation (:func:`my_bookings`); both lists are rendered parts.
+  generation (:func:`my_bookings`); each coming booking's line and the list of
+  earlier ones are rendered parts.
 """
 
 import dataclasses
@@ -412,7 +413,7 @@ def search(
 
 # -- my bookings ------------------------------------------------------------------------
 
-LINES = Fragment("spaces/includes/booking_lines.html", lambda lines: {"lines": lines})
+LINE = Fragment("spaces/includes/booking_line.html", lambda line: {"line": line})
 
 
 @dataclass(frozen=True)
@@ -462,8 +463,8 @@ class Bookings:
 class MyBookingsPage:
     lines: tuple[queries.BookingLine, ...]
     page: Page  # of queries.PastRow
-    upcoming_html: SafeString  # "" when there is none
-    past_html: SafeString
+    upcoming_html: list[SafeString]  # a line each
+    past_html: SafeString  # "" when there is none
 
 
 def my_bookings(user, *, number: int, per_page: int, now: datetime) -> MyBookingsPage:
@@ -471,7 +472,8 @@ def my_bookings(user, *, number: int, per_page: int, now: datetime) -> MyBooking
 
     Kept under the spaces generation until the clock changes what a member may
     do with one of them (it starts, its check-in time ends, it ends); two
-    queries when cached: the data (with the generation), the lists.
+    queries when cached: the data (with the generation), the lines and the
+    list. A line each, so a change to one booking renders one line again.
     """
     from spaces.permissions import is_coordinator  # noqa: PLC0415
 
@@ -491,18 +493,15 @@ def my_bookings(user, *, number: int, per_page: int, now: datetime) -> MyBooking
     key = (user.pk, number, per_page, is_coordinator(user))
     store = {}
     found = cached_data("bookings", key, read, now=now, store=store)
-    parts = []
-    if found.lines:
-        parts.append((LINES, found.lines))
+    parts = [(LINE, line) for line in found.lines]
     if found.past:
         book = reverse("spaces:book", kwargs={"slug": "-"})
         today = timeslots.local_date(now)
         parts.append((PAST, PastList(rows=found.past, book=book, today=today)))
     html = render(parts, store=store)
-    empty = mark_safe("")
     return MyBookingsPage(
         lines=found.lines,
         page=_page(list(found.past), found.number, found.count, per_page),
-        upcoming_html=html[0] if found.lines else empty,
-        past_html=html[-1] if found.past else empty,
+        upcoming_html=html[: len(found.lines)],
+        past_html=html[-1] if found.past else mark_safe(""),
     )
