@@ -24,12 +24,15 @@ PAGES: list[Page] = []
 # after the table, that print their figures or return them as a line; ``--only``
 # filters them by function name too.
 EXTRAS: list = []
+# Changes made before each cold request besides the profiles' (bench.__main__.touch):
+# functions that change what cached pages show.
+TOUCHES: list = []
 
 
 def page(
     name: str, path: str, *, as_user: str | None = None, cold: bool = False, target: bool = True
 ) -> None:
-    """Measure ``path``; with ``cold`` also the first request after a profile change.
+    """Measure ``path``; with ``cold`` also the first request after a change (``touch``).
 
     ``target=False`` for a page the ratio says little about: a visitor's page
     that must read the database, against the visitor's floor, which reads none.
@@ -46,12 +49,13 @@ page("members: filtered", "/members/?sector=mbo&activity=research", as_user="mem
 page("members: searched", "/members/?q=onderzoek", as_user="member", cold=True)
 page("members: profile", "/members/{colleague}/", as_user="member", cold=True)
 
-page("spaces: overview", "/spaces/", as_user="member")
+page("spaces: overview", "/spaces/", as_user="member", cold=True)
 page("spaces: free search", "/spaces/?day={tomorrow}&start_time=10:00&end_time=12:00",
-     as_user="member")  # fmt: skip
-page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member")
-page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator")
-page("spaces: my bookings", "/spaces/bookings/", as_user="member")
+     as_user="member", cold=True)  # fmt: skip
+page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member", cold=True)
+page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator",
+     cold=True)  # fmt: skip
+page("spaces: my bookings", "/spaces/bookings/", as_user="member", cold=True)
 
 
 def spaces_contention() -> None:
@@ -61,6 +65,15 @@ def spaces_contention() -> None:
 
 
 EXTRAS.append(spaces_contention)
+
+
+def spaces_touch() -> None:
+    from bench.seed_spaces import touch  # noqa: PLC0415 -- needs django.setup()
+
+    touch()
+
+
+TOUCHES.append(spaces_touch)
 
 # Meetups (events): 3 000 meetups, 60 000 sign-ups (bench/seed_events.py).
 page("events: list", "/events/", as_user="member")

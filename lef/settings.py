@@ -151,6 +151,14 @@ CACHES = {
         "LOCATION": "lef_directory_cache",
         "OPTIONS": {"MAX_ENTRIES": 60_000, "CULL_FREQUENCY": 4},
     },
+    # Rendered grids and resource cards of the spaces pages (spaces.fragments):
+    # keyed by a digest of what they show, so stale entries are never read; a
+    # table of their own, bounded (a week's grid is some tens of kilobytes).
+    "spaces": {
+        "BACKEND": "spaces.caching.SpacesCache",
+        "LOCATION": "lef_spaces_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

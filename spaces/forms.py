@@ -134,6 +134,22 @@ class SearchForm(BootstrapMixin, TimeRangeMixin, forms.Form):
     def clean(self):
         return self._clean_range(super().clean())
 
+    def shown_values(self) -> dict[str, str]:
+        """What each input shows: its value as its widget formats it ("" for none).
+
+        resource_list.html writes the inputs out (rendering six widgets through
+        Django's widget templates cost more than the rest of the overview):
+        these are their values, and tests/spaces/test_views.py checks that the
+        inputs are the form's fields.
+        """
+        values = {}
+        for name, field in self.fields.items():
+            value = field.widget.format_value(self[name].value())
+            if isinstance(value, list):  # a select: the chosen value
+                value = value[0] if value else ""
+            values[name] = "" if value is None else str(value)
+        return values
+
 
 class GridForm(forms.Form):
     """Which days the availability grid shows."""

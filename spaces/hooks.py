@@ -1,5 +1,6 @@
 """How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion."""
 
+import dataclasses
 from datetime import time, timedelta
 
 from django.utils import timezone
@@ -15,8 +16,11 @@ FEED_PAST_DAYS = 60
 def overview_bookings(user) -> dict:
     """Mijn LEF: the next bookings (check-in when it is time) and "book a desk tomorrow"."""
     tomorrow = timeslots.today() + timedelta(days=1)
+    upcoming = queries.upcoming_bookings(user, limit=OVERVIEW_LIMIT)
     return {
-        "upcoming": queries.upcoming_bookings(user, limit=OVERVIEW_LIMIT),
+        "upcoming": upcoming,
+        # Cancelling is for the bookings page, where all of them are.
+        "lines": [dataclasses.replace(item.line, can_cancel=False) for item in upcoming],
         "tomorrow_query": urlencode(
             {
                 "day": tomorrow.isoformat(),

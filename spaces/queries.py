@@ -9,13 +9,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import Greatest, JSONObject, Least
+from django.contrib.postgres.fields import ArrayField
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    JSONField,
+    Prefetch,
+    Q,
+    Sum,
+    TextField,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Least
+from django.urls import reverse
 from django.utils import timezone
 
+from members.models import User
 from spaces import timeslots
-from spaces.models import Booking, Closure, OpeningHours, Resource, Space
+from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource, Space
 from spaces.permissions import can_check_in
 
 
@@ -43,23 +58,36 @@ class Hours:
     closes: time
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _sql(sql: str, params: list, output_field) -> RawSQL:
+    """A SQL expression of this module: table names from the models, every value a parameter."""
+    return RawSQL(sql, params, output_field=output_field)  # noqa: S611
+
+
 def with_calendar(resources, first: date, last: date):
     """``resources`` with their space's opening hours and closures in [first, last] attached.
 
-    Both ride along in the resources' own query (array subqueries), so pages
-    that show availability need no extra query for them; read them with
-    :func:`calendar_of`.
+    Both ride along in the resources' own query, so pages that show
+    availability need no extra query for them; read them with
+    :func:`calendar_of`. Written as SQL: compiling them as ORM subqueries cost
+    more than the rest of the page's query.
     """
+    resource, hours, closure = _table(Resource), _table(OpeningHours), _table(Closure)
     return resources.annotate(
-        calendar_hours=ArraySubquery(
-            OpeningHours.objects.filter(space_id=OuterRef("space_id"))
-            .order_by()
-            .values(row=JSONObject(weekday="weekday", opens="opens", closes="closes"))
+        calendar_hours=_sql(
+            f"""ARRAY(SELECT concat_ws(' ', h.weekday, h.opens, h.closes) FROM {hours} AS h
+                WHERE h.space_id = {resource}.space_id)""",  # noqa: S608
+            [],
+            ArrayField(TextField()),
         ),
-        calendar_closed=ArraySubquery(
-            Closure.objects.filter(space_id=OuterRef("space_id"), date__gte=first, date__lte=last)
-            .order_by()
-            .values("date")
+        calendar_closed=_sql(
+            f"""ARRAY(SELECT c.date FROM {closure} AS c
+                WHERE c.space_id = {resource}.space_id AND c.date BETWEEN %s AND %s)""",  # noqa: S608
+            [first, last],
+            ArrayField(DateField()),
         ),
     )
 
@@ -67,14 +95,13 @@ def with_calendar(resources, first: date, last: date):
 def calendar_of(resources: Sequence[Resource], first: date, last: date):
     """(hours by space, closed (space, date) pairs): from the annotations, else two queries."""
     if resources and all(hasattr(r, "calendar_hours") for r in resources):
-        hours = {
-            r.space_id: [
-                Hours(row["weekday"], time.fromisoformat(row["opens"]),
-                      time.fromisoformat(row["closes"]))
-                for row in r.calendar_hours
-            ]
-            for r in resources
-        }  # fmt: skip
+        hours = {}
+        for r in resources:
+            rows = hours[r.space_id] = []
+            for row in r.calendar_hours:
+                weekday, opens, closes = row.split(" ")
+                rows.append(Hours(int(weekday), time.fromisoformat(opens),
+                                  time.fromisoformat(closes)))  # fmt: skip
         closures = {(r.space_id, day) for r in resources for day in r.calendar_closed}
         return hours, closures
     space_ids = {r.space_id for r in resources}
@@ -97,12 +124,12 @@ def _overlap_minutes(windows: Sequence[timeslots.Window], start, end) -> int:
 # The overview ----------------------------------------------------------------------
 
 
-@dataclass
-class ResourceCard:
-    resource: Resource
-    open_minutes: int  # left today from now (or from opening), in opening hours
+@dataclass(frozen=True)
+class Today:
+    """How free a resource is for the rest of a day (from now, or from opening)."""
+
+    open_minutes: int  # left in opening hours
     free_minutes: int
-    windows: list[timeslots.Window]
 
     @property
     def is_open(self) -> bool:
@@ -114,43 +141,29 @@ class ResourceCard:
         return round(100 * self.free_minutes / self.open_minutes) if self.open_minutes else 0
 
 
-def resource_cards(
-    *, day: date, resources: Sequence[Resource] | None = None, now: datetime | None = None
-) -> list[ResourceCard]:
-    """Every active resource with how free it is on ``day`` (the rest of today, if today).
-
-    One query besides the resources (the day's bookings) when they come from
-    :func:`with_calendar`, three otherwise.
-    """
-    if resources is None:
-        resources = list(Resource.objects.active().select_related("space"))
-    now = now or timezone.now()
-    hours, closures = calendar_of(resources, day, day)
+def today_of(
+    windows: Sequence[timeslots.Window],
+    taken: Iterable[tuple[datetime, datetime]],
+    *,
+    day: date,
+    now: datetime,
+) -> Today:
+    """How free the rest of ``day`` is, from its open ``windows`` and the ``taken`` spans."""
     begin = max(timeslots.local_midnight(day), now)
     finish = timeslots.local_midnight(day + timedelta(days=1))
-    taken = defaultdict(list)
-    if resources and begin < finish:
-        for resource_id, start, end in (
-            Booking.objects.blocking()
-            .filter(resource__in=resources)
-            .overlapping(begin, finish)
-            .values_list("resource_id", "start", "end")
-        ):
-            taken[resource_id].append((start, end))
-    cards = []
-    for resource in resources:
-        windows = windows_for(resource.space_id, day, hours, closures)
-        open_minutes = _overlap_minutes(windows, begin, finish) if begin < finish else 0
-        booked = sum(_overlap_minutes(windows, max(s, begin), e) for s, e in taken[resource.pk])
-        cards.append(
-            ResourceCard(
-                resource=resource,
-                open_minutes=open_minutes,
-                free_minutes=max(open_minutes - booked, 0),
-                windows=windows,
-            )
-        )
-    return cards
+    if begin >= finish:
+        return Today(0, 0)
+    open_minutes = _overlap_minutes(windows, begin, finish)
+    booked = sum(_overlap_minutes(windows, max(start, begin), end) for start, end in taken)
+    return Today(open_minutes, max(open_minutes - booked, 0))
+
+
+def day_of(resource: Resource, day: date) -> tuple[list[timeslots.Window], list[tuple]]:
+    """(open windows, taken spans) of a resource from :func:`with_availability` for ``day``."""
+    hours, closures = calendar_of([resource], day, day)
+    begin, finish = day_bounds([day])
+    held = holds(resource=resource, begin=begin, finish=finish, viewer=None)
+    return windows_for(resource.space_id, day, hours, closures), [(h.start, h.end) for h in held]
 
 
 def free_resources(
@@ -164,7 +177,7 @@ def free_resources(
     """Active resources open and free for all of [``start``, ``end``) with enough seats.
 
     Slot alignment and the per-resource booking rules are left to the booking
-    form; this answers "where could I sit then". Four queries.
+    form; this answers "where could I sit then". One query.
     """
     day = timeslots.local_date(start)
     resources = with_calendar(
@@ -174,10 +187,11 @@ def free_resources(
         resources = resources.filter(amenities__contains=[amenity])
     if kind:
         resources = resources.filter(kind=kind)
-    resources = resources.exclude(
-        pk__in=Booking.objects.blocking().overlapping(start, end).values("resource_id")
+    where, values = _held_where(start, end)
+    taken = f"EXISTS (SELECT 1 FROM {_table(Booking)} AS b WHERE {where})"  # noqa: S608
+    resources = list(
+        resources.alias(taken=_sql(taken, values, BooleanField())).filter(taken=False)
     )
-    resources = list(resources)
     hours, closures = calendar_of(resources, day, day)
     return [
         resource
@@ -192,12 +206,145 @@ def free_resources(
 # The availability grid ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class Hold:
+    """A row that holds time on a grid, as far as the viewer may see it.
+
+    All that a cell shows of a booking or block: its time, whether it is the
+    viewer's own, a block's reason and (for coordinators only) who booked it.
+    Cached grids are keyed by these (spaces.fragments), so nothing a cell
+    shows may come from elsewhere.
+    """
+
+    start: datetime
+    end: datetime
+    state: str  # "blocked", "mine" or "taken"
+    note: str = ""  # a block's reason, shown to everyone
+    booker: str = ""  # who booked, only for viewers who may see it
+
+
+def _held_where(begin: datetime, finish: datetime) -> tuple[str, list]:
+    """SQL for "booking b holds time of the query's resource in [begin, finish)", and its values.
+
+    The same rows as ``Booking.objects.blocking().overlapping(begin, finish,
+    resource=...)`` (tests/spaces/test_caching.py compares them), written as
+    SQL for the reason :func:`with_calendar` gives.
+    """
+    resource = _table(Resource)
+    sql = f"""b.resource_id = {resource}.id AND b.status = %s
+        AND b.start < %s AND b."end" > %s AND b.start > %s
+        -- the exclusion constraint's expressions: its GiST index finds the rows
+        AND int8range(b.resource_id, b.resource_id, '[]')
+            && int8range({resource}.id, {resource}.id, '[]')
+        AND tstzrange(b.start, b."end", '[)') && tstzrange(%s, %s, '[)')"""
+    return sql, [Booking.Status.CONFIRMED, finish, begin, begin - MAX_SPAN, begin, finish]
+
+
+def with_holds(resources, begin: datetime, finish: datetime, *, names: bool = False):
+    """``resources`` with their confirmed bookings and blocks that meet [begin, finish) attached.
+
+    They ride along in the resources' own query (one JSON value per resource,
+    with the range it covers), so a page needs no query of its own for them;
+    read them with :func:`holds`. ``names``: with the bookers' names, for
+    viewers who may see them.
+    """
+    who = ", u.name, u.username" if names else ""
+    join = f"JOIN {_table(User)} AS u ON u.id = b.booker_id" if names else ""
+    where, values = _held_where(begin, finish)
+    rows = f"""SELECT jsonb_agg(
+            jsonb_build_array(b.start, b."end", b.kind, b.booker_id, b.purpose{who})
+            ORDER BY b.start, b.id)
+        FROM {_table(Booking)} AS b {join} WHERE {where}"""  # noqa: S608
+    return resources.annotate(
+        held=_sql(
+            f"""jsonb_build_object('from', %s::timestamptz, 'until', %s::timestamptz,
+                'names', %s, 'rows', coalesce(({rows}), '[]'::jsonb))""",
+            # In the order of the SQL: the range it covers, then the rows' conditions.
+            [begin, finish, names, *values],
+            JSONField(),
+        )
+    )
+
+
+def with_availability(resources, days: Sequence[date], *, names: bool = False):
+    """``resources`` with what a grid of ``days`` needs attached (see :func:`availability`).
+
+    ``names``: with the bookers' names, for viewers who may see them.
+    """
+    begin, finish = day_bounds(days)
+    return with_holds(with_calendar(resources, days[0], days[-1]), begin, finish, names=names)
+
+
+def day_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
+    """[the first day's midnight, the midnight after the last day), as UTC moments."""
+    return (
+        timeslots.local_midnight(days[0]),
+        timeslots.local_midnight(days[-1] + timedelta(days=1)),
+    )
+
+
+def holds(*, resource, begin: datetime, finish: datetime, viewer) -> list[Hold]:
+    """The confirmed bookings and blocks of ``resource`` that meet [begin, finish), soonest first.
+
+    As ``viewer`` may see them. From :func:`with_holds` when the resource came
+    with them for this range, else one query.
+    """
+    from spaces.permissions import can_see_booker  # noqa: PLC0415
+
+    rows = held_rows(resource=resource, begin=begin, finish=finish, names=can_see_booker(viewer))
+    return holds_of(rows, viewer=viewer)
+
+
+def held_rows(*, resource, begin: datetime, finish: datetime, names: bool) -> list[tuple]:
+    """The rows behind :func:`holds`: (start, end, kind, booker id, purpose[, name, username]).
+
+    From :func:`with_holds` when the resource came with them for this range
+    (and ``names``), else one query. The exclusion constraint keeps them from
+    overlapping.
+    """
+    held = getattr(resource, "held", None)
+    if (
+        held is not None
+        and held["names"] == names
+        and datetime.fromisoformat(held["from"]) == begin
+        and datetime.fromisoformat(held["until"]) == finish
+    ):
+        return [
+            (datetime.fromisoformat(start), datetime.fromisoformat(end), *rest)
+            for start, end, *rest in held["rows"]
+        ]
+    fields = ["start", "end", "kind", "booker_id", "purpose"]
+    if names:
+        fields += ["booker__name", "booker__username"]
+    return list(
+        Booking.objects.blocking()
+        .overlapping(begin, finish, resource=resource)
+        .order_by("start", "pk")
+        .values_list(*fields)
+    )
+
+
+def holds_of(rows: Iterable[tuple], *, viewer) -> list[Hold]:
+    """:func:`held_rows` as the viewer sees them: blocked, theirs, or taken (by whom)."""
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    found = []
+    for start, end, kind, booker_id, purpose, *who in rows:
+        if kind == Booking.Kind.BLOCK:
+            found.append(Hold(start, end, "blocked", note=purpose))
+        elif booker_id == viewer_id:
+            found.append(Hold(start, end, "mine"))
+        else:
+            # A member's name as User.__str__ gives it: the name, else the username.
+            found.append(Hold(start, end, "taken", booker=(who[0] or who[1]) if who else ""))
+    return found
+
+
+@dataclass(slots=True)
 class Cell:
     start: datetime
     end: datetime
     state: str  # "free", "taken", "mine", "blocked", "closed", "past"
-    booking: Booking | None = None
+    hold: Hold | None = None
     fold: int = 0
 
     @property
@@ -222,7 +369,6 @@ class Row:
 
 @dataclass
 class Grid:
-    resource: Resource
     days: list[date]
     rows: list[Row]
     windows: dict[date, list[timeslots.Window]] = field(default_factory=dict)
@@ -240,51 +386,97 @@ def availability(
 ) -> Grid:
     """The slots of ``resource`` on ``days``, in local time, with what holds each.
 
+    No query for a resource from :func:`with_availability` (for ``days``, with
+    names if ``viewer`` may see them), three otherwise. See :func:`grid`.
+    """
+    hours, closures = calendar_of([resource], days[0], days[-1])
+    windows = {day: windows_for(resource.space_id, day, hours, closures) for day in days}
+    begin, finish = day_bounds(days)
+    found = holds(resource=resource, begin=begin, finish=finish, viewer=viewer)
+    return grid(
+        days=days,
+        windows=windows,
+        slot_minutes=resource.slot_minutes,
+        holds=found,
+        now=now or timezone.now(),
+    )
+
+
+def grid(
+    *,
+    days: Sequence[date],
+    windows: dict[date, list[timeslots.Window]],
+    slot_minutes: int,
+    holds: Sequence[Hold],
+    now: datetime,
+) -> Grid:
+    """The grid of ``days`` (in order) from their open windows and the holds in them.
+
     Rows are clock times (with the fold: on 25 October 02:00 and 02:30 come
     twice), cells the slots of each day; only the clock times at which the
-    space is open on some day are shown. Bookings come with their booker only
-    when ``viewer`` may see who booked (coordinators). One query for a resource
-    from :func:`with_calendar` (covering ``days``), three otherwise.
+    space is open on some day are shown. A free slot that started before
+    ``now`` is past. Nothing else goes in: a grid is a function of these.
     """
-    from spaces.permissions import can_see_booker  # noqa: PLC0415
+    if list(days) != sorted(days):
+        raise ValueError("The days of a grid go in order.")
+    step = timedelta(minutes=slot_minutes)
+    rows = [
+        Row(wall=wall, fold=fold, cells=cells)
+        for (wall, fold), cells in sorted(_open_cells(days, windows, step, holds, now).items())
+    ]
+    _fill_closed(rows, days, step)
+    return Grid(days=list(days), rows=rows, windows=dict(windows))
 
-    now = now or timezone.now()
-    hours, closures = calendar_of([resource], days[0], days[-1])
-    begin = timeslots.local_midnight(days[0])
-    finish = timeslots.local_midnight(days[-1] + timedelta(days=1))
-    bookings = Booking.objects.blocking().overlapping(begin, finish, resource=resource)
-    if can_see_booker(viewer):
-        bookings = bookings.select_related("booker", "organisation")
-    else:
-        bookings = bookings.only("pk", "start", "end", "kind", "booker_id", "status", "purpose")
-    bookings = list(bookings)
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    step = timedelta(minutes=resource.slot_minutes)
-    grid_rows: dict[tuple[time, int], list[Cell | None]] = {}
-    windows = {}
+
+def _open_cells(days, windows, step, holds, now) -> dict[tuple[time, int], list[Cell | None]]:
+    """The cells of the open slots, by (clock time, fold)."""
+    cells: dict[tuple[time, int], list[Cell | None]] = {}
+    width = len(days)
+    # Slots and holds both come in time order: walk them together.
+    next_hold, count = 0, len(holds)
     for index, day in enumerate(days):
-        windows[day] = windows_for(resource.space_id, day, hours, closures)
         for start in _window_slots(day, windows[day], step):
             end = start + step
+            while next_hold < count and holds[next_hold].end <= start:
+                next_hold += 1
+            hold = None
+            if next_hold < count and holds[next_hold].start < end:
+                hold = holds[next_hold]
+            state = hold.state if hold is not None else "past" if start < now else "free"
             wall = timeslots.local(start)
             key = (wall.time().replace(fold=0), wall.fold)
-            holder = next((b for b in bookings if b.start < end and b.end > start), None)
-            state = _state(holder, start, viewer_id=viewer_id, now=now)
-            row = grid_rows.setdefault(key, [None] * len(days))
-            row[index] = Cell(start=start, end=end, state=state, booking=holder, fold=wall.fold)
-    rows = [
-        Row(wall=wall, fold=fold, cells=cells) for (wall, fold), cells in sorted(grid_rows.items())
-    ]
-    # Where a clock time exists on a day but the space is closed then, say so.
-    for row in rows:
-        for index, day in enumerate(days):
-            if row.cells[index] is None and timeslots.wall_exists(day, row.wall):
+            row = cells.get(key)
+            if row is None:
+                row = cells[key] = [None] * width
+            row[index] = Cell(start=start, end=end, state=state, hold=hold, fold=wall.fold)
+    return cells
+
+
+def _fill_closed(rows: list[Row], days, step) -> None:
+    """Where a clock time exists on a day but the space is closed then, say so."""
+    for index, day in enumerate(days):
+        regular = _is_regular(day)
+        for row in rows:
+            if row.cells[index] is not None:
+                continue
+            if regular:
+                # Every clock time happens once on a day without a clock change.
+                if row.fold:
+                    continue
+                start = timeslots.at(day, row.wall)
+            else:
+                if not timeslots.wall_exists(day, row.wall):
+                    continue
                 start = timeslots.at(day, row.wall.replace(fold=row.fold))
-                if timeslots.local(start).fold == row.fold:
-                    row.cells[index] = Cell(
-                        start=start, end=start + step, state="closed", fold=row.fold
-                    )
-    return Grid(resource=resource, days=list(days), rows=rows, windows=windows)
+                if timeslots.local(start).fold != row.fold:
+                    continue
+            row.cells[index] = Cell(start=start, end=start + step, state="closed", fold=row.fold)
+
+
+def _is_regular(day: date) -> bool:
+    """Whether ``day`` has 24 hours in Amsterdam (no clock change)."""
+    length = timeslots.local_midnight(day + timedelta(days=1)) - timeslots.local_midnight(day)
+    return length == timedelta(hours=24)
 
 
 def _window_slots(day, windows, step):
@@ -299,46 +491,112 @@ def _window_slots(day, windows, step):
             start += step
 
 
-def _state(holder, start, *, viewer_id, now) -> str:
-    if holder is None:
-        return "past" if start < now else "free"
-    if holder.kind == Booking.Kind.BLOCK:
-        return "blocked"
-    return "mine" if holder.booker_id == viewer_id else "taken"
-
-
 # My bookings ----------------------------------------------------------------------
 
 
-@dataclass
-class MyBooking:
-    booking: Booking
+@dataclass(frozen=True)
+class BookingLine:
+    """A coming booking as my bookings and Mijn LEF list it, with what the member may do now.
+
+    The inputs of a cached part (spaces.fragments): nothing else goes into its HTML.
+    """
+
+    pk: int
+    url: str  # the resource's grid on the booking's day
+    name: str
+    space: str
+    start: datetime
+    end: datetime
+    people: int
+    organisation: str  # on whose behalf, or ""
+    purpose: str
+    checked_in: bool
     can_check_in: bool
     can_cancel: bool
 
 
+@dataclass
+class MyBooking:
+    booking: Booking  # the columns the permissions read (no resource or organisation)
+    line: BookingLine
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.line.can_check_in
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.line.can_cancel
+
+
+# The columns of a coming booking, in upcoming_bookings' order.
+UPCOMING_FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "status",
+    "kind",
+    "booker_id",
+    "checked_in_at",
+    "people",
+    "purpose",
+    "resource__name",
+    "resource__slug",
+    "resource__space__name",
+    "organisation__name",
+)
+
+
 def upcoming_bookings(user, *, now: datetime | None = None, limit: int | None = None):
-    """The member's confirmed bookings that have not ended, soonest first (one query)."""
+    """The member's confirmed bookings that have not ended, soonest first (one query).
+
+    Read as columns, not as model instances with their resource, space and
+    organisation: four instances a row cost more than the rest of the page.
+    """
     from spaces.permissions import can_cancel_booking  # noqa: PLC0415
 
     now = now or timezone.now()
-    bookings = (
+    rows = (
         Booking.objects.bookings()
         .blocking()
-        .filter(booker=user, end__gt=now)
-        .select_related("resource__space", "organisation")
+        # No booking is longer than MAX_SPAN: the bound lets the (booker, start) index work.
+        .filter(booker=user, end__gt=now, start__gt=now - MAX_SPAN)
         .order_by("start", "pk")
+        .values_list(*UPCOMING_FIELDS)
     )
     if limit is not None:
-        bookings = bookings[:limit]
-    return [
-        MyBooking(
-            booking=b,
-            can_check_in=can_check_in(user, b, now=now),
-            can_cancel=can_cancel_booking(user, b, now=now),
+        rows = rows[:limit]
+    resource_path = reverse("spaces:resource", kwargs={"slug": "-"})
+    found = []
+    for (pk, start, end, status, kind, booker_id, checked_in_at, people, purpose,
+         name, slug, space, organisation) in rows:  # fmt: skip
+        booking = Booking(
+            pk=pk,
+            start=start,
+            end=end,
+            status=status,
+            kind=kind,
+            booker_id=booker_id,
+            checked_in_at=checked_in_at,
+            people=people,
+            purpose=purpose,
         )
-        for b in bookings
-    ]
+        line = BookingLine(
+            pk=pk,
+            url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={timeslots.local_date(start)}",
+            name=name,
+            space=space,
+            start=start,
+            end=end,
+            people=people,
+            organisation=organisation or "",
+            purpose=purpose,
+            checked_in=checked_in_at is not None,
+            can_check_in=can_check_in(user, booking, now=now),
+            can_cancel=can_cancel_booking(user, booking, now=now),
+        )
+        found.append(MyBooking(booking=booking, line=line))
+    return found
 
 
 def past_bookings(user, *, now: datetime | None = None):
@@ -351,6 +609,117 @@ def past_bookings(user, *, now: datetime | None = None):
         .select_related("resource__space", "organisation")
         .order_by("-start", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class PastRow:
+    """An earlier, cancelled or released booking as my bookings lists it."""
+
+    name: str
+    slug: str
+    space: str
+    start: datetime
+    end: datetime
+    status: str
+    checked_in: bool
+    message: str  # 't LEF's message, when a coordinator cancelled it
+    people: int
+    purpose: str
+
+
+def next_change(lines: Iterable[BookingLine], *, now: datetime) -> datetime | None:
+    """The first moment after ``now`` at which the clock changes what these bookings allow.
+
+    A booking can be cancelled until it starts, checked in to from its start for
+    CHECK_IN_WINDOW (or until it ends), and is no longer coming once it ended.
+    """
+    from spaces.permissions import CHECK_IN_WINDOW  # noqa: PLC0415
+
+    moments = [
+        moment
+        for line in lines
+        for moment in (line.start, min(line.start + CHECK_IN_WINDOW, line.end), line.end)
+        if moment > now
+    ]
+    return min(moments, default=None)
+
+
+# The columns of a PastRow, in _past_row's order.
+PAST_FIELDS = (
+    "resource__name",
+    "resource__slug",
+    "resource__space__name",
+    "start",
+    "end",
+    "status",
+    "checked_in_at",
+    "cancel_message",
+    "cancelled_by_id",
+    "booker_id",
+    "people",
+    "purpose",
+)
+
+
+def _past_row(values) -> PastRow:
+    name, slug, space, start, end, status, checked_in_at, message, by, booker, people, purpose = (
+        values
+    )
+    return PastRow(
+        name=name,
+        slug=slug,
+        space=space,
+        start=start,
+        end=end,
+        status=status,
+        checked_in=checked_in_at is not None,
+        message=message if by is not None and by != booker else "",
+        people=people,
+        purpose=purpose,
+    )
+
+
+def past_page(user, number, *, per_page: int, now: datetime | None = None) -> Page:
+    """A page of :func:`past_bookings` as PastRows, as ``Paginator.get_page`` gives it.
+
+    One query (see :func:`counted_page`).
+    """
+    page = counted_page(
+        past_bookings(user, now=now), number, per_page=per_page, columns=PAST_FIELDS
+    )
+    page.object_list = [_past_row(values) for values in page.object_list]
+    return page
+
+
+def counted_page(queryset, number, *, per_page: int, columns: Sequence[str] = ()) -> Page:
+    """The page ``Paginator.get_page(number)`` gives, of rows of ``columns`` or of instances.
+
+    One query: the number of rows rides along as a window count, where a
+    Paginator counts them in a query of its own. Only a page number past
+    either end costs the Paginator's two.
+    """
+    paginator = Paginator(queryset, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    rows, count = [], 0
+    if number >= 1:
+        first = (number - 1) * per_page
+        counted = queryset.annotate(page_total=Window(Count("pk")))
+        if columns:
+            found = list(counted.values_list(*columns, "page_total")[first : first + per_page])
+            rows = [values[:-1] for values in found]
+            count = found[0][-1] if found else 0
+        else:
+            rows = list(counted[first : first + per_page])
+            count = rows[0].page_total if rows else 0
+    if not rows and number != 1:
+        page = paginator.get_page(number)
+        found = page.object_list.values_list(*columns) if columns else page.object_list
+        return Page(list(found), page.number, paginator)
+    paginator.count = count
+    return Page(rows, number, paginator)
 
 
 # Occupancy (admin) --------------------------------------------------------------------

@@ -1,14 +1,13 @@
 """Spaces pages: overview and search, the availability grid, booking, my bookings."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,10 +16,10 @@ from django.views.decorators.http import require_POST
 from lef.errors import status_for
 from members.decorators import profile_required
 from members.models import Profile
-from spaces import queries, services, timeslots
+from spaces import fragments, queries, services, timeslots
 from spaces.forms import BookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
-from spaces.permissions import can_book_resource, can_see_booker, is_startup_member
+from spaces.permissions import can_book_resource, is_startup_member
 
 PAST_PER_PAGE = 20
 RESOURCES_PER_PAGE = 12
@@ -34,44 +33,53 @@ def resource_list(request):
     """All resources with how free each is today, and the "free for …" search."""
     searched = any(key in request.GET for key in ("day", "start_time", "end_time"))
     form = SearchForm(request.GET if searched else None)
-    context = {"form": form, "searched": searched, "today": timeslots.today()}
+    now = timezone.now()
+    context = {"form": form, "searched": searched, "today": timeslots.local_date(now)}
     status = 200
     if searched and form.is_valid():
         data = form.cleaned_data
-        results = queries.free_resources(
+        seats = data.get("seats") or 1
+        book_query = urlencode(
+            {
+                "day": data["day"].isoformat(),
+                "start_time": data["start_time"].strftime("%H:%M"),
+                "end_time": data["end_time"].strftime("%H:%M"),
+                "people": seats,
+            }
+        )
+        found = fragments.search(
             start=data["start"],
             end=data["end"],
-            seats=data.get("seats") or 1,
+            seats=seats,
             amenity=data.get("amenity") or "",
             kind=data.get("kind") or "",
+            book_query=book_query,
+            now=now,
         )
-        context.update(
-            results=results,
-            search=data,
-            book_query=urlencode(
-                {
-                    "day": data["day"].isoformat(),
-                    "start_time": data["start_time"].strftime("%H:%M"),
-                    "end_time": data["end_time"].strftime("%H:%M"),
-                    "people": data.get("seats") or 1,
-                }
-            ),
-        )
+        context.update(results=found.results, search=data, card_html=found.cards)
     else:
         if searched:
             status = 400
         # A page at a time: on a phone a long list of cards is no overview.
-        today = timeslots.today()
-        page = Paginator(
-            queries.with_calendar(Resource.objects.active().select_related("space"), today, today),
-            RESOURCES_PER_PAGE,
-        ).get_page(request.GET.get("page"))
-        context["page_obj"] = page
-        context["cards"] = queries.resource_cards(day=today, resources=list(page.object_list))
+        found = fragments.overview(
+            day=timeslots.local_date(now),
+            number=_page_number(request),
+            per_page=RESOURCES_PER_PAGE,
+            now=now,
+        )
+        context.update(page_obj=found.page, cards=found.page.object_list, card_html=found.cards)
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"
     return render(request, template, context, status=status)
+
+
+def _page_number(request) -> int:
+    """The ?page= number, as Paginator.get_page reads it (anything else: 1)."""
+    try:
+        return int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _grid_days(day, view):
@@ -99,73 +107,31 @@ def resource_detail(request, slug):
     else:
         day, view, status = timeslots.today(), "day", 400
     days = _grid_days(day, view)
-    resource = get_object_or_404(
-        queries.with_calendar(
-            Resource.objects.active().select_related("space"), days[0], days[-1]
-        ),
-        slug=slug,
+    found = fragments.resource_page(
+        slug,
+        days=days,
+        day=day,
+        view=view,
+        viewer=request.user,
+        profile=_profile_of(request.user),
+        errors=[error for errors in form.errors.values() for error in errors],
+        now=timezone.now(),
     )
-    grid = queries.availability(resource=resource, days=days, viewer=request.user)
-    step = timedelta(days=7 if view == "week" else 1)
-    profile = _profile_of(request.user)
-    can_book = can_book_resource(request.user, resource, profile=profile)
-    _label_cells(
-        grid, resource=resource, can_book=can_book, show_booker=can_see_booker(request.user)
-    )
+    if found is None:
+        raise Http404
+    resource, grid = found.resource, found.grid
     context = {
         "resource": resource,
         "space": resource.space,
         "grid": grid,
-        "form": form,
-        "day": day,
-        "view": view,
-        "today": timeslots.today(),
-        "previous": days[0] - step,
-        "next": days[0] + step,
-        "can_book": can_book,
+        "grid_html": found.grid_html(),
+        "can_book": bool(grid.book),
         "startups_only": resource.audience == Resource.Audience.STARTUPS,
     }
     template = "spaces/resource_detail.html"
     if _is_partial(request):
         template += "#grid"
     return render(request, template, context, status=status)
-
-
-def _label_cells(grid, *, resource, can_book: bool, show_booker: bool) -> None:
-    """Give every cell its text, link and screen-reader words, once per grid.
-
-    Done here rather than with tags and filters in the template: a week has a
-    few hundred cells, and formatting each with {% url %} and |date costs more
-    than the rest of the page.
-    """
-    labels = {
-        "free": _("Free"),
-        "mine": _("Yours"),
-        "taken": _("Taken"),
-        "blocked": _("Blocked"),
-        "past": _("Past"),
-        "closed": _("Closed"),
-    }
-    book_url = reverse("spaces:book", kwargs={"slug": resource.slug})
-    book_word = _("book")
-    days = [(day.isoformat(), date_format(day, "D j M")) for day in grid.days]
-    for row in grid.rows:
-        wall = row.wall.strftime("%H:%M")
-        for index, cell in enumerate(row.cells):
-            if cell is None:
-                continue
-            cell.label = labels[cell.state]
-            cell.note = ""
-            cell.href = ""
-            if cell.state == "free" and can_book:
-                day, day_label = days[index]
-                fold = "&fold=1" if cell.fold else ""
-                cell.href = f"{book_url}?day={day}&start_time={wall}{fold}"
-                cell.sr = f"{day_label} {wall}: {book_word}"
-            elif cell.state == "taken" and show_booker:
-                cell.label = str(cell.booking.booker)
-            elif cell.state == "blocked" and cell.start == cell.booking.start:
-                cell.note = cell.booking.purpose
 
 
 def _initial_from_query(request, resource) -> dict:
@@ -310,34 +276,17 @@ def _free_ranges(grid) -> list[tuple]:
 @login_required
 def my_bookings(request):
     """The member's upcoming bookings (check in, cancel) and past ones (book again)."""
-    upcoming = queries.upcoming_bookings(request.user)
-    paginator = Paginator(queries.past_bookings(request.user), PAST_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    book_url = reverse("spaces:book", kwargs={"slug": "-"})  # once, not per row
+    found = fragments.my_bookings(
+        request.user, number=_page_number(request), per_page=PAST_PER_PAGE, now=timezone.now()
+    )
     context = {
-        "upcoming": upcoming,
-        "page_obj": page,
-        "past": [(b, _book_again_url(b, book_url)) for b in page.object_list],
+        "upcoming": found.lines,
+        "upcoming_html": found.upcoming_html,
+        "page_obj": found.page,
+        "past": found.page.object_list,
+        "past_html": found.past_html,
     }
     return render(request, "spaces/booking_list.html", context)
-
-
-def _book_again_url(booking: Booking, book_url: str) -> str:
-    """The booking form for the same resource and clock times, a week after it (or later)."""
-    start, end = timeslots.local(booking.start), timeslots.local(booking.end)
-    day = start.date() + timedelta(days=7)
-    while day < timeslots.today() + timedelta(days=1):
-        day += timedelta(days=7)
-    query = {
-        "day": day.isoformat(),
-        "start_time": start.strftime("%H:%M"),
-        "end_time": "00:00" if end.time() == time(0) else end.strftime("%H:%M"),
-        "people": booking.people,
-    }
-    if booking.purpose:
-        query["purpose"] = booking.purpose
-    path = book_url.replace("/-/", f"/{booking.resource.slug}/")
-    return f"{path}?{urlencode(query)}"
 
 
 def _own_booking(request, pk) -> Booking:

@@ -79,6 +79,13 @@ def test_two_members_book_tomorrow_morning(page, phone_page, login_as, house):
     starts = [timeslots.local(b.start).hour for b in Booking.objects.order_by("start")]
     assert starts == [9, 11]
 
+    # Plans change: the colleague cancels it on that page, and 11:00 is free again at once.
+    phone_page.get_by_role("button", name=re.compile("^" + re.escape(t("Cancel")))).click()
+    expect(phone_page.get_by_text(t("You have no bookings coming up."))).to_be_visible()
+    assert Booking.objects.get(booker=colleague).status == Booking.Status.CANCELLED
+    page.goto(f"/spaces/flexplek-raam/?date={tomorrow.isoformat()}")
+    expect(page.get_by_role("row", name=re.compile(r"^11:00")).get_by_role("link")).to_be_visible()
+
 
 def test_grid_week_view_navigates_with_htmx(page, login_as, house):
     # No colour transitions: axe must not read a button halfway into its hover colour.

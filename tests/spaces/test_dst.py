@@ -138,3 +138,14 @@ def test_calendar_file_of_a_dst_day_booking_has_the_local_hour(clock, night_desk
     content = outbox[0].attachments[0][1]
     assert "DTSTART;TZID=Europe/Amsterdam:20260329T100000" in content
     assert "DTEND;TZID=Europe/Amsterdam:20260329T110000" in content
+
+
+def test_week_page_over_the_autumn_change_says_which_times_do_not_exist(client, clock, night_desk):
+    clock.set(2026, 10, 1, 8, 0)
+
+    response = client.get(f"/spaces/{night_desk.slug}/", {"date": "2026-10-21", "view": "week"})
+
+    # The second 02:00 and 02:30 happen on Sunday only: six days have no such time.
+    assert response.text.count('class="lef-slot lef-slot-none"') == 12
+    assert response.text.count(">Deze tijd bestaat niet op deze dag<") == 12
+    assert response.text.count("(2e)") == 2
