@@ -44,6 +44,9 @@ class NextThing:
     status: str = ""  # a short badge: "Je hebt een plek", "Wachtlijst: nummer 2"
     tone: str = "ok"  # the badge's colour: ok, waiting, cancelled or action
     icon: str = "calendar-event"  # a Bootstrap icon name
+    # One button that posts to ``action_url`` (with next=home), e.g. "Check in".
+    action_url: str = ""
+    action_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class SpacesConfig(AppConfig):
                 order=30,
                 template="spaces/includes/overview_bookings.html",
                 load=hooks.overview_bookings,
+                next_things=hooks.overview_next_things,
             )
         )
         register_calendar_source("bookings", hooks.calendar_entries)

@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lef.templatetags.lef_tags import day_format
 from spaces import queries, timeslots
 from spaces.caching import Fragment, cached_data, render
 from spaces.models import Resource, Space
@@ -173,7 +174,7 @@ def _grid_context(inputs: GridInputs) -> dict[str, Any]:
         now=inputs.now,
     )
     step = timedelta(days=7 if inputs.view == "week" else 1)
-    labels = [date_format(day, "D j M") for day in inputs.days]
+    labels = [date_format(day, day_format(year=False)) for day in inputs.days]
     return {
         "g": inputs,
         "grid": grid,

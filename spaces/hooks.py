@@ -1,11 +1,13 @@
 """How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion."""
 
-import dataclasses
 from datetime import time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
+from lef.overview import NextThing
 from spaces import queries, timeslots
 from spaces.models import Booking, Resource
 
@@ -13,14 +15,34 @@ OVERVIEW_LIMIT = 3
 FEED_PAST_DAYS = 60
 
 
+def overview_next_things(context: dict) -> list[NextThing]:
+    """The coming bookings for Mijn LEF's "next up", with check-in when it is time: no query."""
+    things = []
+    for item in context["upcoming"]:
+        line = item.line
+        can_check_in = line.can_check_in
+        things.append(
+            NextThing(
+                url=line.url,
+                title=line.name,
+                start=line.start,
+                end=line.end,
+                detail=line.space,
+                status=gettext("Checked in") if line.checked_in else "",
+                icon="laptop",
+                action_url=reverse("spaces:check_in", args=[line.pk]) if can_check_in else "",
+                action_label=gettext("Check in") if can_check_in else "",
+            )
+        )
+    return things
+
+
 def overview_bookings(user) -> dict:
-    """Mijn LEF: the next bookings (check-in when it is time) and "book a desk tomorrow"."""
+    """Mijn LEF: the next bookings (for "next up", see above) and "book a desk tomorrow"."""
     tomorrow = timeslots.today() + timedelta(days=1)
     upcoming = queries.upcoming_bookings(user, limit=OVERVIEW_LIMIT)
     return {
         "upcoming": upcoming,
-        # Cancelling is for the bookings page, where all of them are.
-        "lines": [dataclasses.replace(item.line, can_cancel=False) for item in upcoming],
         "tomorrow_query": urlencode(
             {
                 "day": tomorrow.isoformat(),

@@ -118,9 +118,13 @@ def timespan(start: datetime | None, end: datetime | None = None) -> str:
 
 
 @register.filter
-def day_label(moment: datetime | None) -> str:
-    """The day of a moment, as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026"."""
-    return date_format(timezone.localtime(moment), day_format()) if moment else ""
+def day_label(moment) -> str:
+    """The day of a moment or date, as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026"."""
+    if not moment:
+        return ""
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment)
+    return date_format(moment, day_format())
 
 
 @register.filter

@@ -35,10 +35,13 @@ def test_my_lef_shows_next_bookings_with_check_in_when_it_is_time(client, clock,
 
     response = client.get("/")
 
-    assert "My bookings" in response.text
-    assert response.text.count(">Flexplek Raam</a>") == 2
-    assert response.text.count(f'action="/spaces/bookings/{now.pk}/check-in/"') == 1
+    next_up = response.text[response.text.index('id="next-title"') :]
+    next_up = next_up[: next_up.index('id="meet-title"')]
+    assert next_up.count(">Flexplek Raam</a>") == 2
+    assert next_up.count(f'formaction="/spaces/bookings/{now.pk}/check-in/"') == 1
     assert response.text.count("/check-in/") == 1
+    assert '<input type="hidden" name="next" value="home">' in next_up
+    assert "Desks and rooms" in response.text
     assert "?day=2026-03-19&amp;start_time=09%3A00&amp;end_time=17%3A00" in response.text
     assert "Book a desk for tomorrow" in response.text
 

@@ -187,6 +187,16 @@ def test_grid_week_view_and_htmx_partial(client, clock, desk):
     assert "<html" not in partial.text
 
 
+def test_grid_writes_dutch_days_as_dutch_does(client, clock, desk):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    week = client.get(f"/spaces/{desk.slug}/", {"date": "2026-03-18", "view": "week"}).text
+
+    assert "Week van ma 16 mrt tot en met zo 22 mrt 2026" in week
+    assert "ma 16 mrt" in week[week.index("<table") :]
+    assert "Mrt" not in week
+
+
 @pytest.mark.parametrize("date", ["2026-02-30", "nonsense", "1900-01-01", "x" * 10_000])
 def test_grid_bad_date_is_a_400_showing_today(client, clock, desk, date):
     response = client.get(f"/spaces/{desk.slug}/", {"date": date})
