@@ -20,7 +20,7 @@ that the member can reset, which makes the old address stop working.
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -120,6 +120,34 @@ def personal_entries(user) -> list[CalendarEntry]:
     """Every registered source's entries for ``user``, by start."""
     entries = [entry for name in sorted(_sources) for entry in _sources[name](user)]
     return sorted(entries, key=lambda entry: (entry.start, entry.uid))
+
+
+AGENDA_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """One entry of the member's agenda page, with a link that stays on this site."""
+
+    entry: CalendarEntry
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.entry.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else ""
+
+
+def agenda_days(user) -> list[tuple[date, list[AgendaLine]]]:
+    """What the member's feed holds from now on, by day (in Amsterdam): AGENDA_LIMIT at most.
+
+    The same sources as the feed, so the page and the calendar app never disagree.
+    """
+    now = timezone.now()
+    days: dict[date, list[AgendaLine]] = {}
+    coming = [entry for entry in personal_entries(user) if entry.end > now][:AGENDA_LIMIT]
+    for entry in coming:
+        days.setdefault(entry.start.astimezone(LOCAL).date(), []).append(AgendaLine(entry))
+    return list(days.items())
 
 
 def new_token() -> str:

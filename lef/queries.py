@@ -6,6 +6,7 @@ models.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lef.overview import LoadedSection, NextThing, load_sections
 from members.matching import Suggestion, cached_suggest_members
@@ -15,7 +16,7 @@ from members.queries import Completeness, profile_completeness
 # The sections Mijn LEF expects; one the apps have not registered (yet) is
 # named in a single line instead of taking space.
 EXPECTED_SECTIONS = ("meetups", "projects", "bookings")
-NEXT_UP = 5
+NEXT_UP = 4  # with the people to meet below, still on a phone's first screen
 SUGGESTIONS = 4
 
 
@@ -35,12 +36,24 @@ class MemberOverview:
     def missing_sections(self) -> list[str]:
         return [name for name in EXPECTED_SECTIONS if name not in self.section_names]
 
+    @cached_property
+    def _all_next_things(self) -> list[NextThing]:
+        things = [thing for loaded in self.sections for thing in loaded.next_things]
+        things.sort(key=lambda thing: (thing.start is not None, thing.start or 0))
+        return things
+
     @property
     def next_things(self) -> list[NextThing]:
         """What waits on the member first, then what comes up soonest; NEXT_UP at most."""
-        things = [thing for loaded in self.sections for thing in loaded.next_things]
-        things.sort(key=lambda thing: (thing.start is not None, thing.start or 0))
-        return things[:NEXT_UP]
+        return self._all_next_things[:NEXT_UP]
+
+    @property
+    def more_next_things(self) -> int:
+        """How many things "next up" leaves out (the member's calendar page has them).
+
+        At least: each app hands in a few of its next things only.
+        """
+        return max(0, len(self._all_next_things) - NEXT_UP)
 
     @property
     def can_be_matched(self) -> bool:

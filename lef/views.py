@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from events.queries import upcoming_public_events
 from lef.calendar import (
+    agenda_days,
     calendar_feed_for,
     ics_response,
     personal_entries,
@@ -108,7 +109,8 @@ def calendar_feed(request, token: str):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request):
-    """/calendar/: the address of the member's feed, and a button to make a new one."""
+    """/calendar/: the member's agenda (what their feed holds from now on), the
+    address of the feed to subscribe to, and a button to make a new one."""
     if request.method == "POST":
         reset_calendar_feed(request.user)
         messages.success(
@@ -126,5 +128,10 @@ def calendar_settings(request):
     return render(
         request,
         "lef/calendar.html",
-        {"feed_url": url, "subscribe_url": subscribe_url, "feed": feed},
+        {
+            "feed_url": url,
+            "subscribe_url": subscribe_url,
+            "feed": feed,
+            "days": agenda_days(request.user),
+        },
     )

@@ -19,6 +19,7 @@ from lef.overview import (
 from lef.queries import MemberOverview
 from members.models import Profile
 from members.queries import profile_completeness
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_next_up_puts_what_waits_on_the_member_first_then_the_soonest(client, ex
     assert "<p>made-up section</p>" in html[html.index('id="more-title"') :]
 
 
-def test_next_up_shows_five_things_at_most(client, extra_section):
+def test_next_up_shows_four_things_and_counts_the_rest(client, extra_section):
     overview = MemberOverview(
         profile=complete_member().profile,
         completeness=None,
@@ -251,7 +252,26 @@ def test_next_up_shows_five_things_at_most(client, extra_section):
         ],
     )
 
-    assert [thing.title for thing in overview.next_things] == ["0", "1", "2", "3", "4"]
+    assert [thing.title for thing in overview.next_things] == ["0", "1", "2", "3"]
+    assert overview.more_next_things == 3
+
+
+def test_next_up_links_to_the_calendar_for_the_rest(client):
+    member = complete_member()
+    for day in range(1, 7):
+        start = timezone.now() + timedelta(days=day)
+        RegistrationFactory(
+            member=member,
+            event=EventFactory(
+                title=f"Meetup {day}", starts_at=start, ends_at=start + timedelta(hours=1)
+            ),
+        )
+    client.force_login(member)
+
+    html = home(client)
+
+    assert html.count('<li class="lef-next-item">') == 4
+    assert '<a href="/calendar/">More in your calendar</a>' in html
 
 
 def test_sections_of_apps_not_there_yet_take_one_line(client, monkeypatch):
@@ -298,3 +318,37 @@ def test_my_lef_query_count_is_fixed(client, django_assert_num_queries, suggesti
         html = home(client)
 
     assert html.count("You share: rekenen, teaching</p>") == suggestions
+
+
+# The calendar page: what the feed holds from now on ---------------------------------
+
+
+def test_calendar_page_lists_what_is_coming_by_day_with_links_on_this_site(client):
+    member = complete_member()
+    start = timezone.now() + timedelta(days=2)
+    event = EventFactory(
+        title="Doorstroom po-vo", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    RegistrationFactory(member=member, event=event)
+    past = timezone.now() - timedelta(days=2)
+    RegistrationFactory(
+        member=member,
+        event=EventFactory(title="Al geweest", starts_at=past, ends_at=past + timedelta(hours=1)),
+    )
+    client.force_login(member)
+
+    html = client.get("/calendar/").content.decode()
+
+    agenda = html[html.index('id="agenda-title"') : html.index('id="subscribe-title"')]
+    assert f'<a href="{event.get_absolute_url()}">Doorstroom po-vo</a>' in agenda
+    assert "Al geweest" not in agenda
+    assert 'id="feed-url"' in html
+
+
+def test_calendar_page_with_nothing_planned_points_to_meetups_and_desks(client):
+    client.force_login(complete_member())
+
+    html = client.get("/calendar/").content.decode()
+
+    assert "Nothing planned yet." in html
+    assert '<a href="/events/">Sign up for a meetup</a>' in html
