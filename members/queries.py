@@ -21,7 +21,16 @@ from members.models import Organisation, Profile, User
 from members.search import build_query
 
 # Columns a directory card never shows; the search vector is by far the widest.
-CARD_DEFERRED = ("search_vector", "notification_settings", "organisation__description")
+# What a card never shows. The secrets matter most: cards and suggestions are
+# cached as pickles (members.caching), and a user's address and password hash
+# have no business in a cache table.
+CARD_DEFERRED = (
+    "search_vector",
+    "notification_settings",
+    "organisation__description",
+    "user__password",
+    "user__email",
+)
 
 
 # Searches with at most this many matches are ordered by relevance; broader ones

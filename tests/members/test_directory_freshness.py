@@ -7,6 +7,7 @@ platform does, and reads the directory (and the profile) again. Real commits
 (``transaction=True``): the generation rises at commit, as in production.
 """
 
+import base64
 import io
 import re
 
@@ -299,3 +300,21 @@ def test_home_community_follows_new_members_and_partners(visitor):
     assert "1 colleague is already here" in html
     assert 'title="Nieuw Gezicht"' in html
     assert '<a href="/organisations/nieuwe-partner/">Nieuwe Partner</a>' in html
+
+
+def test_the_cache_holds_no_addresses_or_password_hashes(member, school):
+    """Cached cards and suggestions are pickled into a table: no secrets may go with them."""
+    Profile.objects.filter(pk=member.pk).update(primary_sector=Sector.VO, expertise=["rekenen"])
+    viewer = MemberFactory(profile__primary_sector=Sector.PO, profile__expertise=["rekenen"])
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(viewer)
+    assert "Sanne de Vries" in client.get("/").content.decode()  # a suggestion, now cached
+    assert "Sanne de Vries" in client.get(URL).content.decode()  # a directory card, too
+    member.refresh_from_db()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM lef_directory_cache")
+        stored = b"".join(base64.b64decode(value) for (value,) in cursor.fetchall())
+    assert b"Sanne de Vries" in stored  # what was cached is what this test reads
+    assert member.email.encode() not in stored
+    assert member.password.encode() not in stored
