@@ -41,7 +41,9 @@ def page(
 
 
 page("healthz", "/healthz")
-page("home (anonymous)", "/", as_user=None)
+# The visitor's home shows the community, meetups and projects: it reads the
+# database (five queries), its floor reads none.
+page("home (anonymous)", "/", as_user=None, target=False)
 page("home (member)", "/", as_user="member", cold=True)
 page("members: directory", "/members/", as_user="member", cold=True)
 page("members: directory (visitor)", "/members/", as_user=None, cold=True, target=False)

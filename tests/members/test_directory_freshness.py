@@ -318,3 +318,17 @@ def test_the_cache_holds_no_addresses_or_password_hashes(member, school):
     assert b"Sanne de Vries" in stored  # what was cached is what this test reads
     assert member.email.encode() not in stored
     assert member.password.encode() not in stored
+
+
+def test_mijn_lef_suggestion_cards_speak_the_viewers_language(member):
+    Profile.objects.filter(pk=member.pk).update(primary_sector=Sector.VO, expertise=["rekenen"])
+    viewer = MemberFactory(profile__primary_sector=Sector.PO, profile__expertise=["rekenen"])
+    english = Client(headers={"accept-language": "en"})
+    english.force_login(viewer)
+    assert "You share: rekenen" in english.get("/").content.decode()
+
+    dutch = Client(headers={"accept-language": "nl"})
+    dutch.force_login(viewer)
+    html = dutch.get("/").content.decode()
+    assert "Jullie delen: rekenen" in html
+    assert "You share" not in html
