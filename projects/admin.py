@@ -17,7 +17,9 @@ The admin writes through ``projects.services``, never past them:
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.validators import MaxLengthValidator
 from django.db.models import Count, OuterRef, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -29,7 +31,7 @@ from lef.notifications import absolute_url
 from projects import services
 from projects.models import Membership, Project, ProjectUpdate
 from projects.queries import sector_counts, team_sectors
-from projects.services import ProjectDetails, ProjectError
+from projects.services import MAX_DESCRIPTION_LENGTH, ProjectDetails, ProjectError
 
 # Projects ---------------------------------------------------------------------------------
 
@@ -71,6 +73,14 @@ class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [*ProjectDetails.names(), "is_featured"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service's limit, checked on the form: the coordinator keeps what they typed.
+        description = self.fields["description"]
+        description.max_length = MAX_DESCRIPTION_LENGTH
+        description.validators.append(MaxLengthValidator(MAX_DESCRIPTION_LENGTH))
+        description.widget.attrs["maxlength"] = str(MAX_DESCRIPTION_LENGTH)
 
     def clean_max_team_size(self):
         size = self.cleaned_data.get("max_team_size")
@@ -369,21 +379,34 @@ class ProjectAdmin(admin.ModelAdmin):
         return format_html('<a href="{0}">{0}</a>', project.get_absolute_url())
 
     def save_model(self, request, obj, form, change):
-        """Save through the services: the leads' rules and the team's lock hold here too."""
-        try:
-            services.update_project(
-                project=obj,
-                by=request.user,
-                details=ProjectDetails(
-                    **{name: form.cleaned_data.get(name) for name in ProjectDetails.names()}
-                ),
+        """Save through the services: the leads' rules and the team's lock hold here too.
+
+        A refusal propagates to :meth:`changeform_view`, so nothing of the form
+        is saved, the team's actions included.
+        """
+        services.update_project(
+            project=obj,
+            by=request.user,
+            details=ProjectDetails(
+                **{name: form.cleaned_data.get(name) for name in ProjectDetails.names()}
+            ),
+        )
+        if "is_featured" in form.changed_data:
+            services.set_featured(
+                project=obj, by=request.user, featured=form.cleaned_data["is_featured"]
             )
-            if "is_featured" in form.changed_data:
-                services.set_featured(
-                    project=obj, by=request.user, featured=form.cleaned_data["is_featured"]
-                )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the service refuses is a message, not a half-saved form or a 500.
+
+        The admin saves the form and its team rows in one transaction; leaving it
+        with the error rolls all of it back.
+        """
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except ProjectError as error:
             self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         """Each chosen team action is its service call; a refused one says why."""

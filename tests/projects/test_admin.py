@@ -247,3 +247,24 @@ def test_membership_list_is_read_only_for_coordinators(coordinator_client):
     )
     assert ProjectUpdate.objects.count() == 0
     assert Project.objects.count() == 1
+
+
+def test_a_refused_save_changes_nothing_and_says_so(coordinator_client):
+    """A description over the service's limit: the form says so, and no team action runs."""
+    project = ProjectFactory(title="Oud")
+    asker = MemberFactory()
+    add_member(project, asker, status=Membership.Status.REQUESTED)
+
+    response = _team_action(
+        coordinator_client, project, asker, "approve", title="Nieuw", description="x" * 10_001
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["description"] == [
+        "Ensure this value has at most 10000 characters (it has 10001)."
+    ]
+    assert not [str(m) for m in response.wsgi_request._messages]
+    project.refresh_from_db()
+    assert project.title == "Oud"
+    assert Membership.objects.get(project=project, member=asker).status == "requested"
+    assert mail.outbox == []
