@@ -28,13 +28,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from lef.mail import queue_mail
 from lef.models import Notice
 from lef.notifications import forget_notices_about, language_of, render_mail
+from lef.ratelimit import RateLimit
 from members.avatars import AVATAR_SIZES, avatar_url, delete_avatar
 from members.models import ContactMessage, Organisation, Profile, User
 
@@ -46,9 +46,8 @@ AnonymisationStep = Callable[[User], None]
 EXPORT_FORMAT_VERSION = 1
 DELETED_USERNAME_PREFIX = "deleted-"
 
-# Wrong passwords on the delete page: this many per window, per member.
-DELETE_ATTEMPTS_LIMIT = 5
-DELETE_ATTEMPTS_WINDOW = 15 * 60  # seconds
+# Wrong passwords on the delete page, per member: five per quarter of an hour.
+DELETE_ATTEMPTS = RateLimit("account-delete-password", limit=5, window=15 * 60)
 
 _export_sections: dict[str, ExportSection] = {}
 _anonymisation_steps: dict[str, AnonymisationStep] = {}
@@ -319,24 +318,3 @@ def _end_sessions(user: User) -> int:
     for session_key in owned:
         store(session_key=session_key).delete()
     return len(owned)
-
-
-# Rate limit on the password check --------------------------------------------------
-
-
-def _attempts_key(user: User) -> str:
-    return f"members:delete-attempts:{user.pk}"
-
-
-def delete_attempts_exhausted(user: User) -> bool:
-    """Whether ``user`` typed a wrong password on the delete page too often lately."""
-    return cache.get(_attempts_key(user), 0) >= DELETE_ATTEMPTS_LIMIT
-
-
-def record_failed_delete_attempt(user: User) -> None:
-    key = _attempts_key(user)
-    if not cache.add(key, 1, DELETE_ATTEMPTS_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, DELETE_ATTEMPTS_WINDOW)
