@@ -362,6 +362,22 @@ def test_expertise_suggestions_lists_matching_tags_most_used_first(client):
     assert "<html" not in content
 
 
+@pytest.mark.parametrize(
+    "unlisted",
+    [{"profile__primary_sector": ""}, {"is_active": False}],
+    ids=["no-sector", "inactive"],
+)
+def test_expertise_suggestions_leave_out_members_who_are_not_listed(client, unlisted):
+    """Only Profile.objects.listed() counts: a cleared sector or a closed account drops out."""
+    MemberFactory(profile__expertise=["onderzoek geheim"], **unlisted)
+    MemberFactory(profile__expertise=["onderzoekend leren"])
+    client.force_login(MemberFactory())
+
+    response = client.get("/members/expertise/suggest/", {"expertise": "onderzoek"})
+
+    assert response.context["suggestions"] == ["onderzoekend leren"]
+
+
 def test_expertise_suggestions_skip_tags_already_typed(client):
     MemberFactory(profile__expertise=["rekenen", "rekenonderwijs"])
     client.force_login(MemberFactory())
