@@ -31,7 +31,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from lef.mail import queue_mail
+from lef.mail import forget_mail_about, queue_mail
 from lef.models import Notice
 from lef.notifications import forget_notices_about, language_of, render_mail
 from lef.ratelimit import RateLimit
@@ -226,7 +226,8 @@ def delete_account(*, user: User) -> None:
       unusable; the account is inactive and loses staff rights, groups and
       permissions;
     * allauth's email addresses and every notice to the member are deleted, and
-      so are undelivered messages they wrote (lef.notifications.forget_notices_about);
+      so are undelivered messages they wrote (lef.notifications.forget_notices_about),
+      and mail they wrote that waits in the queue or failed (lef.mail.forget_mail_about);
     * organisations they proposed no longer name them;
     * every session of the member is deleted (the sessions are in the database);
     * the anonymisation steps of later apps run;
@@ -256,6 +257,7 @@ def delete_account(*, user: User) -> None:
         EmailAddress.objects.filter(user=user).delete()
         Notice.objects.filter(recipient=user).delete()
         forget_notices_about(user)
+        forget_mail_about(user.pk)
         Organisation.objects.filter(proposed_by=user).update(proposed_by=None)
         _end_sessions(user)
 
