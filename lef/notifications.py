@@ -165,6 +165,7 @@ def notify(
                 body=_with_footer(body, language=language),
                 to=[member.email],
                 reply_to=list(reply_to),
+                about=[about.pk] if about is not None else [],
             )
     return notice
 

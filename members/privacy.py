@@ -28,13 +28,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from lef.mail import queue_mail
+from lef.mail import forget_mail_about, queue_mail
 from lef.models import Notice
 from lef.notifications import forget_notices_about, language_of, render_mail
+from lef.ratelimit import RateLimit
 from members.avatars import AVATAR_SIZES, avatar_url, delete_avatar
 from members.models import ContactMessage, Organisation, Profile, User
 
@@ -46,9 +46,8 @@ AnonymisationStep = Callable[[User], None]
 EXPORT_FORMAT_VERSION = 1
 DELETED_USERNAME_PREFIX = "deleted-"
 
-# Wrong passwords on the delete page: this many per window, per member.
-DELETE_ATTEMPTS_LIMIT = 5
-DELETE_ATTEMPTS_WINDOW = 15 * 60  # seconds
+# Wrong passwords on the delete page, per member: five per quarter of an hour.
+DELETE_ATTEMPTS = RateLimit("account-delete-password", limit=5, window=15 * 60)
 
 _export_sections: dict[str, ExportSection] = {}
 _anonymisation_steps: dict[str, AnonymisationStep] = {}
@@ -227,7 +226,8 @@ def delete_account(*, user: User) -> None:
       unusable; the account is inactive and loses staff rights, groups and
       permissions;
     * allauth's email addresses and every notice to the member are deleted, and
-      so are undelivered messages they wrote (lef.notifications.forget_notices_about);
+      so are undelivered messages they wrote (lef.notifications.forget_notices_about),
+      and mail they wrote that waits in the queue or failed (lef.mail.forget_mail_about);
     * organisations they proposed no longer name them;
     * every session of the member is deleted (the sessions are in the database);
     * the anonymisation steps of later apps run;
@@ -257,6 +257,7 @@ def delete_account(*, user: User) -> None:
         EmailAddress.objects.filter(user=user).delete()
         Notice.objects.filter(recipient=user).delete()
         forget_notices_about(user)
+        forget_mail_about(user.pk)
         Organisation.objects.filter(proposed_by=user).update(proposed_by=None)
         _end_sessions(user)
 
@@ -319,24 +320,3 @@ def _end_sessions(user: User) -> int:
     for session_key in owned:
         store(session_key=session_key).delete()
     return len(owned)
-
-
-# Rate limit on the password check --------------------------------------------------
-
-
-def _attempts_key(user: User) -> str:
-    return f"members:delete-attempts:{user.pk}"
-
-
-def delete_attempts_exhausted(user: User) -> bool:
-    """Whether ``user`` typed a wrong password on the delete page too often lately."""
-    return cache.get(_attempts_key(user), 0) >= DELETE_ATTEMPTS_LIMIT
-
-
-def record_failed_delete_attempt(user: User) -> None:
-    key = _attempts_key(user)
-    if not cache.add(key, 1, DELETE_ATTEMPTS_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, DELETE_ATTEMPTS_WINDOW)

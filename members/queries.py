@@ -217,17 +217,18 @@ def expertise_tag_counts() -> list[tuple[str, int]]:
     """
 
     def compute():
-        sql = """
+        # Who is listed is Profile.objects.listed(), the one owner of that rule;
+        # the unnest stays in SQL (the ORM cannot group by a set-returning function).
+        listed, params = Profile.objects.listed().values("pk").query.sql_with_params()
+        sql = f"""
             SELECT tag, count(*) AS uses
-            FROM members_profile AS p
-            JOIN members_user AS u ON u.id = p.user_id,
-                 unnest(p.expertise) AS tag
-            WHERE u.is_active AND p.onboarded_at IS NOT NULL AND p.primary_sector <> ''
+            FROM members_profile AS p, unnest(p.expertise) AS tag
+            WHERE p.user_id IN ({listed})
             GROUP BY tag
             ORDER BY uses DESC, tag
-        """
+        """  # noqa: S608 -- the subquery is the ORM's own SQL, its values are params
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     return cached_reads({"tags": ("members:expertise-tags", compute)})["tags"]

@@ -31,14 +31,14 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if privacy.delete_attempts_exhausted(self.user):
+        if privacy.DELETE_ATTEMPTS.exhausted(self.user.pk):
             self.rate_limited = True
             raise forms.ValidationError(
                 _("Too many wrong passwords. Wait a quarter of an hour and try again."),
                 code="rate_limited",
             )
         if not self.user.check_password(password):
-            privacy.record_failed_delete_attempt(self.user)
+            privacy.DELETE_ATTEMPTS.hit(self.user.pk)
             raise forms.ValidationError(
                 _("That is not your password. Your account has not been deleted."),
                 code="wrong_password",

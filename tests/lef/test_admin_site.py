@@ -1,6 +1,8 @@
 """The admin is the coordinators' back office, branded for 't LEF in both languages."""
 
 import pytest
+from django.contrib import admin
+from django.db import models
 
 from tests.members.factories_coordination import CoordinatorFactory
 
@@ -26,3 +28,47 @@ def test_admin_sends_visitors_to_its_login(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+# Date filters at the edge of the calendar -------------------------------------------
+
+
+def _date_filter_urls() -> list[tuple[str, str]]:
+    """(changelist url, date field) for every date hierarchy and date list filter."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        fields = {model_admin.date_hierarchy} if model_admin.date_hierarchy else set()
+        for entry in model_admin.list_filter:
+            name = entry[0] if isinstance(entry, tuple) else entry
+            if isinstance(name, str) and "__" not in name:
+                field = model._meta.get_field(name)
+                if isinstance(field, models.DateField):
+                    fields.add(name)
+        found += [(url, field) for field in sorted(fields)]
+    # Not a list filter, but any date field takes lookups from the query string.
+    found.append(("/admin/members/user/", "date_joined"))
+    return sorted(set(found))
+
+
+EDGE_DATES = [
+    {"__year": "9999"},
+    {"__year": "9999", "__month": "12"},
+    {"__year": "9999", "__month": "12", "__day": "31"},
+    {"__year": "1"},
+    {"__year": "0"},
+    {"__year": "99999"},
+    {"__year__gte": "0"},
+    {"__gte": "10000-01-01"},
+]
+
+
+@pytest.mark.parametrize(("url", "field"), _date_filter_urls())
+@pytest.mark.parametrize("edge", EDGE_DATES, ids=lambda edge: "&".join(edge.values()))
+def test_admin_date_filters_at_the_calendars_edge_are_not_a_500(admin_client, url, field, edge):
+    params = {f"{field}{suffix}": value for suffix, value in edge.items()}
+
+    response = admin_client.get(url, params, follow=True)
+
+    # A filter Django cannot apply sends the coordinator to the unfiltered list ("?e=1").
+    assert response.status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from lef.models import Notice
 from lef.notifications import send_daily_digests
@@ -360,3 +361,42 @@ def test_contact_limit_holds_when_two_messages_are_sent_at_once(attempt):
     assert sorted(outcomes) == ["limited", "sent"]
     assert ContactMessage.objects.filter(sender=sender).count() == 5
     assert len(mail.outbox) == 1
+
+
+# With the database queue of production (django-tasks-db) -------------------------------
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _queued() -> list[dict]:
+    return [row["args_kwargs"]["kwargs"] for row in DBTaskResult.objects.values("args_kwargs")]
+
+
+def test_contact_mail_queued_or_failed_is_dropped_when_the_sender_deletes_the_account(
+    client, django_capture_on_commit_callbacks, database_queue, sender, recipient
+):
+    client.force_login(sender)
+    _post(client, django_capture_on_commit_callbacks, text="Eerste bericht, mislukt")
+    DBTaskResult.objects.update(status="FAILED", finished_at=timezone.now())
+    _post(client, django_capture_on_commit_callbacks)
+    other = MemberFactory(email="piet@school.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_contact_message(sender=other, recipient=recipient, text="Piet schrijft Jan")
+    assert [kwargs["reply_to"] for kwargs in _queued()] == [
+        [SENDER_EMAIL], [SENDER_EMAIL], ["piet@school.example"]
+    ]  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=sender)
+
+    kept = _queued()
+    assert sorted((kwargs["to"], kwargs["reply_to"]) for kwargs in kept) == [
+        (["jan@school.example"], ["piet@school.example"]),  # another member's message still goes
+        ([SENDER_EMAIL], ["info@lef.localhost"]),  # the deletion's own confirmation
+    ]
+    stored = json.dumps(kept)
+    assert TEXT not in stored
+    assert "Eerste bericht" not in stored

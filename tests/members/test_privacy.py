@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from lef.models import Notice
+from lef.ratelimit import RateLimit
 from members import privacy
 from members.avatars import clean_avatar, store_avatar
 from members.models import ContactMessage, Organisation, Profile, User
@@ -295,7 +296,7 @@ def test_delete_with_wrong_password_changes_nothing(
 
 def test_delete_is_rate_limited_after_wrong_passwords(client, owner):
     client.force_login(owner)
-    for _n in range(privacy.DELETE_ATTEMPTS_LIMIT):
+    for _n in range(privacy.DELETE_ATTEMPTS.limit):
         assert client.post(DELETE_URL, {"password": "guess"}).status_code == 400
 
     response = client.post(DELETE_URL, {"password": PASSWORD})
@@ -306,6 +307,16 @@ def test_delete_is_rate_limited_after_wrong_passwords(client, owner):
     }
     owner.refresh_from_db()
     assert owner.is_active is True
+
+
+def test_wrong_passwords_on_the_delete_page_count_in_the_shared_rate_limiter(client, owner):
+    client.force_login(owner)
+
+    client.post(DELETE_URL, {"password": "guess"})
+    client.post(DELETE_URL, {"password": "guess again"})
+
+    assert RateLimit("account-delete-password", limit=5, window=900) == privacy.DELETE_ATTEMPTS
+    assert privacy.DELETE_ATTEMPTS.count(owner.pk) == 2
 
 
 def test_delete_without_a_password_is_a_form_error(client, owner):

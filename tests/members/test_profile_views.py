@@ -362,6 +362,22 @@ def test_expertise_suggestions_lists_matching_tags_most_used_first(client):
     assert "<html" not in content
 
 
+@pytest.mark.parametrize(
+    "unlisted",
+    [{"profile__primary_sector": ""}, {"is_active": False}],
+    ids=["no-sector", "inactive"],
+)
+def test_expertise_suggestions_leave_out_members_who_are_not_listed(client, unlisted):
+    """Only Profile.objects.listed() counts: a cleared sector or a closed account drops out."""
+    MemberFactory(profile__expertise=["onderzoek geheim"], **unlisted)
+    MemberFactory(profile__expertise=["onderzoekend leren"])
+    client.force_login(MemberFactory())
+
+    response = client.get("/members/expertise/suggest/", {"expertise": "onderzoek"})
+
+    assert response.context["suggestions"] == ["onderzoekend leren"]
+
+
 def test_expertise_suggestions_skip_tags_already_typed(client):
     MemberFactory(profile__expertise=["rekenen", "rekenonderwijs"])
     client.force_login(MemberFactory())
@@ -633,3 +649,26 @@ def test_profile_page_tells_the_sender_they_wrote_without_the_text(client):
     assert f"You sent a message on {day_label(timezone.now())}." in after
     assert "koffie" not in after
     assert ContactMessage.objects.filter(sender=sender, recipient=recipient).count() == 1
+
+
+ONLY_YOU = "Only you can see this page until you have finished the first profile step."
+
+
+@pytest.mark.parametrize(
+    ("onboarded", "primary_sector", "note_shown"),
+    [(True, "po", False), (False, "po", True), (True, "", True)],
+)
+def test_own_profile_notes_it_is_hidden_until_onboarding_is_done(
+    client, onboarded, primary_sector, note_shown
+):
+    """The note follows Profile.is_onboarded, also after a coordinator cleared the sector."""
+    member = MemberFactory()
+    Profile.objects.filter(user=member).update(
+        onboarded_at=timezone.now() if onboarded else None, primary_sector=primary_sector
+    )
+    client.force_login(member)
+
+    response = client.get(f"/members/{member.username}/", headers={"accept-language": "en"})
+
+    assert response.status_code == 200
+    assert (ONLY_YOU in response.content.decode()) is note_shown

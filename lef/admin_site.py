@@ -1,0 +1,69 @@
+"""The admin site of the back office, so that every app's admin shares its guards.
+
+Django's change list turns most tampered query strings into its "?e=1"
+redirect, but a few date filters only fail later, with a 500:
+
+* a date hierarchy in the year 9999 (``?created_at__year=9999``) asks Python
+  for the first day after it, which does not exist;
+* a year lookup outside 1 to 9999 on any date field (``?date_joined__year=0``)
+  is only checked when the query is compiled, after Django's own guard.
+
+:class:`LefAdminSite` gives every registered admin :class:`SafeChangeList`
+through :class:`SafeChangeListMixin`, so no app's admin can forget it.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet, FullResultSet
+
+
+class SafeChangeList(ChangeList):
+    """A change list that answers a date filter off the calendar like any bad filter.
+
+    Compiles the query once here, so that a lookup value the database layer
+    refuses (a year out of range) becomes :class:`IncorrectLookupParameters`:
+    the admin then shows the unfiltered list with "?e=1", as it does for
+    every other bad lookup, instead of failing while it renders.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            queryset = super().get_queryset(request, exclude_parameters)
+            queryset.query.sql_with_params()
+        except (EmptyResultSet, FullResultSet):
+            return queryset
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return queryset
+
+
+class SafeChangeListMixin:
+    """For a ModelAdmin: use :class:`SafeChangeList`. Added by :class:`LefAdminSite`."""
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        if changelist is ChangeList:
+            return SafeChangeList
+        return changelist
+
+
+class LefAdminSite(admin.AdminSite):
+    """Django's admin site, giving every registered admin the shared guards."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SafeChangeListMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (SafeChangeListMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class LefAdminConfig(AdminConfig):
+    """``django.contrib.admin`` with :class:`LefAdminSite` as ``admin.site``."""
+
+    default_site = "lef.admin_site.LefAdminSite"
