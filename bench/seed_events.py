@@ -211,7 +211,7 @@ def measure_contention() -> str:
     event = Event.objects.get(slug="bench-contention")
     Registration.objects.filter(event=event).delete()  # a fresh start for every run
     people = list(
-        User.objects.filter(profile__onboarded_at__isnull=False, profile__primary_sector__gt="")
+        User.objects.filter(pk__in=Profile.objects.onboarded().values("pk"))
         .exclude(username__startswith="bench-")
         .order_by("pk")[:CONTENDERS]
     )
