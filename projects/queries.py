@@ -17,7 +17,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -38,7 +37,15 @@ from lef.overview import NextThing
 from members.matching import SharedCount, activity_labels
 from members.models import Profile, User
 from members.search import build_query
-from projects.caching import LIST_TIMEOUT, cached, digest, list_generation
+from projects.caching import (
+    LIST_TIMEOUT,
+    cache_table,
+    cached,
+    digest,
+    list_generation,
+    stored_key_prefix,
+    stored_value,
+)
 from projects.models import Membership, Project, ProjectUpdate
 
 # What a suggestion needs of a project (its reason, its link, whether it is full).
@@ -189,26 +196,58 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
 # One project ------------------------------------------------------------------------------
 
 
-def project_for_viewer(user: User, **lookup) -> Project:
-    """The project matching ``lookup`` with ``viewer_membership``: ``user``'s current
+# What a project page reads of the project (all but the wide search vector) and of the
+# viewer's membership of it.
+_PAGE_PROJECT_FIELDS = [f for f in Project._meta.concrete_fields if f.attname != "search_vector"]
+_PAGE_MEMBERSHIP_FIELDS = list(Membership._meta.concrete_fields)
+_CURRENT = ", ".join(f"'{status}'" for status in Membership.CURRENT_STATUSES)
+_PROJECT_PAGE_SQL = f"""
+SELECT {", ".join(f"p.{f.column}" for f in _PAGE_PROJECT_FIELDS)},
+       {", ".join(f"m.{f.column}" for f in _PAGE_MEMBERSHIP_FIELDS)},
+       c.value
+FROM projects_project AS p
+LEFT JOIN projects_membership AS m
+       ON m.project_id = p.id AND m.member_id = %(viewer)s AND m.status IN ({_CURRENT})
+LEFT JOIN {{cache_table}} AS c
+       ON %(key)s::text IS NOT NULL
+      AND c.cache_key = %(key)s || p.id || ':' || p.revision || ':' || %(audience)s
+      AND c.expires > statement_timestamp()
+WHERE p.slug = %(slug)s
+"""  # noqa: S608 -- column names from the models, statuses from their choices
+
+
+def project_for_viewer(user: User, *, slug: str, cached_for: str | None = None) -> Project:
+    """The project at ``slug`` with ``viewer_membership``: ``user``'s current
     (asked, invited or active) membership of it, or None, read in the same query.
 
-    Raises Project.DoesNotExist. One query (a filtered join: the partial unique
-    constraint makes it one row at most).
+    With ``cached_for`` (an audience, projects.pages) also ``cached_parts``:
+    the page's cached parts under the revision read with the row, or None when
+    they are not cached (projects.pages.project_parts). Raises
+    Project.DoesNotExist. One query (the partial unique constraint makes the
+    membership one row at most); a plain statement, since it opens every
+    project page.
     """
-    projects = Project.objects.defer("search_vector")
-    if user is None or not user.is_authenticated:
-        project = projects.get(**lookup)
-        project.viewer_membership = None
-        return project
-    mine = Q(memberships__member=user, memberships__status__in=Membership.CURRENT_STATUSES)
-    project = (
-        projects.annotate(mine=FilteredRelation("memberships", condition=mine))
-        .select_related("mine")
-        .get(**lookup)
-    )
-    # No attribute at all when the join found no row.
-    project.viewer_membership = getattr(project, "mine", None)
+    key = stored_key_prefix("page") if cached_for else None
+    viewer = user.pk if user is not None and user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROJECT_PAGE_SQL.format(cache_table=connection.ops.quote_name(cache_table())),
+            {"viewer": viewer, "key": key, "audience": cached_for or "", "slug": slug},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Project.DoesNotExist
+    n = len(_PAGE_PROJECT_FIELDS)
+    project = Project.from_db(connection.alias, [f.attname for f in _PAGE_PROJECT_FIELDS], row[:n])
+    membership = row[n : n + len(_PAGE_MEMBERSHIP_FIELDS)]
+    project.viewer_membership = None
+    if membership[0] is not None:
+        project.viewer_membership = Membership.from_db(
+            connection.alias, [f.attname for f in _PAGE_MEMBERSHIP_FIELDS], membership
+        )
+        project.viewer_membership.project = project
+    if cached_for:
+        project.cached_parts = stored_value(row[-1])
     return project
 
 

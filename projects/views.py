@@ -85,13 +85,15 @@ def project_list(request):
     return response
 
 
-def _visible_project(request, slug: str) -> Project:
+def _visible_project(request, slug: str, *, page: bool = False) -> Project:
     """The project at ``slug`` (404 when there is none), with the viewer's membership.
 
-    Visibility is checked by the caller (``project_permissions``).
+    With ``page``, also the page's cached parts for the viewer's audience, read
+    in the same query. Visibility is checked by the caller (``project_permissions``).
     """
+    cached_for = audience(request.user) if page else None
     try:
-        return project_for_viewer(request.user, slug=slug)
+        return project_for_viewer(request.user, slug=slug, cached_for=cached_for)
     except Project.DoesNotExist as missing:
         raise Http404 from missing
 
@@ -145,7 +147,7 @@ def _render_detail(request, project, perms, *, status=200, **extra):
 @require_safe
 def project_detail(request, slug):
     """A project's page: what, who, the join/leave button for this viewer, updates."""
-    project = _visible_project(request, slug)
+    project = _visible_project(request, slug, page=True)
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
