@@ -8,6 +8,7 @@ projects for the visitors' home page. Visibility is always
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
@@ -24,7 +25,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -311,40 +311,88 @@ class Waiting:
     invitation_count: int
 
 
-def first_requests(project: Project, *, limit: int) -> Waiting:
-    """For the project page: the ``limit`` oldest requests, with both counts, in one query.
+def _in_model_order(model, names) -> tuple[str, ...]:
+    """``names`` of ``model``'s columns in the order of its fields, as ``from_db`` reads them."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in set(names))
 
-    The counts are window functions over all pending rows, so they hold however
-    few rows are read.
+
+# TEAM_FIELDS as columns of each table, for the plain statements below.
+_MEMBERSHIP_COLUMNS = _in_model_order(
+    Membership, ["id", "member_id", *(f for f in TEAM_FIELDS if "__" not in f)]
+)
+_USER_COLUMNS = _in_model_order(
+    User, ["id", *(f.split("__")[1] for f in TEAM_FIELDS if f.count("__") == 1)]
+)
+_PROFILE_COLUMNS = _in_model_order(
+    Profile, ["user_id", *(f.split("__")[2] for f in TEAM_FIELDS if f.count("__") == 2)]
+)
+_PENDING = ", ".join(f"'{status}'" for status in Membership.PENDING_STATUSES)
+# A project's pending memberships with their members and profiles (TEAM_FIELDS), and
+# both counts over all pending rows (window functions, so they hold whatever the limit).
+_PENDING_SQL = f"""
+SELECT {", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)},
+       {", ".join(f"u.{name}" for name in _USER_COLUMNS)},
+       {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)},
+       count(*) FILTER (WHERE m.status = %(requested)s) OVER (),
+       count(*) FILTER (WHERE m.status <> %(requested)s) OVER ()
+FROM projects_membership AS m
+JOIN members_user AS u ON u.id = m.member_id
+LEFT JOIN members_profile AS pr ON pr.user_id = u.id
+WHERE m.project_id = %(project)s AND m.status IN ({_PENDING})
+ORDER BY {{order}}
+LIMIT %(limit)s
+"""  # noqa: S608 -- column names and statuses from the models, the order from below
+_ORDERS = {
+    "requests first": "m.status DESC, m.created_at, m.id",  # "requested" after "invited"
+    "oldest first": "m.created_at, m.id",
+}
+
+
+def _pending(
+    project: Project, *, order: str, limit: int | None
+) -> tuple[list[Membership], int, int]:
+    """Pending memberships of ``project`` with members and profiles, and both counts.
+
+    ``(memberships, requests, invitations)``, in one query. A plain statement
+    with the team list's columns (TEAM_FIELDS), built into objects here: the
+    ORM's compiling and building cost more than the query on the pages leads
+    open most.
     """
-    requested = Q(status=Membership.Status.REQUESTED)
-    rows = list(
-        Membership.objects.pending()
-        .filter(project=project)
-        .select_related("member__profile")
-        .only(*TEAM_FIELDS)
-        .annotate(
-            n_requested=Window(Count("pk", filter=requested)),
-            n_invited=Window(Count("pk", filter=~requested)),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PENDING_SQL.format(order=_ORDERS[order]),
+            {"requested": Membership.Status.REQUESTED, "project": project.pk, "limit": limit},
         )
-        .order_by("-status", "created_at", "pk")[:limit]  # "requested" after "invited"
-    )
+        rows = cursor.fetchall()
+    using = connection.alias
+    # Where each model's columns end in a row.
+    ends = list(accumulate(map(len, (_MEMBERSHIP_COLUMNS, _USER_COLUMNS, _PROFILE_COLUMNS))))
+    memberships = []
+    for row in rows:
+        membership = Membership.from_db(using, _MEMBERSHIP_COLUMNS, row[: ends[0]])
+        membership.member = User.from_db(using, _USER_COLUMNS, row[ends[0] : ends[1]])
+        profile = row[ends[1] : ends[2]]
+        # None, as select_related leaves it, for a member without a profile.
+        membership.member.profile = (
+            Profile.from_db(using, _PROFILE_COLUMNS, profile) if profile[0] is not None else None
+        )
+        memberships.append(membership)
+    return memberships, (rows[0][-2] if rows else 0), (rows[0][-1] if rows else 0)
+
+
+def first_requests(project: Project, *, limit: int) -> Waiting:
+    """For the project page: the ``limit`` oldest requests, with both counts, in one query."""
+    rows, request_count, invitation_count = _pending(project, order="requests first", limit=limit)
     return Waiting(
         requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
-        request_count=rows[0].n_requested if rows else 0,
-        invitation_count=rows[0].n_invited if rows else 0,
+        request_count=request_count,
+        invitation_count=invitation_count,
     )
 
 
 def pending_of(project: Project) -> list[Membership]:
-    """Requests and invitations waiting for an answer, oldest first, with profiles."""
-    return list(
-        Membership.objects.pending()
-        .filter(project=project)
-        .select_related("member__profile")
-        .only(*TEAM_FIELDS)
-        .order_by("created_at", "pk")
-    )
+    """Requests and invitations waiting for an answer, oldest first, with profiles (one query)."""
+    return _pending(project, order="oldest first", limit=None)[0]
 
 
 def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:
