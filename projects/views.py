@@ -405,7 +405,11 @@ def project_team(request, slug):
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
-    page = Paginator(team_on_page(project), TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    mix = team_mix(project)
+    paginator = Paginator(team_on_page(project), TEAM_PER_PAGE)
+    # The team's size is the sum of its mix (blanks included): no query to count it.
+    paginator.count = sum(mix.values())
+    page = paginator.get_page(request.GET.get("page"))
     show_people(page.object_list, audience(request.user))
     pending = pending_of(project) if perms.manage_team else []
     context = {
@@ -413,7 +417,7 @@ def project_team(request, slug):
         "perms": perms,
         "page_obj": page,
         "team_size": page.paginator.count,
-        "team_mix": ordered_mix(team_mix(project)),
+        "team_mix": ordered_mix(mix),
         "requests": [m for m in pending if m.status == Membership.Status.REQUESTED],
         "request_count": sum(m.status == Membership.Status.REQUESTED for m in pending),
         "invited": [m for m in pending if m.status == Membership.Status.INVITED],
