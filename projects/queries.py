@@ -280,6 +280,10 @@ TEAM_FIELDS = (
 )
 
 
+# How a team is listed: leads first ("lead" sorts before "member"), then by who joined first.
+TEAM_ORDER = ("role", "joined_at", "pk")
+
+
 def team_on_page(project: Project) -> QuerySet[Membership]:
     """The active team, leads first then by who joined first, with profiles (for avatars)."""
     return (
@@ -287,7 +291,7 @@ def team_on_page(project: Project) -> QuerySet[Membership]:
         .filter(project=project)
         .select_related("member__profile")
         .only(*TEAM_FIELDS)
-        .order_by("role", "joined_at", "pk")
+        .order_by(*TEAM_ORDER)
     )
 
 
@@ -326,10 +330,10 @@ _USER_COLUMNS = _in_model_order(
 _PROFILE_COLUMNS = _in_model_order(
     Profile, ["user_id", *(f.split("__")[2] for f in TEAM_FIELDS if f.count("__") == 2)]
 )
-_PENDING = ", ".join(f"'{status}'" for status in Membership.PENDING_STATUSES)
-# A project's pending memberships with their members and profiles (TEAM_FIELDS), and
-# both counts over all pending rows (window functions, so they hold whatever the limit).
-_PENDING_SQL = f"""
+# A project's memberships in some statuses with their members and profiles
+# (TEAM_FIELDS), and how many of all those rows are requests and how many not (window
+# functions, so they hold whatever the limit).
+_MEMBERSHIPS_SQL = f"""
 SELECT {", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)},
        {", ".join(f"u.{name}" for name in _USER_COLUMNS)},
        {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)},
@@ -338,30 +342,42 @@ SELECT {", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)},
 FROM projects_membership AS m
 JOIN members_user AS u ON u.id = m.member_id
 LEFT JOIN members_profile AS pr ON pr.user_id = u.id
-WHERE m.project_id = %(project)s AND m.status IN ({_PENDING})
+WHERE m.project_id = %(project)s AND m.status = ANY(%(statuses)s)
 ORDER BY {{order}}
-LIMIT %(limit)s
-"""  # noqa: S608 -- column names and statuses from the models, the order from below
+LIMIT %(limit)s OFFSET %(offset)s
+"""  # noqa: S608 -- column names from the models, the order from below
 _ORDERS = {
     "requests first": "m.status DESC, m.created_at, m.id",  # "requested" after "invited"
     "oldest first": "m.created_at, m.id",
+    "leads first": ", ".join(f"m.{'id' if f == 'pk' else f}" for f in TEAM_ORDER),
 }
 
 
-def _pending(
-    project: Project, *, order: str, limit: int | None
+def _memberships(
+    project: Project,
+    *,
+    statuses,
+    order: str,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> tuple[list[Membership], int, int]:
-    """Pending memberships of ``project`` with members and profiles, and both counts.
+    """Memberships of ``project`` in ``statuses`` with members and profiles, and counts.
 
-    ``(memberships, requests, invitations)``, in one query. A plain statement
-    with the team list's columns (TEAM_FIELDS), built into objects here: the
-    ORM's compiling and building cost more than the query on the pages leads
-    open most.
+    ``(memberships, requests, others)``, in one query. A plain statement with
+    the team list's columns (TEAM_FIELDS), built into the same objects
+    ``select_related`` builds: the ORM's compiling and building cost more than
+    the query on the pages leads open most.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            _PENDING_SQL.format(order=_ORDERS[order]),
-            {"requested": Membership.Status.REQUESTED, "project": project.pk, "limit": limit},
+            _MEMBERSHIPS_SQL.format(order=_ORDERS[order]),
+            {
+                "requested": Membership.Status.REQUESTED,
+                "project": project.pk,
+                "statuses": list(statuses),
+                "limit": limit,
+                "offset": offset,
+            },
         )
         rows = cursor.fetchall()
     using = connection.alias
@@ -380,9 +396,38 @@ def _pending(
     return memberships, (rows[0][-2] if rows else 0), (rows[0][-1] if rows else 0)
 
 
+class TeamRows:
+    """The active team of a project as :func:`team_on_page` orders it, for a Paginator.
+
+    Its size is given (the sum of the team's mix, already read); a page is read
+    with one plain statement (:func:`_memberships`).
+    """
+
+    def __init__(self, project: Project, *, size: int):
+        self.project = project
+        self.size = size
+
+    def count(self) -> int:
+        return self.size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, window: slice) -> list[Membership]:
+        return _memberships(
+            self.project,
+            statuses=[Membership.Status.ACTIVE],
+            order="leads first",
+            limit=window.stop - window.start,
+            offset=window.start,
+        )[0]
+
+
 def first_requests(project: Project, *, limit: int) -> Waiting:
     """For the project page: the ``limit`` oldest requests, with both counts, in one query."""
-    rows, request_count, invitation_count = _pending(project, order="requests first", limit=limit)
+    rows, request_count, invitation_count = _memberships(
+        project, statuses=Membership.PENDING_STATUSES, order="requests first", limit=limit
+    )
     return Waiting(
         requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
         request_count=request_count,
@@ -392,7 +437,7 @@ def first_requests(project: Project, *, limit: int) -> Waiting:
 
 def pending_of(project: Project) -> list[Membership]:
     """Requests and invitations waiting for an answer, oldest first, with profiles (one query)."""
-    return _pending(project, order="oldest first", limit=None)[0]
+    return _memberships(project, statuses=Membership.PENDING_STATUSES, order="oldest first")[0]
 
 
 def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:

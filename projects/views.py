@@ -47,6 +47,7 @@ from projects.pages import (
 )
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
+    TeamRows,
     first_requests,
     invite_candidates,
     looking_for_viewer,
@@ -406,10 +407,9 @@ def project_team(request, slug):
     if not perms.view:
         return members_only(request, what=_("This project"))
     mix = team_mix(project)
-    paginator = Paginator(team_on_page(project), TEAM_PER_PAGE)
     # The team's size is the sum of its mix (blanks included): no query to count it.
-    paginator.count = sum(mix.values())
-    page = paginator.get_page(request.GET.get("page"))
+    team = TeamRows(project, size=sum(mix.values()))
+    page = Paginator(team, TEAM_PER_PAGE).get_page(request.GET.get("page"))
     show_people(page.object_list, audience(request.user))
     pending = pending_of(project) if perms.manage_team else []
     context = {

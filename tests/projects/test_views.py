@@ -451,6 +451,26 @@ def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
     assert "31 people on the team" in response.content.decode()
 
 
+def test_team_page_pages_the_team_leads_first_then_who_joined_first(client):
+    project = ProjectFactory(lead__name="Lea Lead")
+    start = timezone.now() - timedelta(days=30)
+    for n in range(25):
+        membership = add_member(project, MemberFactory(name=f"Lid {n:02}"))
+        Membership.objects.filter(pk=membership.pk).update(joined_at=start + timedelta(days=n))
+    url = f"{project.get_absolute_url()}team/"
+    client.force_login(MemberFactory())
+
+    first = client.get(url).content.decode()
+    second = client.get(f"{url}?page=2").content.decode()
+    beyond = client.get(f"{url}?page=9").content.decode()
+
+    names = re.compile(r'class="fw-semibold"[^>]*>([^<]+)<')
+    assert names.findall(first) == ["Lea Lead", *(f"Lid {n:02}" for n in range(23))]
+    assert names.findall(second) == ["Lid 23", "Lid 24"]
+    assert names.findall(beyond) == names.findall(second)
+    assert "26 people on the team" in first
+
+
 def test_updates_page_pages_the_updates(client):
     project = ProjectFactory()
     for n in range(25):
