@@ -23,7 +23,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from members.models import Profile
-from projects.caching import LIST_TIMEOUT, cached, digest, list_generation, markdown_many
+from projects.caching import (
+    LIST_TIMEOUT,
+    NOT_READ,
+    cached,
+    digest,
+    list_generation,
+    markdown_many,
+)
 from projects.cards import project_cards
 from projects.forms import ProjectFilterForm
 from projects.models import Membership, Project, ProjectUpdate
@@ -159,10 +166,11 @@ def project_parts(project: Project, seen_by: str) -> dict:
     """The viewer-independent parts of ``project``'s page for the audience ``seen_by``.
 
     ``{"header", "about", "looking", "team", "details", "feed"}`` as HTML, and
-    ``team_size``, ``cross_sector``, ``has_updates``, ``more_updates``. One
-    cache query; on a miss the first 12 on the team (with the team's mix), the
-    latest shown updates and their Markdown (three more queries, and one to
-    store new Markdown).
+    ``team_size``, ``cross_sector``, ``has_updates``, ``more_updates``. No
+    query when they were read with the project (``project.cached_parts``, see
+    projects.queries.project_for_viewer), else one cache query; on a miss the
+    first 12 on the team (with the team's mix), the latest shown updates and
+    their Markdown (three more queries, and one to store new Markdown).
     """
 
     def compute() -> dict:
@@ -216,7 +224,11 @@ def project_parts(project: Project, seen_by: str) -> dict:
 
     new_markdown: dict[str, str] = {}  # stored with the parts, in the same statement
     parts = cached(
-        "page", [project.pk, project.revision, seen_by], compute, also_store=new_markdown
+        "page",
+        [project.pk, project.revision, seen_by],
+        compute,
+        also_store=new_markdown,
+        found=getattr(project, "cached_parts", NOT_READ),
     )
     # Rendered by the template engine, with autoescaping (now or before it was cached).
     return {

@@ -8,6 +8,7 @@ projects for the visitors' home page. Visibility is always
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
@@ -17,7 +18,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -25,7 +25,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -38,7 +37,15 @@ from lef.overview import NextThing
 from members.matching import SharedCount, activity_labels
 from members.models import Profile, User
 from members.search import build_query
-from projects.caching import LIST_TIMEOUT, cached, digest, list_generation
+from projects.caching import (
+    LIST_TIMEOUT,
+    cache_table,
+    cached,
+    digest,
+    list_generation,
+    stored_key_prefix,
+    stored_value,
+)
 from projects.models import Membership, Project, ProjectUpdate
 
 # What a suggestion needs of a project (its reason, its link, whether it is full).
@@ -189,26 +196,58 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
 # One project ------------------------------------------------------------------------------
 
 
-def project_for_viewer(user: User, **lookup) -> Project:
-    """The project matching ``lookup`` with ``viewer_membership``: ``user``'s current
+# What a project page reads of the project (all but the wide search vector) and of the
+# viewer's membership of it.
+_PAGE_PROJECT_FIELDS = [f for f in Project._meta.concrete_fields if f.attname != "search_vector"]
+_PAGE_MEMBERSHIP_FIELDS = list(Membership._meta.concrete_fields)
+_CURRENT = ", ".join(f"'{status}'" for status in Membership.CURRENT_STATUSES)
+_PROJECT_PAGE_SQL = f"""
+SELECT {", ".join(f"p.{f.column}" for f in _PAGE_PROJECT_FIELDS)},
+       {", ".join(f"m.{f.column}" for f in _PAGE_MEMBERSHIP_FIELDS)},
+       c.value
+FROM projects_project AS p
+LEFT JOIN projects_membership AS m
+       ON m.project_id = p.id AND m.member_id = %(viewer)s AND m.status IN ({_CURRENT})
+LEFT JOIN {{cache_table}} AS c
+       ON %(key)s::text IS NOT NULL
+      AND c.cache_key = %(key)s || p.id || ':' || p.revision || ':' || %(audience)s
+      AND c.expires > statement_timestamp()
+WHERE p.slug = %(slug)s
+"""  # noqa: S608 -- column names from the models, statuses from their choices
+
+
+def project_for_viewer(user: User, *, slug: str, cached_for: str | None = None) -> Project:
+    """The project at ``slug`` with ``viewer_membership``: ``user``'s current
     (asked, invited or active) membership of it, or None, read in the same query.
 
-    Raises Project.DoesNotExist. One query (a filtered join: the partial unique
-    constraint makes it one row at most).
+    With ``cached_for`` (an audience, projects.pages) also ``cached_parts``:
+    the page's cached parts under the revision read with the row, or None when
+    they are not cached (projects.pages.project_parts). Raises
+    Project.DoesNotExist. One query (the partial unique constraint makes the
+    membership one row at most); a plain statement, since it opens every
+    project page.
     """
-    projects = Project.objects.defer("search_vector")
-    if user is None or not user.is_authenticated:
-        project = projects.get(**lookup)
-        project.viewer_membership = None
-        return project
-    mine = Q(memberships__member=user, memberships__status__in=Membership.CURRENT_STATUSES)
-    project = (
-        projects.annotate(mine=FilteredRelation("memberships", condition=mine))
-        .select_related("mine")
-        .get(**lookup)
-    )
-    # No attribute at all when the join found no row.
-    project.viewer_membership = getattr(project, "mine", None)
+    key = stored_key_prefix("page") if cached_for else None
+    viewer = user.pk if user is not None and user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROJECT_PAGE_SQL.format(cache_table=connection.ops.quote_name(cache_table())),
+            {"viewer": viewer, "key": key, "audience": cached_for or "", "slug": slug},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Project.DoesNotExist
+    n = len(_PAGE_PROJECT_FIELDS)
+    project = Project.from_db(connection.alias, [f.attname for f in _PAGE_PROJECT_FIELDS], row[:n])
+    membership = row[n : n + len(_PAGE_MEMBERSHIP_FIELDS)]
+    project.viewer_membership = None
+    if membership[0] is not None:
+        project.viewer_membership = Membership.from_db(
+            connection.alias, [f.attname for f in _PAGE_MEMBERSHIP_FIELDS], membership
+        )
+        project.viewer_membership.project = project
+    if cached_for:
+        project.cached_parts = stored_value(row[-1])
     return project
 
 
@@ -241,6 +280,10 @@ TEAM_FIELDS = (
 )
 
 
+# How a team is listed: leads first ("lead" sorts before "member"), then by who joined first.
+TEAM_ORDER = ("role", "joined_at", "pk")
+
+
 def team_on_page(project: Project) -> QuerySet[Membership]:
     """The active team, leads first then by who joined first, with profiles (for avatars)."""
     return (
@@ -248,7 +291,7 @@ def team_on_page(project: Project) -> QuerySet[Membership]:
         .filter(project=project)
         .select_related("member__profile")
         .only(*TEAM_FIELDS)
-        .order_by("role", "joined_at", "pk")
+        .order_by(*TEAM_ORDER)
     )
 
 
@@ -272,40 +315,129 @@ class Waiting:
     invitation_count: int
 
 
-def first_requests(project: Project, *, limit: int) -> Waiting:
-    """For the project page: the ``limit`` oldest requests, with both counts, in one query.
+def _in_model_order(model, names) -> tuple[str, ...]:
+    """``names`` of ``model``'s columns in the order of its fields, as ``from_db`` reads them."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in set(names))
 
-    The counts are window functions over all pending rows, so they hold however
-    few rows are read.
+
+# TEAM_FIELDS as columns of each table, for the plain statements below.
+_MEMBERSHIP_COLUMNS = _in_model_order(
+    Membership, ["id", "member_id", *(f for f in TEAM_FIELDS if "__" not in f)]
+)
+_USER_COLUMNS = _in_model_order(
+    User, ["id", *(f.split("__")[1] for f in TEAM_FIELDS if f.count("__") == 1)]
+)
+_PROFILE_COLUMNS = _in_model_order(
+    Profile, ["user_id", *(f.split("__")[2] for f in TEAM_FIELDS if f.count("__") == 2)]
+)
+# A project's memberships in some statuses with their members and profiles
+# (TEAM_FIELDS), and how many of all those rows are requests and how many not (window
+# functions, so they hold whatever the limit).
+_MEMBERSHIPS_SQL = f"""
+SELECT {", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)},
+       {", ".join(f"u.{name}" for name in _USER_COLUMNS)},
+       {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)},
+       count(*) FILTER (WHERE m.status = %(requested)s) OVER (),
+       count(*) FILTER (WHERE m.status <> %(requested)s) OVER ()
+FROM projects_membership AS m
+JOIN members_user AS u ON u.id = m.member_id
+LEFT JOIN members_profile AS pr ON pr.user_id = u.id
+WHERE m.project_id = %(project)s AND m.status = ANY(%(statuses)s)
+ORDER BY {{order}}
+LIMIT %(limit)s OFFSET %(offset)s
+"""  # noqa: S608 -- column names from the models, the order from below
+_ORDERS = {
+    "requests first": "m.status DESC, m.created_at, m.id",  # "requested" after "invited"
+    "oldest first": "m.created_at, m.id",
+    "leads first": ", ".join(f"m.{'id' if f == 'pk' else f}" for f in TEAM_ORDER),
+}
+
+
+def _memberships(
+    project: Project,
+    *,
+    statuses,
+    order: str,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Membership], int, int]:
+    """Memberships of ``project`` in ``statuses`` with members and profiles, and counts.
+
+    ``(memberships, requests, others)``, in one query. A plain statement with
+    the team list's columns (TEAM_FIELDS), built into the same objects
+    ``select_related`` builds: the ORM's compiling and building cost more than
+    the query on the pages leads open most.
     """
-    requested = Q(status=Membership.Status.REQUESTED)
-    rows = list(
-        Membership.objects.pending()
-        .filter(project=project)
-        .select_related("member__profile")
-        .only(*TEAM_FIELDS)
-        .annotate(
-            n_requested=Window(Count("pk", filter=requested)),
-            n_invited=Window(Count("pk", filter=~requested)),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MEMBERSHIPS_SQL.format(order=_ORDERS[order]),
+            {
+                "requested": Membership.Status.REQUESTED,
+                "project": project.pk,
+                "statuses": list(statuses),
+                "limit": limit,
+                "offset": offset,
+            },
         )
-        .order_by("-status", "created_at", "pk")[:limit]  # "requested" after "invited"
+        rows = cursor.fetchall()
+    using = connection.alias
+    # Where each model's columns end in a row.
+    ends = list(accumulate(map(len, (_MEMBERSHIP_COLUMNS, _USER_COLUMNS, _PROFILE_COLUMNS))))
+    memberships = []
+    for row in rows:
+        membership = Membership.from_db(using, _MEMBERSHIP_COLUMNS, row[: ends[0]])
+        membership.member = User.from_db(using, _USER_COLUMNS, row[ends[0] : ends[1]])
+        profile = row[ends[1] : ends[2]]
+        # None, as select_related leaves it, for a member without a profile.
+        membership.member.profile = (
+            Profile.from_db(using, _PROFILE_COLUMNS, profile) if profile[0] is not None else None
+        )
+        memberships.append(membership)
+    return memberships, (rows[0][-2] if rows else 0), (rows[0][-1] if rows else 0)
+
+
+class TeamRows:
+    """The active team of a project as :func:`team_on_page` orders it, for a Paginator.
+
+    Its size is given (the sum of the team's mix, already read); a page is read
+    with one plain statement (:func:`_memberships`).
+    """
+
+    def __init__(self, project: Project, *, size: int):
+        self.project = project
+        self.size = size
+
+    def count(self) -> int:
+        return self.size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, window: slice) -> list[Membership]:
+        return _memberships(
+            self.project,
+            statuses=[Membership.Status.ACTIVE],
+            order="leads first",
+            limit=window.stop - window.start,
+            offset=window.start,
+        )[0]
+
+
+def first_requests(project: Project, *, limit: int) -> Waiting:
+    """For the project page: the ``limit`` oldest requests, with both counts, in one query."""
+    rows, request_count, invitation_count = _memberships(
+        project, statuses=Membership.PENDING_STATUSES, order="requests first", limit=limit
     )
     return Waiting(
         requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
-        request_count=rows[0].n_requested if rows else 0,
-        invitation_count=rows[0].n_invited if rows else 0,
+        request_count=request_count,
+        invitation_count=invitation_count,
     )
 
 
 def pending_of(project: Project) -> list[Membership]:
-    """Requests and invitations waiting for an answer, oldest first, with profiles."""
-    return list(
-        Membership.objects.pending()
-        .filter(project=project)
-        .select_related("member__profile")
-        .only(*TEAM_FIELDS)
-        .order_by("created_at", "pk")
-    )
+    """Requests and invitations waiting for an answer, oldest first, with profiles (one query)."""
+    return _memberships(project, statuses=Membership.PENDING_STATUSES, order="oldest first")[0]
 
 
 def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:

@@ -47,6 +47,7 @@ from projects.pages import (
 )
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
+    TeamRows,
     first_requests,
     invite_candidates,
     looking_for_viewer,
@@ -85,13 +86,15 @@ def project_list(request):
     return response
 
 
-def _visible_project(request, slug: str) -> Project:
+def _visible_project(request, slug: str, *, page: bool = False) -> Project:
     """The project at ``slug`` (404 when there is none), with the viewer's membership.
 
-    Visibility is checked by the caller (``project_permissions``).
+    With ``page``, also the page's cached parts for the viewer's audience, read
+    in the same query. Visibility is checked by the caller (``project_permissions``).
     """
+    cached_for = audience(request.user) if page else None
     try:
-        return project_for_viewer(request.user, slug=slug)
+        return project_for_viewer(request.user, slug=slug, cached_for=cached_for)
     except Project.DoesNotExist as missing:
         raise Http404 from missing
 
@@ -145,7 +148,7 @@ def _render_detail(request, project, perms, *, status=200, **extra):
 @require_safe
 def project_detail(request, slug):
     """A project's page: what, who, the join/leave button for this viewer, updates."""
-    project = _visible_project(request, slug)
+    project = _visible_project(request, slug, page=True)
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
@@ -403,7 +406,10 @@ def project_team(request, slug):
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
-    page = Paginator(team_on_page(project), TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    mix = team_mix(project)
+    # The team's size is the sum of its mix (blanks included): no query to count it.
+    team = TeamRows(project, size=sum(mix.values()))
+    page = Paginator(team, TEAM_PER_PAGE).get_page(request.GET.get("page"))
     show_people(page.object_list, audience(request.user))
     pending = pending_of(project) if perms.manage_team else []
     context = {
@@ -411,7 +417,7 @@ def project_team(request, slug):
         "perms": perms,
         "page_obj": page,
         "team_size": page.paginator.count,
-        "team_mix": ordered_mix(team_mix(project)),
+        "team_mix": ordered_mix(mix),
         "requests": [m for m in pending if m.status == Membership.Status.REQUESTED],
         "request_count": sum(m.status == Membership.Status.REQUESTED for m in pending),
         "invited": [m for m in pending if m.status == Membership.Status.INVITED],
