@@ -75,7 +75,12 @@ def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts
     the viewer's own active registration ("confirmed", "waiting" or ""), in the
     same query.
     """
-    counts = {event.pk: Counts(capacity=event.capacity) for event in events}
+    return _counts({event.pk: event.capacity for event in events}, viewer=viewer)
+
+
+def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
+    # registration_counts() for meetups given as {pk: capacity}.
+    counts = {pk: Counts(capacity=capacity) for pk, capacity in capacities.items()}
     if not counts:
         return counts
     mine = {}
@@ -107,7 +112,7 @@ def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts
 
 def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
-    events = Event.objects.visible().select_related("venue").defer("description")
+    events = Event.objects.visible()
     events = events.past() if when == "past" else events.upcoming()
     if sector:
         events = events.for_sector(sector)
@@ -116,26 +121,40 @@ def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     return events
 
 
-def event_cards(events: list[Event], *, viewer, past: bool = False) -> list[CardView]:
-    """The list's cards: counts for each meetup and the viewer's own sign-ups. One query."""
-    counts = registration_counts(events, viewer=viewer)
-    return [_card(event, counts[event.pk], past=past) for event in events]
+# What a card shows of a meetup, read as plain values: a page of cards needs no
+# model instances (building them cost more than the query).
+_CARD_FIELDS = (
+    "pk", "title", "slug", "starts_at", "ends_at", "venue__name", "online_url", "summary",
+    "target_sectors", "target_transitions", "status", "capacity",
+)  # fmt: skip
 
 
-def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
+def event_cards(events, *, viewer, past: bool = False) -> list[CardView]:
+    """The cards of ``events`` (a queryset, e.g. one page of :func:`visible_events`).
+
+    Two queries: the meetups, then counts for each and the viewer's own sign-ups.
+    """
+    rows = list(events.values_list(*_CARD_FIELDS))
+    counts = _counts({row[0]: row[-1] for row in rows}, viewer=viewer)
+    return [_card(row, counts=counts[row[0]], past=past) for row in rows]
+
+
+def _card(row: tuple, *, counts: Counts, past: bool) -> CardView:
     # Plain values only; the card's template formats dates and addresses, once per content.
+    pk, title, slug, starts_at, ends_at, venue, online_url, summary, *rest = row
+    sectors, transitions, status, _capacity = rest
     return CardView(
-        pk=event.pk,
-        title=event.title,
-        slug=event.slug,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        venue=event.venue.name if event.venue_id else "",
-        online=bool(event.online_url),
-        summary=event.summary,
-        sectors=tuple(event.target_sectors),
-        transitions=tuple(event.target_transitions),
-        cancelled=event.is_cancelled,
+        pk=pk,
+        title=title,
+        slug=slug,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue or "",
+        online=bool(online_url),
+        summary=summary,
+        sectors=tuple(sectors),
+        transitions=tuple(transitions),
+        cancelled=status == Event.Status.CANCELLED,
         past=past,
         unlimited=counts.capacity is None,
         full=counts.is_full,

@@ -81,7 +81,7 @@ def event_list(request):
         "page_obj": page,
         "cards": [
             render_fragment("events/includes/event_card.html", card)
-            for card in queries.event_cards(list(page.object_list), viewer=request.user, past=past)
+            for card in queries.event_cards(page.object_list, viewer=request.user, past=past)
         ],
         "filter_params": params,
         "filter_query": urlencode(form.active_params()),
