@@ -395,9 +395,8 @@ def my_meetups(user) -> dict | None:
         suggested = [
             _meetup_line(detail, row)
             for row in Event.objects.published()
-            .upcoming(now)
+            .not_started(now)
             .for_sector(sector)
-            .filter(starts_at__gt=now)
             .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
             .values_list(*_LINE_FIELDS)[:OVERVIEW_SUGGESTED]
         ]
@@ -459,12 +458,7 @@ def upcoming_public_events(limit: int = 3) -> list[Event]:
     Two queries. Cancelled meetups are left out (the list shows them; a home
     page should not lead with them).
     """
-    events = list(
-        Event.objects.published()
-        .upcoming()
-        .filter(starts_at__gt=timezone.now())
-        .select_related("venue")[:limit]
-    )
+    events = list(Event.objects.published().not_started().select_related("venue")[:limit])
     counts = registration_counts(events)
     for event in events:
         event.counts = counts[event.pk]
