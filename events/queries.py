@@ -278,9 +278,20 @@ def _viewer_sector(viewer) -> str:
         return ""
 
 
+# What the page shows of an organiser: name and link, avatar, sector. Only these
+# columns: a whole profile carries its search vector and biography, and reading
+# them cost a third of the query; tests/events pin the page's queries, so a field
+# the template starts to use without adding it here shows as a query per person.
+_ORGANISER_FIELDS = ("name", "username", "profile__primary_sector", "profile__avatar")
+
+
 def organisers_of(event: Event) -> list:
     """The organisers with their profiles (for avatars), by name. One query."""
-    return list(event.organisers.select_related("profile").order_by("name", "username"))
+    return list(
+        event.organisers.select_related("profile")
+        .only(*_ORGANISER_FIELDS)
+        .order_by("name", "username")
+    )
 
 
 # Mijn LEF, profiles, the home page ----------------------------------------------------
