@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -129,14 +130,45 @@ _CARD_FIELDS = (
 )  # fmt: skip
 
 
-def event_cards(events, *, viewer, past: bool = False) -> list[CardView]:
-    """The cards of ``events`` (a queryset, e.g. one page of :func:`visible_events`).
-
-    Two queries: the meetups, then counts for each and the viewer's own sign-ups.
-    """
-    rows = list(events.values_list(*_CARD_FIELDS))
+def _cards(rows: list[tuple], *, viewer, past: bool) -> list[CardView]:
+    # Counts for each meetup and the viewer's own sign-ups: one query.
     counts = _counts({row[0]: row[-1] for row in rows}, viewer=viewer)
     return [_card(row, counts=counts[row[0]], past=past) for row in rows]
+
+
+def event_card_page(
+    events, *, number, per_page: int, viewer, past: bool = False
+) -> tuple[Page, list[CardView]]:
+    """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
+
+    ``number`` as Paginator.get_page takes it (not a number: the first page;
+    past the end: the last). The total comes with the page's rows, from a
+    subquery PostgreSQL runs once, instead of from a count query of its own;
+    only an empty list or a page past the end costs the count, and the last
+    page's rows then.
+    """
+    paginator = Paginator(events, per_page)
+    # COUNT(*) as a plain function: the aggregate Count() would group by the
+    # meetup; and * (not the id) lets PostgreSQL count from the index alone.
+    total = events.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    total = total.values("n")
+    with_total = events.annotate(in_all=Subquery(total)).values_list(*_CARD_FIELDS, "in_all")
+
+    def rows_of(page_number: int) -> list[tuple]:
+        bottom = (page_number - 1) * per_page
+        return list(with_total[bottom : bottom + per_page])
+
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # what get_page makes of anything but a number
+    rows = rows_of(wanted) if wanted >= 1 else []
+    if rows:
+        paginator.count = rows[0][-1]
+    page = paginator.get_page(number)  # counts when the rows did not say
+    if page.number != wanted:
+        rows = rows_of(page.number)
+    return page, _cards([row[:-1] for row in rows], viewer=viewer, past=past)
 
 
 def _card(row: tuple, *, counts: Counts, past: bool) -> CardView:
