@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,14 @@ class Venue(models.Model):
 RESERVED_SLUGS = frozenset({"calendar", "feed"})
 
 
+# The start, for ordering coming meetups. Those are few and ended ones pile up;
+# ordered by the bare column, PostgreSQL walks the start index from the first
+# meetup ever, skipping each ended one (it assumes they are spread out). The
+# same moment as an expression (starts_at is never null) is not that index's
+# column, so the few coming ones are found through (status, ends_at) and sorted.
+_SOONEST = Coalesce("starts_at", "ends_at")
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
@@ -68,7 +77,12 @@ class EventQuerySet(models.QuerySet):
 
     def upcoming(self, now=None):
         """Meetups that have not ended yet, soonest first."""
-        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "pk")
+        return self.filter(ends_at__gt=now or timezone.now()).order_by(_SOONEST, "pk")
+
+    def not_started(self, now=None):
+        """Meetups that have not started yet, soonest first (so not ended either)."""
+        # The start index finds these in order, from now on.
+        return self.filter(starts_at__gt=now or timezone.now()).order_by("starts_at", "pk")
 
     def past(self, now=None):
         """Meetups that have ended, most recent first."""

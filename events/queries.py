@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -75,7 +76,12 @@ def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts
     the viewer's own active registration ("confirmed", "waiting" or ""), in the
     same query.
     """
-    counts = {event.pk: Counts(capacity=event.capacity) for event in events}
+    return _counts({event.pk: event.capacity for event in events}, viewer=viewer)
+
+
+def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
+    # registration_counts() for meetups given as {pk: capacity}.
+    counts = {pk: Counts(capacity=capacity) for pk, capacity in capacities.items()}
     if not counts:
         return counts
     mine = {}
@@ -107,7 +113,7 @@ def registration_counts(events: list[Event], *, viewer=None) -> dict[int, Counts
 
 def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
-    events = Event.objects.visible().select_related("venue").defer("description")
+    events = Event.objects.visible()
     events = events.past() if when == "past" else events.upcoming()
     if sector:
         events = events.for_sector(sector)
@@ -116,26 +122,71 @@ def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     return events
 
 
-def event_cards(events: list[Event], *, viewer, past: bool = False) -> list[CardView]:
-    """The list's cards: counts for each meetup and the viewer's own sign-ups. One query."""
-    counts = registration_counts(events, viewer=viewer)
-    return [_card(event, counts[event.pk], past=past) for event in events]
+# What a card shows of a meetup, read as plain values: a page of cards needs no
+# model instances (building them cost more than the query).
+_CARD_FIELDS = (
+    "pk", "title", "slug", "starts_at", "ends_at", "venue__name", "online_url", "summary",
+    "target_sectors", "target_transitions", "status", "capacity",
+)  # fmt: skip
 
 
-def _card(event: Event, counts: Counts, *, past: bool) -> CardView:
+def _cards(rows: list[tuple], *, viewer, past: bool) -> list[CardView]:
+    # Counts for each meetup and the viewer's own sign-ups: one query.
+    counts = _counts({row[0]: row[-1] for row in rows}, viewer=viewer)
+    return [_card(row, counts=counts[row[0]], past=past) for row in rows]
+
+
+def event_card_page(
+    events, *, number, per_page: int, viewer, past: bool = False
+) -> tuple[Page, list[CardView]]:
+    """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
+
+    ``number`` as Paginator.get_page takes it (not a number: the first page;
+    past the end: the last). The total comes with the page's rows, from a
+    subquery PostgreSQL runs once, instead of from a count query of its own;
+    only an empty list or a page past the end costs the count, and the last
+    page's rows then.
+    """
+    paginator = Paginator(events, per_page)
+    # COUNT(*) as a plain function: the aggregate Count() would group by the
+    # meetup; and * (not the id) lets PostgreSQL count from the index alone.
+    total = events.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    total = total.values("n")
+    with_total = events.annotate(in_all=Subquery(total)).values_list(*_CARD_FIELDS, "in_all")
+
+    def rows_of(page_number: int) -> list[tuple]:
+        bottom = (page_number - 1) * per_page
+        return list(with_total[bottom : bottom + per_page])
+
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # what get_page makes of anything but a number
+    rows = rows_of(wanted) if wanted >= 1 else []
+    if rows:
+        paginator.count = rows[0][-1]
+    page = paginator.get_page(number)  # counts when the rows did not say
+    if page.number != wanted:
+        rows = rows_of(page.number)
+    return page, _cards([row[:-1] for row in rows], viewer=viewer, past=past)
+
+
+def _card(row: tuple, *, counts: Counts, past: bool) -> CardView:
     # Plain values only; the card's template formats dates and addresses, once per content.
+    pk, title, slug, starts_at, ends_at, venue, online_url, summary, *rest = row
+    sectors, transitions, status, _capacity = rest
     return CardView(
-        pk=event.pk,
-        title=event.title,
-        slug=event.slug,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        venue=event.venue.name if event.venue_id else "",
-        online=bool(event.online_url),
-        summary=event.summary,
-        sectors=tuple(event.target_sectors),
-        transitions=tuple(event.target_transitions),
-        cancelled=event.is_cancelled,
+        pk=pk,
+        title=title,
+        slug=slug,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue or "",
+        online=bool(online_url),
+        summary=summary,
+        sectors=tuple(sectors),
+        transitions=tuple(transitions),
+        cancelled=status == Event.Status.CANCELLED,
         past=past,
         unlimited=counts.capacity is None,
         full=counts.is_full,
@@ -259,9 +310,20 @@ def _viewer_sector(viewer) -> str:
         return ""
 
 
+# What the page shows of an organiser: name and link, avatar, sector. Only these
+# columns: a whole profile carries its search vector and biography, and reading
+# them cost a third of the query; tests/events pin the page's queries, so a field
+# the template starts to use without adding it here shows as a query per person.
+_ORGANISER_FIELDS = ("name", "username", "profile__primary_sector", "profile__avatar")
+
+
 def organisers_of(event: Event) -> list:
     """The organisers with their profiles (for avatars), by name. One query."""
-    return list(event.organisers.select_related("profile").order_by("name", "username"))
+    return list(
+        event.organisers.select_related("profile")
+        .only(*_ORGANISER_FIELDS)
+        .order_by("name", "username")
+    )
 
 
 # Mijn LEF, profiles, the home page ----------------------------------------------------
@@ -288,71 +350,121 @@ def with_waiting_position(registrations):
     )
 
 
-def _set_places_in_line(waiting: list[Registration]) -> None:
-    """Set ``ahead`` (1 = next) on each of ``waiting``, from one query over their waiting lists."""
+@dataclass(frozen=True, slots=True)
+class MeetupLine:
+    """A meetup as one line on Mijn LEF or a profile: plain values, no model instance."""
+
+    url: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str  # the venue's name, "" when online only
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MySignUp:
+    """One of the member's own coming sign-ups, for Mijn LEF's "next up"."""
+
+    event: MeetupLine
+    waiting: bool
+    ahead: int | None = None  # a waiting sign-up's place in line (1 = next)
+
+
+# What a MeetupLine is read from (values_list of an Event queryset).
+_LINE_FIELDS = ("slug", "title", "starts_at", "ends_at", "venue__name", "status")
+
+
+def _meetup_line(detail: str, row: tuple) -> MeetupLine:
+    # ``row``: the values of _LINE_FIELDS.
+    slug, title, starts_at, ends_at, venue, status = row
+    return MeetupLine(
+        url=f"{detail}{slug}/",  # events:detail, without a reverse() per meetup
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue or "",
+        cancelled=status == Event.Status.CANCELLED,
+    )
+
+
+def _places_in_line(waiting: list[tuple[int, int]]) -> dict[int, int]:
+    """Each of ``waiting`` (event id, registration id): its place in line (1 = next). One query."""
     if not waiting:
-        return
+        return {}
     lines = defaultdict(list)
     for event_id, pk in (
         Registration.objects.waiting()
-        .filter(event_id__in={r.event_id for r in waiting})
+        .filter(event_id__in={event_id for event_id, _pk in waiting})
         .values_list("event_id", "pk")
     ):
         lines[event_id].append(pk)  # in line order: waiting() orders by arrival
-    for registration in waiting:
-        registration.ahead = lines[registration.event_id].index(registration.pk) + 1
+    return {pk: lines[event_id].index(pk) + 1 for event_id, pk in waiting}
 
 
 def my_meetups(user) -> dict | None:
     """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
     and the next meetups for the member's sector they have not signed up for.
 
-    Two queries, and a third only when the member waits somewhere (their places in line).
+    Two queries, and a third only when the member waits somewhere (their places
+    in line). Plain values (``MySignUp``, ``MeetupLine``): this runs on every
+    visit of the home page.
     """
     now = timezone.now()
-    mine = list(
-        Registration.objects.active()
-        .filter(member=user, event__ends_at__gt=now)
-        .filter(event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
-        .select_related("event", "event__venue")
-        .order_by("event__starts_at", "event_id")[:OVERVIEW_MINE]
+    detail = reverse("events:list")
+    rows = list(
+        Event.objects.visible()
+        .upcoming(now)
+        # One active sign-up per person per meetup (a constraint): one row per meetup.
+        # A join on Registration.ACTIVE, not a subquery of active(): half the cost.
+        .filter(registrations__member=user, registrations__status__in=Registration.ACTIVE)
+        .values_list(*_LINE_FIELDS, "pk", "registrations__pk", "registrations__status")[
+            :OVERVIEW_MINE
+        ]
     )
-    _set_places_in_line([r for r in mine if r.status == Registration.Status.WAITING])
+    waiting = Registration.Status.WAITING
+    ahead = _places_in_line([(row[6], row[7]) for row in rows if row[8] == waiting])
+    mine = [
+        MySignUp(
+            event=_meetup_line(detail, row[:6]),
+            waiting=row[8] == waiting,
+            ahead=ahead.get(row[7]),
+        )
+        for row in rows
+    ]
     sector = _viewer_sector(user)
     suggested = []
     if sector:
-        suggested = list(
-            Event.objects.published()
-            .upcoming(now)
+        suggested = [
+            _meetup_line(detail, row)
+            for row in Event.objects.published()
+            .not_started(now)
             .for_sector(sector)
-            .filter(starts_at__gt=now)
             .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
-            .select_related("venue")[:OVERVIEW_SUGGESTED]
-        )
+            .values_list(*_LINE_FIELDS)[:OVERVIEW_SUGGESTED]
+        ]
     return {"registrations": mine, "suggested": suggested, "sector": sector}
 
 
 def my_next_meetups(context: dict) -> list[NextThing]:
     """The member's coming sign-ups for Mijn LEF's "next up", from :func:`my_meetups`."""
     things = []
-    for registration in context["registrations"]:
-        event = registration.event
-        if event.is_cancelled:
+    for sign_up in context["registrations"]:
+        event = sign_up.event
+        if event.cancelled:
             status, tone = gettext("Cancelled"), "cancelled"
-        elif registration.status == Registration.Status.WAITING:
-            status = gettext("Waiting list: number %(position)s") % {
-                "position": registration.ahead
-            }
+        elif sign_up.waiting:
+            status = gettext("Waiting list: number %(position)s") % {"position": sign_up.ahead}
             tone = "waiting"
         else:
             status, tone = gettext("You have a place"), "ok"
         things.append(
             NextThing(
-                url=event.get_absolute_url(),
+                url=event.url,
                 title=event.title,
                 start=event.starts_at,
                 end=event.ends_at,
-                detail=event.venue.name if event.venue else gettext("Online"),
+                detail=event.venue or gettext("Online"),
                 status=status,
                 tone=tone,
                 icon="people",
@@ -369,16 +481,15 @@ def meetups_of(member, viewer) -> dict | None:
     """
     if not viewer.is_authenticated:
         return None
-    events = list(
-        Event.objects.published()
+    detail = reverse("events:list")
+    events = [
+        _meetup_line(detail, row)
+        for row in Event.objects.published()
         .upcoming()
-        .filter(
-            registrations__member=member,
-            registrations__status=Registration.Status.CONFIRMED,
-        )
-        .select_related("venue")
-        .distinct()[:PROFILE_MEETUPS]
-    )
+        # One active sign-up per person per meetup (a constraint): no duplicates.
+        .filter(registrations__member=member, registrations__status=Registration.Status.CONFIRMED)
+        .values_list(*_LINE_FIELDS)[:PROFILE_MEETUPS]
+    ]
     if not events and viewer.pk != member.pk:
         return None
     return {"events": events, "member": member, "is_owner": viewer.pk == member.pk}
@@ -390,12 +501,7 @@ def upcoming_public_events(limit: int = 3) -> list[Event]:
     Two queries. Cancelled meetups are left out (the list shows them; a home
     page should not lead with them).
     """
-    events = list(
-        Event.objects.published()
-        .upcoming()
-        .filter(starts_at__gt=timezone.now())
-        .select_related("venue")[:limit]
-    )
+    events = list(Event.objects.published().not_started().select_related("venue")[:limit])
     counts = registration_counts(events)
     for event in events:
         event.counts = counts[event.pk]

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,7 +70,13 @@ def event_list(request):
     filters = form.filters()
     bad_when = when not in {"", "past"}
     events = queries.visible_events(when="past" if past else "", **filters)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page, cards = queries.event_card_page(
+        events,
+        number=request.GET.get("page"),
+        per_page=EVENTS_PER_PAGE,
+        viewer=request.user,
+        past=past,
+    )
     params = form.active_params()
     if past:
         params["when"] = "past"
@@ -79,10 +84,7 @@ def event_list(request):
         "form": form,
         "past": past,
         "page_obj": page,
-        "cards": [
-            render_fragment("events/includes/event_card.html", card)
-            for card in queries.event_cards(list(page.object_list), viewer=request.user, past=past)
-        ],
+        "cards": [render_fragment("events/includes/event_card.html", card) for card in cards],
         "filter_params": params,
         "filter_query": urlencode(form.active_params()),
         "hidden": {"when": "past"} if past else {},
