@@ -4,12 +4,11 @@ Views, templates (through the context the views build), the admin and the
 services all ask these; none of them writes its own version of a rule.
 """
 
-import functools
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.utils import timezone
 
+from lef.coordinators import has_permission
 from members.models import Organisation
 
 CHECK_IN_WINDOW = timedelta(minutes=30)
@@ -22,51 +21,8 @@ def is_coordinator(user) -> bool:
         and user.is_authenticated
         and user.is_active
         and user.is_staff
-        and _may_change_bookings(user)
+        and has_permission(user, "spaces.change_booking")
     )
-
-
-def _may_change_bookings(user) -> bool:
-    """``user.has_perm("spaces.change_booking")`` as Django's ModelBackend answers it.
-
-    In one small query, where has_perm reads all of a user's permissions in
-    two (every coordinator's grid page asks); has_perm itself when it has read
-    them already. tests/spaces/test_caching.py holds the two together.
-    """
-    if hasattr(user, "_perm_cache") or user.is_superuser:
-        return user.has_perm("spaces.change_booking")
-    if not hasattr(user, "_spaces_may_change_bookings"):
-        # Kept on the user object for the request, as has_perm keeps its answer.
-        with connection.cursor() as cursor:
-            cursor.execute(_change_booking_sql(), ["spaces", "change_booking", user.pk, user.pk])
-            user._spaces_may_change_bookings = cursor.fetchone()[0]
-    return user._spaces_may_change_bookings
-
-
-@functools.cache
-def _change_booking_sql() -> str:
-    """Whether a user has a permission, directly or through a group (ModelBackend's rule)."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.contrib.auth.models import Group, Permission  # noqa: PLC0415
-
-    user_model = get_user_model()
-    table = connection.ops.quote_name
-    permission, content_type = Permission._meta, Permission._meta.get_field("content_type")
-    own = user_model._meta.get_field("user_permissions").remote_field.through._meta
-    groups = user_model._meta.get_field("groups").remote_field.through._meta
-    granted = Group._meta.get_field("permissions").remote_field.through._meta
-    return f"""
-        SELECT EXISTS (
-            SELECT 1 FROM {table(permission.db_table)} AS p
-            JOIN {table(content_type.related_model._meta.db_table)} AS c
-                ON c.id = p.content_type_id
-            WHERE c.app_label = %s AND p.codename = %s AND (
-                p.id IN (SELECT permission_id FROM {table(own.db_table)} WHERE user_id = %s)
-                OR p.id IN (
-                    SELECT g.permission_id FROM {table(granted.db_table)} AS g
-                    JOIN {table(groups.db_table)} AS m ON m.group_id = g.group_id
-                    WHERE m.user_id = %s)))
-    """  # noqa: S608 -- table names from the models
 
 
 def is_startup_member(profile) -> bool:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -12,8 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from spaces import caching, fragments, queries, timeslots
 from spaces.models import Booking, Resource
-from spaces.permissions import is_coordinator
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory
 from tests.spaces.conftest import local
 from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
 
@@ -154,38 +152,6 @@ def test_bookings_riding_along_are_those_of_the_orm_query(clock, names):
     ]
     if names:
         assert {row[5:] for row in riding} == {("", booker.username)}
-
-
-@pytest.mark.django_db
-def test_the_coordinator_check_answers_as_has_perm():
-    permission = Permission.objects.get(
-        content_type__app_label="spaces", codename="change_booking"
-    )
-    group = Group.objects.create(name="Ploeg")
-    group.permissions.add(permission)
-    staff_in_group = UserFactory(is_staff=True)
-    staff_in_group.groups.add(group)
-    staff_with_permission = UserFactory(is_staff=True)
-    staff_with_permission.user_permissions.add(permission)
-    users = [
-        staff_in_group,
-        staff_with_permission,
-        UserFactory(is_staff=True),  # staff without the permission
-        UserFactory(is_staff=False, is_superuser=True),
-        UserFactory(is_staff=True, is_superuser=True),
-        UserFactory(is_staff=True, is_active=False, is_superuser=True),
-        MemberFactory(),
-    ]
-
-    def fresh(user):
-        return type(user).objects.get(pk=user.pk)
-
-    answers = [is_coordinator(fresh(user)) for user in users]
-
-    assert answers == [
-        u.is_active and u.is_staff and fresh(u).has_perm("spaces.change_booking") for u in users
-    ]
-    assert answers == [True, True, False, False, True, False, False]
 
 
 @pytest.mark.django_db
