@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,11 +44,25 @@ def _profile_for_viewer(viewer, username: str) -> Profile | None:
     even before onboarding. None for a visitor at a listed members-only profile
     (they get the "for members, log in" page); 404 when there is nothing to see.
     One query (profile, user and organisation joined), two for that visitor.
+    For another member it brings along ``last_message_at``: when the viewer last
+    wrote to this member (the date is kept, for the limits; the text never was).
     """
     profiles = Profile.objects.select_related("user", "organisation").defer("search_vector")
     if viewer.is_authenticated and viewer.username == username:
         return get_object_or_404(profiles, user=viewer)
-    profile = profiles.visible_to(viewer).filter(user__username=username).first()
+    if viewer.is_authenticated:
+        profiles = profiles.annotate(
+            last_message_at=Subquery(
+                ContactMessage.objects.filter(sender=viewer, recipient=OuterRef("user_id"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            )
+        )
+    try:
+        # Usernames are unique: no ordering to pick the first of several.
+        profile = profiles.visible_to(viewer).get(user__username=username)
+    except Profile.DoesNotExist:
+        profile = None
     if (
         profile is None
         and not viewer.is_authenticated
@@ -100,14 +115,7 @@ def member_detail(request, username):
         # onboarding reminder reads the same, so it costs one query for both.
         viewer_profile = getattr(request.user, "profile", None)
         context["shared"] = shared_with(viewer_profile, profile)
-        # When the viewer last wrote to this member: the date is kept (for the
-        # limits), the text never was.
-        context["last_message_at"] = (
-            ContactMessage.objects.filter(sender=request.user, recipient=member)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-            .first()
-        )
+        context["last_message_at"] = profile.last_message_at
     return render(request, "members/profile_detail.html", context)
 
 

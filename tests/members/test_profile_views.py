@@ -585,10 +585,11 @@ def test_profile_page_query_count_member_is_fixed(client, django_assert_num_quer
     MemberFactory(username="jan", profile__expertise=[f"tag {i}" for i in range(tags)])
     client.force_login(MemberFactory())
 
-    # session, viewer, the profile (with user and organisation), the viewer's profile
-    # ("you share", and the onboarding reminder), the date of their last message;
-    # events' section: the meetups they go to; projects' section: their projects.
-    with django_assert_num_queries(7):
+    # session, viewer, the profile (with user, organisation and the date of the
+    # viewer's last message), the viewer's profile ("you share", and the
+    # onboarding reminder); events' section: the meetups they go to; projects'
+    # section: their projects.
+    with django_assert_num_queries(6):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
