@@ -1,6 +1,6 @@
 """How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from lef.overview import NextThing
 from spaces import queries, timeslots
+from spaces.caching import cached_data
 from spaces.models import Booking, Resource
 
 OVERVIEW_LIMIT = 3
@@ -18,8 +19,7 @@ FEED_PAST_DAYS = 60
 def overview_next_things(context: dict) -> list[NextThing]:
     """The coming bookings for Mijn LEF's "next up", with check-in when it is time: no query."""
     things = []
-    for item in context["upcoming"]:
-        line = item.line
+    for line in context["upcoming"]:
         can_check_in = line.can_check_in
         things.append(
             NextThing(
@@ -38,9 +38,24 @@ def overview_next_things(context: dict) -> list[NextThing]:
 
 
 def overview_bookings(user) -> dict:
-    """Mijn LEF: the next bookings (for "next up", see above) and "book a desk tomorrow"."""
-    tomorrow = timeslots.today() + timedelta(days=1)
-    upcoming = queries.upcoming_bookings(user, limit=OVERVIEW_LIMIT)
+    """Mijn LEF: the next bookings (for "next up", see above) and "book a desk tomorrow".
+
+    Kept under the spaces generation until the clock changes what the member may
+    do with one of them (spaces.caching.cached_data): one query when cached.
+    """
+    from spaces.permissions import is_coordinator  # noqa: PLC0415
+
+    now = timezone.now()
+
+    def read() -> tuple[tuple[queries.BookingLine, ...], datetime | None]:
+        found = queries.upcoming_bookings(user, now=now, limit=OVERVIEW_LIMIT)
+        lines = tuple(item.line for item in found)
+        return lines, queries.next_change(lines, now=now)
+
+    # What a line allows (cancel) depends on whether the member coordinates.
+    key = (user.pk, OVERVIEW_LIMIT, is_coordinator(user))
+    upcoming = cached_data("overview-bookings", key, read, now=now)
+    tomorrow = timeslots.local_date(now) + timedelta(days=1)
     return {
         "upcoming": upcoming,
         "tomorrow_query": urlencode(

@@ -55,6 +55,7 @@ def test_my_lef_section_queries_do_not_grow_with_bookings(client, clock, member,
     for day in range(19, 25):
         BookingFactory(resource=ResourceFactory(), booker=member, start=local(2026, 3, day, 10),
                        end=local(2026, 3, day, 11))  # fmt: skip
+    client.get("/")  # the new bookings' data is cached on this visit
     many, _ = queries_of(client, "/")
 
     assert one == many
@@ -117,3 +118,18 @@ def test_account_deletion_keeps_bookings_anonymised_and_frees_future_seats(clock
     )  # fmt: skip
     assert (future.status, future.purpose) == ("cancelled", "")
     assert Booking.objects.count() == 2
+
+
+def test_my_lef_shows_a_new_or_cancelled_booking_at_once(client, clock, member, desk):
+    """The section's data is cached under the spaces generation: every write is seen."""
+    client.force_login(member)
+    booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11))  # fmt: skip
+    assert ">Flexplek Raam</a>" in client.get("/").text
+
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.CANCELLED)
+    assert ">Flexplek Raam</a>" not in client.get("/").text
+
+    BookingFactory(resource=ResourceFactory(name="Belcel"), booker=member,
+                   start=local(2026, 3, 19, 10), end=local(2026, 3, 19, 11))  # fmt: skip
+    assert ">Belcel</a>" in client.get("/").text
