@@ -75,6 +75,45 @@ def list_generation() -> int:
     return row[0] if row else 0
 
 
+def cached_at_generation(
+    reads: dict[str, tuple[str, list[Any], Callable[[], Any]]],
+) -> tuple[int, dict[str, Any]]:
+    """The list's generation as committed now, and the values of ``reads`` under it.
+
+    ``reads`` maps a name to ``(kind, parts, compute)``; each value is keyed as
+    :func:`cached` keys it with the generation first (``[generation, *parts]``).
+    One statement reads the generation and every entry it names (a join on
+    the cache table, see :func:`stored_key_prefix`); missing values are
+    computed, in order, and stored in one more.
+    """
+    table = connection.ops.quote_name(cache_table())
+    joins, params = [], []
+    for n, (kind, parts, _compute) in enumerate(reads.values()):
+        joins.append(
+            f"LEFT JOIN {table} AS c{n} ON c{n}.cache_key = %s || g.value || %s "
+            f"AND c{n}.expires > statement_timestamp()"
+        )
+        params += [stored_key_prefix(kind), "".join(f":{part}" for part in parts)]
+    columns = "".join(f", c{n}.value" for n in range(len(reads)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.value{columns} FROM projects_generation AS g {' '.join(joins)} "  # noqa: S608 -- our table, numbered aliases
+            "WHERE g.name = 'list'",
+            params,
+        )
+        row = cursor.fetchone() or (0, *([None] * len(reads)))
+    generation, values, missing = row[0], {}, {}
+    for (name, (kind, parts, compute)), raw in zip(reads.items(), row[1:], strict=True):
+        values[name] = stored_value(raw)
+        if values[name] is None:
+            values[name] = compute()
+            key = ":".join([_prefix(kind), str(generation), *(str(part) for part in parts)])
+            missing[key] = values[name]
+    if missing:
+        directory_cache().set_many(missing, LIST_TIMEOUT)
+    return generation, values
+
+
 def digest(value: Any) -> str:
     """A short stable hash of a JSON-able value (filters, a viewer's sectors)."""
     text = json.dumps(value, sort_keys=True, default=str)

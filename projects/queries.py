@@ -38,11 +38,9 @@ from members.matching import SharedCount, activity_labels
 from members.models import Profile, User
 from members.search import build_query
 from projects.caching import (
-    LIST_TIMEOUT,
     cache_table,
-    cached,
+    cached_at_generation,
     digest,
-    list_generation,
     stored_key_prefix,
     stored_value,
 )
@@ -566,28 +564,29 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     ]
 
 
-def cached_projects_for(
-    user: User, *, limit: int = 4, generation: int | None = None
-) -> list[Suggestion]:
+def _for_you_read(user: User, *, limit: int) -> tuple | None:
+    """The cached read of :func:`projects_for` (see :func:`cached_projects_for`), or None."""
+    profile = _profile_of(user)
+    if profile is None or not profile.is_onboarded:
+        return None
+    signature = digest(
+        [profile.sectors, profile.roles, profile.core_activities, profile.expertise, limit]
+    )
+    return ("for-you", [user.pk, signature], lambda: projects_for(user, limit=limit))
+
+
+def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     """:func:`projects_for` through the cache, under the list's generation.
 
     Any change to a project or a team (so also the member joining or asking)
     raises the generation, and the key holds what of the member the ranking
-    reads, so a stale suggestion is never shown. One cache query, and one for
-    the generation unless ``generation`` (read just before) is given.
+    reads, so a stale suggestion is never shown. One query (the generation
+    with the entry it names).
     """
-    profile = _profile_of(user)
-    if profile is None or not profile.is_onboarded:
+    read = _for_you_read(user, limit=limit)
+    if read is None:
         return []
-    signature = digest(
-        [profile.sectors, profile.roles, profile.core_activities, profile.expertise, limit]
-    )
-    return cached(
-        "for-you",
-        [list_generation() if generation is None else generation, user.pk, signature],
-        lambda: projects_for(user, limit=limit),
-        timeout=LIST_TIMEOUT,
-    )
+    return cached_at_generation({"for-you": read})[1]["for-you"]
 
 
 @dataclass(frozen=True)
@@ -617,47 +616,50 @@ class MyProjects:
     suggestions: list[Suggestion] = field(default_factory=list)
 
 
-# The list's generation, and the member's current memberships with their project and,
-# for leads, the requests waiting: one round trip (Mijn LEF is every member's home).
+# The member's current memberships with their project and, for leads, the requests
+# waiting.
 _MY_PROJECTS_SQL = """
-SELECT g.value, m.id, m.role, m.status, m.created_at, p.title, p.slug,
+SELECT m.id, m.role, m.status, m.created_at, p.title, p.slug,
        (SELECT count(*) FROM projects_membership AS r
         WHERE r.project_id = m.project_id AND r.status = 'requested')
-FROM projects_generation AS g
-LEFT JOIN (projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id)
-       ON m.member_id = %s AND m.status IN ('requested', 'invited', 'active')
-WHERE g.name = 'list'
+FROM projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id
+WHERE m.member_id = %s AND m.status IN ('requested', 'invited', 'active')
 ORDER BY p.last_activity_at DESC NULLS LAST, m.id DESC
 """
+
+
+def _places_of(user: User) -> list[ProjectPlace]:
+    with connection.cursor() as cursor:
+        cursor.execute(_MY_PROJECTS_SQL, [user.pk])
+        return [ProjectPlace(*row) for row in cursor.fetchall()]
 
 
 def my_projects(user: User) -> MyProjects:
     """The member's teams (with requests waiting for them as lead), requests and invitations.
 
-    Two queries: the memberships with the list's generation (one statement,
-    see above), and the cached projects for the member.
+    Both their places and the projects for them are cached under the list's
+    generation, which every change to a membership or a project raises: one
+    query reads the generation with both (projects.caching.cached_at_generation);
+    what is missing is computed and stored.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_MY_PROJECTS_SQL, [user.pk])
-        rows = cursor.fetchall()
-    generation = rows[0][0] if rows else 0
-    mine = MyProjects()
-    for row in rows:
-        if row[1] is None:
-            continue  # no memberships: only the generation
-        membership = ProjectPlace(*row[1:])
-        if membership.status == Membership.Status.ACTIVE:
-            mine.active.append(membership)
-        elif membership.status == Membership.Status.REQUESTED:
-            mine.requested.append(membership)
+    reads = {"places": ("my-places", [user.pk], lambda: _places_of(user))}
+    for_you = _for_you_read(user, limit=4)
+    if for_you is not None:
+        reads["for-you"] = for_you
+    values = cached_at_generation(reads)[1]
+    mine = MyProjects(suggestions=values.get("for-you", []))
+    for place in values["places"]:
+        if place.status == Membership.Status.ACTIVE:
+            mine.active.append(place)
+        elif place.status == Membership.Status.REQUESTED:
+            mine.requested.append(place)
         else:
-            mine.invited.append(membership)
-    mine.suggestions = cached_projects_for(user, generation=generation)
+            mine.invited.append(place)
     return mine
 
 
 def overview_section(user: User) -> dict:
-    """The "projects" section of Mijn LEF (lef.overview): two queries."""
+    """The "projects" section of Mijn LEF (lef.overview): one query when cached."""
     return {"mine": my_projects(user)}
 
 

@@ -212,3 +212,25 @@ def test_projects_for_me_follow_my_joining_and_a_new_project():
     ProjectFactory(title="Tweede", looking_for_sectors=["po"])
 
     assert [s.title for s in cached_projects_for(sanne)] == ["Tweede"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mijn_lef_shows_my_new_places_at_once(client):
+    """My projects are cached under the list's generation: every team change is seen."""
+    sanne = MemberFactory(name="Sanne", profile__primary_sector="po")
+    led = ProjectFactory(title="Rekenen", lead=sanne)
+    client.force_login(sanne)
+    assert "requests waiting" not in client.get("/").content.decode()
+
+    add_member(led, MemberFactory(), status=Membership.Status.REQUESTED)
+    assert "1 request waiting" in client.get("/").content.decode()
+
+    invited = ProjectFactory(title="Studiekeuze")
+    add_member(invited, sanne, status=Membership.Status.INVITED)
+    assert "You are invited to join" in client.get("/").content.decode()
+
+    Membership.objects.filter(project=invited, member=sanne).update(status="active")
+    html = client.get("/").content.decode()
+    assert "You are invited to join" not in html
+    Project.objects.filter(pk=invited.pk).update(title="Studiekeuze in de klas")
+    assert "Studiekeuze in de klas" in client.get("/").content.decode()
