@@ -155,7 +155,7 @@ CACHES = {
     # keyed by a digest of what they show, so stale entries are never read; a
     # table of their own, bounded (a week's grid is some tens of kilobytes).
     "spaces": {
-        "BACKEND": "spaces.caching.SpacesCache",
+        "BACKEND": "lef.cache.PostgresDatabaseCache",
         "LOCATION": "lef_spaces_cache",
         "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4},
     },

@@ -34,29 +34,25 @@ the code that makes the values (:data:`CODE`) and Django's version, so no
 entry is read back into the classes or the text of another release.
 """
 
-import base64
 import dataclasses
 import functools
 import hashlib
-import importlib
-import pickle
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import django
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
 
-from lef.cache import PostgresDatabaseCache
+from lef.cache import cached_under_generation
+from lef.cache import code_version as shared_code_version
 
 CACHE_ALIAS = "spaces"
 
@@ -115,13 +111,9 @@ CODE = (
 )
 
 
-@functools.cache
 def code_version() -> str:
-    """A digest of the modules in CODE and of Django's version."""
-    found = hashlib.sha256(django.get_version().encode())
-    for name in CODE:
-        found.update(Path(importlib.import_module(name).__file__).read_bytes())
-    return found.hexdigest()[:12]
+    """A digest of the modules in CODE and of Django's version (lef.cache.code_version)."""
+    return shared_code_version(*CODE)
 
 
 @functools.cache
@@ -212,43 +204,6 @@ def generation() -> str:
     return row[0] if row else "0"
 
 
-class SpacesCache(PostgresDatabaseCache):
-    """lef.cache's database cache, with a read that looks up the generation itself."""
-
-    def get_current(self, name: str, suffix: str) -> tuple[str, Any]:
-        """(generation, the value under "spaces:<name>:<generation>:<suffix>" or None).
-
-        One query where generation() and get() would be two. Stored by
-        set_many, as Django's database cache stores values (pickled, base64).
-        """
-        prefix = self.make_key(f"spaces:{name}:")
-        if prefix != f"{self.key_prefix}:{self.version}:spaces:{name}:":
-            raise ImproperlyConfigured("The spaces cache needs Django's own KEY_FUNCTION.")
-        table = connection.ops.quote_name(self._table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT g.generation, c.value, c.expires FROM ({GENERATION_SQL}) AS g "  # noqa: S608 -- our table
-                f"LEFT JOIN {table} AS c ON c.cache_key = %s || g.generation || %s",
-                [prefix, f":{suffix}"],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return "0", None
-        current, value, expires = row
-        if value is None or expires < datetime.now(tz=UTC):
-            return current, None
-        return current, pickle.loads(base64.b64decode(value.encode(), validate=True))  # noqa: S301 -- our own entries
-
-
-@dataclass(frozen=True)
-class Dated[T]:
-    """A value with the moments between which it holds: [since, until)."""
-
-    value: T
-    since: datetime
-    until: datetime | None  # None: the clock does not change it
-
-
 def cached_data[T](
     name: str,
     key: Sequence[Hashable],
@@ -265,20 +220,13 @@ def cached_data[T](
     (or None). A value computed anew is stored at once, or put in ``store``
     for :func:`render` to write with the page's parts (one write, not two).
     """
-    cache = spaces_cache()
-    suffix = f"{code_version()}:{digest(tuple(key))}"
-    current, found = cache.get_current(name, suffix)
-    if (
-        isinstance(found, Dated)
-        and found.since <= now
-        and (found.until is None or now < found.until)
-    ):
-        return found.value
-    value, until = compute()
-    # Under the generation read before computing it.
-    entry = {f"spaces:{name}:{current}:{suffix}": Dated(value, now, until)}
-    if store is None:
-        cache.set_many(entry, TIMEOUT)  # one statement (lef.cache)
-    else:
-        store.update(entry)
-    return value
+    return cached_under_generation(
+        spaces_cache(),
+        GENERATION_SQL,
+        f"spaces:{name}",
+        (code_version(), digest(tuple(key))),
+        compute,
+        now=now,
+        timeout=TIMEOUT,
+        store=store,
+    )
