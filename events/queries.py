@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from events.caching import cached_data
 from events.fragments import (
     CalendarDayView,
     CalendarEventView,
@@ -406,12 +407,24 @@ def my_meetups(user) -> dict | None:
     """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
     and the next meetups for the member's sector they have not signed up for.
 
-    Two queries, and a third only when the member waits somewhere (their places
-    in line). Plain values (``MySignUp``, ``MeetupLine``): this runs on every
-    visit of the home page.
+    Plain values (``MySignUp``, ``MeetupLine``), cached under the meetups
+    generation until one of them starts or ends (events.caching): one query
+    when cached; otherwise two, and a third only when the member waits
+    somewhere (their places in line).
     """
     now = timezone.now()
     detail = reverse("events:list")
+    sector = _viewer_sector(user)
+    mine, suggested = cached_data(
+        "my-meetups",
+        (user.pk, sector, detail),
+        lambda: _read_my_meetups(user, sector, detail, now=now),
+        now=now,
+    )
+    return {"registrations": mine, "suggested": suggested, "sector": sector}
+
+
+def _read_my_meetups(user, sector: str, detail: str, *, now: datetime):
     rows = list(
         Event.objects.visible()
         .upcoming(now)
@@ -424,26 +437,27 @@ def my_meetups(user) -> dict | None:
     )
     waiting = Registration.Status.WAITING
     ahead = _places_in_line([(row[6], row[7]) for row in rows if row[8] == waiting])
-    mine = [
+    mine = tuple(
         MySignUp(
             event=_meetup_line(detail, row[:6]),
             waiting=row[8] == waiting,
             ahead=ahead.get(row[7]),
         )
         for row in rows
-    ]
-    sector = _viewer_sector(user)
-    suggested = []
+    )
+    suggested = ()
     if sector:
-        suggested = [
+        suggested = tuple(
             _meetup_line(detail, row)
             for row in Event.objects.published()
             .not_started(now)
             .for_sector(sector)
             .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
             .values_list(*_LINE_FIELDS)[:OVERVIEW_SUGGESTED]
-        ]
-    return {"registrations": mine, "suggested": suggested, "sector": sector}
+        )
+    # Mine drop out when they end, suggestions when they start.
+    changes = [s.event.ends_at for s in mine] + [line.starts_at for line in suggested]
+    return (mine, suggested), min(changes, default=None)
 
 
 def my_next_meetups(context: dict) -> list[NextThing]:
@@ -477,19 +491,30 @@ def meetups_of(member, viewer) -> dict | None:
     """A profile's "meetups they go to": coming meetups with a place. For members only.
 
     Visitors see nothing (where someone will be is for the community, not the
-    web); members see the published meetups. One query; None hides the section.
+    web); members see the published meetups. Cached under the meetups
+    generation until one of them ends (events.caching): one query; None hides
+    the section.
     """
     if not viewer.is_authenticated:
         return None
+    now = timezone.now()
     detail = reverse("events:list")
-    events = [
-        _meetup_line(detail, row)
-        for row in Event.objects.published()
-        .upcoming()
-        # One active sign-up per person per meetup (a constraint): no duplicates.
-        .filter(registrations__member=member, registrations__status=Registration.Status.CONFIRMED)
-        .values_list(*_LINE_FIELDS)[:PROFILE_MEETUPS]
-    ]
+
+    def read() -> tuple[tuple[MeetupLine, ...], datetime | None]:
+        events = tuple(
+            _meetup_line(detail, row)
+            for row in Event.objects.published()
+            .upcoming(now)
+            # One active sign-up per person per meetup (a constraint): no duplicates.
+            .filter(
+                registrations__member=member,
+                registrations__status=Registration.Status.CONFIRMED,
+            )
+            .values_list(*_LINE_FIELDS)[:PROFILE_MEETUPS]
+        )
+        return events, min((line.ends_at for line in events), default=None)
+
+    events = cached_data("meetups-of", (member.pk, detail), read, now=now)
     if not events and viewer.pk != member.pk:
         return None
     return {"events": events, "member": member, "is_owner": viewer.pk == member.pk}
