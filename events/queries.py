@@ -523,14 +523,21 @@ def meetups_of(member, viewer) -> dict | None:
 def upcoming_public_events(limit: int = 3) -> list[Event]:
     """The next published meetups, for the visitors' home page; each with ``counts``.
 
-    Two queries. Cancelled meetups are left out (the list shows them; a home
-    page should not lead with them).
+    Cached under the meetups generation until the first of them starts
+    (events.caching): one query; two more when it is computed. Cancelled
+    meetups are left out (the list shows them; a home page should not lead
+    with them).
     """
-    events = list(Event.objects.published().not_started().select_related("venue")[:limit])
-    counts = registration_counts(events)
-    for event in events:
-        event.counts = counts[event.pk]
-    return events
+    now = timezone.now()
+
+    def read() -> tuple[list[Event], datetime | None]:
+        events = list(Event.objects.published().not_started(now).select_related("venue")[:limit])
+        counts = registration_counts(events)
+        for event in events:
+            event.counts = counts[event.pk]
+        return events, min((event.starts_at for event in events), default=None)
+
+    return cached_data("home-meetups", (limit,), read, now=now)
 
 
 # At the door ----------------------------------------------------------------------------

@@ -105,3 +105,18 @@ def test_a_read_after_a_write_in_the_same_transaction_sees_the_write():
     RegistrationFactory(event=event, member=sanne)
 
     assert "Leerkring" in _next_up(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_visitors_home_shows_places_taken_and_new_meetups_at_once():
+    event = EventFactory(title="Rekenen in de brugklas", capacity=3)
+    visitor = Client(headers={"accept-language": "en"})
+    assert "3 places left" in visitor.get("/").content.decode()
+
+    RegistrationFactory(event=event)
+    EventFactory(title="Nieuwe meetup", starts_at=event.starts_at - timedelta(days=1),
+                 ends_at=event.starts_at - timedelta(days=1, hours=-1))  # fmt: skip
+
+    html = visitor.get("/").content.decode()
+    assert "2 places left" in html
+    assert "Nieuwe meetup" in html

@@ -211,8 +211,9 @@ def test_home_for_an_account_without_a_profile_asks_for_one(client):
 
 
 # The community and partners (the generations, one cache read), the meetups
-# and their places, and the newest projects with their teams.
-HOME_QUERIES = 2 + 2 + 1
+# and their places (cached, with the meetups' generation), and the newest
+# projects with their teams.
+HOME_QUERIES = 2 + 1 + 1
 
 
 def test_home_for_visitors_costs_a_fixed_number_of_queries(client, django_assert_num_queries):
