@@ -16,9 +16,12 @@ The statement is two ranked, limited parts joined by ``UNION ALL`` under one
 ``LIMIT``: members sharing a tag (found through the GIN index on
 ``expertise``), then members sharing only an activity. PostgreSQL stops as soon
 as the limit is reached, so the broad second part (most members teach) runs
-only for members with few tag matches. Only the few rows returned are turned
-into reasons ("shares: praktijkonderzoek, rekenen"), in Python, in the language
-of the request.
+only for members with few tag matches. Each part ranks the profiles it finds
+first and only then asks who of them the viewer may see
+(``Profile.objects.visible_to``, embedded as its own SQL), best first, until it
+has enough: a few index lookups instead of joining every visible member. Only
+the few rows returned are turned into reasons ("shares: praktijkonderzoek,
+rekenen"), in Python, in the language of the request.
 
 ``match_members`` is the generic core (a project can pass its own activities,
 tags, sectors and team); ``suggest_members`` applies it to one member's profile.
@@ -28,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Func, IntegerField
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -65,26 +69,6 @@ class SharedCount(Func):
         for value in self.values:
             params.extend([*column_params, value])
         return "(" + " + ".join([test] * len(self.values)) + ")", tuple(params)
-
-
-class Shuffled(Func):
-    """A per-viewer order of the rows: a multiplicative hash of ``column`` and ``seed``.
-
-    Stable for one viewer (the same suggestions on every visit), different for
-    another, and cheap: integer arithmetic, no function call per row.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, seed: int):
-        super().__init__(F(column))
-        # Spread the seed over 31 bits, so neighbouring viewers differ in many.
-        self.mask = (int(seed) * 1597334677 + 1013904223) % 2**31
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column_sql, params = compiler.compile(self.source_expressions[0])
-        sql = f"mod(({column_sql}::bigint # %s) * 2654435761, 2147483647)"
-        return sql, (*params, self.mask)
 
 
 @dataclass(frozen=True)
@@ -128,6 +112,36 @@ def shared_with(viewer_profile: Profile | None, profile: Profile) -> list[str]:
     return [*tags, *activity_labels(activities)]
 
 
+def _ranking(
+    table: str, *, activities: list[str], expertise: list[str], seed: int
+) -> tuple[list[str], list]:
+    """The ranking as ascending SQL sort keys on ``table``'s columns, and their parameters.
+
+    Minus the shared tags, minus the shared activities, not open to
+    collaboration, then a per-viewer shuffle: a multiplicative hash of the
+    candidate's id and ``seed``, stable for one viewer (the same suggestions on
+    every visit), different for another, and cheap (integer arithmetic).
+    Shared counts are sums of ``(column @> ARRAY[value])::int`` tests: plain
+    expressions, no subquery per row.
+    """
+
+    def shared(column: str, values: list[str]) -> list[str]:
+        # No key at all for nothing to count: a constant key would hide from the
+        # planner that a part's rows already come in the order asked for.
+        test = f"({table}.{column} @> ARRAY[%s]::varchar[])::int"
+        return ["-(" + " + ".join([test] * len(values)) + ")"] if values else []
+
+    # Spread the seed over 31 bits, so neighbouring viewers differ in many.
+    mask = (int(seed) * 1597334677 + 1013904223) % 2**31
+    keys = [
+        *shared("expertise", expertise),
+        *shared("core_activities", activities),
+        f"NOT {table}.open_to_collaboration",
+        f"mod(({table}.user_id::bigint # %s) * 2654435761, 2147483647)",
+    ]
+    return keys, [*expertise, *activities, mask]
+
+
 def match_members(
     *,
     viewer: User,
@@ -149,38 +163,59 @@ def match_members(
     if not (activities or expertise) or limit <= 0:
         return []
     seed = seed if seed is not None else (viewer.pk or 0)
-    shared = {
-        "shared_tags": SharedCount("expertise", expertise),
-        "shared_activities": SharedCount("core_activities", activities),
-        "shuffle": Shuffled("user_id", seed),
-    }
-    ranking = ("-shared_tags", "-shared_activities", "-open_to_collaboration", "shuffle")
-    candidates = (
-        Profile.objects.visible_to(viewer)
-        .exclude(primary_sector="")
-        .exclude(primary_sector__in=list(exclude_sectors))
-        .exclude(user_id__in=list(exclude_user_ids))
+    # Who the viewer may see is Profile.objects.visible_to's rule; its own SQL is embedded.
+    visible_sql, visible_params = (
+        Profile.objects.visible_to(viewer).values("user_id").query.sql_with_params()
     )
-    parts = []
+    left_out = [list(exclude_sectors), [int(pk) for pk in exclude_user_ids]]
+    # (which profiles, its parameters, the tags worth counting in the ranking)
+    matches = []
     if expertise:
-        parts.append(candidates.filter(expertise__overlap=expertise))
+        matches.append(("p.expertise && %s::varchar[]", [expertise], expertise))
     if activities:
-        only_activities = candidates.filter(core_activities__overlap=activities)
-        if expertise:
-            only_activities = only_activities.exclude(expertise__overlap=expertise)
-        parts.append(only_activities)
-    ranked = [
-        part.annotate(**shared).order_by(*ranking).values_list("user_id", flat=True)[:limit]
-        for part in parts
-    ]
-    winners = ranked[0].union(*ranked[1:], all=True)[:limit] if len(ranked) > 1 else ranked[0]
+        only = "p.core_activities && %s::varchar[]"
+        matches.append(
+            # Sharing no tag by definition: counting them would cost per row.
+            (f"{only} AND NOT (p.expertise && %s::varchar[])", [activities, expertise], [])
+            if expertise
+            else (only, [activities], [])
+        )
+    parts, params = [], []
+    for match, match_params, tags in matches:
+        keys, key_params = _ranking("p", activities=activities, expertise=tags, seed=seed)
+        columns = ", ".join(f"{key} AS rank_{n}" for n, key in enumerate(keys))
+        ranks = ", ".join(f"rank_{n}" for n in range(len(keys)))
+        # The part ranks the profiles that match (through a GIN index) and only
+        # then checks visibility, best first, until it has enough: OFFSET 0 keeps
+        # the planner from turning the two steps into one join of all candidates
+        # with all visible members. The outer ORDER BY repeats the inner one, so
+        # the order is right whatever plan is chosen.
+        parts.append(f"""
+            SELECT user_id FROM (
+                SELECT p.user_id, {columns} FROM {Profile._meta.db_table} p
+                WHERE {match} AND p.primary_sector <> ALL(%s::varchar[])
+                    AND p.user_id <> ALL(%s::bigint[])
+                ORDER BY {ranks} OFFSET 0
+            ) AS ranked
+            WHERE user_id IN ({visible_sql}) ORDER BY {ranks} LIMIT %s
+        """)  # noqa: S608 -- our table and expressions; every value is a parameter
+        params += [*key_params, *match_params, *left_out, *visible_params, limit]
+    # Members sharing a tag always rank above those sharing only an activity, so
+    # the second part runs only when the first finds fewer than ``limit``.
+    winners, params = (
+        (" UNION ALL ".join(f"({part})" for part in parts) + " LIMIT %s", [*params, limit])
+        if len(parts) > 1
+        else (parts[0], params)
+    )
+    outer_keys, outer_params = _ranking(
+        Profile._meta.db_table, activities=activities, expertise=expertise, seed=seed
+    )
     # Only the winners are joined to their user and organisation; still one statement.
     found = (
-        Profile.objects.filter(user_id__in=winners)
+        Profile.objects.filter(user_id__in=RawSQL(winners, params))  # noqa: S611 -- see above
         .select_related("user", "organisation")
         .defer(*CARD_DEFERRED)
-        .annotate(**shared)
-        .order_by(*ranking)
+        .order_by(RawSQL(f"ROW({', '.join(outer_keys)})", outer_params))  # noqa: S611
     )
     # The few winners' shared items, in the candidate's own order, for the reason.
     return [

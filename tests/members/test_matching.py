@@ -111,6 +111,24 @@ def test_matching_suggests_only_members_the_viewer_may_see(me):
     assert suggested(me, viewer=AnonymousUser()) == ["Publiek"]
 
 
+def test_matching_fills_the_limit_past_best_matches_the_viewer_may_not_see(me):
+    """Visibility is checked after ranking: hidden best matches give way, never shrink the list."""
+    for number in range(3):
+        gone = member(f"Vertrokken {number}", expertise=["rekenen", "taal"])
+        gone.is_active = False
+        gone.save()
+    member("Besloten Twee Tags", expertise=["rekenen", "taal"])
+    member("Publiek Een Tag", expertise=["taal"], visibility=Profile.Visibility.PUBLIC)
+    member("Publiek Activiteit", activities=[TEACHING], visibility=Profile.Visibility.PUBLIC)
+    member("Besloten Activiteit", activities=[TEACHING])
+
+    assert suggested(me, limit=2) == ["Besloten Twee Tags", "Publiek Een Tag"]
+    assert suggested(me, viewer=AnonymousUser(), limit=2) == [
+        "Publiek Een Tag",
+        "Publiek Activiteit",
+    ]
+
+
 def test_matching_prefers_members_open_to_collaboration(me):
     member("Dicht", expertise=["taal"])
     member("Open", expertise=["taal"], open_to_collaboration=True)
