@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -204,15 +204,28 @@ def _pending_daily():
     return Notice.objects.filter(delivery=Notice.Delivery.DAILY, sent_at__isnull=True)
 
 
+def claim_digest(recipient_id: int) -> bool:
+    """Take the member's digest for this transaction, unless another one holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext('lef.send_digest'), %s)", [recipient_id]
+        )
+        return cursor.fetchone()[0]
+
+
 def send_digest(*, recipient_id: int) -> int:
     """Send one member their unsent daily notices as one mail; return how many it held.
 
-    Locks the member's pending notices with ``SELECT … FOR UPDATE SKIP LOCKED``:
-    a second worker running at the same time skips the ones this one holds, so no
-    notice is ever in two digests, and once they are marked sent (and their text
-    cleared) a rerun finds nothing. Inactive members get no digest.
+    One worker per member at a time: a transaction-scoped advisory lock on the
+    member, which a second worker running at the same time does not wait for
+    but skips the member (locking the notices row by row would let two workers
+    each take some of them: two mails). Its pending notices are then locked
+    too, and once they are marked sent (and their text cleared) a rerun finds
+    nothing. Inactive members get no digest.
     """
     with transaction.atomic():
+        if not claim_digest(recipient_id):
+            return 0  # another worker is sending this member's digest
         notices = list(
             _pending_daily()
             .select_for_update(skip_locked=True)

@@ -11,9 +11,11 @@ from django.utils import translation
 from lef.models import Notice
 from lef.notifications import (
     NotificationKind,
+    claim_digest,
     full_notification_settings,
     notify,
     send_daily_digests,
+    send_digest,
     send_transactional,
 )
 from members.models import Profile
@@ -342,7 +344,9 @@ def test_notify_from_two_threads_at_once_sends_exactly_one_mail(attempt):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_send_digests_from_two_workers_at_once_sends_each_digest_once():
+@pytest.mark.parametrize("attempt", range(5))
+def test_send_digests_from_two_workers_at_once_sends_each_digest_once(attempt):
+    """One mail per member: a second worker never takes some of their notices apart."""
     members = [MemberFactory() for _ in range(4)]
     for member in members:
         _set_delivery(member, projects="daily")
@@ -353,3 +357,35 @@ def test_send_digests_from_two_workers_at_once_sends_each_digest_once():
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
     assert Notice.objects.filter(sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_skips_a_member_whose_digest_another_worker_is_sending():
+    """The other worker sends all of the member's notices in one mail; this one sends none."""
+    member = MemberFactory()
+    _set_delivery(member, projects="daily")
+    _notify(member, key="a")
+    _notify(member, key="b")
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                assert claim_digest(member.pk)
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert holding.wait(timeout=10)
+    try:
+        assert send_digest(recipient_id=member.pk) == 0
+    finally:
+        release.set()
+        thread.join(timeout=10)
+
+    assert mail.outbox == []
+    assert send_digest(recipient_id=member.pk) == 2  # once it is free: both in one mail
+    assert len(mail.outbox) == 1
