@@ -200,12 +200,13 @@ def measure_cold(pages: list[Page], warm_rows: list[dict], *, requests: int) -> 
         client = clients[page.as_user]
         path = page.path.format(**PATH_VALUES)
         timings = []
+        change = touch_profiles if page.touch == "profiles" else touch
         for _ in range(requests):
-            touch()
+            change()
             started = time.perf_counter()
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
-        touch()
+        change()
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         timings.sort()

@@ -17,6 +17,9 @@ class Page:
     cold: bool = False
     # False: printed for information, without a verdict (see ``page``).
     target: bool = True
+    # What changes before a cold request: "all" (bench.__main__.touch: the
+    # profiles and every TOUCHES function) or "profiles" (touch_profiles only).
+    touch: str = "all"
 
 
 PAGES: list[Page] = []
@@ -30,21 +33,30 @@ TOUCHES: list = []
 
 
 def page(
-    name: str, path: str, *, as_user: str | None = None, cold: bool = False, target: bool = True
+    name: str,
+    path: str,
+    *,
+    as_user: str | None = None,
+    cold: bool = False,
+    target: bool = True,
+    touch: str = "all",
 ) -> None:
     """Measure ``path``; with ``cold`` also the first request after a change (``touch``).
 
     ``target=False`` for a page the ratio says little about: a visitor's page
     that must read the database, against the visitor's floor, which reads none.
     """
-    PAGES.append(Page(name, path, as_user, cold, target))
+    PAGES.append(Page(name, path, as_user, cold, target, touch))
 
 
 page("healthz", "/healthz")
 # The visitor's home shows the community, meetups and projects: it reads the
 # database (five queries), its floor reads none.
 page("home (anonymous)", "/", as_user=None, target=False)
+# Mijn LEF cold twice: after a profile change (issue 6's "cold"), and after a
+# change in every app at once (a member's first visit of the day).
 page("home (member)", "/", as_user="member", cold=True)
+page("home (member), a profile changed", "/", as_user="member", cold=True, touch="profiles")
 page("members: directory", "/members/", as_user="member", cold=True)
 page("members: directory (visitor)", "/members/", as_user=None, cold=True, target=False)
 page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member", cold=True)
