@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Func, IntegerField, Q, Subquery
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -142,17 +142,27 @@ def event_card_page(
     """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
 
     ``number`` as Paginator.get_page takes it (not a number: the first page;
-    past the end: the last). The total comes with the page's rows, from a
-    subquery PostgreSQL runs once, instead of from a count query of its own;
-    only an empty list or a page past the end costs the count, and the last
-    page's rows then.
+    past the end: the last). The total comes with the page's rows instead of
+    from a count query of its own; only an empty list or a page past the end
+    costs the count, and the last page's rows then.
     """
     paginator = Paginator(events, per_page)
-    # COUNT(*) as a plain function: the aggregate Count() would group by the
-    # meetup; and * (not the id) lets PostgreSQL count from the index alone.
-    total = events.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
-    total = total.values("n")
-    with_total = events.annotate(in_all=Subquery(total)).values_list(*_CARD_FIELDS, "in_all")
+    if past:
+        # Past meetups are read backwards along the start index and the scan
+        # stops after a page: the total is a subquery that PostgreSQL runs once
+        # and counts from the index alone. COUNT(*) as a plain function: the
+        # aggregate Count() would group by the meetup.
+        total = events.order_by().annotate(
+            n=Func(template="COUNT(*)", output_field=IntegerField())
+        )
+        in_all = Subquery(total.values("n"))
+    else:
+        # Coming meetups, soonest first, are no index's order: PostgreSQL reads
+        # and sorts every match anyway, and counts them on the way (a window
+        # over all of them). The filters are compiled and applied once, not
+        # twice as in a subquery.
+        in_all = Window(Count("*"))
+    with_total = events.annotate(in_all=in_all).values_list(*_CARD_FIELDS, "in_all")
 
     def rows_of(page_number: int) -> list[tuple]:
         bottom = (page_number - 1) * per_page
