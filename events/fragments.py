@@ -26,6 +26,8 @@ from django.utils.translation import get_language
 from lef.markdown import render_markdown
 
 FRAGMENTS_PER_PROCESS = 4096
+# Whole lists (a door list: up to a few hundred rows, some 100 kB): fewer of them.
+JOINED_PER_PROCESS = 64
 
 
 @functools.lru_cache(maxsize=FRAGMENTS_PER_PROCESS)
@@ -44,9 +46,27 @@ def render_fragment(template: str, view) -> SafeString:
     return mark_safe(html)  # noqa: S308
 
 
+@functools.lru_cache(maxsize=JOINED_PER_PROCESS)
+def _join(template: str, views: tuple, language: str, zone: str, prefix: str) -> str:
+    # Each piece from _render's own memo: one changed row renders one row again.
+    return "".join(_render(template, view, language, zone, prefix) for view in views)
+
+
 def join_fragments(template: str, views) -> SafeString:
-    """Each of ``views`` rendered with ``template`` (memoised), as one piece of HTML."""
-    return mark_safe("".join(render_fragment(template, view) for view in views))  # noqa: S308
+    """Each of ``views`` rendered with ``template`` (memoised), as one piece of HTML.
+
+    The joined HTML is memoised too, under the whole tuple of views: an
+    unchanged list (a door list opened again) is one look-up, not one per row.
+    """
+    html = _join(
+        template,
+        tuple(views),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    # Rendered by the template engine, with autoescaping.
+    return mark_safe(html)  # noqa: S308
 
 
 @functools.lru_cache(maxsize=256)
