@@ -123,6 +123,20 @@ class DoorRowView:
 
 
 @dataclass(frozen=True, slots=True)
+class AttendanceView:
+    """Present and expected, per sector and in total, at the top of the door list."""
+
+    rows: tuple[tuple[str, int, int], ...]  # (sector, present, expected), in sector order
+    present: int
+    expected: int
+    mix: tuple[tuple[str, int], ...]  # (sector, present), those with anyone present
+
+    @property
+    def present_mix(self) -> dict[str, int]:
+        return dict(self.mix)
+
+
+@dataclass(frozen=True, slots=True)
 class CalendarEventView:
     """A meetup as the month calendar shows it."""
 

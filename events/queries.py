@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.fragments import (
+    AttendanceView,
     CalendarDayView,
     CalendarEventView,
     CardView,
@@ -559,18 +560,10 @@ def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
     return sorted(rows, key=lambda row: (row.waiting, row.name.lower(), row.pk))
 
 
-@dataclass
-class Attendance:
-    """Present and expected, per sector and in total, for the door page."""
-
-    rows: list[tuple[str, str, int, int]]  # (code, label, present, expected)
-    present: int
-    expected: int
-    present_mix: dict[str, int]
-
-
-def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attendance:
+def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> AttendanceView:
     """Checked in against confirmed, by sector (walk-ins are expected once there).
+
+    Returned as a frozen view (events.fragments), so the counts render once per content.
 
     One query; none when given the whole, unsearched door list (it holds every
     confirmed person), unless that list was cut off at its limit.
@@ -593,16 +586,12 @@ def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attend
             .order_by()
         )
         by_sector = {sector: (present, expected) for sector, expected, present in rows}
-    table = [
-        (code, label, *by_sector.get(code, (0, 0)))
-        for code, label in Sector.choices
-        if code in by_sector
-    ]
-    return Attendance(
+    table = tuple((code, *by_sector[code]) for code in Sector.values if code in by_sector)
+    return AttendanceView(
         rows=table,
         present=sum(p for p, _e in by_sector.values()),
         expected=sum(e for _p, e in by_sector.values()),
-        present_mix={code: p for code, (p, _e) in by_sector.items() if p},
+        mix=tuple((code, present) for code, present, _e in table if present),
     )
 
 

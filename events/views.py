@@ -265,7 +265,10 @@ def _render_door(
         # One string: a template loop over a hundred fragments costs more than joining them.
         "rows": join_fragments("events/includes/door_row.html", rows),
         "candidates": queries.walk_in_candidates(event, q=q),
-        "attendance": queries.attendance(event, door=None if q else rows),
+        "attendance": render_fragment(
+            "events/includes/door_attendance.html",
+            queries.attendance(event, door=None if q else rows),
+        ),
         "guest_form": guest_form or GuestWalkInForm(),
         "error": error,
     }
