@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from events.forms import GuestWalkInForm
 from lef.markdown import render_markdown
 
 FRAGMENTS_PER_PROCESS = 4096
@@ -120,6 +121,33 @@ class DoorRowView:
     checked_in: str  # "15:42", or "" when not here yet
     note: str
     toggle_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoorHeadView:
+    """The top of a meetup's door page: which meetup, when, where."""
+
+    title: str
+    url: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str  # the venue's name, or "" for online only
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GuestFormView:
+    """The door's walk-in form for a guest: what was sent, field by field (None: not sent).
+
+    The form is rebuilt from these values alone, so its labels, choices,
+    values and errors depend on the view and the language only.
+    """
+
+    data: tuple[tuple[str, str | None], ...] | None = None
+
+    @property
+    def form(self) -> GuestWalkInForm:
+        return GuestWalkInForm(None if self.data is None else dict(self.data))
 
 
 @dataclass(frozen=True, slots=True)

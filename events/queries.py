@@ -21,6 +21,7 @@ from events.fragments import (
     CalendarDayView,
     CalendarEventView,
     CardView,
+    DoorHeadView,
     DoorRowView,
     MonthView,
 )
@@ -523,6 +524,18 @@ def upcoming_public_events(limit: int = 3) -> list[Event]:
 
 CHECK_IN_SEARCH_LIMIT = 200
 WALK_IN_SUGGESTIONS = 8
+
+
+def door_head(event: Event) -> DoorHeadView:
+    """What the door page says of its meetup, as a frozen view (events.fragments)."""
+    return DoorHeadView(
+        title=event.title,
+        url=event.get_absolute_url(),
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue.name if event.venue else "",
+        cancelled=event.is_cancelled,
+    )
 
 
 def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:

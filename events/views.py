@@ -28,7 +28,7 @@ from events.forms import (
     MonthForm,
     RegisterForm,
 )
-from events.fragments import description_html, join_fragments, render_fragment
+from events.fragments import GuestFormView, description_html, join_fragments, render_fragment
 from events.models import Event, Registration
 from events.permissions import can_check_in, can_view_event, is_coordinator
 from events.services import (
@@ -260,6 +260,7 @@ def _render_door(
     rows = queries.door_list(event, q=q)
     context = {
         "event": event,
+        "head": render_fragment("events/includes/door_head.html", queries.door_head(event)),
         "search": search,
         "q": q,
         # One string: a template loop over a hundred fragments costs more than joining them.
@@ -269,7 +270,15 @@ def _render_door(
             "events/includes/door_attendance.html",
             queries.attendance(event, door=None if q else rows),
         ),
-        "guest_form": guest_form or GuestWalkInForm(),
+        # The fields rebuilt from what was sent (None: a fresh form), rendered once per content.
+        "guest_fields": render_fragment(
+            "events/includes/guest_fields.html",
+            GuestFormView(
+                None
+                if guest_form is None
+                else tuple((name, guest_form.data.get(name)) for name in guest_form.fields)
+            ),
+        ),
         "error": error,
     }
     return _render_maybe_partial(request, "events/check_in.html", "door", context, status)

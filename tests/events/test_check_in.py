@@ -227,3 +227,18 @@ def test_door_list_follows_every_change_and_the_language(client, organiser, even
     dutch = text(client.get(door(event), headers={"accept-language": "nl"}))
     assert '<span class="lef-door-count">1</span> / 2 aanwezig' in dutch
     assert "Ongedaan maken" in dutch  # Anna's row, in Dutch too
+
+
+def test_walk_in_form_keeps_what_was_sent_and_a_fresh_page_starts_empty(client, organiser, event):
+    """The guest fields are rendered once per content: what was sent is part of it."""
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}walk-in/", {"guest_name": "Wethouder Smit"})
+    fresh = client.get(door(event)).content.decode()
+
+    assert response.status_code == 400
+    sent = response.content.decode()
+    assert 'value="Wethouder Smit"' in sent
+    assert 'id="id_sector-error"' in sent
+    assert "Wethouder Smit" not in fresh
+    assert 'aria-invalid="true"' not in fresh
