@@ -16,6 +16,7 @@ cannot reach anything else).
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from events.forms import GuestWalkInForm
+from events.forms import EventFilterForm, GuestWalkInForm
 from lef.markdown import render_markdown
 
 FRAGMENTS_PER_PROCESS = 4096
@@ -121,6 +122,34 @@ class DoorRowView:
     checked_in: str  # "15:42", or "" when not here yet
     note: str
     toggle_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlsView:
+    """Above a list or calendar of meetups: the tabs and the sector and transition filters.
+
+    The filter form is rebuilt from what was sent alone (``data``: each
+    filter's value, None when not sent), so its choices, values and errors
+    depend on the view and the language only.
+    """
+
+    current: str  # the tab: "upcoming", "past" or "calendar"
+    action: str  # the page's address, where the filters go
+    target: str  # CSS selector of the region htmx replaces
+    hidden: tuple[tuple[str, str], ...]  # extra fields the filters keep
+    data: tuple[tuple[str, str | None], ...]
+
+    @property
+    def form(self) -> EventFilterForm:
+        return EventFilterForm(dict(self.data))
+
+    @property
+    def hidden_fields(self) -> dict[str, str]:
+        return dict(self.hidden)
+
+    @property
+    def filter_query(self) -> str:
+        return urlencode(self.form.active_params())
 
 
 @dataclass(frozen=True, slots=True)
