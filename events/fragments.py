@@ -16,6 +16,7 @@ cannot reach anything else).
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -23,9 +24,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from events.forms import EventFilterForm, GuestWalkInForm
 from lef.markdown import render_markdown
 
 FRAGMENTS_PER_PROCESS = 4096
+# Whole lists (a door list: up to a few hundred rows, some 100 kB): fewer of them.
+JOINED_PER_PROCESS = 64
 
 
 @functools.lru_cache(maxsize=FRAGMENTS_PER_PROCESS)
@@ -44,9 +48,27 @@ def render_fragment(template: str, view) -> SafeString:
     return mark_safe(html)  # noqa: S308
 
 
+@functools.lru_cache(maxsize=JOINED_PER_PROCESS)
+def _join(template: str, views: tuple, language: str, zone: str, prefix: str) -> str:
+    # Each piece from _render's own memo: one changed row renders one row again.
+    return "".join(_render(template, view, language, zone, prefix) for view in views)
+
+
 def join_fragments(template: str, views) -> SafeString:
-    """Each of ``views`` rendered with ``template`` (memoised), as one piece of HTML."""
-    return mark_safe("".join(render_fragment(template, view) for view in views))  # noqa: S308
+    """Each of ``views`` rendered with ``template`` (memoised), as one piece of HTML.
+
+    The joined HTML is memoised too, under the whole tuple of views: an
+    unchanged list (a door list opened again) is one look-up, not one per row.
+    """
+    html = _join(
+        template,
+        tuple(views),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    # Rendered by the template engine, with autoescaping.
+    return mark_safe(html)  # noqa: S308
 
 
 @functools.lru_cache(maxsize=256)
@@ -100,6 +122,75 @@ class DoorRowView:
     checked_in: str  # "15:42", or "" when not here yet
     note: str
     toggle_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlsView:
+    """Above a list or calendar of meetups: the tabs and the sector and transition filters.
+
+    The filter form is rebuilt from what was sent alone (``data``: each
+    filter's value, None when not sent), so its choices, values and errors
+    depend on the view and the language only.
+    """
+
+    current: str  # the tab: "upcoming", "past" or "calendar"
+    action: str  # the page's address, where the filters go
+    target: str  # CSS selector of the region htmx replaces
+    hidden: tuple[tuple[str, str], ...]  # extra fields the filters keep
+    data: tuple[tuple[str, str | None], ...]
+
+    @property
+    def form(self) -> EventFilterForm:
+        return EventFilterForm(dict(self.data))
+
+    @property
+    def hidden_fields(self) -> dict[str, str]:
+        return dict(self.hidden)
+
+    @property
+    def filter_query(self) -> str:
+        return urlencode(self.form.active_params())
+
+
+@dataclass(frozen=True, slots=True)
+class DoorHeadView:
+    """The top of a meetup's door page: which meetup, when, where."""
+
+    title: str
+    url: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str  # the venue's name, or "" for online only
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GuestFormView:
+    """The door's walk-in form for a guest: what was sent, field by field (None: not sent).
+
+    The form is rebuilt from these values alone, so its labels, choices,
+    values and errors depend on the view and the language only.
+    """
+
+    data: tuple[tuple[str, str | None], ...] | None = None
+
+    @property
+    def form(self) -> GuestWalkInForm:
+        return GuestWalkInForm(None if self.data is None else dict(self.data))
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceView:
+    """Present and expected, per sector and in total, at the top of the door list."""
+
+    rows: tuple[tuple[str, int, int], ...]  # (sector, present, expected), in sector order
+    present: int
+    expected: int
+    mix: tuple[tuple[str, int], ...]  # (sector, present), those with anyone present
+
+    @property
+    def present_mix(self) -> dict[str, int]:
+        return dict(self.mix)
 
 
 @dataclass(frozen=True, slots=True)

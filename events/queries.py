@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Func, IntegerField, Q, Subquery
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.caching import cached_data
 from events.fragments import (
+    AttendanceView,
     CalendarDayView,
     CalendarEventView,
     CardView,
+    DoorHeadView,
     DoorRowView,
     MonthView,
 )
@@ -143,17 +145,27 @@ def event_card_page(
     """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
 
     ``number`` as Paginator.get_page takes it (not a number: the first page;
-    past the end: the last). The total comes with the page's rows, from a
-    subquery PostgreSQL runs once, instead of from a count query of its own;
-    only an empty list or a page past the end costs the count, and the last
-    page's rows then.
+    past the end: the last). The total comes with the page's rows instead of
+    from a count query of its own; only an empty list or a page past the end
+    costs the count, and the last page's rows then.
     """
     paginator = Paginator(events, per_page)
-    # COUNT(*) as a plain function: the aggregate Count() would group by the
-    # meetup; and * (not the id) lets PostgreSQL count from the index alone.
-    total = events.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
-    total = total.values("n")
-    with_total = events.annotate(in_all=Subquery(total)).values_list(*_CARD_FIELDS, "in_all")
+    if past:
+        # Past meetups are read backwards along the start index and the scan
+        # stops after a page: the total is a subquery that PostgreSQL runs once
+        # and counts from the index alone. COUNT(*) as a plain function: the
+        # aggregate Count() would group by the meetup.
+        total = events.order_by().annotate(
+            n=Func(template="COUNT(*)", output_field=IntegerField())
+        )
+        in_all = Subquery(total.values("n"))
+    else:
+        # Coming meetups, soonest first, are no index's order: PostgreSQL reads
+        # and sorts every match anyway, and counts them on the way (a window
+        # over all of them). The filters are compiled and applied once, not
+        # twice as in a subquery.
+        in_all = Window(Count("*"))
+    with_total = events.annotate(in_all=in_all).values_list(*_CARD_FIELDS, "in_all")
 
     def rows_of(page_number: int) -> list[tuple]:
         bottom = (page_number - 1) * per_page
@@ -546,6 +558,18 @@ CHECK_IN_SEARCH_LIMIT = 200
 WALK_IN_SUGGESTIONS = 8
 
 
+def door_head(event: Event) -> DoorHeadView:
+    """What the door page says of its meetup, as a frozen view (events.fragments)."""
+    return DoorHeadView(
+        title=event.title,
+        url=event.get_absolute_url(),
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue.name if event.venue else "",
+        cancelled=event.is_cancelled,
+    )
+
+
 def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
     """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query."""
     registrations = Registration.objects.active().filter(event=event)
@@ -581,18 +605,10 @@ def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
     return sorted(rows, key=lambda row: (row.waiting, row.name.lower(), row.pk))
 
 
-@dataclass
-class Attendance:
-    """Present and expected, per sector and in total, for the door page."""
-
-    rows: list[tuple[str, str, int, int]]  # (code, label, present, expected)
-    present: int
-    expected: int
-    present_mix: dict[str, int]
-
-
-def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attendance:
+def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> AttendanceView:
     """Checked in against confirmed, by sector (walk-ins are expected once there).
+
+    Returned as a frozen view (events.fragments), so the counts render once per content.
 
     One query; none when given the whole, unsearched door list (it holds every
     confirmed person), unless that list was cut off at its limit.
@@ -615,16 +631,12 @@ def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attend
             .order_by()
         )
         by_sector = {sector: (present, expected) for sector, expected, present in rows}
-    table = [
-        (code, label, *by_sector.get(code, (0, 0)))
-        for code, label in Sector.choices
-        if code in by_sector
-    ]
-    return Attendance(
+    table = tuple((code, *by_sector[code]) for code in Sector.values if code in by_sector)
+    return AttendanceView(
         rows=table,
         present=sum(p for p, _e in by_sector.values()),
         expected=sum(e for _p, e in by_sector.values()),
-        present_mix={code: p for code, (p, _e) in by_sector.items() if p},
+        mix=tuple((code, present) for code, present, _e in table if present),
     )
 
 

@@ -28,7 +28,13 @@ from events.forms import (
     MonthForm,
     RegisterForm,
 )
-from events.fragments import description_html, join_fragments, render_fragment
+from events.fragments import (
+    ControlsView,
+    GuestFormView,
+    description_html,
+    join_fragments,
+    render_fragment,
+)
 from events.models import Event, Registration
 from events.permissions import can_check_in, can_view_event, is_coordinator
 from events.services import (
@@ -61,6 +67,18 @@ def _render_maybe_partial(request, template: str, partial: str, context: dict, s
 # The list and the calendar -----------------------------------------------------------
 
 
+def _controls(request, *, current: str, action: str, target: str, hidden: dict):
+    """The tabs and the filters, rendered once per content (events.fragments.ControlsView)."""
+    view = ControlsView(
+        current=current,
+        action=action,
+        target=target,
+        hidden=tuple(hidden.items()),
+        data=tuple((name, request.GET.get(name)) for name in EventFilterForm.FILTERS),
+    )
+    return render_fragment("events/includes/controls.html", view)
+
+
 @require_safe
 def event_list(request):
     """/events/: coming meetups (or past ones, ``?when=past``), filtered, 12 to a page."""
@@ -86,8 +104,13 @@ def event_list(request):
         "page_obj": page,
         "cards": [render_fragment("events/includes/event_card.html", card) for card in cards],
         "filter_params": params,
-        "filter_query": urlencode(form.active_params()),
-        "hidden": {"when": "past"} if past else {},
+        "controls": _controls(
+            request,
+            current="past" if past else "upcoming",
+            action=reverse("events:list"),
+            target="#event-results",
+            hidden={"when": "past"} if past else {},
+        ),
         "bad_when": bad_when,
     }
     status = 400 if form.errors or bad_when else 200
@@ -111,8 +134,13 @@ def event_calendar(request):
         "month": month,
         "month_html": render_fragment("events/includes/month_grid.html", month),
         "filter_params": form.active_params(),
-        "filter_query": urlencode(form.active_params()),
-        "hidden": {"month": f"{first:%Y-%m}"},
+        "controls": _controls(
+            request,
+            current="calendar",
+            action=reverse("events:calendar"),
+            target="#month",
+            hidden={"month": f"{first:%Y-%m}"},
+        ),
     }
     status = 400 if form.errors or month_form.errors else 200
     return _render_maybe_partial(request, "events/event_calendar.html", "month", context, status)
@@ -260,13 +288,25 @@ def _render_door(
     rows = queries.door_list(event, q=q)
     context = {
         "event": event,
+        "head": render_fragment("events/includes/door_head.html", queries.door_head(event)),
         "search": search,
         "q": q,
         # One string: a template loop over a hundred fragments costs more than joining them.
         "rows": join_fragments("events/includes/door_row.html", rows),
         "candidates": queries.walk_in_candidates(event, q=q),
-        "attendance": queries.attendance(event, door=None if q else rows),
-        "guest_form": guest_form or GuestWalkInForm(),
+        "attendance": render_fragment(
+            "events/includes/door_attendance.html",
+            queries.attendance(event, door=None if q else rows),
+        ),
+        # The fields rebuilt from what was sent (None: a fresh form), rendered once per content.
+        "guest_fields": render_fragment(
+            "events/includes/guest_fields.html",
+            GuestFormView(
+                None
+                if guest_form is None
+                else tuple((name, guest_form.data.get(name)) for name in guest_form.fields)
+            ),
+        ),
         "error": error,
     }
     return _render_maybe_partial(request, "events/check_in.html", "door", context, status)

@@ -202,3 +202,43 @@ def test_door_query_count_is_the_same_for_one_and_many_people(client, organiser,
 
     assert len(names(response)) == 8
     assert one == many <= 9
+
+
+def test_door_list_follows_every_change_and_the_language(client, organiser, event):
+    """Rows and the whole list are rendered once per content (events.fragments)."""
+    anna = RegistrationFactory(
+        event=event, member__name="Anna", member__profile__primary_sector=Sector.PO
+    )
+    RegistrationFactory(
+        event=event, member__name="Bram", member__profile__primary_sector=Sector.VO
+    )
+    client.force_login(organiser)
+    assert "Glutenvrij" not in text(client.get(door(event)))
+
+    Registration.objects.filter(pk=anna.pk).update(
+        note="Glutenvrij", checked_in_at=event.starts_at
+    )
+    first, again = client.get(door(event)), client.get(door(event))
+
+    for page in (text(first), text(again)):
+        assert "Glutenvrij" in page
+        assert '<span class="lef-door-count">1</span> / 2 present' in page
+    assert names(first) == names(again) == ["Anna", "Bram"]
+    dutch = text(client.get(door(event), headers={"accept-language": "nl"}))
+    assert '<span class="lef-door-count">1</span> / 2 aanwezig' in dutch
+    assert "Ongedaan maken" in dutch  # Anna's row, in Dutch too
+
+
+def test_walk_in_form_keeps_what_was_sent_and_a_fresh_page_starts_empty(client, organiser, event):
+    """The guest fields are rendered once per content: what was sent is part of it."""
+    client.force_login(organiser)
+
+    response = client.post(f"{door(event)}walk-in/", {"guest_name": "Wethouder Smit"})
+    fresh = client.get(door(event)).content.decode()
+
+    assert response.status_code == 400
+    sent = response.content.decode()
+    assert 'value="Wethouder Smit"' in sent
+    assert 'id="id_sector-error"' in sent
+    assert "Wethouder Smit" not in fresh
+    assert 'aria-invalid="true"' not in fresh

@@ -627,3 +627,14 @@ def test_upcoming_public_events_for_the_home_page(django_assert_num_queries):
 
     assert events == [first, second]
     assert events[0].counts.places_left == 4
+
+
+def test_tabs_and_filters_follow_the_request(client):
+    """The tabs and filters are rendered once per content: the filters sent are part of it."""
+    filtered = client.get("/events/", {"sector": "po"}).content.decode()
+    plain = client.get("/events/").content.decode()
+
+    assert '<option value="po" selected>' in filtered
+    assert 'href="/events/?when=past&amp;sector=po"' in filtered
+    assert '<option value="po" selected>' not in plain
+    assert 'href="/events/?when=past"' in plain
