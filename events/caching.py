@@ -17,26 +17,14 @@ code_version), so no entry is read back into the classes of another release.
 from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 
-from lef.cache import cached_under_generation, code_version
+from lef.cache import cached_under_generation, code_version, generation_sql
 from members.caching import directory_cache
 
 TIMEOUT = 24 * 60 * 60
 CODE = ("events.caching", "events.queries", "events.models")
 
-# The generation as committed now; in a transaction that wrote to the meetups'
-# tables, followed by its id and its number of writes (events.writes,
-# migration 0006), so that its own later reads do not find what was cached
-# before its writes.
-GENERATION_SQL = """
-    SELECT CASE
-        WHEN pg_current_xact_id_if_assigned() IS NOT NULL
-            AND coalesce(current_setting('events.writes', true), '') <> ''
-        THEN value || '.' || pg_current_xact_id_if_assigned()
-            || '.' || current_setting('events.writes', true)
-        ELSE value::text
-    END AS generation
-    FROM events_generation WHERE name = 'events'
-"""
+# The meetups generation (migration 0006), with a writing transaction's own writes.
+GENERATION_SQL = generation_sql("events_generation", "events", "events.writes")
 
 
 def cached_data[T](

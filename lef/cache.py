@@ -101,6 +101,27 @@ class PostgresDatabaseCache(DatabaseCache):
         return []
 
 
+def generation_sql(table: str, name: str, writes_setting: str) -> str:
+    """SQL that reads a generation, for :meth:`PostgresDatabaseCache.get_under_generation`.
+
+    The generation as committed now; in a transaction that wrote to the tables
+    it covers, followed by the transaction's id and its number of writes (the
+    setting ``writes_setting``, counted by a trigger), so that its own later
+    reads do not find what was cached before its writes. Every read of the
+    site runs in a transaction of its own.
+    """
+    return f"""
+    SELECT CASE
+        WHEN pg_current_xact_id_if_assigned() IS NOT NULL
+            AND coalesce(current_setting('{writes_setting}', true), '') <> ''
+        THEN value || '.' || pg_current_xact_id_if_assigned()
+            || '.' || current_setting('{writes_setting}', true)
+        ELSE value::text
+    END AS generation
+    FROM {table} WHERE name = '{name}'
+"""  # noqa: S608 -- our own table and names, never input
+
+
 @dataclass(frozen=True)
 class Dated[T]:
     """A value with the moments between which it holds: [since, until)."""

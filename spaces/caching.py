@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, to_locale
 
-from lef.cache import cached_under_generation
+from lef.cache import cached_under_generation, generation_sql
 from lef.cache import code_version as shared_code_version
 
 CACHE_ALIAS = "spaces"
@@ -180,20 +180,8 @@ def render(
 # -- page data ------------------------------------------------------------------------
 
 
-# The spaces generation as committed now; in a transaction that wrote to the
-# spaces tables, followed by its id and its number of writes (spaces.writes,
-# migration 0003), so that its own later reads do not find what was cached
-# before its writes. Every read of the site runs in a transaction of its own.
-GENERATION_SQL = """
-    SELECT CASE
-        WHEN pg_current_xact_id_if_assigned() IS NOT NULL
-            AND coalesce(current_setting('spaces.writes', true), '') <> ''
-        THEN value || '.' || pg_current_xact_id_if_assigned()
-            || '.' || current_setting('spaces.writes', true)
-        ELSE value::text
-    END AS generation
-    FROM spaces_generation WHERE name = 'spaces'
-"""
+# The spaces generation (migration 0003), with a writing transaction's own writes.
+GENERATION_SQL = generation_sql("spaces_generation", "spaces", "spaces.writes")
 
 
 def generation() -> str:
