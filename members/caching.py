@@ -94,6 +94,25 @@ def cached_reads(
     return values
 
 
+def cached_read(key: str, compute: Callable[[], Any], *, depends_on: Depends = "content") -> Any:
+    """One value under the current generation, stored as :func:`cached_reads` stores it.
+
+    One query when it is cached: the generation with the entry it names
+    (lef.cache's get_under_generation); otherwise it is computed and stored.
+    """
+    if depends_on not in ("content", "listing"):
+        raise ValueError(depends_on)
+    table = "members_directory_generation"
+    sql = f"SELECT value::text AS generation FROM {table} WHERE name = '{depends_on}'"  # noqa: S608
+    prefix = f"{key}:{depends_on}"
+    cache = directory_cache()
+    current, value = cache.get_under_generation(sql, prefix, "")
+    if value is None:
+        value = compute()
+        cache.set_many({f"{prefix}{current}": value}, TIMEOUT)
+    return value
+
+
 class PageReads:
     """Several cached values of one page: read in one cache query, stored in one.
 

@@ -37,7 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from lef.choices import CoreActivity
-from members.caching import cached_reads
+from members.caching import cached_read
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
 
@@ -261,7 +261,7 @@ def cached_suggestion_cards(
     the cards are cached as HTML, in the language of the request: every change
     to what a card shows (a profile, a user's name or active flag, an
     organisation) starts a new content generation, so a cached card is never
-    stale. Two queries on a hit (the generations and the cache).
+    stale. One query on a hit (the generation with the entry).
     """
     audience = "members" if viewer.is_authenticated else "public"
     key = (
@@ -279,6 +279,6 @@ def cached_suggestion_cards(
             for suggestion in suggest_members(for_profile=for_profile, viewer=viewer, limit=limit)
         ]
 
-    cards = cached_reads({"cards": (key, render)})["cards"]
+    cards = cached_read(key, render)
     # Rendered by the template engine, with autoescaping, above.
     return [mark_safe(card) for card in cards]  # noqa: S308

@@ -295,12 +295,12 @@ def test_home_for_visitors_has_no_member_overview(client):
     assert "Meet colleagues from every sector of Leiden education" in html
 
 
-# Session, user, own profile (shared with the layout's reminder), the directory
-# generation and the cached suggestions, cards and all (one cache read); plus one
-# per app section, each cached under its app's generation and read with it in
-# one statement: spaces' coming bookings; events' sign-ups and the next meetups
-# for my sector; projects' memberships and the projects for the member.
-MY_LEF_QUERIES = 5 + 1 + 1 + 1
+# Session, user, own profile (shared with the layout's reminder), the cached
+# suggestions, cards and all (with the directory's generation); plus one per app
+# section, each cached under its app's generation and read with it in one
+# statement: spaces' coming bookings; events' sign-ups and the next meetups for
+# my sector; projects' memberships and the projects for the member.
+MY_LEF_QUERIES = 4 + 1 + 1 + 1
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])
