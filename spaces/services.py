@@ -218,13 +218,26 @@ def _series_message(conflicts: Sequence[SeriesDate], weeks: int) -> str:
 
 
 def _lock_for_booking(resource, booker, organisation):
-    """Lock the booker's row, then the organisation's (always this order: no deadlocks)."""
+    """Lock the booker's row, the organisation's, then the resource's (always this order).
+
+    The resource's lock makes bookings of one resource take turns, so the
+    second of two people after one slot sees the first one's row and gets a
+    clear refusal. Without it both would insert, and PostgreSQL, checking
+    each new row of the exclusion constraint against the other's still
+    uncommitted one, can only break the wait by killing one of them as a
+    deadlock, after a second. ``no_key``: booking rows pointing at the
+    resource are still inserted alongside.
+    """
     User.objects.select_for_update().filter(pk=booker.pk).values_list("pk").get()
     if organisation is not None:
         Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list(
             "pk"
         ).first()
-    resource = Resource.objects.select_related("space").get(pk=resource.pk)
+    resource = (
+        Resource.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("space")
+        .get(pk=resource.pk)
+    )
     profile = Profile.objects.select_related("organisation").filter(user=booker).first()
     return resource, profile
 
@@ -615,6 +628,10 @@ def block_slots(
     blocks = []
     with transaction.atomic():
         for resource in sorted(resources, key=lambda r: r.pk):
+            # The same turn-taking as a member's booking (see _lock_for_booking).
+            Resource.objects.select_for_update(no_key=True).filter(pk=resource.pk).values_list(
+                "pk"
+            ).get()
             in_the_way = list(
                 Booking.objects.blocking()
                 .overlapping(start, end, resource=resource)
