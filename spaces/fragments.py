@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lef.templatetags.lef_tags import day_format
+from lef.templatetags.lef_tags import EN_DASH, day_format
 from spaces import queries, timeslots
 from spaces.caching import Fragment, cached_data, render
 from spaces.models import Resource, Space
@@ -378,10 +378,51 @@ def _page(rows: list, number: int, count: int, per_page: int) -> Page:
     return Page(rows, number, paginator)
 
 
+# How far the search looks for the next day on which the same times are open.
+OPEN_AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ClosedThen:
+    """Why a search found nothing when the places are not open then (rather than taken)."""
+
+    windows: tuple[timeslots.Window, ...]  # when they are open that day; () when closed
+    next_day: date | None  # the next day on which the same times are open, if soon
+
+    @property
+    def hours(self) -> str:
+        """The open windows as people read them: "09:00-12:30, 13:00-17:00" (en dashes)."""
+        return ", ".join(
+            f"{timeslots.local(w.start):%H:%M}{EN_DASH}{timeslots.local(w.end):%H:%M}"
+            for w in self.windows
+        )
+
+
 @dataclass
 class SearchResults:
     results: tuple[CardInputs, ...]
     cards: list[SafeString]
+    closed: ClosedThen | None = None
+
+
+def _closed_then(*, start, end, seats, amenity, kind) -> ClosedThen | None:
+    """None when places like these are open for all of [start, end), else why not (one query)."""
+    day = timeslots.local_date(start)
+    days = queries.open_days(
+        day, day + timedelta(days=OPEN_AHEAD_DAYS), seats=seats, amenity=amenity, kind=kind
+    )
+    windows = days.get(day, [])
+    if any(window.contains(start, end) for window in windows):
+        return None
+    next_day = None
+    for later in range(1, OPEN_AHEAD_DAYS + 1):
+        same_start = timeslots.same_wall_time_days_later(start, later)
+        same_end = timeslots.same_wall_time_days_later(end, later)
+        later_day = day + timedelta(days=later)
+        if any(w.contains(same_start, same_end) for w in days.get(later_day, ())):
+            next_day = later_day
+            break
+    return ClosedThen(windows=tuple(windows), next_day=next_day)
 
 
 def search(
@@ -399,17 +440,22 @@ def search(
     Kept under the spaces generation; two queries when cached.
     """
 
-    def read() -> tuple[tuple[CardInputs, ...], None]:
+    def read() -> tuple[tuple[tuple[CardInputs, ...], ClosedThen | None], None]:
         free = queries.free_resources(
             start=start, end=end, seats=seats, amenity=amenity, kind=kind
         )
-        return tuple(_cards_of(free, book_query=book_query)), None
+        closed = (
+            None
+            if free
+            else _closed_then(start=start, end=end, seats=seats, amenity=amenity, kind=kind)
+        )
+        return (tuple(_cards_of(free, book_query=book_query)), closed), None
 
     key = (start, end, seats, amenity, kind, book_query, get_language())
     store = {}
-    results = cached_data("search", key, read, now=now, store=store)
+    results, closed = cached_data("search", key, read, now=now, store=store)
     cards = render([(CARD, card) for card in results], store=store)
-    return SearchResults(results=results, cards=cards)
+    return SearchResults(results=results, cards=cards, closed=closed)
 
 
 # -- my bookings ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from lef.overview import NextThing
+from lef.templatetags.lef_tags import short_day
 from spaces import queries, timeslots
 from spaces.caching import cached_data
 from spaces.models import Booking, Resource
@@ -37,37 +38,83 @@ def overview_next_things(context: dict) -> list[NextThing]:
     return things
 
 
+# "Book a desk": the first open day from tomorrow on, within this many days.
+QUICK_BOOK_DAYS = 14
+WORKING_DAY = (time(9), time(17))
+
+
+def quick_desk_day(today) -> tuple | None:
+    """(day, from, until) for "book a desk": the first day after ``today`` a desk space is open.
+
+    The times are that day's opening clipped to 09:00-17:00 (the open window
+    that overlaps it most); None when no desk is open in the coming two weeks.
+    One query.
+    """
+    days = queries.open_days(
+        today + timedelta(days=1),
+        today + timedelta(days=QUICK_BOOK_DAYS),
+        kind=Resource.Kind.DESK,
+    )
+    if not days:
+        return None
+    day = min(days)
+    office_start, office_end = (timeslots.at(day, moment) for moment in WORKING_DAY)
+
+    def clipped(window):
+        return max(window.start, office_start), min(window.end, office_end)
+
+    def overlap(window):
+        start, end = clipped(window)
+        return end - start
+
+    best = max(days[day], key=overlap)
+    start, end = clipped(best)
+    if end <= start:  # open only outside office hours: offer that opening
+        start, end = best.start, best.end
+    until = timeslots.local(end).time()
+    return day, timeslots.local(start).time(), until
+
+
 def overview_bookings(user) -> dict:
-    """Mijn LEF: the next bookings (for "next up", see above) and "book a desk tomorrow".
+    """Mijn LEF: the next bookings (for "next up", see above) and "book a desk" (next open day).
 
     Kept under the spaces generation until the clock changes what the member may
-    do with one of them (spaces.caching.cached_data): one query when cached.
+    do with one of them, or the day changes (spaces.caching.cached_data): one
+    query when cached.
     """
     from spaces.permissions import is_coordinator  # noqa: PLC0415
 
     now = timezone.now()
+    today = timeslots.local_date(now)
 
-    def read() -> tuple[tuple[queries.BookingLine, ...], datetime | None]:
+    def read():
         found = queries.upcoming_bookings(user, now=now, limit=OVERVIEW_LIMIT)
         lines = tuple(item.line for item in found)
-        return lines, queries.next_change(lines, now=now)
+        changes = queries.next_change(lines, now=now)
+        midnight = timeslots.local_midnight(today + timedelta(days=1))
+        return (lines, quick_desk_day(today)), min(changes or midnight, midnight)
 
     # What a line allows (cancel) depends on whether the member coordinates.
-    key = (user.pk, OVERVIEW_LIMIT, is_coordinator(user))
-    upcoming = cached_data("overview-bookings", key, read, now=now)
-    tomorrow = timeslots.local_date(now) + timedelta(days=1)
-    return {
-        "upcoming": upcoming,
-        "tomorrow_query": urlencode(
+    key = (user.pk, OVERVIEW_LIMIT, is_coordinator(user), today)
+    upcoming, quick = cached_data("overview-bookings", key, read, now=now)
+    context = {"upcoming": upcoming, "desk_query": "", "desk_label": ""}
+    if quick is not None:
+        day, start, end = quick
+        context["desk_query"] = urlencode(
             {
-                "day": tomorrow.isoformat(),
-                "start_time": time(9).strftime("%H:%M"),
-                "end_time": time(17).strftime("%H:%M"),
+                "day": day.isoformat(),
+                "start_time": start.strftime("%H:%M"),
+                "end_time": end.strftime("%H:%M"),
                 "seats": 1,
                 "kind": Resource.Kind.DESK,
             }
-        ),
-    }
+        )
+        context["desk_label"] = (
+            gettext("Book a desk for tomorrow")
+            if day == today + timedelta(days=1)
+            else gettext("Book a desk for %(day)s") % {"day": short_day(day)}
+        )
+    return context
 
 
 def calendar_entries(user):

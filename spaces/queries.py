@@ -203,6 +203,39 @@ def free_resources(
     ]
 
 
+def open_days(
+    first: date, last: date, *, seats: int = 1, amenity: str = "", kind: str = ""
+) -> dict[date, list[timeslots.Window]]:
+    """When resources like these can be booked at all, day by day from ``first`` to ``last``.
+
+    The opening windows (merged over all spaces with an active resource with
+    ``seats``, ``amenity`` and ``kind``) of each day on which one is open;
+    closed days are left out. Bookings are not looked at: this says when 't LEF
+    is open, not what is free. One query.
+    """
+    resources = Resource.objects.active().filter(seats__gte=seats)
+    if amenity:
+        resources = resources.filter(amenities__contains=[amenity])
+    if kind:
+        resources = resources.filter(kind=kind)
+    # One resource per space is enough: they share the space's hours.
+    one_per_space = resources.order_by("space_id").distinct("space_id")
+    resources = list(with_calendar(one_per_space, first, last))
+    hours, closures = calendar_of(resources, first, last)
+    days = {}
+    day = first
+    while day <= last:
+        windows = timeslots.merged_windows(
+            (window.start, window.end)
+            for resource in resources
+            for window in windows_for(resource.space_id, day, hours, closures)
+        )
+        if windows:
+            days[day] = windows
+        day += timedelta(days=1)
+    return days
+
+
 # The availability grid ---------------------------------------------------------------
 
 

@@ -117,9 +117,13 @@ def open_windows(day: date, hours: Iterable, *, closed: bool = False) -> list[Wi
         )
         if end > start:
             ranges.append((start, end))
-    ranges.sort()
+    return merged_windows(ranges)
+
+
+def merged_windows(ranges: Iterable[tuple[datetime, datetime]]) -> list[Window]:
+    """``ranges`` as windows in time order, touching or overlapping ones merged into one."""
     merged: list[list[datetime]] = []
-    for start, end in ranges:
+    for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:

@@ -34,7 +34,13 @@ def resource_list(request):
     searched = any(key in request.GET for key in ("day", "start_time", "end_time"))
     form = SearchForm(request.GET if searched else None)
     now = timezone.now()
-    context = {"form": form, "searched": searched, "today": timeslots.local_date(now)}
+    context = {
+        "form": form,
+        "searched": searched,
+        "today": timeslots.local_date(now),
+        # Also for the results alone (htmx), which do not run the page's {% url %}.
+        "list_url": reverse("spaces:list"),
+    }
     status = 200
     if searched and form.is_valid():
         data = form.cleaned_data
@@ -57,6 +63,12 @@ def resource_list(request):
             now=now,
         )
         context.update(results=found.results, search=data, card_html=found.cards)
+        if found.closed is not None:
+            context["closed"] = found.closed
+            if found.closed.next_day is not None:
+                query = request.GET.copy()
+                query["day"] = found.closed.next_day.isoformat()
+                context["next_day_query"] = query.urlencode()
     else:
         if searched:
             status = 400

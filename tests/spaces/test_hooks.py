@@ -1,15 +1,17 @@
 """Spaces in Mijn LEF, the personal calendar feed, the data export and account deletion."""
 
+from datetime import date, time
+
 import pytest
 from django.conf import settings
 
 from lef.calendar import calendar_feed_for, personal_entries
 from members import privacy
-from spaces.models import Booking
+from spaces.models import Booking, Closure, Resource
 from tests.factories import MemberFactory
 from tests.helpers import queries_of
 from tests.spaces.conftest import local
-from tests.spaces.factories import BookingFactory, ResourceFactory
+from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,43 @@ def test_my_lef_shows_next_bookings_with_check_in_when_it_is_time(client, clock,
     assert '<input type="hidden" name="next" value="home">' in next_up
     assert "Desks and rooms" in response.text
     assert "?day=2026-03-19&amp;start_time=09%3A00&amp;end_time=17%3A00" in response.text
+    assert "Book a desk for tomorrow" in response.text
+
+
+WEEKDAYS = [(day, time(8), time(18)) for day in range(5)]  # Monday to Friday
+
+
+def test_book_a_desk_offers_the_next_open_day(client, clock, member):
+    clock.set(2026, 3, 20, 10, 0)  # a Friday; the weekend is closed, Monday a closure day
+    space = SpaceFactory(hours=WEEKDAYS)
+    ResourceFactory(space=space)
+    Closure.objects.create(space=space, date=date(2026, 3, 23), reason="Studiedag")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(member)
+
+    response = client.get("/")
+
+    assert (
+        "?day=2026-03-24&amp;start_time=09%3A00&amp;end_time=17%3A00&amp;seats=1&amp;kind=desk"
+        in response.text
+    )
+    assert "Book a desk for Tue 24 Mar" in response.text
+    assert "Book a desk for tomorrow" not in response.text
+
+
+def test_book_a_desk_keeps_to_the_opening_hours_and_needs_a_desk(client, clock, member):
+    clock.set(2026, 3, 18, 10, 0)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(member)
+    ResourceFactory(kind=Resource.Kind.ROOM)
+
+    assert "Book a desk" not in client.get("/").text  # no desk anywhere
+
+    ResourceFactory(space=SpaceFactory(hours=[(3, time(12), time(20))]))  # Thursdays 12-20
+
+    response = client.get("/")
+
+    assert "?day=2026-03-19&amp;start_time=12%3A00&amp;end_time=17%3A00" in response.text
     assert "Book a desk for tomorrow" in response.text
 
 

@@ -1,7 +1,7 @@
 """The spaces pages: overview and search, grid, booking form, my bookings, bad input."""
 
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.urls import reverse
 from members.models import Organisation
 from spaces import services, timeslots
 from spaces.forms import SearchForm
-from spaces.models import Booking, Resource
+from spaces.models import Booking, Closure, Resource
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 from tests.helpers import queries_of
 from tests.members.factories_coordination import CoordinatorFactory
@@ -83,12 +83,52 @@ def test_search_finds_free_resources_only(client, clock, desk):
     ) in response.text
 
 
-def test_search_outside_opening_hours_finds_nothing(client, clock, desk):
+def test_search_outside_opening_hours_says_when_the_places_are_open(client, clock, desk):
     response = client.get("/spaces/", {"day": "2026-03-18", "start_time": "19:00",
                                        "end_time": "20:00"})  # fmt: skip
 
     assert response.context["results"] == ()
-    assert "Nothing is free for all of that time." in response.text
+    assert (
+        "On Wed 18 Mar 2026 these places are open 08:00\u201318:00: choose a time within that."
+        in response.text
+    )
+    assert "Nothing is free" not in response.text
+    assert "Search the same time" not in response.text  # never open at 19:00
+
+
+WEEKDAYS = [(day, time(8), time(18)) for day in range(5)]  # Monday to Friday
+
+
+def test_search_on_a_closed_day_links_to_the_next_open_day(client, clock):
+    space = SpaceFactory(hours=WEEKDAYS)
+    ResourceFactory(space=space)
+    Closure.objects.create(space=space, date=date(2026, 3, 23), reason="Studiedag")
+    query = {"day": "2026-03-21", "start_time": "10:00", "end_time": "11:00", "seats": "1",
+             "kind": "desk"}  # fmt: skip
+
+    response = client.get("/spaces/", query)
+    partial = client.get("/spaces/", query, headers={"HX-Request": "true"})
+
+    for page in (response, partial):
+        assert "These places are closed on Sat 21 Mar 2026." in page.text
+        # Sunday is closed, Monday a closure day: Tuesday, with the same search.
+        assert (
+            'href="/spaces/?day=2026-03-24&amp;start_time=10%3A00&amp;end_time=11%3A00'
+            '&amp;seats=1&amp;kind=desk">Search the same time on Tue 24 Mar 2026</a>'
+        ) in page.text
+
+
+def test_search_when_everything_is_taken_says_so(client, clock, desk):
+    BookingFactory(resource=desk, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11))
+    query = {"day": "2026-03-18", "start_time": "10:00", "end_time": "11:00"}
+
+    partial = client.get("/spaces/", query, headers={"HX-Request": "true"})
+
+    assert partial.context["results"] == ()
+    assert "Nothing is free for all of that time." in partial.text
+    assert "closed" not in partial.text
+    # The results alone (htmx) link to the overview too, not to the search itself.
+    assert '<a href="/spaces/">Or see how free each place is today.</a>' in partial.text
 
 
 @pytest.mark.parametrize(
