@@ -150,6 +150,7 @@ class Event(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_(
+            # xgettext:no-python-format
             "For example 40: at most 40% of the places go to one sector; the rest of that "
             "sector joins the waiting list. Leave empty for no cap. Needs a number of places."
         ),

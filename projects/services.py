@@ -373,7 +373,9 @@ def update_project(
     Only a lead (or a coordinator, from the admin) may; an archived project is
     changed by coordinators only. The maximum team size cannot go below the
     current team (counted under the project's lock). A replaced image's files
-    are deleted after the commit. The slug stays, so links keep working.
+    are deleted after the commit. The slug stays, so links keep working. Set
+    to completed or archived, it declines the requests and invitations still
+    waiting and tells each asker.
     """
     stem = images.write_files(image) if image is not None else ""
     try:
@@ -384,7 +386,6 @@ def update_project(
                 raise ProjectNotAllowed(
                     _("This project is archived. Ask a coordinator to reopen it.")
                 )
-            was_archived = locked.is_archived
             details.apply_to(locked)
             _validate(locked)
             active = _active_count(locked)
@@ -404,7 +405,7 @@ def update_project(
                 images.delete_files_on_commit(previous)
             locked.last_activity_at = timezone.now()
             locked.save()
-            if locked.is_archived and not was_archived:
+            if not locked.is_open:  # completed or archived: nobody can still join
                 _close_pending(locked, by=by)
     except BaseException:
         if stem:
@@ -447,6 +448,7 @@ def archive_project(*, project: Project, by: User) -> Project:
 
 
 def _close_pending(project: Project, *, by: User) -> None:
+    """Decline the requests and invitations still waiting, and tell each asker why."""
     now = timezone.now()
     pending = list(Membership.objects.pending().filter(project=project).select_related("member"))
     for membership in pending:
@@ -459,6 +461,7 @@ def _close_pending(project: Project, *, by: User) -> None:
             f"membership:{membership.pk}:closed",
             "project_closed",
             project,
+            completed=project.status == Project.Status.COMPLETED,
         )
 
 

@@ -780,6 +780,39 @@ def test_archive_project_closes_requests_and_invitations_and_tells_them(mails):
     ]
 
 
+def test_completing_a_project_closes_requests_and_invitations_and_tells_them(mails):
+    project = ProjectFactory(title="Rekenen")
+    asker = MemberFactory(email="asker@school.example")
+    invitee = MemberFactory(email="invitee@school.example")
+    services.request_to_join(project=project, member=asker)
+    services.invite_member(project=project, by=project.created_by, member=invitee)
+    mail.outbox.clear()
+
+    _result, sent = mails(
+        lambda: services.update_project(
+            project=project,
+            by=project.created_by,
+            details=_details(status="completed", title="Rekenen"),
+        )
+    )
+
+    assert Membership.objects.pending().filter(project=project).count() == 0
+    assert sorted((to, subject) for to, subject, _body in sent) == [
+        ("asker@school.example", "Rekenen has been completed"),
+        ("invitee@school.example", "Rekenen has been completed"),
+    ]
+    assert all("has been completed, so your request" in body for _to, _s, body in sent)
+    # A later edit of the completed project tells nobody again.
+    _result, sent = mails(
+        lambda: services.update_project(
+            project=project,
+            by=project.created_by,
+            details=_details(status="completed", title="Rekenen"),
+        )
+    )
+    assert sent == []
+
+
 def test_an_archived_project_takes_no_updates_and_no_edits_by_leads():
     project = ProjectFactory(status="archived")
 
