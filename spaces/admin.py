@@ -51,8 +51,47 @@ class OpeningHoursInline(admin.TabularInline):
     extra = 0
 
 
+class ClosureForm(forms.ModelForm):
+    """A closure day; bookings on it are cancelled only when the coordinator says so."""
+
+    cancel_bookings = forms.BooleanField(
+        label=_("cancel bookings on this day"),
+        required=False,
+        help_text=_("Each booker gets the reason by mail."),
+    )
+
+    class Meta:
+        model = Closure
+        fields = ["date", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        space_id = self.instance.space_id
+        if (
+            day is not None
+            and space_id is not None
+            and "date" in self.changed_data
+            and not cleaned.get("cancel_bookings")
+        ):
+            count = len(services.bookings_on_day(space_id, day))
+            if count:
+                raise ValidationError(
+                    ngettext(
+                        'There is %(count)d booking on this day. Tick "cancel bookings" to '
+                        "cancel it and mail the booker, or choose another day.",
+                        'There are %(count)d bookings on this day. Tick "cancel bookings" to '
+                        "cancel them and mail the bookers, or choose another day.",
+                        count,
+                    )
+                    % {"count": count}
+                )
+        return cleaned
+
+
 class ClosureInline(admin.TabularInline):
     model = Closure
+    form = ClosureForm
     extra = 0
 
     def get_queryset(self, request):
@@ -67,6 +106,62 @@ class SpaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, ClosureInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A closure the service refuses (a booking came in meanwhile) is a message, not a 500.
+
+        The admin saves the space and its rows in one transaction; leaving it
+        with the error rolls all of it back.
+        """
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.BookingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_formset(self, request, form, formset, change):
+        """New and moved closure days go through ``services.close_day`` (bookings, mail)."""
+        if formset.model is not Closure:
+            super().save_formset(request, form, formset, change)
+            return
+        # What the admin's change message and history read (formset.save() sets them).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        cancelled = []
+        deleted = formset.deleted_forms
+        for inline_form in deleted:
+            if inline_form.instance.pk is not None:
+                formset.deleted_objects.append(inline_form.instance)
+                inline_form.instance.delete()
+        for inline_form in formset.forms:
+            if inline_form in deleted or not inline_form.has_changed():
+                continue
+            closure = inline_form.save(commit=False)
+            closure.space = form.instance
+            is_new = closure.pk is None
+            if "date" in inline_form.changed_data:
+                cancelled += services.close_day(
+                    closure=closure,
+                    by=request.user,
+                    cancel_bookings=inline_form.cleaned_data.get("cancel_bookings", False),
+                )
+            else:
+                closure.save()  # only the reason changed
+            if is_new:
+                formset.new_objects.append(closure)
+            else:
+                formset.changed_objects.append((closure, inline_form.changed_data))
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d booking on the closed days was cancelled; its booker was mailed.",
+                    "%(count)d bookings on the closed days were cancelled; their bookers were "
+                    "mailed.",
+                    len(cancelled),
+                )
+                % {"count": len(cancelled)},
+                messages.WARNING,
+            )
 
 
 class ResourceForm(PhotoForm):

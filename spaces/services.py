@@ -668,6 +668,64 @@ def block_slots(
     return blocks
 
 
+# Closure days ----------------------------------------------------------------------
+
+
+def bookings_on_day(space_id: int, day) -> list[Booking]:
+    """Members' confirmed bookings in ``space_id``'s resources that meet ``day`` (local)."""
+    start = timeslots.local_midnight(day)
+    end = timeslots.local_midnight(day + timedelta(days=1))
+    return list(
+        Booking.objects.blocking()
+        .bookings()
+        .overlapping(start, end)
+        .filter(resource__space_id=space_id)
+        .select_related("resource__space", "booker")
+        .order_by("start", "pk")
+    )
+
+
+def close_day(*, closure: Closure, by: User, cancel_bookings: bool = False) -> list[Booking]:
+    """Save ``closure`` (a new or moved closure day of a space); returns the bookings cancelled.
+
+    Members' bookings on that day make it fail with :class:`SlotTaken`, unless
+    ``cancel_bookings``: then each is cancelled and its booker gets the
+    closure's reason (or that the place is closed). Only coordinators. Locks the
+    space's resources first, as a booking does, so no booking slips in
+    between: one that waited books against the closure.
+    """
+    if not is_coordinator(by):
+        raise BookingNotAllowed(_("Only coordinators can close a space."))
+    closure.full_clean()
+    with transaction.atomic():
+        list(
+            Resource.objects.select_for_update(no_key=True)
+            .filter(space_id=closure.space_id)
+            .order_by("pk")
+            .values_list("pk")
+        )
+        in_the_way = bookings_on_day(closure.space_id, closure.date)
+        if in_the_way and not cancel_bookings:
+            raise SlotTaken(
+                ngettext(
+                    "There is %(count)d booking on %(day)s. Choose to cancel it, or another day.",
+                    "There are %(count)d bookings on %(day)s. Choose to cancel them, "
+                    "or another day.",
+                    len(in_the_way),
+                )
+                % {"count": len(in_the_way), "day": date_format(closure.date, "l j F Y")}
+            )
+        closure.save()
+        message = closure.reason or _("%(space)s is closed on %(day)s.") % {
+            "space": closure.space.name,
+            "day": date_format(closure.date, "l j F Y"),
+        }
+        for booking in in_the_way:
+            _cancel(booking, by=by, message=message)
+            _notify_cancelled(booking, message=message)
+    return in_the_way
+
+
 # Account deletion ------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The coordinators' back office: cancel with a message, block, CSV, occupancy, photos."""
 
 import io
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from PIL import Image
 
-from spaces.models import Booking, Resource
+from spaces import services
+from spaces.models import Booking, Closure, Resource
 from tests.factories import MemberFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.spaces.conftest import local
@@ -181,3 +183,78 @@ def test_resource_rules_are_validated(client, coordinator, desk):
         "The longest booking cannot be shorter than the shortest."
     ]
     assert Resource.objects.get(pk=desk.pk).slug == desk.slug
+
+
+def _space_form(space, closures):
+    """The space's change form as posted: its fields, no opening hours, ``closures`` rows."""
+    data = {
+        "name": space.name,
+        "slug": space.slug,
+        "address": space.address,
+        "description": "",
+        "opening_hours-TOTAL_FORMS": 0,
+        "opening_hours-INITIAL_FORMS": 0,
+        "closures-TOTAL_FORMS": len(closures),
+        "closures-INITIAL_FORMS": 0,
+    }
+    for index, row in enumerate(closures):
+        data |= {f"closures-{index}-{name}": value for name, value in row.items()}
+        data[f"closures-{index}-space"] = space.pk
+    return data
+
+
+def test_a_closure_day_with_bookings_is_refused_unless_they_are_cancelled(
+    client, clock, coordinator, django_capture_on_commit_callbacks
+):
+    space = SpaceFactory(hours=[])
+    desk = ResourceFactory(space=space)
+    booker = MemberFactory(email="boeker@school.example")
+    booking = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11))  # fmt: skip
+    block = BookingFactory(resource=desk, kind=Booking.Kind.BLOCK, start=local(2026, 3, 18, 14),
+                           end=local(2026, 3, 18, 15))  # fmt: skip
+    other_day = BookingFactory(resource=desk, start=local(2026, 3, 19, 10),
+                               end=local(2026, 3, 19, 11))  # fmt: skip
+    url = f"/admin/spaces/space/{space.pk}/change/"
+    row = {"date": "2026-03-18", "reason": "Studiedag"}
+
+    refused = client.post(url, _space_form(space, [row]))
+
+    assert refused.status_code == 200
+    assert "There is 1 booking on this day." in refused.text
+    assert not Closure.objects.exists()
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, _space_form(space, [row | {"cancel_bookings": "on"}]))
+
+    assert done.status_code == 302
+    assert Closure.objects.get().reason == "Studiedag"
+    for row_ in (booking, block, other_day):
+        row_.refresh_from_db()
+    assert (booking.status, booking.cancelled_by, booking.cancel_message) == (
+        "cancelled", coordinator, "Studiedag"
+    )  # fmt: skip
+    assert (block.status, other_day.status) == ("confirmed", "confirmed")
+    assert [m.to for m in mail.outbox] == [["boeker@school.example"]]
+    assert "Studiedag" in mail.outbox[0].body
+    page = client.get(done.url)
+    assert "1 booking on the closed days was cancelled; its booker was mailed." in page.text
+
+
+def test_only_coordinators_close_a_day_and_a_closed_day_takes_no_booking(clock, coordinator):
+    desk = ResourceFactory()
+    closure = Closure(space=desk.space, date=date(2026, 3, 18))
+
+    with pytest.raises(services.BookingNotAllowed):
+        services.close_day(closure=closure, by=MemberFactory())
+    assert services.close_day(closure=closure, by=coordinator) == []
+
+    with pytest.raises(services.BookingRuleBroken, match="is closed on"):
+        services.book_resource(
+            resource=desk,
+            booker=MemberFactory(),
+            start=local(2026, 3, 18, 10),
+            end=local(2026, 3, 18, 11),
+        )
