@@ -28,13 +28,7 @@ from events.forms import (
     MonthForm,
     RegisterForm,
 )
-from events.fragments import (
-    ControlsView,
-    GuestFormView,
-    description_html,
-    join_fragments,
-    render_fragment,
-)
+from events.fragments import ControlsView, GuestFormView, description_html
 from events.models import Event, Registration
 from events.permissions import can_check_in, can_view_event, is_coordinator
 from events.services import (
@@ -46,6 +40,7 @@ from events.services import (
 )
 from lef.calendar import ics_response
 from lef.errors import DomainError
+from lef.fragments import join_fragments, render_fragment
 from members.decorators import profile_required
 from members.models import User
 

@@ -36,6 +36,7 @@ from projects.forms import (
     TeamMemberForm,
     UpdateForm,
 )
+from projects.fragments import request_rows, team_rows_html
 from projects.models import Membership, Project, ProjectUpdate
 from projects.pages import (
     audience,
@@ -128,6 +129,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         "team_size": team_size,
         # The first few requests; the team page has them all.
         "requests": waiting.requests if waiting else [],
+        "request_rows": request_rows(project, waiting.requests) if waiting else [],
         "request_count": waiting.request_count if waiting else 0,
         "more_requests": waiting.request_count - len(waiting.requests) if waiting else 0,
         "invitation_count": waiting.invitation_count if waiting else 0,
@@ -412,14 +414,19 @@ def project_team(request, slug):
     page = Paginator(team, TEAM_PER_PAGE).get_page(request.GET.get("page"))
     show_people(page.object_list, audience(request.user))
     pending = pending_of(project) if perms.manage_team else []
+    requests = [m for m in pending if m.status == Membership.Status.REQUESTED]
     context = {
         "project": project,
         "perms": perms,
         "page_obj": page,
         "team_size": page.paginator.count,
         "team_mix": ordered_mix(mix),
-        "requests": [m for m in pending if m.status == Membership.Status.REQUESTED],
-        "request_count": sum(m.status == Membership.Status.REQUESTED for m in pending),
+        "team_rows": team_rows_html(
+            project, page.object_list, viewer=request.user, may_change=perms.manage_team
+        ),
+        "requests": requests,
+        "request_rows": request_rows(project, requests),
+        "request_count": len(requests),
         "invited": [m for m in pending if m.status == Membership.Status.INVITED],
     }
     return render(request, "projects/project_team.html", context)

@@ -105,6 +105,15 @@ def test_a_po_teacher_asks_to_join_and_the_lead_approves(page, new_page, login_a
     assert [m.to for m in mail.outbox][-1] == ["sanne@school.example"]
     assert "Welkom, Sanne!" in mail.outbox[-1].body
 
+    # On the team page the lead makes her a lead too (the row's button sends the team form).
+    lead_page.goto("/projects/rekenen-groep-8/team/")
+    lead_page.get_by_role("button", name=f"{t('Make lead')} (Sanne de Vries)").click()
+    expect(lead_page.get_by_text(t("The team has been updated."))).to_be_visible()
+    assert (
+        Membership.objects.get(project=people["project"], member=people["teacher"]).role
+        == Membership.Role.LEAD
+    )
+
     # Sanne finds it under "my projects" on Mijn LEF.
     page.goto("/")
     mine = page.get_by_role("region", name=t("My projects"))

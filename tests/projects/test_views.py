@@ -471,6 +471,41 @@ def test_team_page_pages_the_team_leads_first_then_who_joined_first(client):
     assert "26 people on the team" in first
 
 
+def test_team_page_gives_leads_a_button_row_per_person_and_one_token(client):
+    project = ProjectFactory(lead__name="Lea Lead")
+    lead = project.created_by
+    jan = add_member(project, MemberFactory(name="Jan de Boer"))
+    asker = add_member(
+        project, MemberFactory(name="Ada Vraag"), status=Membership.Status.REQUESTED
+    )
+    url = f"{project.get_absolute_url()}team/"
+    client.force_login(lead)
+
+    page = client.get(url).content.decode()
+    again = client.get(url).content.decode()
+
+    # Jan's buttons send the team form to his own address; the lead has none for themself.
+    team_form = page[page.index('id="members-title"') :]
+    assert team_form.count('name="csrfmiddlewaretoken"') == 1
+    assert team_form.count(f'formaction="{url}{jan.pk}/"') == 2
+    assert ">Remove Jan</button>" in team_form
+    assert team_form.count("formaction=") == 2
+    # The request's answer is its own form, with the leads' message box inside it.
+    decide = f'action="{project.get_absolute_url()}requests/{asker.pk}/"'
+    form = page[page.index(decide) : page.index("</form>", page.index(decide))]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert f'id="message-{asker.pk}"' in form
+    assert 'name="decision" value="approve"' in form
+    # The rows are the same HTML each time; only the tokens and nonces differ.
+    tokens = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
+    assert tokens.sub("", page) == tokens.sub("", again)
+
+    client.force_login(jan.member)
+    member_view = client.get(url).content.decode()
+    assert "formaction=" not in member_view
+    assert decide not in member_view
+
+
 def test_updates_page_pages_the_updates(client):
     project = ProjectFactory()
     for n in range(25):
