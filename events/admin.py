@@ -17,7 +17,6 @@ from django.contrib import admin, messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -28,7 +27,13 @@ from events import services
 from events.forms import EmailConfirmedForm
 from events.models import Event, Registration, Venue
 from events.queries import with_waiting_position
-from lef.admin import SafeAutocompleteMixin, choice_filter, csv_response, local_time
+from lef.admin import (
+    RefusalAsMessageMixin,
+    SafeAutocompleteMixin,
+    choice_filter,
+    csv_response,
+    local_time,
+)
 from lef.choices import Sector, Transition
 from lef.errors import DomainError
 from lef.images import ImageRejected, reencode_image
@@ -182,7 +187,7 @@ def _status(registration) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class EventAdmin(RefusalAsMessageMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "when", "venue", "status", "places", "waiting"]
     list_select_related = ["venue"]
@@ -280,28 +285,6 @@ class EventAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for event in queryset.order_by("pk"):
             services.delete_event(event=event)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A rule broken between the form's check and the save (a race) is a message, not a 500."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except DomainError as error:  # the bulk delete of a meetup with sign-ups
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     # Actions ---------------------------------------------------------------------------
 

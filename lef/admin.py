@@ -14,13 +14,14 @@ Also registers the admin of :class:`lef.models.Notice` (superusers only).
 import csv
 from collections.abc import Iterable
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.utils import timezone
 
+from lef.errors import DomainError
 from lef.models import Notice
 
 # Filters ----------------------------------------------------------------------------
@@ -152,6 +153,36 @@ def csv_response(rows: Iterable[Iterable], *, filename: str) -> StreamingHttpRes
 
 
 # Read-only records -------------------------------------------------------------------
+
+
+class RefusalAsMessageMixin:
+    """A write the services refuse is a message on the same page, not a half-saved form or a 500.
+
+    For a ModelAdmin whose saves, deletes or actions call services that may
+    raise a :class:`~lef.errors.DomainError` (a rule that can only be checked
+    at the moment of writing, under the service's locks: a race, the bulk
+    delete of a meetup with sign-ups). The admin writes a form and its inlines
+    in one transaction; leaving it with the error rolls all of it back.
+    """
+
+    def _refused(self, request, view):
+        try:
+            return view()
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        parent = super().changeform_view
+        return self._refused(request, lambda: parent(request, object_id, form_url, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        parent = super().delete_view
+        return self._refused(request, lambda: parent(request, object_id, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return self._refused(request, lambda: parent(request, extra_context))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -19,13 +19,19 @@ from django.contrib import admin, messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxLengthValidator
 from django.db.models import Count, OuterRef, Q
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.admin import ReadOnlyAdmin, choice_filter, csv_response, labels, local_time
+from lef.admin import (
+    ReadOnlyAdmin,
+    RefusalAsMessageMixin,
+    choice_filter,
+    csv_response,
+    labels,
+    local_time,
+)
 from lef.choices import CoreActivity, Role, Sector, Transition
 from lef.notifications import absolute_url
 from projects import services
@@ -294,7 +300,7 @@ def projects_csv_response(projects):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = [
         "title",
@@ -381,7 +387,7 @@ class ProjectAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Save through the services: the leads' rules and the team's lock hold here too.
 
-        A refusal propagates to :meth:`changeform_view`, so nothing of the form
+        A refusal propagates to :class:`RefusalAsMessageMixin`, so nothing of the form
         is saved, the team's actions included.
         """
         services.update_project(
@@ -395,18 +401,6 @@ class ProjectAdmin(admin.ModelAdmin):
             services.set_featured(
                 project=obj, by=request.user, featured=form.cleaned_data["is_featured"]
             )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A save the service refuses is a message, not a half-saved form or a 500.
-
-        The admin saves the form and its team rows in one transaction; leaving it
-        with the error rolls all of it back.
-        """
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ProjectError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         """Each chosen team action is its service call; a refused one says why."""

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.admin import csv_response, labels, local_time
+from lef.admin import RefusalAsMessageMixin, csv_response, labels, local_time
 from lef.images import ImageRejected, reencode_image
 from spaces import queries, services, timeslots
 from spaces.forms import BlockForm, CancelForm
@@ -100,24 +100,12 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = ["name", "address"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, ClosureInline]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A closure the service refuses (a booking came in meanwhile) is a message, not a 500.
-
-        The admin saves the space and its rows in one transaction; leaving it
-        with the error rolls all of it back.
-        """
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.BookingError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return redirect(request.get_full_path())
 
     def save_formset(self, request, form, formset, change):
         """New and moved closure days go through ``services.close_day`` (bookings, mail)."""

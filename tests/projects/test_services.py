@@ -759,13 +759,18 @@ def test_set_featured_is_for_coordinators_only():
     assert project.is_featured is True
 
 
-def test_archive_project_closes_requests_and_invitations_and_tells_them(mails):
+def _project_with_a_request_and_an_invitation():
     project = ProjectFactory(title="Rekenen")
     asker = MemberFactory(email="asker@school.example")
     invitee = MemberFactory(email="invitee@school.example")
     services.request_to_join(project=project, member=asker)
     services.invite_member(project=project, by=project.created_by, member=invitee)
     mail.outbox.clear()
+    return project
+
+
+def test_archive_project_closes_requests_and_invitations_and_tells_them(mails):
+    project = _project_with_a_request_and_an_invitation()
 
     _result, sent = mails(
         lambda: services.archive_project(project=project, by=CoordinatorFactory())
@@ -781,12 +786,7 @@ def test_archive_project_closes_requests_and_invitations_and_tells_them(mails):
 
 
 def test_completing_a_project_closes_requests_and_invitations_and_tells_them(mails):
-    project = ProjectFactory(title="Rekenen")
-    asker = MemberFactory(email="asker@school.example")
-    invitee = MemberFactory(email="invitee@school.example")
-    services.request_to_join(project=project, member=asker)
-    services.invite_member(project=project, by=project.created_by, member=invitee)
-    mail.outbox.clear()
+    project = _project_with_a_request_and_an_invitation()
 
     _result, sent = mails(
         lambda: services.update_project(
