@@ -99,3 +99,19 @@ def test_grid_week_view_navigates_with_htmx(page, login_as, house):
     expect(page).to_have_url(re.compile(r"view=week"))
     page.mouse.move(0, 0)
     assert_accessible(page)
+
+
+def test_a_search_when_the_house_is_closed_says_when_it_is_open(phone_page, login_as, house):
+    login_as(phone_page, MemberFactory())
+    tomorrow = timeslots.today() + timedelta(days=1)
+    phone_page.goto("/spaces/")
+    phone_page.get_by_label(label("Date")).fill(tomorrow.isoformat())
+    phone_page.get_by_label(label("From")).fill("19:00")
+    phone_page.get_by_label(label("Until")).fill("20:00")
+    phone_page.get_by_role("button", name=t("Show free places")).click()
+
+    results = phone_page.locator("#space-results")
+    expect(results).to_contain_text("08:00\u201318:00")
+    expect(results).not_to_contain_text(t("Nothing is free for all of that time."))
+    assert_accessible(phone_page)
+    assert_no_horizontal_scroll(phone_page)
