@@ -1,9 +1,10 @@
 """The pages the benchmark measures: one line each.
 
-``path`` may name seeded people in braces: ``{member}`` is the username of the
-signed-in member the bench browses as, ``{colleague}`` another member with a
-full profile. ``as_user`` is the visitor: ``None`` (anonymous), ``"member"`` or
-``"coordinator"``.
+``path`` may name values in braces (bench.__main__.path_values): ``{member}``
+is the username of the signed-in member the bench browses as, ``{colleague}``
+another member with a full profile, ``{small_project}`` a public project with a
+team of one, ``{tomorrow}`` tomorrow's date. ``as_user`` is the visitor:
+``None`` (anonymous), ``"member"`` or ``"coordinator"``.
 """
 
 from dataclasses import dataclass
@@ -14,12 +15,11 @@ class Page:
     name: str
     path: str
     as_user: str | None
-    cold: bool = False
-    # False: printed for information, without a verdict (see ``page``).
-    target: bool = True
-    # What changes before a cold request: "all" (bench.__main__.touch: the
-    # profiles and every TOUCHES function) or "profiles" (touch_profiles only).
-    touch: str = "all"
+    # Another page's name: the same page with one row where this one has many (or
+    # the other way round); both must take the same number of queries.
+    same_queries_as: str = ""
+    # Queries allowed beyond the target (Mijn LEF: one per app section it shows).
+    extra_queries: int = 0
 
 
 PAGES: list[Page] = []
@@ -27,9 +27,6 @@ PAGES: list[Page] = []
 # after the table, that print their figures or return them as a line; ``--only``
 # filters them by function name too.
 EXTRAS: list = []
-# Changes made before each cold request besides the profiles' (bench.__main__.touch):
-# functions that change what cached pages show.
-TOUCHES: list = []
 
 
 def page(
@@ -37,39 +34,31 @@ def page(
     path: str,
     *,
     as_user: str | None = None,
-    cold: bool = False,
-    target: bool = True,
-    touch: str = "all",
+    same_queries_as: str = "",
+    extra_queries: int = 0,
 ) -> None:
-    """Measure ``path``; with ``cold`` also the first request after a change (``touch``).
-
-    ``target=False`` for a page the ratio says little about: a visitor's page
-    that must read the database, against the visitor's floor, which reads none.
-    """
-    PAGES.append(Page(name, path, as_user, cold, target, touch))
+    PAGES.append(Page(name, path, as_user, same_queries_as, extra_queries))
 
 
 page("healthz", "/healthz")
-# The visitor's home shows the community, meetups and projects: it reads the
-# database (five queries), its floor reads none.
-page("home (anonymous)", "/", as_user=None, target=False)
-# Mijn LEF cold twice: after a profile change (issue 6's "cold"), and after a
-# change in every app at once (a member's first visit of the day).
-page("home (member)", "/", as_user="member", cold=True)
-page("home (member), a profile changed", "/", as_user="member", cold=True, touch="profiles")
-page("members: directory", "/members/", as_user="member", cold=True)
-page("members: directory (visitor)", "/members/", as_user=None, cold=True, target=False)
-page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member", cold=True)
-page("members: searched", "/members/?q=onderzoek", as_user="member", cold=True)
-page("members: profile", "/members/{colleague}/", as_user="member", cold=True)
+# The visitor's home shows the community, meetups and projects.
+page("home (anonymous)", "/")
+# Mijn LEF: the profile and people to meet, then the projects, meetups and
+# bookings sections (one query each allowed beyond the target).
+page("home (member)", "/", as_user="member", extra_queries=3)
+page("members: directory", "/members/", as_user="member")
+page("members: directory (visitor)", "/members/")
+page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member")
+page("members: searched", "/members/?q=onderzoek", as_user="member")
+page("members: profile", "/members/{colleague}/", as_user="member")
+page("members: organisations", "/organisations/", as_user="member")
 
-page("spaces: overview", "/spaces/", as_user="member", cold=True)
+page("spaces: overview", "/spaces/", as_user="member")
 page("spaces: free search", "/spaces/?day={tomorrow}&start_time=10:00&end_time=12:00",
-     as_user="member", cold=True)  # fmt: skip
-page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member", cold=True)
-page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator",
-     cold=True)  # fmt: skip
-page("spaces: my bookings", "/spaces/bookings/", as_user="member", cold=True)
+     as_user="member")  # fmt: skip
+page("spaces: week grid", "/spaces/bench-0-1/?view=week", as_user="member")
+page("spaces: week grid (coordinator)", "/spaces/bench-0-7/?view=week", as_user="coordinator")
+page("spaces: my bookings", "/spaces/bookings/", as_user="member")
 
 
 def spaces_contention() -> None:
@@ -80,29 +69,19 @@ def spaces_contention() -> None:
 
 EXTRAS.append(spaces_contention)
 
-
-def spaces_touch() -> None:
-    from bench.seed_spaces import touch  # noqa: PLC0415 -- needs django.setup()
-
-    touch()
-
-
-TOUCHES.append(spaces_touch)
-
 # Meetups (events): 3 000 meetups, 60 000 sign-ups (bench/seed_events.py).
-# cold=True: after bench.seed_events.touch changed every card, description and door row.
-page("events: list", "/events/", as_user="member", cold=True)
-page("events: list (visitor)", "/events/", as_user=None, cold=True, target=False)
-page("events: list, filtered", "/events/?sector=po&transition=po-vo", as_user="member", cold=True)
-page("events: past", "/events/?when=past", as_user="member", cold=True)
-page("events: calendar", "/events/calendar/", as_user="member", cold=True)
-page("events: meetup, 100 sign-ups", "/events/bench-meetup/", as_user="member", cold=True)
-page("events: meetup, 1 sign-up", "/events/bench-meetup-small/", as_user="member", cold=True)
-page("events: meetup (visitor)", "/events/bench-meetup/", as_user=None, cold=True, target=False)
+page("events: list", "/events/", as_user="member")
+page("events: list (visitor)", "/events/")
+page("events: list, filtered", "/events/?sector=po&transition=po-vo", as_user="member")
+page("events: past", "/events/?when=past", as_user="member")
+page("events: calendar", "/events/calendar/", as_user="member")
+page("events: meetup, 100 sign-ups", "/events/bench-meetup/", as_user="member",
+     same_queries_as="events: meetup, 1 sign-up")  # fmt: skip
+page("events: meetup, 1 sign-up", "/events/bench-meetup-small/", as_user="member")
+page("events: meetup (visitor)", "/events/bench-meetup/")
 page("events: door, 100 people", "/events/bench-meetup/check-in/", as_user="coordinator",
-     cold=True)  # fmt: skip
-page("events: door, 1 person", "/events/bench-meetup-small/check-in/", as_user="coordinator",
-     cold=True)  # fmt: skip
+     same_queries_as="events: door, 1 person")  # fmt: skip
+page("events: door, 1 person", "/events/bench-meetup-small/check-in/", as_user="coordinator")
 
 
 def events_contention() -> str:
@@ -113,22 +92,14 @@ def events_contention() -> str:
 
 EXTRAS.append(events_contention)
 
-
-def events_touch() -> None:
-    from bench.seed_events import touch  # noqa: PLC0415 -- needs django.setup()
-
-    touch()
-
-
-TOUCHES.append(events_touch)
-
-# cold=True: the first request after a profile changed (bench.__main__.touch_profiles);
-# it raises the revision of the projects those members are on (their cards and pages).
-page("projects: list", "/projects/", as_user="member", cold=True)
-page("projects: list (visitor)", "/projects/", as_user=None, cold=True)
+page("projects: list", "/projects/", as_user="member")
+page("projects: list (visitor)", "/projects/")
 page("projects: filtered", "/projects/?sector=mbo&status=looking&sort=active", as_user="member")
 page("projects: searched", "/projects/?q=onderzoek", as_user="member")
 page("projects: detail, 150 on the team", "/projects/bench-big-project/", as_user="member",
-     cold=True)  # fmt: skip
-page("projects: detail (visitor)", "/projects/bench-big-project/", as_user=None, cold=True)
-page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member")
+     same_queries_as="projects: detail, 1 on the team")  # fmt: skip
+page("projects: detail, 1 on the team", "/projects/{small_project}/", as_user="member")
+page("projects: detail (visitor)", "/projects/bench-big-project/")
+page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member",
+     same_queries_as="projects: team of 1")  # fmt: skip
+page("projects: team of 1", "/projects/{small_project}/team/", as_user="member")

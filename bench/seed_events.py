@@ -258,29 +258,3 @@ def measure_contention() -> str:
         f"slowest {slowest * 1000:.0f} ms); {errors} errors; {confirmed} confirmed, "
         f"{waiting} waiting. {verdict}"
     )
-
-
-TOUCH_WINDOW = timedelta(days=62)  # this month's calendar, the list's first pages, the past tab
-
-
-def touch() -> None:
-    """Change what every measured meetup page shows, as coordinators and members would.
-
-    A new summary and title ending for the meetups of two months either side
-    of today (every card of the lists' first pages and of the month
-    calendar), a new description for the two bench meetups, and a new note on
-    each of their sign-ups (the door list's rows). The pieces the pages render
-    once per content (events.fragments) are then rendered again.
-    """
-    stamp = time.perf_counter_ns() % 100_000
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE events_event SET summary = %s, "
-            "title = regexp_replace(title, ' #[0-9]+$', '') || ' #' || %s "
-            "WHERE starts_at BETWEEN %s AND %s",
-            [f"Bench {stamp}", str(stamp), now - TOUCH_WINDOW, now + TOUCH_WINDOW],
-        )
-    fixed = Event.objects.filter(slug__in=["bench-meetup", "bench-meetup-small"])
-    fixed.update(description=f"Een middag over de overstap. ({stamp})")
-    Registration.objects.filter(event__in=fixed).update(note=f"Vegetarisch {stamp}")

@@ -13,14 +13,12 @@ how many answers were neither the booking (302) nor a clear refusal (409).
 """
 
 import random
-import re
 import threading
 import time as clock
 from datetime import date, time, timedelta
 
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import timezone
 
 from members.models import Organisation, Profile, User
 from spaces import services, timeslots
@@ -141,49 +139,6 @@ def _seed_bookings(rng: random.Random, resources: list[Resource]) -> int:
             rows = []
     Booking.objects.bulk_create(rows)
     return made
-
-
-# The cold figures -----------------------------------------------------------------------
-
-# The resources of the grids bench/pages.py measures.
-GRID_SLUGS = ("bench-0-1", "bench-0-7")
-STAMP = re.compile(r" · \d+$")
-
-
-def touch() -> None:
-    """Change what every measured spaces page shows, as coordinators and members would.
-
-    Each change commits on its own, so the spaces generation rises and every
-    cached page's data is read again (spaces.caching): a coordinator's block
-    with a new reason on each grid's resource, this week's Saturday 10:00-11:00
-    (the bench's places open on weekdays, so it is in nobody's way); a new
-    purpose on the bench member's next booking; a new name for the first place
-    of the overview.
-    """
-    stamp = clock.perf_counter_ns() % 100_000
-    coordinator = User.objects.get(username="bench-coordinator")
-    saturday = timeslots.week_start(timeslots.today()) + timedelta(days=5)
-    start = timeslots.at(saturday, time(10))
-    for resource in Resource.objects.filter(slug__in=GRID_SLUGS):
-        Booking.objects.update_or_create(
-            resource=resource,
-            kind=Booking.Kind.BLOCK,
-            start=start,
-            end=start + timedelta(hours=1),
-            defaults={"booker": coordinator, "purpose": f"Onderhoud {stamp}"},
-        )
-    member = User.objects.get(username="bench-member")
-    following = (
-        Booking.objects.bookings()
-        .blocking()
-        .filter(booker=member, start__gt=timezone.now())
-        .order_by("start")
-        .first()
-    )
-    if following is not None:
-        Booking.objects.filter(pk=following.pk).update(purpose=f"Overleg {stamp}")
-    first = Resource.objects.active().order_by("space__name", "name").first()
-    Resource.objects.filter(pk=first.pk).update(name=f"{STAMP.sub('', first.name)} · {stamp}")
 
 
 # The race ----------------------------------------------------------------------------
