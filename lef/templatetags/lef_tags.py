@@ -1,4 +1,3 @@
-import functools
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -33,12 +32,6 @@ def sector_badge(code: str):
     """A sector badge: the sector's colour bar with its code, the full name as title."""
     if code not in Sector.values:
         return ""
-    return _sector_badge(code, get_language())
-
-
-@functools.lru_cache(maxsize=64)
-def _sector_badge(code: str, language: str) -> str:
-    # Constant per sector and language; directory pages show dozens of badges.
     label = Sector(code).label
     return format_html(
         '<span class="badge lef-sector lef-sector-{}" title="{}">{}'
