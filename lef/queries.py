@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from lef.overview import LoadedSection, NextThing, load_sections
-from members.matching import cached_suggestion_cards
+from members.matching import Suggestion, suggest_members
 from members.models import Profile, User
 from members.queries import Completeness, profile_completeness
 
@@ -24,8 +24,8 @@ SUGGESTIONS = 4
 class MemberOverview:
     profile: Profile
     completeness: Completeness
-    # Colleagues to meet, as rendered cards (members.matching).
-    suggestions: list[str]
+    # Colleagues to meet (members.matching).
+    suggestions: list[Suggestion]
     # The sections projects, events and spaces add (lef.overview).
     sections: list[LoadedSection] = field(default_factory=list)
 
@@ -66,9 +66,8 @@ def member_overview(*, user: User) -> MemberOverview | None:
     """What "Mijn LEF" shows ``user``; None for an account without a profile.
 
     Queries: the profile (cached on ``user``, so the layout's onboarding reminder
-    reuses it), and for the suggested colleagues' cards the generations and one
-    cache read (the ranking and rendering only when the cache has none for this
-    generation and language); then each app section's own few.
+    reuses it), the suggested colleagues with their user and organisation (one
+    ranked statement, members.matching), then each app section's own few.
     """
     try:
         profile = user.profile
@@ -77,8 +76,6 @@ def member_overview(*, user: User) -> MemberOverview | None:
     return MemberOverview(
         profile=profile,
         completeness=profile_completeness(profile),
-        suggestions=cached_suggestion_cards(
-            for_profile=profile, viewer=user, limit=SUGGESTIONS, heading_level=3
-        ),
+        suggestions=suggest_members(for_profile=profile, viewer=user, limit=SUGGESTIONS),
         sections=load_sections(user),
     )

@@ -5,13 +5,11 @@ that does not exist, an over-long search) only switches that one filter off; the
 page still renders with the other filters and a message on the field.
 """
 
-import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from django import forms
 from django.forms import BoundField
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
@@ -85,48 +83,36 @@ class DirectoryFilterForm(forms.Form):
         return params
 
     @property
-    def select_fields(self) -> list["SelectField"]:
-        """The drop-down filters with their options as HTML.
+    def select_filters(self) -> list["SelectFilter"]:
+        """The drop-down filters with their options and the valid value to mark selected.
 
-        Built in Python: rendering hundreds of organisation options through
-        Django's widget templates (or a template loop) costs milliseconds a page.
+        Plain data for one loop in the template: rendering hundreds of
+        organisation options through Django's widget templates costs
+        milliseconds a page.
         """
         self.is_valid()
-        fields = []
-        for name in ("sector", "role", "activity"):
-            # str(): lazy labels would compare equal across languages in the memo.
-            options = _options_html(
-                tuple((v, str(label)) for v, label in self.fields[name].choices)
+        selects = [
+            SelectFilter(
+                bound=self[name],
+                choices=self.fields[name].choices,
+                selected=self.cleaned_data.get(name) or "",
             )
-            fields.append(self._select(name, options))
-        organisations = tuple((slug, name) for _pk, slug, name in self.organisations)
-        blank = _options_html((("", str(_("All organisations"))),))
-        fields.append(self._select("organisation", blank + _options_html(organisations)))
-        return fields
-
-    def _select(self, name: str, options: str) -> "SelectField":
-        selected = escape(str(self.cleaned_data.get(name) or ""))
-        marked = options.replace(
-            f'<option value="{selected}">', f'<option value="{selected}" selected>', 1
+            for name in ("sector", "role", "activity")
+        ]
+        organisations = [("", _("All organisations"))]
+        organisations += [(slug, name) for _pk, slug, name in self.organisations]
+        selects.append(
+            SelectFilter(
+                bound=self["organisation"],
+                choices=organisations,
+                selected=self.cleaned_data.get("organisation") or "",
+            )
         )
-        return SelectField(bound=self[name], options=mark_safe(marked))  # noqa: S308 -- escaped in _options_html
+        return selects
 
 
 @dataclass(frozen=True)
-class SelectField:
+class SelectFilter:
     bound: BoundField
-    options: SafeString
-
-
-@functools.lru_cache(maxsize=32)
-def _options_html(choices: tuple) -> str:
-    """``<option>`` elements for ``choices``, escaped, none selected.
-
-    Memoised by content (the same few hundred organisations on every request);
-    the standard library's escape, since Django's lazy-aware one costs ~10x more
-    per call.
-    """
-    return "".join(
-        f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
-        for value, label in choices
-    )
+    choices: Sequence[tuple[str, str]]
+    selected: str

@@ -32,12 +32,9 @@ from dataclasses import dataclass
 
 from django.db.models import F, Func, IntegerField
 from django.db.models.expressions import RawSQL
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from lef.choices import CoreActivity
-from members.caching import cached_read
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
 
@@ -246,39 +243,3 @@ def suggest_members(
         exclude_user_ids=[for_profile.pk],
         limit=limit,
     )
-
-
-SUGGESTION_TEMPLATE = "members/includes/suggestion.html"
-
-
-def cached_suggestion_cards(
-    *, for_profile: Profile, viewer: User, limit: int = DEFAULT_LIMIT, heading_level: int = 4
-) -> list[str]:
-    """``suggest_members`` as rendered cards, through the directory cache (members.caching).
-
-    Ranking thousands of candidates takes milliseconds and its result only
-    changes when some profile changes, which starts a new cache generation. So
-    the cards are cached as HTML, in the language of the request: every change
-    to what a card shows (a profile, a user's name or active flag, an
-    organisation) starts a new content generation, so a cached card is never
-    stale. One query on a hit (the generation with the entry).
-    """
-    audience = "members" if viewer.is_authenticated else "public"
-    key = (
-        f"members:suggestion-html:{for_profile.pk}:{audience}:{limit}:{heading_level}:"
-        f"{get_language()}"
-    )
-
-    def render() -> list[str]:
-        return [
-            str(
-                render_to_string(
-                    SUGGESTION_TEMPLATE, {"suggestion": suggestion, "heading_level": heading_level}
-                )
-            )
-            for suggestion in suggest_members(for_profile=for_profile, viewer=viewer, limit=limit)
-        ]
-
-    cards = cached_read(key, render)
-    # Rendered by the template engine, with autoescaping, above.
-    return [mark_safe(card) for card in cards]  # noqa: S308

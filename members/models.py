@@ -268,11 +268,9 @@ class Profile(models.Model):
     )
     notification_settings = models.JSONField(_("notification settings"), default=dict, blank=True)
     onboarded_at = models.DateTimeField(_("onboarding completed at"), null=True, blank=True)
-    # Kept in step by the database (triggers of migration 0006), whatever writes
-    # the profile, its user's name or its organisation: the search vector, and a
-    # revision counter that names the version of the profile's directory card.
+    # Kept in step by the database (triggers of migrations 0007 and 0009),
+    # whatever writes the profile, its user's name or its organisation.
     search_vector = SearchVectorField(null=True, editable=False)
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProfileQuerySet.as_manager()

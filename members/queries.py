@@ -3,8 +3,7 @@
 Cross-sector suggestions live in ``members.matching``.
 """
 
-import hashlib
-import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
@@ -14,22 +13,35 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lef.choices import Sector
-from members.caching import Generations, PageReads, cached_reads
-from members.cards import ROW_FIELDS
+from lef.choices import CoreActivity, Sector
 from members.models import Organisation, Profile, User
-from members.search import build_query
+from members.search import build_query, search_words
 
-# Columns a directory card never shows; the search vector is by far the widest.
-# What a card never shows. The secrets matter most: cards and suggestions are
-# cached as pickles (members.caching), and a user's address and password hash
-# have no business in a cache table.
+# Columns a suggestion card never shows; the search vector is by far the widest.
 CARD_DEFERRED = (
     "search_vector",
     "notification_settings",
     "organisation__description",
     "user__password",
     "user__email",
+)
+# What a directory card shows (head and body), its user and organisation
+# included: the page query reads these and nothing else.
+CARD_FIELDS = (
+    "primary_sector",
+    "other_sectors",
+    "job_title",
+    "avatar",
+    "organisation_id",
+    "expertise",
+    "core_activities",
+    "open_to_collaboration",
+    "looking_for",
+    "user__name",
+    "user__username",
+    "organisation__name",
+    "organisation__slug",
+    "organisation__status",
 )
 
 
@@ -43,32 +55,15 @@ RANK_AT_MOST = 300
 SEARCH_COUNT_AT_MOST = RANK_AT_MOST
 
 
-def directory(
+def _filtered(
+    profiles: QuerySet[Profile],
     *,
-    viewer: User,
-    q: str = "",
     sector: str = "",
     role: str = "",
     activity: str = "",
     organisation: int | None = None,
     open_only: bool = False,
-    ranked: bool = True,
 ) -> QuerySet[Profile]:
-    """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
-
-    ``sector`` matches the primary or any further sector. With a search text and
-    ``ranked`` the rows are ordered by relevance (``rank``); otherwise the most
-    recently active profiles come first (the last change to the profile), which
-    says more about whom to contact than the alphabet.
-    The search is a ``search_vector @@ tsquery`` condition, which the GIN index
-    ``members_profile_search_gin`` answers (see tests/members/test_search.py for
-    the EXPLAIN); the card's user and organisation come in the same query.
-    """
-    profiles = (
-        Profile.objects.visible_to(viewer)
-        .select_related("user", "organisation")
-        .defer(*CARD_DEFERRED)
-    )
     if sector:
         profiles = profiles.filter(Q(primary_sector=sector) | Q(other_sectors__contains=[sector]))
     if role:
@@ -79,6 +74,28 @@ def directory(
         profiles = profiles.filter(organisation_id=organisation)
     if open_only:
         profiles = profiles.filter(open_to_collaboration=True)
+    return profiles
+
+
+def directory(*, viewer: User, q: str = "", ranked: bool = True, **filters) -> QuerySet[Profile]:
+    """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
+
+    ``filters``: ``sector`` (the primary or any further sector), ``role``,
+    ``activity``, ``organisation`` (a pk) and ``open_only``. With a search text
+    and ``ranked`` the rows are ordered by relevance (``rank``); otherwise the
+    most recently active profiles come first (the last change to the profile),
+    which says more about whom to contact than the alphabet.
+    The search is a ``search_vector @@ tsquery`` condition, which the GIN index
+    ``members_profile_search_gin`` answers (see tests/members/test_search.py for
+    the EXPLAIN); the card's user and organisation come in the same query, with
+    only the columns a card shows (CARD_FIELDS).
+    """
+    profiles = _filtered(
+        Profile.objects.visible_to(viewer)
+        .select_related("user", "organisation")
+        .only(*CARD_FIELDS),
+        **filters,
+    )
     recent = ("-updated_at", "-user_id")
     query = build_query(q)
     if query is None:
@@ -92,10 +109,14 @@ def directory(
     )
 
 
-def directory_organisations(*, viewer: User) -> QuerySet:
-    """``(pk, slug, name)`` of approved organisations with members ``viewer`` may see."""
+def directory_organisations(*, viewer: User) -> list[tuple[int, str, str]]:
+    """``(pk, slug, name)`` of approved organisations with members ``viewer`` may see.
+
+    One query: an index scan of the approved organisations by name, each with a
+    semi-join on the profiles' organisation (members_profile_organisation_id).
+    """
     visible_members = Profile.objects.visible_to(viewer).filter(organisation=OuterRef("pk"))
-    return (
+    return list(
         Organisation.objects.approved()
         .filter(Exists(visible_members))
         .order_by("name")
@@ -103,63 +124,112 @@ def directory_organisations(*, viewer: User) -> QuerySet:
     )
 
 
-def _audience(viewer: User) -> str:
-    """What a viewer may see of the directory depends only on being signed in."""
-    return "members" if viewer.is_authenticated else "public"
+def directory_count(*, viewer: User, q: str = "", **filters) -> int:
+    """How many profiles the directory finds, in one statement.
 
-
-def directory_reads(*, viewer: User, raw_filters: dict[str, str], at: Generations) -> PageReads:
-    """The directory page's cached organisations and count, read in one cache query.
-
-    The count's key is made of the filters as they came in (the query string),
-    so it is known before the organisations that validate them are read; two
-    spellings of one filter share a value, never a wrong one. The count of a
-    search follows every change (``content``), a plain count only who is listed
-    under which filter (``listing``).
+    Without a search: ``count(*)`` of the visible profiles under the filters,
+    which PostgreSQL answers from the narrow partial index of listed profiles
+    (members_profile_listed_idx) joined to the active users, never reading the
+    wide rows. With a search: the matches of the GIN index, counted up to
+    SEARCH_COUNT_AT_MOST + 1 only (a word most members use would otherwise
+    recheck thousands of long rows; the page then says "more than ...").
     """
-    searched = bool(build_query(raw_filters.get("q", "")))
-    key_filters = json.dumps(raw_filters, sort_keys=True, default=str)
-    digest = hashlib.sha256(key_filters.encode()).hexdigest()[:32]
-    audience = _audience(viewer)
-    return PageReads(
-        {
-            "organisations": (f"members:directory-organisations:{audience}", "listing"),
-            "count": (
-                f"members:directory-count:{audience}:{digest}",
-                "content" if searched else "listing",
-            ),
-        },
-        at=at,
-    )
-
-
-def directory_count(*, viewer: User, **filters) -> int:
-    """How many profiles the directory finds: exact, or SEARCH_COUNT_AT_MOST + 1 at most
-    for a search (counting thousands of long rows costs tens of milliseconds)."""
-    matches = directory(viewer=viewer, ranked=False, **filters)
-    if build_query(filters.get("q", "")) is not None:
-        return matches.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
-    return matches.count()
+    profiles = _filtered(Profile.objects.visible_to(viewer), **filters)
+    query = build_query(q)
+    if query is None:
+        return profiles.count()
+    return profiles.filter(search_vector=query).values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
 
 
 def directory_page(*, viewer: User, page_number, per_page: int, count: int, **filters) -> Page:
-    """One page of rows (members.cards.ROW_FIELDS) of ``directory()``, given its ``count``.
+    """One page of ``directory()`` (profiles with only CARD_FIELDS), given its ``count``.
 
-    The count (from :func:`directory_count`, cached) decides whether a search is
-    ranked (see RANK_AT_MOST) and saves the paginator a COUNT(*);
+    The count (from :func:`directory_count`) decides whether a search is ranked
+    (see RANK_AT_MOST) and saves the paginator a second COUNT(*);
     ``page.count_is_capped`` says a search found more than SEARCH_COUNT_AT_MOST.
     One query: the page's rows.
     """
     searched = build_query(filters.get("q", "")) is not None
-    # The narrow columns of the cards' bodies; their heads come cached (members.cards).
-    profile_keys = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters).values_list(
-        *ROW_FIELDS
-    )
-    paginator = Paginator(profile_keys, per_page)
+    profiles = directory(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
+    paginator = Paginator(profiles, per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)
     page = paginator.get_page(page_number)
     page.count_is_capped = searched and count > SEARCH_COUNT_AT_MOST
     return page
+
+
+# -- what a card says about why someone is worth contacting ---------------------
+
+SHOWN_TAGS = 3
+
+
+@dataclass(frozen=True)
+class Marked:
+    text: str
+    marked: bool
+
+
+@dataclass(frozen=True)
+class CardBody:
+    """The body of a member's card (templates/members/includes/member_cards.html)."""
+
+    tags: list[Marked]
+    more_tags: int
+    activities: list[Marked]
+    open_to_collaboration: bool
+    looking_for: str
+
+
+def card_body(
+    *,
+    expertise: Sequence[str],
+    core_activities: Sequence[str],
+    open_to_collaboration: bool,
+    looking_for: str,
+    words: Iterable[str] = (),
+    activity: str = "",
+) -> CardBody:
+    """Up to SHOWN_TAGS tags, those matching ``words`` first and marked; ``activity`` marked."""
+    words = [word for word in words if len(word) >= 2]
+    marked = [tag for tag in expertise if any(word in tag for word in words)]
+    ordered = [*marked, *(tag for tag in expertise if tag not in marked)]
+    shown = [Marked(tag, tag in marked) for tag in ordered[:SHOWN_TAGS]]
+    activities = [
+        Marked(str(label), value == activity)
+        for value, label in CoreActivity.choices
+        if value in core_activities
+    ]
+    return CardBody(
+        tags=shown,
+        more_tags=max(0, len(expertise) - SHOWN_TAGS),
+        activities=activities,
+        open_to_collaboration=open_to_collaboration,
+        looking_for=looking_for if open_to_collaboration else "",
+    )
+
+
+def member_cards(
+    profiles: Iterable[Profile], *, q: str = "", activity: str = ""
+) -> list[tuple[Profile, CardBody]]:
+    """Each profile with its card's body, marking what matches the search ``q`` and ``activity``.
+
+    No query: reads only the profiles' own columns.
+    """
+    words = search_words(q)
+    return [
+        (
+            profile,
+            card_body(
+                expertise=profile.expertise,
+                core_activities=profile.core_activities,
+                open_to_collaboration=profile.open_to_collaboration,
+                looking_for=profile.looking_for,
+                words=words,
+                activity=activity,
+            ),
+        )
+        for profile in profiles
+    ]
 
 
 @dataclass(frozen=True)
@@ -208,30 +278,32 @@ def profile_completeness(profile: Profile, *, show: int = 3) -> Completeness:
 MAX_SUGGESTIONS = 8
 
 
-def expertise_tag_counts() -> list[tuple[str, int]]:
-    """Every expertise tag of listed members with how many use it, most used first.
+def _expertise_tags(*, containing: str = "", exclude: Sequence[str] = (), limit: int) -> list[str]:
+    """Expertise tags of listed members, most used first: one statement.
 
-    Cached per directory generation: the profile form asks on every keystroke,
-    and unnesting the tags of thousands of profiles each time would cost tens of
-    milliseconds.
+    With ``containing``, only tags that contain it, those starting with it
+    first; tags in ``exclude`` are left out.
     """
+    # Who is listed is Profile.objects.listed(), the one owner of that rule;
+    # the unnest stays in SQL (the ORM cannot group by a set-returning function).
+    listed, params = Profile.objects.listed().values("pk").query.sql_with_params()
+    sql = f"""
+        SELECT tag
+        FROM members_profile AS p, unnest(p.expertise) AS tag
+        WHERE p.user_id IN ({listed})
+            AND strpos(tag, %s) > 0 AND tag <> ALL(%s::varchar[])
+        GROUP BY tag
+        ORDER BY strpos(tag, %s) <> 1, count(*) DESC, tag
+        LIMIT %s
+    """  # noqa: S608 -- the subquery is the ORM's own SQL, every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, containing, list(exclude), containing, limit])
+        return [tag for (tag,) in cursor.fetchall()]
 
-    def compute():
-        # Who is listed is Profile.objects.listed(), the one owner of that rule;
-        # the unnest stays in SQL (the ORM cannot group by a set-returning function).
-        listed, params = Profile.objects.listed().values("pk").query.sql_with_params()
-        sql = f"""
-            SELECT tag, count(*) AS uses
-            FROM members_profile AS p, unnest(p.expertise) AS tag
-            WHERE p.user_id IN ({listed})
-            GROUP BY tag
-            ORDER BY uses DESC, tag
-        """  # noqa: S608 -- the subquery is the ORM's own SQL, its values are params
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
-    return cached_reads({"tags": ("members:expertise-tags", compute)})["tags"]
+def popular_expertise(*, limit: int) -> list[str]:
+    """The ``limit`` expertise tags most used by listed members."""
+    return _expertise_tags(limit=limit)
 
 
 def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUGGESTIONS):
@@ -240,13 +312,7 @@ def suggest_expertise(fragment: str, *, exclude: list[str], limit: int = MAX_SUG
     Tags starting with the fragment come before those that merely contain it;
     tags in ``exclude`` (already typed) are left out.
     """
-    excluded = set(exclude)
-    matches = [
-        (not tag.startswith(fragment), -uses, tag)
-        for tag, uses in expertise_tag_counts()
-        if fragment in tag and tag not in excluded
-    ]
-    return [tag for _, _, tag in sorted(matches)[:limit]]
+    return _expertise_tags(containing=fragment, exclude=exclude, limit=limit)
 
 
 FACES = 12
@@ -265,58 +331,38 @@ class Community:
         return sum(self.per_sector.values())
 
 
-def community(*, at: Generations | None = None) -> Community:
+def community() -> Community:
     """Members per primary sector, up to FACES public members with a photo, and the partners.
 
-    Counts are of every listed member (a number identifies nobody); faces only of
-    public profiles, the most recently active first; partners are the approved
-    organisations coordinators marked as partner of 't LEF, by name. Two queries
-    when cached (the generations and one cache read); faces and partners are
-    rebuilt from the cached values without a query.
+    Counts are of every listed member (a number identifies nobody), by the
+    database in one ``GROUP BY``; faces only of public profiles, the most
+    recently active first (members_profile_recent_idx); partners are the
+    approved organisations coordinators marked as partner of 't LEF, by name.
+    Three queries, whatever the number of members.
     """
-    reads = PageReads(
-        {
-            "per_sector": ("members:community-per-sector", "listing"),
-            "faces": ("members:community-faces", "content"),
-            "partners": ("members:community-partners", "content"),
-        },
-        at=at,
+    per_sector = dict(
+        Profile.objects.listed()
+        .order_by()
+        .values_list("primary_sector")
+        .annotate(count=Count("pk"))
+        .values_list("primary_sector", "count")
     )
-    per_sector = reads.get(
-        "per_sector",
-        lambda: dict(
-            Profile.objects.listed()
-            .order_by()
-            .values_list("primary_sector")
-            .annotate(count=Count("pk"))
-            .values_list("primary_sector", "count")
-        ),
+    faces = list(
+        Profile.objects.listed()
+        .filter(visibility=Profile.Visibility.PUBLIC)
+        .exclude(avatar="")
+        .select_related("user")
+        .only("avatar", "primary_sector", "user__username", "user__name")
+        .order_by("-updated_at", "-user_id")[:FACES]
     )
-    faces = reads.get(
-        "faces",
-        lambda: list(
-            Profile.objects.listed()
-            .filter(visibility=Profile.Visibility.PUBLIC)
-            .exclude(avatar="")
-            .order_by("-updated_at", "-user_id")
-            .values_list("user__username", "user__name", "avatar", "primary_sector")[:FACES]
-        ),
+    partners = list(
+        Organisation.objects.approved()
+        .filter(is_partner=True)
+        .order_by("name", "pk")
+        .only("name", "slug")
     )
-    partners = reads.get(
-        "partners",
-        lambda: list(
-            Organisation.objects.approved()
-            .filter(is_partner=True)
-            .order_by("name", "pk")
-            .values_list("name", "slug")
-        ),
-    )
-    reads.save()
     return Community(
         per_sector={code: per_sector.get(code, 0) for code in Sector.values},
-        faces=[
-            Profile(user=User(username=username, name=name), avatar=avatar, primary_sector=sector)
-            for username, name, avatar, sector in faces
-        ],
-        partners=[Organisation(name=name, slug=slug) for name, slug in partners],
+        faces=faces,
+        partners=partners,
     )

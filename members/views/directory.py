@@ -5,15 +5,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from members.caching import generations
-from members.cards import directory_cards
 from members.filters import DirectoryFilterForm
 from members.queries import (
     SEARCH_COUNT_AT_MOST,
     directory_count,
     directory_organisations,
     directory_page,
-    directory_reads,
+    member_cards,
 )
 
 MEMBERS_PER_PAGE = 12
@@ -23,31 +21,27 @@ MEMBERS_PER_PAGE = 12
 def member_list(request):
     """Members the visitor may see, filtered by the query string, 12 to a page.
 
-    An htmx request (the filter form changed) gets only the ``results`` partial of
-    the same template; a history restore gets the full page, because htmx puts it
-    in place of the whole body.
+    Three queries whatever the number of members: the organisations to filter
+    on (which validate the organisation filter), the count, and the page of
+    cards. An htmx request (the filter form changed) gets only the ``results``
+    partial of the same template; a history restore gets the full page, because
+    htmx puts it in place of the whole body.
     """
-    # The organisations to filter on and the count: one cache query for both.
-    raw_filters = {name: request.GET.get(name, "") for name in DirectoryFilterForm.FILTERS}
-    reads = directory_reads(viewer=request.user, raw_filters=raw_filters, at=generations())
-    organisations = reads.get(
-        "organisations", lambda: list(directory_organisations(viewer=request.user))
+    form = DirectoryFilterForm(
+        data=request.GET, organisations=directory_organisations(viewer=request.user)
     )
-    form = DirectoryFilterForm(data=request.GET, organisations=organisations)
     filters = form.filters()
-    count = reads.get("count", lambda: directory_count(viewer=request.user, **filters))
-    reads.save()
     page = directory_page(
         viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
-        count=count,
+        count=directory_count(viewer=request.user, **filters),
         **filters,
     )
     context = {
         "form": form,
         "page_obj": page,
-        "cards": directory_cards(page.object_list, q=filters["q"], activity=filters["activity"]),
+        "cards": member_cards(page.object_list, q=filters["q"], activity=filters["activity"]),
         # "Filters (2)": how many filters besides the search are set.
         "filter_count": len(set(form.active_params()) - {"q"}),
         "filter_params": form.active_params(),

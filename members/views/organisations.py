@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from lef.choices import CoreActivity, Sector
-from members.cards import profile_card_body
+from lef.choices import Sector
 from members.models import Organisation
 from members.organisations import (
     can_view_organisation,
@@ -17,6 +16,7 @@ from members.organisations import (
     organisations_for_directory,
     resolve_merged,
 )
+from members.queries import CARD_FIELDS, member_cards
 
 ORGANISATIONS_PER_PAGE = 24
 MEMBERS_PER_PAGE = 24
@@ -85,7 +85,9 @@ def organisation_detail(request, slug):
     if not can_view_organisation(request.user, organisation):
         raise Http404
     organisation.initials = initials(organisation.name)
-    members = Paginator(organisation_members(organisation, request.user), MEMBERS_PER_PAGE)
+    members = Paginator(
+        organisation_members(organisation, request.user).only(*CARD_FIELDS), MEMBERS_PER_PAGE
+    )
     page = members.get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,8 +96,7 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "page_obj": page,
             # The organisation is the page's subject: the cards leave it out.
-            "members": [(profile, profile_card_body(profile)) for profile in page.object_list],
+            "members": member_cards(page.object_list),
             "is_proposal": organisation.status == Organisation.Status.PROPOSED,
-            "activity_choices": CoreActivity.choices,
         },
     )

@@ -20,7 +20,7 @@ from members.decorators import profile_required
 from members.forms import ContactForm, InterestsForm, OnboardingForm, ProfileForm
 from members.matching import shared_with, suggest_members
 from members.models import ContactMessage, Organisation, Profile
-from members.queries import expertise_tag_counts, suggest_expertise
+from members.queries import popular_expertise, suggest_expertise
 from members.services import (
     ContactRateLimitedError,
     MemberActionError,
@@ -187,7 +187,7 @@ def onboarding_interests(request):
     tap, and a field for one's own), then on to the colleagues to meet.
     """
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
-    popular = [tag for tag, _uses in expertise_tag_counts()[:POPULAR_TAGS]]
+    popular = popular_expertise(limit=POPULAR_TAGS)
     if request.method == "POST":
         form = InterestsForm(request.POST, user=request.user, popular_tags=popular)
         if form.is_valid():
@@ -213,8 +213,7 @@ def onboarding_interests(request):
 def onboarding_people(request):
     """/members/me/welcome/people/: the end of the welcome: three colleagues to meet.
 
-    From other sectors, with what they share and a button to write to them;
-    computed fresh (not from the cache), since the member just said what they do.
+    From other sectors, with what they share and a button to write to them.
     """
     next_url = safe_next_url(request, request.GET.get("next"))
     profile = request.user.profile

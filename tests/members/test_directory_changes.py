@@ -1,21 +1,17 @@
 """Every write path shows in the directory at once, the admin's and bulk updates included.
 
-The directory caches counts, organisation lists and rendered cards
-(members.caching); the database keeps their versions in step (migration 0007).
-Each test here fills the cache, changes something the way one part of the
-platform does, and reads the directory (and the profile) again. Real commits
-(``transaction=True``): the generation rises at commit, as in production.
+The pages read the database directly; what derives from the rows (a profile's
+search vector, which holds its member's name and its approved organisation's
+name) is kept in step by the database (members migrations 0007 and 0009). Each
+test reads the directory, changes something the way one part of the platform
+does, and reads the directory (and its search, and the profile) again.
 """
 
-import base64
 import io
-import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -30,7 +26,7 @@ from tests.members.factories_coordination import ProposedOrganisationFactory
 from tests.members.test_admin import save_member
 from tests.members.test_directory import names
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 URL = "/members/"
 
@@ -42,8 +38,7 @@ def visitor():
 
 @pytest.fixture
 def coordinator_client():
-    # A superuser: a flushed database (transaction=True) has no Coordinators
-    # group; what a coordinator may do is in test_permissions.py.
+    # A superuser; what a coordinator may do is in test_permissions.py.
     client = Client(headers={"accept-language": "en"})
     client.force_login(
         User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
@@ -71,26 +66,8 @@ def directory(client, **params) -> str:
     return client.get(URL, params).content.decode()
 
 
-RESULTS = re.compile(r'<p id="member-count".*?</section>', re.DOTALL)
-
-
-def warm(client) -> str:
-    """Fill every cached read the directory page makes, and return the page."""
-    html = directory(client)
-    # The second time from the cache, the same.
-    assert RESULTS.findall(html) == RESULTS.findall(directory(client))
-    assert len(caches["directory"].get_many(_all_keys())) > 0
-    return html
-
-
-def _all_keys() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM lef_directory_cache")
-        return [key.split(":", 2)[-1] for (key,) in cursor.fetchall()]
-
-
 def test_site_profile_form(visitor, member):
-    assert "Docent" in warm(visitor)
+    assert "Docent" in directory(visitor)
 
     update_profile(
         user=member,
@@ -119,7 +96,7 @@ def test_site_profile_form(visitor, member):
 
 
 def test_avatar_upload(visitor, member):
-    assert "lef-avatar-initials" in warm(visitor)
+    assert "lef-avatar-initials" in directory(visitor)
     buffer = io.BytesIO()
     Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
     upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
@@ -131,7 +108,7 @@ def test_avatar_upload(visitor, member):
 
 
 def test_admin_changes_name_and_username(visitor, coordinator_client, member):
-    warm(visitor)
+    directory(visitor)
 
     response = save_member(coordinator_client, member, name="Sanne Bakker", username="sanne-b")
 
@@ -148,7 +125,7 @@ def test_admin_changes_the_profile_and_removes_the_photo(visitor, coordinator_cl
     Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
     upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
     store_avatar(profile=member.profile, processed=clean_avatar(upload))
-    assert "lef-avatar-initials" not in warm(visitor)
+    assert "lef-avatar-initials" not in directory(visitor)
 
     response = save_member(
         coordinator_client, member, job_title="Intern begeleider", remove_avatar="on"
@@ -164,7 +141,7 @@ def test_admin_changes_the_profile_and_removes_the_photo(visitor, coordinator_cl
 def test_admin_renames_an_organisation_and_changes_its_slug(
     visitor, coordinator_client, member, school
 ):
-    html = warm(visitor)
+    html = directory(visitor)
     assert 'href="/organisations/da-vinci/"' in html
 
     response = coordinator_client.post(
@@ -191,7 +168,7 @@ def test_admin_approves_a_proposed_organisation(visitor, coordinator_client):
     proposer = MemberFactory(name="Voor Steller", profile__visibility=Profile.Visibility.PUBLIC)
     proposal = ProposedOrganisationFactory(name="Nieuw Initiatief", proposed_by=proposer)
     Profile.objects.filter(pk=proposer.pk).update(organisation=proposal)
-    assert "Nieuw Initiatief" not in warm(visitor)
+    assert "Nieuw Initiatief" not in directory(visitor)
     assert names(visitor.get(URL, {"q": "initiatief"})) == []
 
     response = coordinator_client.post(
@@ -206,7 +183,7 @@ def test_admin_approves_a_proposed_organisation(visitor, coordinator_client):
 
 def test_admin_merges_organisations(visitor, coordinator_client, member, school):
     target = OrganisationFactory(name="Da Vinci Groep", slug="da-vinci-groep")
-    warm(visitor)
+    directory(visitor)
 
     response = coordinator_client.post(
         reverse("admin:members_organisation_changelist"),
@@ -226,7 +203,7 @@ def test_admin_merges_organisations(visitor, coordinator_client, member, school)
 
 def test_admin_deactivates_a_member(visitor, coordinator_client, member):
     assert names(visitor.get(URL)) == ["Sanne de Vries"]
-    warm(visitor)
+    directory(visitor)
     response = save_member(coordinator_client, member, is_active=None)  # unticked
 
     assert response.status_code == 302
@@ -235,7 +212,7 @@ def test_admin_deactivates_a_member(visitor, coordinator_client, member):
 
 
 def test_account_deletion(visitor, member):
-    warm(visitor)
+    directory(visitor)
 
     delete_account(user=member)
 
@@ -245,7 +222,7 @@ def test_account_deletion(visitor, member):
 
 def test_bulk_updates_of_profiles_users_and_organisations(visitor, member, school):
     other = MemberFactory(name="Piet Post", profile__visibility=Profile.Visibility.PUBLIC)
-    warm(visitor)
+    directory(visitor)
 
     Profile.objects.filter(pk=member.pk).update(job_title="Directeur")
     User.objects.filter(pk=other.pk).update(name="Piet Pieters")
@@ -256,18 +233,21 @@ def test_bulk_updates_of_profiles_users_and_organisations(visitor, member, schoo
     assert "Piet Pieters" in html
     assert "Da Vinci Campus" in html
     assert "2 members found" in html
+    # The search vectors followed, by the database's triggers.
+    assert names(visitor.get(URL, {"q": "pieters"})) == ["Piet Pieters"]
+    assert names(visitor.get(URL, {"q": "campus"})) == ["Sanne de Vries"]
+    assert names(visitor.get(URL, {"q": "directeur"})) == ["Sanne de Vries"]
 
 
 def test_a_new_member_appears(visitor):
-    warm(visitor)
+    directory(visitor)
 
     MemberFactory(name="Nieuw Lid", profile__visibility=Profile.Visibility.PUBLIC)
 
     assert names(visitor.get(URL)) == ["Nieuw Lid"]
 
 
-def test_mijn_lef_suggestion_cards_follow_every_change(member, school):
-    """Mijn LEF caches its suggestions whole, cards and all (members.matching)."""
+def test_mijn_lef_suggestions_follow_every_change(member, school):
     Profile.objects.filter(pk=member.pk).update(
         primary_sector=Sector.VO, expertise=["rekenen"], job_title="Docent wiskunde"
     )
@@ -302,25 +282,7 @@ def test_home_community_follows_new_members_and_partners(visitor):
     assert '<a href="/organisations/nieuwe-partner/">Nieuwe Partner</a>' in html
 
 
-def test_the_cache_holds_no_addresses_or_password_hashes(member, school):
-    """Cached cards and suggestions are pickled into a table: no secrets may go with them."""
-    Profile.objects.filter(pk=member.pk).update(primary_sector=Sector.VO, expertise=["rekenen"])
-    viewer = MemberFactory(profile__primary_sector=Sector.PO, profile__expertise=["rekenen"])
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(viewer)
-    assert "Sanne de Vries" in client.get("/").content.decode()  # a suggestion, now cached
-    assert "Sanne de Vries" in client.get(URL).content.decode()  # a directory card, too
-    member.refresh_from_db()
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM lef_directory_cache")
-        stored = b"".join(base64.b64decode(value) for (value,) in cursor.fetchall())
-    assert b"Sanne de Vries" in stored  # what was cached is what this test reads
-    assert member.email.encode() not in stored
-    assert member.password.encode() not in stored
-
-
-def test_mijn_lef_suggestion_cards_speak_the_viewers_language(member):
+def test_mijn_lef_suggestions_speak_the_viewers_language(member):
     Profile.objects.filter(pk=member.pk).update(primary_sector=Sector.VO, expertise=["rekenen"])
     viewer = MemberFactory(profile__primary_sector=Sector.PO, profile__expertise=["rekenen"])
     english = Client(headers={"accept-language": "en"})
