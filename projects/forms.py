@@ -3,14 +3,12 @@
 import datetime
 import functools
 from dataclasses import dataclass
-from html import escape
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BoundField
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector, Transition
@@ -410,37 +408,16 @@ class ProjectFilterForm(forms.Form):
 
     @functools.cached_property
     def selects(self) -> list["SelectField"]:
-        """The drop-down filters in the form's order, with their options as HTML.
-
-        Built in Python, escaped, and memoised per language: rendering five
-        selects through Django's widget templates costs more than the rest of
-        the page.
-        """
+        """The drop-down filters in the form's order, each with its chosen value."""
         self.is_valid()
-        fields = []
-        for name, css in self.SELECTS:
-            choices = tuple((v, str(label)) for v, label in self.fields[name].choices)
-            selected = str(self.cleaned_data.get(name) or "")
-            options = _options_html(choices).replace(
-                f'<option value="{escape(selected)}">',
-                f'<option value="{escape(selected)}" selected>',
-                1,
-            )
-            fields.append(SelectField(bound=self[name], options=mark_safe(options), css=css))  # noqa: S308 -- escaped in _options_html
-        return fields
+        return [
+            SelectField(bound=self[name], chosen=str(self.cleaned_data.get(name) or ""), css=css)
+            for name, css in self.SELECTS
+        ]
 
 
 @dataclass(frozen=True)
 class SelectField:
     bound: BoundField
-    options: SafeString
+    chosen: str
     css: str
-
-
-@functools.lru_cache(maxsize=64)
-def _options_html(choices: tuple) -> str:
-    """``<option>`` elements for ``choices``, escaped, none selected."""
-    return "".join(
-        f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
-        for value, label in choices
-    )

@@ -151,11 +151,6 @@ class Project(models.Model):
     # Computed by the database on every insert and update (migration 0001's
     # trigger), whatever writes the row: a form, the admin, update(), raw SQL.
     search_vector = SearchVectorField(null=True, editable=False)
-    # Raised by the database (migration 0003) whenever anything the project's
-    # page shows changes: the row, its team, its updates, or the profile of
-    # someone on the team or who wrote an update. Names the cached parts of
-    # the page (projects.caching); nothing in Python raises it.
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -37,13 +37,6 @@ from lef.overview import NextThing
 from members.matching import SharedCount, activity_labels
 from members.models import Profile, User
 from members.search import build_query
-from projects.caching import (
-    cache_table,
-    cached_at_generation,
-    digest,
-    stored_key_prefix,
-    stored_value,
-)
 from projects.models import Membership, Project, ProjectUpdate
 
 # What a suggestion needs of a project (its reason, its link, whether it is full).
@@ -191,6 +184,73 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
     )
 
 
+@dataclass(frozen=True)
+class ProjectCard:
+    """A project in the list: its team's sector mix and size, and why it wants the viewer."""
+
+    project: Project
+    team_mix: dict[str, int]
+    team_size: int
+    looking_for: LookingFor
+
+    @property
+    def cross_sector(self) -> bool:
+        """The team spans two or more sectors."""
+        return len(self.team_mix) >= 2
+
+    @property
+    def is_full(self) -> bool:
+        size = self.project.max_team_size
+        return size is not None and self.team_size >= size
+
+
+def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
+    """Cards for ``projects`` (annotated by :func:`with_team`) as ``profile`` sees them."""
+    return [
+        ProjectCard(
+            project=project,
+            team_mix=sector_counts(project.team_sectors),
+            team_size=len(project.team_sectors or ()),
+            looking_for=looking_for_viewer(project, profile),
+        )
+        for project in projects
+    ]
+
+
+# Who is shown -----------------------------------------------------------------------------
+
+
+def audience(user) -> str:
+    """What a viewer may see of people depends only on being signed in: "members" or "public"."""
+    return "members" if user is not None and user.is_authenticated else "public"
+
+
+def is_shown(person: User | None, seen_by: str) -> bool:
+    """May ``seen_by`` see who ``person`` is? Members see every active member; visitors
+    only those whose profile is public (the others are "a member of 't LEF").
+    """
+    profile = getattr(person, "profile", None)
+    return bool(
+        person is not None
+        and person.is_active
+        and (seen_by == "members" or (profile and profile.visibility == Profile.Visibility.PUBLIC))
+    )
+
+
+def show_people(memberships, seen_by: str):
+    """Set ``shown`` on each membership (see :func:`is_shown`); no query."""
+    for membership in memberships:
+        membership.shown = is_shown(membership.member, seen_by)
+    return memberships
+
+
+def show_authors(updates, seen_by: str):
+    """Set ``author_shown`` on each update (see :func:`is_shown`); no query."""
+    for update in updates:
+        update.author_shown = is_shown(update.author, seen_by)
+    return updates
+
+
 # One project ------------------------------------------------------------------------------
 
 
@@ -201,51 +261,37 @@ _PAGE_MEMBERSHIP_FIELDS = list(Membership._meta.concrete_fields)
 _CURRENT = ", ".join(f"'{status}'" for status in Membership.CURRENT_STATUSES)
 _PROJECT_PAGE_SQL = f"""
 SELECT {", ".join(f"p.{f.column}" for f in _PAGE_PROJECT_FIELDS)},
-       {", ".join(f"m.{f.column}" for f in _PAGE_MEMBERSHIP_FIELDS)},
-       c.value
+       {", ".join(f"m.{f.column}" for f in _PAGE_MEMBERSHIP_FIELDS)}
 FROM projects_project AS p
 LEFT JOIN projects_membership AS m
        ON m.project_id = p.id AND m.member_id = %(viewer)s AND m.status IN ({_CURRENT})
-LEFT JOIN {{cache_table}} AS c
-       ON %(key)s::text IS NOT NULL
-      AND c.cache_key = %(key)s || p.id || ':' || p.revision || ':' || %(audience)s
-      AND c.expires > statement_timestamp()
 WHERE p.slug = %(slug)s
 """  # noqa: S608 -- column names from the models, statuses from their choices
 
 
-def project_for_viewer(user: User, *, slug: str, cached_for: str | None = None) -> Project:
+def project_for_viewer(user: User, *, slug: str) -> Project:
     """The project at ``slug`` with ``viewer_membership``: ``user``'s current
     (asked, invited or active) membership of it, or None, read in the same query.
 
-    With ``cached_for`` (an audience, projects.pages) also ``cached_parts``:
-    the page's cached parts under the revision read with the row, or None when
-    they are not cached (projects.pages.project_parts). Raises
-    Project.DoesNotExist. One query (the partial unique constraint makes the
-    membership one row at most); a plain statement, since it opens every
+    Raises Project.DoesNotExist. One query (the partial unique constraint makes
+    the membership one row at most); a plain statement, since it opens every
     project page.
     """
-    key = stored_key_prefix("page") if cached_for else None
     viewer = user.pk if user is not None and user.is_authenticated else None
     with connection.cursor() as cursor:
-        cursor.execute(
-            _PROJECT_PAGE_SQL.format(cache_table=connection.ops.quote_name(cache_table())),
-            {"viewer": viewer, "key": key, "audience": cached_for or "", "slug": slug},
-        )
+        cursor.execute(_PROJECT_PAGE_SQL, {"viewer": viewer, "slug": slug})
         row = cursor.fetchone()
     if row is None:
         raise Project.DoesNotExist
     n = len(_PAGE_PROJECT_FIELDS)
     project = Project.from_db(connection.alias, [f.attname for f in _PAGE_PROJECT_FIELDS], row[:n])
-    membership = row[n : n + len(_PAGE_MEMBERSHIP_FIELDS)]
+    membership = row[n:]
     project.viewer_membership = None
     if membership[0] is not None:
         project.viewer_membership = Membership.from_db(
             connection.alias, [f.attname for f in _PAGE_MEMBERSHIP_FIELDS], membership
         )
         project.viewer_membership.project = project
-    if cached_for:
-        project.cached_parts = stored_value(row[-1])
     return project
 
 
@@ -302,6 +348,24 @@ def team_mix(project: Project) -> dict[str, int]:
         .annotate(count=Count("pk"))
         .order_by()
     )
+
+
+def first_of_team(project: Project, *, limit: int) -> tuple[list[Membership], dict[str, int], int]:
+    """The first ``limit`` of the active team (:func:`team_on_page`'s order), the team's
+    sector mix and its size, in one query.
+
+    Every team member's sector comes in the same query (an uncorrelated
+    subquery: PostgreSQL computes it once).
+    """
+    everyone = (
+        Membership.objects.active()
+        .filter(project_id=project.pk)
+        .order_by()
+        .values("member__profile__primary_sector")
+    )
+    team = list(team_on_page(project).annotate(team_sectors=ArraySubquery(everyone))[:limit])
+    sectors = team[0].team_sectors if team else []
+    return team, sector_counts(sectors), len(sectors)
 
 
 @dataclass(frozen=True)
@@ -477,7 +541,7 @@ def invite_candidates(*, project: Project, viewer: User, q: str, limit: int = 10
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A project for a member, and why: plain values, cheap to cache."""
+    """A project for a member, and why."""
 
     title: str
     url: str
@@ -564,31 +628,6 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     ]
 
 
-def _for_you_read(user: User, *, limit: int) -> tuple | None:
-    """The cached read of :func:`projects_for` (see :func:`cached_projects_for`), or None."""
-    profile = _profile_of(user)
-    if profile is None or not profile.is_onboarded:
-        return None
-    signature = digest(
-        [profile.sectors, profile.roles, profile.core_activities, profile.expertise, limit]
-    )
-    return ("for-you", [user.pk, signature], lambda: projects_for(user, limit=limit))
-
-
-def cached_projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
-    """:func:`projects_for` through the cache, under the list's generation.
-
-    Any change to a project or a team (so also the member joining or asking)
-    raises the generation, and the key holds what of the member the ranking
-    reads, so a stale suggestion is never shown. One query (the generation
-    with the entry it names).
-    """
-    read = _for_you_read(user, limit=limit)
-    if read is None:
-        return []
-    return cached_at_generation({"for-you": read})[1]["for-you"]
-
-
 @dataclass(frozen=True)
 class ProjectPlace:
     """A member's place in a project, as Mijn LEF and profiles list it: plain values."""
@@ -635,20 +674,11 @@ def _places_of(user: User) -> list[ProjectPlace]:
 
 
 def my_projects(user: User) -> MyProjects:
-    """The member's teams (with requests waiting for them as lead), requests and invitations.
-
-    Both their places and the projects for them are cached under the list's
-    generation, which every change to a membership or a project raises: one
-    query reads the generation with both (projects.caching.cached_at_generation);
-    what is missing is computed and stored.
+    """The member's teams (with requests waiting for them as lead), requests and invitations,
+    and the projects for them (:func:`projects_for`): two queries.
     """
-    reads = {"places": ("my-places", [user.pk], lambda: _places_of(user))}
-    for_you = _for_you_read(user, limit=4)
-    if for_you is not None:
-        reads["for-you"] = for_you
-    values = cached_at_generation(reads)[1]
-    mine = MyProjects(suggestions=values.get("for-you", []))
-    for place in values["places"]:
+    mine = MyProjects(suggestions=projects_for(user, limit=4))
+    for place in _places_of(user):
         if place.status == Membership.Status.ACTIVE:
             mine.active.append(place)
         elif place.status == Membership.Status.REQUESTED:
@@ -659,7 +689,7 @@ def my_projects(user: User) -> MyProjects:
 
 
 def overview_section(user: User) -> dict:
-    """The "projects" section of Mijn LEF (lef.overview): one query when cached."""
+    """The "projects" section of Mijn LEF (lef.overview): two queries."""
     return {"mine": my_projects(user)}
 
 

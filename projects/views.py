@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -32,35 +32,37 @@ from projects.forms import (
     JoinForm,
     LeaveForm,
     ModerateForm,
+    ProjectFilterForm,
     ProjectForm,
     TeamMemberForm,
     UpdateForm,
 )
-from projects.fragments import request_rows, team_rows_html
 from projects.models import Membership, Project, ProjectUpdate
-from projects.pages import (
-    audience,
-    feed_with_bodies,
-    list_results,
-    prepare_updates,
-    project_parts,
-    show_people,
-)
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
     TeamRows,
+    audience,
+    browse_projects,
+    first_of_team,
     first_requests,
     invite_candidates,
     looking_for_viewer,
     ordered_mix,
     pending_of,
+    project_cards,
     project_for_viewer,
+    show_authors,
+    show_people,
     team_mix,
     team_on_page,
     updates_for,
+    with_team,
 )
 from projects.services import ProjectError, ProjectInvalid
 
+PROJECTS_PER_PAGE = 12
+TEAM_ON_PAGE = 12
+UPDATES_ON_PAGE = 5
 UPDATES_PER_PAGE = 20
 REQUESTS_ON_PAGE = 3
 TEAM_PER_PAGE = 24
@@ -73,29 +75,38 @@ TEAM_PER_PAGE = 24
 def project_list(request):
     """Projects the visitor may see, filtered and sorted by the query string, 12 a page.
 
-    An htmx request (the filter form changed) gets only the results; without
-    JavaScript the form is an ordinary GET form and the page works the same.
-    The results are cached (projects.pages.list_results).
+    An htmx request (the filter form changed) gets only the results (the
+    page's ``results`` partial); without JavaScript the form is an ordinary
+    GET form and the page works the same. Two queries: the count and the page
+    (each project with its team's sectors).
     """
+    user = request.user
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    form = ProjectFilterForm(data=request.GET)
+    projects = with_team(browse_projects(viewer=user, **form.filters()))
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    html = list_results(request, partial=partial)
-    if partial:
-        response = HttpResponse(html["results"])
-    else:
-        response = render(request, "projects/project_list.html", html)
+    context = {
+        "form": form,
+        "can_filter_mine": bool(profile and profile.is_onboarded),
+        "page_obj": page,
+        "cards": project_cards(page.object_list, profile=profile),
+        "filter_params": form.active_params(),
+        "partial": partial,
+    }
+    template = "projects/project_list.html"
+    response = render(request, f"{template}#results" if partial else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _visible_project(request, slug: str, *, page: bool = False) -> Project:
+def _visible_project(request, slug: str) -> Project:
     """The project at ``slug`` (404 when there is none), with the viewer's membership.
 
-    With ``page``, also the page's cached parts for the viewer's audience, read
-    in the same query. Visibility is checked by the caller (``project_permissions``).
+    Visibility is checked by the caller (``project_permissions``).
     """
-    cached_for = audience(request.user) if page else None
     try:
-        return project_for_viewer(request.user, slug=slug, cached_for=cached_for)
+        return project_for_viewer(request.user, slug=slug)
     except Project.DoesNotExist as missing:
         raise Http404 from missing
 
@@ -109,31 +120,33 @@ def _with_permissions(request, slug: str) -> tuple[Project, ProjectPermissions]:
 
 
 def _detail_context(request, project: Project, perms: ProjectPermissions, **extra) -> dict:
-    """Everything the project page shows this viewer.
+    """Everything the project page shows this viewer, in a fixed number of queries.
 
-    The parts that are the same for every viewer of an audience come from the
-    cache (projects.pages.project_parts); the leads' requests and the feed
-    with the hide buttons are read live. A fixed number of queries.
+    The first of the team with the team's mix (one query), the latest shown
+    updates with their authors (one), and for leads the first requests (one).
     """
     seen_by = audience(request.user)
-    parts = project_parts(project, seen_by)
+    team, mix, team_size = first_of_team(project, limit=TEAM_ON_PAGE)
+    show_people(team, seen_by)
+    updates = list(updates_for(project, include_hidden=False)[: UPDATES_ON_PAGE + 1])
+    show_authors(updates, seen_by)
     waiting = first_requests(project, limit=REQUESTS_ON_PAGE) if perms.manage_team else None
-    feed = feed_with_bodies(parts) if perms.hide_updates else []
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
-    team_size = parts["team_size"]
     context = {
         "project": project,
         "perms": perms,
         "membership": perms.membership,
-        "parts": parts,
+        "team": team,
         "team_size": team_size,
+        "team_mix": mix,
+        "cross_sector": len(mix) >= 2,
+        "updates": updates[:UPDATES_ON_PAGE],
+        "more_updates": len(updates) > UPDATES_ON_PAGE,
         # The first few requests; the team page has them all.
         "requests": waiting.requests if waiting else [],
-        "request_rows": request_rows(project, waiting.requests) if waiting else [],
         "request_count": waiting.request_count if waiting else 0,
         "more_requests": waiting.request_count - len(waiting.requests) if waiting else 0,
         "invitation_count": waiting.invitation_count if waiting else 0,
-        "live_updates": feed,
         "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
         "looking_for_you": looking_for_viewer(project, profile),
         "update_form": UpdateForm(user=request.user) if perms.post_update else None,
@@ -150,7 +163,7 @@ def _render_detail(request, project, perms, *, status=200, **extra):
 @require_safe
 def project_detail(request, slug):
     """A project's page: what, who, the join/leave button for this viewer, updates."""
-    project = _visible_project(request, slug, page=True)
+    project = _visible_project(request, slug)
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
@@ -421,11 +434,7 @@ def project_team(request, slug):
         "page_obj": page,
         "team_size": page.paginator.count,
         "team_mix": ordered_mix(mix),
-        "team_rows": team_rows_html(
-            project, page.object_list, viewer=request.user, may_change=perms.manage_team
-        ),
         "requests": requests,
-        "request_rows": request_rows(project, requests),
         "request_count": len(requests),
         "invited": [m for m in pending if m.status == Membership.Status.INVITED],
     }
@@ -543,7 +552,7 @@ def project_updates(request, slug):
         return _post_update(request, project, perms)
     updates = updates_for(project, include_hidden=perms.hide_updates)
     page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
-    prepare_updates(page.object_list, audience(request.user))
+    show_authors(page.object_list, audience(request.user))
     return render(
         request,
         "projects/project_updates.html",

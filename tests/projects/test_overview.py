@@ -4,8 +4,9 @@ import pytest
 
 from lef.choices import CoreActivity, Role, Sector
 from members.models import Profile
+from projects import services
 from projects.models import Membership, Project
-from projects.queries import my_projects, newest_public_projects, projects_for
+from projects.queries import my_projects, newest_public_projects, profile_section, projects_for
 from tests.factories import UserFactory
 from tests.helpers import queries_of
 from tests.projects.factories import MemberFactory, ProjectFactory, add_member
@@ -111,17 +112,48 @@ def test_mijn_lef_without_projects_points_to_the_list_and_the_start(client, sann
     assert "No open projects match your sector, roles, activities or expertise" in html
 
 
-def test_my_projects_costs_one_query_whatever_the_number(django_assert_num_queries, sanne):
-    for n in range(5):
+@pytest.mark.parametrize("count", [1, 5])
+def test_my_projects_costs_two_queries_whatever_the_number(
+    django_assert_num_queries, sanne, count
+):
+    for n in range(count):
         project = ProjectFactory(title=f"Project {n}", looking_for_sectors=["po"])
-        add_member(project, sanne if n % 2 else MemberFactory())
-    my_projects(sanne)  # ranks the projects for her once and caches them
+        add_member(project, sanne if n % 2 == 0 else MemberFactory())
+        add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
 
-    # The list's generation with her cached memberships and projects for her.
-    with django_assert_num_queries(1):
+    # Her places (with the requests waiting for her as lead), and projects for her.
+    with django_assert_num_queries(2):
         mine = my_projects(sanne)
 
-    assert (len(mine.active), len(mine.suggestions)) == (2, 3)
+    assert (len(mine.active), len(mine.suggestions)) == ((count + 1) // 2, count // 2)
+
+
+def test_projects_for_me_follow_my_joining_and_a_new_project(sanne):
+    first = ProjectFactory(title="Eerste", looking_for_sectors=["po"], tags=[], core_activities=[])
+    assert _titles(projects_for(sanne)) == ["Eerste"]
+
+    services.request_to_join(project=first, member=sanne)
+    ProjectFactory(title="Tweede", looking_for_sectors=["po"], tags=[], core_activities=[])
+
+    assert _titles(projects_for(sanne)) == ["Tweede"]
+
+
+def test_mijn_lef_shows_my_new_places_at_once(client, sanne):
+    led = ProjectFactory(title="Rekenen", lead=sanne)
+    client.force_login(sanne)
+    assert "requests waiting" not in client.get("/").content.decode()
+
+    add_member(led, MemberFactory(), status=Membership.Status.REQUESTED)
+    assert "1 request waiting" in client.get("/").content.decode()
+
+    invited = ProjectFactory(title="Studiekeuze")
+    add_member(invited, sanne, status=Membership.Status.INVITED)
+    assert "You are invited to join" in client.get("/").content.decode()
+
+    Membership.objects.filter(project=invited, member=sanne).update(status="active")
+    assert "You are invited to join" not in client.get("/").content.decode()
+    Project.objects.filter(pk=invited.pk).update(title="Studiekeuze in de klas")
+    assert "Studiekeuze in de klas" in client.get("/").content.decode()
 
 
 # Profiles ---------------------------------------------------------------------------------
@@ -160,6 +192,21 @@ def test_profile_of_someone_without_projects_shows_no_section_to_visitors(client
     assert 'id="member-projects-title"' not in html
 
 
+@pytest.mark.parametrize("count", [1, 4])
+def test_profile_section_costs_one_query_whatever_the_number(
+    django_assert_num_queries, sanne, count
+):
+    viewer = MemberFactory()
+    for n in range(count):
+        add_member(ProjectFactory(title=f"Project {n}"), sanne)
+        ProjectFactory(title=f"Geleid {n}", lead=viewer)
+
+    with django_assert_num_queries(1):
+        section = profile_section(sanne, viewer)
+
+    assert (len(section["teams"]), len(section["can_invite"])) == (count, count)
+
+
 # The visitors' home page ------------------------------------------------------------------
 
 
@@ -179,12 +226,10 @@ def test_newest_public_projects_in_one_query(django_assert_num_queries):
 
 def test_home_query_count_does_not_grow_with_my_projects(client, sanne):
     client.force_login(sanne)
-    client.get("/")  # warm the member suggestions cache
     few, _response = queries_of(client, "/")
     for n in range(6):
         project = ProjectFactory(title=f"Project {n}", looking_for_sectors=["po"])
         add_member(project, sanne, status="active" if n % 2 else "requested")
-    client.get("/")
 
     many, response = queries_of(client, "/")
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from lef.choices import Role, Sector
+from members.models import Profile, User
+from projects import services
 from projects.images import file_names
 from projects.models import Membership, Project, ProjectUpdate
 from tests.helpers import queries_of
@@ -254,31 +254,14 @@ def test_list_empty_state_says_what_to_do(client):
     assert '<a href="/projects/new/">Start a project yourself</a>' in html
 
 
-def _cold_and_warm(client, path: str) -> tuple[int, int, object]:
-    """Queries of the first request (nothing cached) and of the next one (all cached).
-
-    (Inside a test's transaction the list's generation is not raised, as it is
-    at a commit; clearing the cache stands in for that.)
-    """
-    caches["directory"].clear()
-    with connection.cursor() as cursor:
-        # Statistics for the cache table, as a live one has: lef.cache then
-        # stores entries in one statement (without them it counts the table).
-        cursor.execute("ANALYZE lef_directory_cache")
-    cold, response = queries_of(client, path)
-    warm, _response = queries_of(client, path)
-    assert response.status_code == 200
-    return cold, warm, response
-
-
-def _list_queries(client, count: int, *, team: int = 2) -> tuple[int, int]:
+def _list_queries(client, count: int, *, team: int = 2) -> int:
     for _ in range(count):
         project = ProjectFactory()
         for _ in range(team - 1):
             add_member(project, MemberFactory())
-    cold, warm, response = _cold_and_warm(client, URL)
-    assert len(titles(response)) == min(count, 12)
-    return cold, warm
+    queries, response = queries_of(client, URL)
+    assert (response.status_code, len(titles(response))) == (200, min(count, 12))
+    return queries
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member"])
@@ -288,11 +271,23 @@ def test_list_query_count_is_the_same_for_one_and_many_projects(client, viewer):
     one = _list_queries(client, 1)
     many = _list_queries(client, 14, team=5)
 
-    assert many == one
-    # Warm: the generation and the cached page. Cold: also the count, the page,
-    # the cached cards, and storing the cards and the page. Members add the
-    # session, their user and their profile.
-    assert one == ((7, 2) if viewer == "anonymous" else (10, 5))
+    # The count and the page (each project with its team's sectors); members
+    # add the session, their user and their profile.
+    assert (one, many) == ((2, 2) if viewer == "anonymous" else (5, 5))
+
+
+@pytest.mark.parametrize("count", [1, 14])
+def test_list_htmx_query_count_is_the_same_for_one_and_many_projects(
+    client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        ProjectFactory()
+
+    # The count and the page.
+    with django_assert_num_queries(2):
+        response = client.get(URL, headers={"HX-Request": "true"})
+
+    assert len(titles(response)) == min(count, 12)
 
 
 # The project page -------------------------------------------------------------------------
@@ -411,19 +406,21 @@ def test_detail_hides_hidden_updates_except_from_leads_and_says_former_member(cl
     assert "Show this update again" in html
 
 
-def _detail_queries(client, project_size: int, updates: int, viewer) -> tuple[int, int]:
+def _detail_queries(client, project_size: int, updates: int, viewer) -> int:
     project = ProjectFactory()
     for _ in range(project_size - 1):
         add_member(project, MemberFactory())
     for n in range(updates):
         post(project, project.created_by, f"Update {n}")
     add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
+    add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
     if viewer == "lead":
         client.force_login(project.created_by)
     elif viewer == "member":
         client.force_login(MemberFactory())
-    cold, warm, _response = _cold_and_warm(client, project.get_absolute_url())
-    return cold, warm
+    queries, response = queries_of(client, project.get_absolute_url())
+    assert response.status_code == 200
+    return queries
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member", "lead"])
@@ -431,12 +428,10 @@ def test_detail_query_count_is_the_same_for_a_small_and_a_large_team(client, vie
     small = _detail_queries(client, 1, 1, viewer)
     large = _detail_queries(client, 40, 12, viewer)
 
-    assert small == large
-    # Warm: the project with the viewer's membership and its cached parts (one
-    # query); members add the session, their user and their profile; leads the
-    # first requests. Cold: also the first of the team with the team's mix, the
-    # latest updates, their Markdown, and storing the parts.
-    assert large == {"anonymous": (5, 1), "member": (8, 4), "lead": (9, 5)}[viewer]
+    # The project with the viewer's membership, the first of the team with the
+    # team's mix, the latest updates with their authors; members add the
+    # session, their user and their profile; leads the first requests.
+    assert (small, large) == {"anonymous": (3, 3), "member": (6, 6), "lead": (7, 7)}[viewer]
 
 
 def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
@@ -447,8 +442,61 @@ def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
 
     many, response = queries_of(client, f"{project.get_absolute_url()}team/")
 
-    assert (many, "31 people on the team") == (one, "31 people on the team")
+    # The project, the team's mix (and so its size), the page of the team.
+    assert (one, many) == (3, 3)
     assert "31 people on the team" in response.content.decode()
+
+
+def _team_queries_for_a_lead(client, size: int, waiting: int) -> int:
+    project = ProjectFactory()
+    for _ in range(size - 1):
+        add_member(project, MemberFactory())
+    for _ in range(waiting):
+        add_member(project, MemberFactory(), status=Membership.Status.REQUESTED)
+        add_member(project, MemberFactory(), status=Membership.Status.INVITED)
+    client.force_login(project.created_by)
+    queries, response = queries_of(client, f"{project.get_absolute_url()}team/")
+    assert response.content.decode().count('name="decision" value="approve"') == waiting
+    return queries
+
+
+def test_team_page_for_a_lead_costs_the_same_for_one_and_many_people_and_requests(client):
+    one = _team_queries_for_a_lead(client, 1, 1)
+    many = _team_queries_for_a_lead(client, 30, 5)
+
+    # Session, user, profile, the project, the team's mix, the page of the
+    # team, the requests and invitations.
+    assert (one, many) == (7, 7)
+
+
+def test_team_page_of_150_people_shows_24_with_their_buttons(client):
+    project = ProjectFactory()
+    for _ in range(149):
+        add_member(project, MemberFactory())
+    client.force_login(project.created_by)
+
+    queries, response = queries_of(client, f"{project.get_absolute_url()}team/")
+
+    html = response.content.decode()
+    assert queries == 7
+    assert "150 people on the team" in html
+    assert html.count('<li class="col-12 col-md-6">') == 24
+    assert html.count('value="remove"') == 23  # not for the lead themself
+
+
+def test_updates_page_query_count_is_the_same_for_one_and_many_updates(client):
+    project = ProjectFactory()
+    post(project, project.created_by)
+    url = f"{project.get_absolute_url()}updates/"
+    one, _response = queries_of(client, url)
+    for n in range(25):
+        post(project, MemberFactory(), f"Update {n}")
+
+    many, response = queries_of(client, url)
+
+    # The project, the count, the page of updates with their authors.
+    assert (one, many) == (3, 3)
+    assert response.content.decode().count('class="lef-update lef-card') == 20
 
 
 def test_team_page_pages_the_team_leads_first_then_who_joined_first(client):
@@ -516,6 +564,69 @@ def test_updates_page_pages_the_updates(client):
 
     assert ("Update nummer 24" in first, "Update nummer 4" in first) == (True, False)
     assert "Update nummer 4" in second
+
+
+# What people see right after a change, whatever made it --------------------------------
+
+
+def test_the_list_shows_a_bulk_update_at_once(client):
+    project = ProjectFactory(title="Oude titel")
+    assert titles(client.get(URL)) == ["Oude titel"]
+
+    Project.objects.filter(pk=project.pk).update(title="Nieuwe titel")
+
+    assert titles(client.get(URL)) == ["Nieuwe titel"]
+
+
+def test_the_list_card_shows_the_new_team_mix_after_a_join_and_a_deletion(client):
+    project = ProjectFactory(lead__profile__primary_sector="po")
+    assert 'aria-label="Sector mix of the team: po 1"' in client.get(URL).content.decode()
+
+    joined = add_member(project, MemberFactory(profile__primary_sector="ho"))
+    assert 'aria-label="Sector mix of the team: po 1, ho 1"' in client.get(URL).content.decode()
+
+    Membership.objects.filter(pk=joined.pk).delete()
+    assert 'aria-label="Sector mix of the team: po 1"' in client.get(URL).content.decode()
+
+
+def test_the_project_page_shows_a_renamed_team_member_and_a_new_update_at_once(client):
+    project = ProjectFactory()
+    member = MemberFactory(name="Jeroen Bakker")
+    add_member(project, member)
+    client.force_login(MemberFactory())
+    assert "Jeroen Bakker</a>" in client.get(project.get_absolute_url()).content.decode()
+
+    User.objects.filter(pk=member.pk).update(name="Jeroen de Bakker")
+    services.post_update(project=project, author=member, text="Vers nieuws")
+
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert ("Jeroen de Bakker</a>" in html, "Jeroen Bakker</a>" in html) == (True, False)
+    assert "Vers nieuws" in html
+
+
+def test_the_project_page_forgets_a_deleted_update_and_a_deactivated_member(client):
+    project = ProjectFactory()
+    member = MemberFactory(name="Jeroen Bakker")
+    add_member(project, member)
+    update = post(project, project.created_by, "Weg ermee")
+    client.force_login(MemberFactory())
+
+    ProjectUpdate.objects.filter(pk=update.pk).delete()
+    User.objects.filter(pk=member.pk).update(is_active=False)
+
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert ("Weg ermee" in html, "Jeroen Bakker" in html) == (False, False)
+
+
+def test_the_project_page_follows_a_profile_made_public(client):
+    project = ProjectFactory()
+    member = MemberFactory(name="Jeroen Bakker")  # members-only profile
+    add_member(project, member)
+    assert "Jeroen Bakker" not in client.get(project.get_absolute_url()).content.decode()
+
+    Profile.objects.filter(user=member).update(visibility=Profile.Visibility.PUBLIC)
+
+    assert "Jeroen Bakker</a>" in client.get(project.get_absolute_url()).content.decode()
 
 
 # Starting and editing ---------------------------------------------------------------------
