@@ -1,14 +1,11 @@
 """The shape of what people send about meetups: filters, a month, a note, a walk-in."""
 
-import functools
 import re
 from datetime import date
-from html import escape
 
 from django import forms
 from django.forms import BoundField
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from events.services import MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
@@ -48,32 +45,10 @@ class EventFilterForm(forms.Form):
         return {name: value for name, value in self.filters().items() if value}
 
     @property
-    def selects(self) -> list[tuple[BoundField, SafeString]]:
-        """Each filter with its ``<option>`` elements, the chosen one selected.
-
-        The options are built once per language (they are the same on every
-        request): a template loop over them costs more than the rest of the form.
-        """
+    def selects(self) -> list[tuple[BoundField, str]]:
+        """Each filter with its chosen value ("" when none or not valid), for the template."""
         self.is_valid()
-        fields = []
-        for name in self.FILTERS:
-            options = _options_html(
-                tuple((v, str(label)) for v, label in self.fields[name].choices)
-            )
-            chosen = escape(str(self.cleaned_data.get(name) or ""))
-            marked = options.replace(
-                f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1
-            )
-            fields.append((self[name], mark_safe(marked)))  # noqa: S308 -- escaped in _options_html
-        return fields
-
-
-@functools.lru_cache(maxsize=16)
-def _options_html(choices: tuple) -> str:
-    return "".join(
-        f'<option value="{escape(str(value))}">{escape(str(label))}</option>'
-        for value, label in choices
-    )
+        return [(self[name], self.cleaned_data.get(name) or "") for name in self.FILTERS]
 
 
 class MonthForm(forms.Form):

@@ -11,21 +11,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Func, IntegerField, Q, Subquery, Window
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from events.caching import cached_data
-from events.fragments import (
-    AttendanceView,
-    CalendarDayView,
-    CalendarEventView,
-    CardView,
-    DoorHeadView,
-    DoorRowView,
-    MonthView,
-)
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
@@ -111,6 +111,17 @@ def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
     return counts
 
 
+def _count_of(queryset) -> Subquery:
+    """The number of rows of ``queryset``, as a subquery to annotate another query with.
+
+    COUNT(*) as a plain function: the aggregate Count() would group the outer query.
+    """
+    counted = queryset.order_by().annotate(
+        n=Func(template="COUNT(*)", output_field=IntegerField())
+    )
+    return Subquery(counted.values("n"), output_field=IntegerField())
+
+
 # The list, the calendar -------------------------------------------------------------
 
 
@@ -125,6 +136,31 @@ def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Everything a meetup's card in the list shows: plain values, no model instance."""
+
+    pk: int
+    title: str
+    url: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str  # the venue's name, or "" for online only
+    online: bool
+    summary: str
+    sectors: tuple[str, ...]
+    transitions: tuple[str, ...]
+    cancelled: bool
+    past: bool
+    unlimited: bool
+    full: bool
+    places_left: int
+    taken: int
+    waiting: int
+    mix: dict[str, int]
+    mine: str  # the viewer's registration: "confirmed", "waiting" or ""
+
+
 # What a card shows of a meetup, read as plain values: a page of cards needs no
 # model instances (building them cost more than the query).
 _CARD_FIELDS = (
@@ -133,38 +169,23 @@ _CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _cards(rows: list[tuple], *, viewer, past: bool) -> list[CardView]:
-    # Counts for each meetup and the viewer's own sign-ups: one query.
-    counts = _counts({row[0]: row[-1] for row in rows}, viewer=viewer)
-    return [_card(row, counts=counts[row[0]], past=past) for row in rows]
-
-
 def event_card_page(
     events, *, number, per_page: int, viewer, past: bool = False
-) -> tuple[Page, list[CardView]]:
+) -> tuple[Page, list[Card]]:
     """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
 
-    ``number`` as Paginator.get_page takes it (not a number: the first page;
-    past the end: the last). The total comes with the page's rows instead of
-    from a count query of its own; only an empty list or a page past the end
-    costs the count, and the last page's rows then.
+    The page's meetups with their total, then their counts (and the viewer's
+    own sign-ups). ``number`` as Paginator.get_page takes it (not a number: the
+    first page; past the end: the last). Only an empty list or a page past the
+    end costs a count query of its own, and the last page's rows then.
     """
     paginator = Paginator(events, per_page)
-    if past:
-        # Past meetups are read backwards along the start index and the scan
-        # stops after a page: the total is a subquery that PostgreSQL runs once
-        # and counts from the index alone. COUNT(*) as a plain function: the
-        # aggregate Count() would group by the meetup.
-        total = events.order_by().annotate(
-            n=Func(template="COUNT(*)", output_field=IntegerField())
-        )
-        in_all = Subquery(total.values("n"))
-    else:
-        # Coming meetups, soonest first, are no index's order: PostgreSQL reads
-        # and sorts every match anyway, and counts them on the way (a window
-        # over all of them). The filters are compiled and applied once, not
-        # twice as in a subquery.
-        in_all = Window(Count("*"))
+    # Past meetups are read backwards along the start index and the scan stops
+    # after a page: the total is a subquery that PostgreSQL runs once and counts
+    # from the index alone. Coming meetups, soonest first, are no index's order:
+    # PostgreSQL reads and sorts every match anyway, and counts them on the way
+    # (a window over all of them).
+    in_all = _count_of(events) if past else Window(Count("*"))
     with_total = events.annotate(in_all=in_all).values_list(*_CARD_FIELDS, "in_all")
 
     def rows_of(page_number: int) -> list[tuple]:
@@ -181,17 +202,18 @@ def event_card_page(
     page = paginator.get_page(number)  # counts when the rows did not say
     if page.number != wanted:
         rows = rows_of(page.number)
-    return page, _cards([row[:-1] for row in rows], viewer=viewer, past=past)
+    counts = _counts({row[0]: row[11] for row in rows}, viewer=viewer)
+    detail = reverse("events:list")  # "/events/<slug>/" without a reverse() per meetup
+    return page, [_card(row, detail, counts=counts[row[0]], past=past) for row in rows]
 
 
-def _card(row: tuple, *, counts: Counts, past: bool) -> CardView:
-    # Plain values only; the card's template formats dates and addresses, once per content.
+def _card(row: tuple, detail: str, *, counts: Counts, past: bool) -> Card:
     pk, title, slug, starts_at, ends_at, venue, online_url, summary, *rest = row
-    sectors, transitions, status, _capacity = rest
-    return CardView(
+    sectors, transitions, status, _capacity, _in_all = rest
+    return Card(
         pk=pk,
         title=title,
-        slug=slug,
+        url=f"{detail}{slug}/",
         starts_at=starts_at,
         ends_at=ends_at,
         venue=venue or "",
@@ -206,16 +228,53 @@ def _card(row: tuple, *, counts: Counts, past: bool) -> CardView:
         places_left=counts.places_left or 0,
         taken=counts.taken,
         waiting=counts.waiting,
-        mix=tuple(sorted(counts.present_mix.items())),
+        mix=counts.mix,
         mine=counts.mine,
     )
 
 
-def month_calendar(*, year: int, month: int, sector: str = "", transition: str = "") -> MonthView:
-    """The weeks (Monday first) around one month, with the visible meetups per day. One query.
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """A meetup as the month calendar shows it."""
 
-    Returned as a frozen view (events.fragments), so the month renders once per content.
-    """
+    url: str
+    title: str
+    time: str  # "15:30", Amsterdam
+    venue: str  # the venue's name, "" when online only
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    events: tuple[CalendarEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One month of the calendar: its weeks, Monday first, with the meetups per day."""
+
+    first: date
+    filtered: bool  # the empty state says "match these filters"
+    weeks: tuple[tuple[CalendarDay, ...], ...]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+    @property
+    def days_with_events(self) -> list[CalendarDay]:
+        return [day for week in self.weeks for day in week if day.in_month and day.events]
+
+
+def month_calendar(*, year: int, month: int, sector: str = "", transition: str = "") -> Month:
+    """The weeks (Monday first) around one month, with the visible meetups per day. One query."""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
     events = Event.objects.visible().filter(
@@ -225,8 +284,7 @@ def month_calendar(*, year: int, month: int, sector: str = "", transition: str =
         events = events.for_sector(sector)
     if transition:
         events = events.for_transition(transition)
-    # "/events/<slug>/" (events:detail) without a reverse() per meetup.
-    detail = reverse("events:list")
+    detail = reverse("events:list")  # "/events/<slug>/" without a reverse() per meetup
     by_day = defaultdict(list)
     rows = events.order_by("starts_at", "pk").values_list(
         "slug", "title", "starts_at", "status", "venue__name"
@@ -234,21 +292,21 @@ def month_calendar(*, year: int, month: int, sector: str = "", transition: str =
     for slug, title, starts_at, status, venue in rows:
         start_local = timezone.localtime(starts_at)
         by_day[start_local.date()].append(
-            CalendarEventView(
+            CalendarEvent(
                 url=f"{detail}{slug}/",
                 title=title,
-                time=start_local.strftime("%H:%M"),
+                time=f"{start_local:%H:%M}",
                 venue=venue or "",
                 cancelled=status == Event.Status.CANCELLED,
             )
         )
     today = timezone.localdate()
-    return MonthView(
+    return Month(
         first=date(year, month, 1),
         filtered=bool(sector or transition),
         weeks=tuple(
             tuple(
-                CalendarDayView(day, day.month == month, day == today, tuple(by_day.get(day, ())))
+                CalendarDay(day, day.month == month, day == today, tuple(by_day.get(day, ())))
                 for day in week
             )
             for week in weeks
@@ -401,75 +459,60 @@ def _meetup_line(detail: str, row: tuple) -> MeetupLine:
     )
 
 
-def _places_in_line(waiting: list[tuple[int, int]]) -> dict[int, int]:
-    """Each of ``waiting`` (event id, registration id): its place in line (1 = next). One query."""
-    if not waiting:
-        return {}
-    lines = defaultdict(list)
-    for event_id, pk in (
-        Registration.objects.waiting()
-        .filter(event_id__in={event_id for event_id, _pk in waiting})
-        .values_list("event_id", "pk")
-    ):
-        lines[event_id].append(pk)  # in line order: waiting() orders by arrival
-    return {pk: lines[event_id].index(pk) + 1 for event_id, pk in waiting}
+def _place_in_line() -> Subquery:
+    # A registration's place on its meetup's waiting list (1 = next), as a
+    # subquery of a Registration queryset: those waiting who came before, and itself.
+    before = Q(created_at__lt=OuterRef("created_at")) | Q(
+        created_at=OuterRef("created_at"), pk__lte=OuterRef("pk")
+    )
+    return _count_of(
+        Registration.objects.waiting().filter(event=OuterRef("event_id")).filter(before)
+    )
 
 
 def my_meetups(user) -> dict | None:
     """Mijn LEF's "my meetups": coming sign-ups (waiting ones with their place in line),
-    and the next meetups for the member's sector they have not signed up for.
+    and the next meetups for the member's sector they have not signed up for. One query.
 
-    Plain values (``MySignUp``, ``MeetupLine``), cached under the meetups
-    generation until one of them starts or ends (events.caching): one query
-    when cached; otherwise two, and a third only when the member waits
-    somewhere (their places in line).
+    Both lists are read in one statement (UNION ALL of two limited selects);
+    a row with a registration status is the member's own.
     """
     now = timezone.now()
     detail = reverse("events:list")
     sector = _viewer_sector(user)
-    mine, suggested = cached_data(
-        "my-meetups",
-        (user.pk, sector, detail),
-        lambda: _read_my_meetups(user, sector, detail, now=now),
-        now=now,
+    line = [f"event__{name}" for name in _LINE_FIELDS]
+    rows = (
+        Registration.objects.active()
+        .filter(member=user, event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        .filter(event__ends_at__gt=now)
+        .annotate(mine=F("status"), ahead=_place_in_line())
+        .order_by("event__starts_at", "event_id")
+        .values_list(*line, "event_id", "mine", "ahead")[:OVERVIEW_MINE]
     )
-    return {"registrations": mine, "suggested": suggested, "sector": sector}
-
-
-def _read_my_meetups(user, sector: str, detail: str, *, now: datetime):
-    rows = list(
-        Event.objects.visible()
-        .upcoming(now)
-        # One active sign-up per person per meetup (a constraint): one row per meetup.
-        # A join on Registration.ACTIVE, not a subquery of active(): half the cost.
-        .filter(registrations__member=user, registrations__status__in=Registration.ACTIVE)
-        .values_list(*_LINE_FIELDS, "pk", "registrations__pk", "registrations__status")[
-            :OVERVIEW_MINE
-        ]
-    )
-    waiting = Registration.Status.WAITING
-    ahead = _places_in_line([(row[6], row[7]) for row in rows if row[8] == waiting])
-    mine = tuple(
-        MySignUp(
-            event=_meetup_line(detail, row[:6]),
-            waiting=row[8] == waiting,
-            ahead=ahead.get(row[7]),
-        )
-        for row in rows
-    )
-    suggested = ()
     if sector:
-        suggested = tuple(
-            _meetup_line(detail, row)
-            for row in Event.objects.published()
+        suggested = (
+            Event.objects.published()
             .not_started(now)
             .for_sector(sector)
             .exclude(pk__in=Registration.objects.active().filter(member=user).values("event_id"))
-            .values_list(*_LINE_FIELDS)[:OVERVIEW_SUGGESTED]
+            .annotate(mine=Value(""), ahead=Value(None, output_field=IntegerField()))
+            .values_list(*_LINE_FIELDS, "pk", "mine", "ahead")[:OVERVIEW_SUGGESTED]
         )
-    # Mine drop out when they end, suggestions when they start.
-    changes = [s.event.ends_at for s in mine] + [line.starts_at for line in suggested]
-    return (mine, suggested), min(changes, default=None)
+        rows = rows.union(suggested, all=True).order_by()  # no default ordering outside
+    # Each part in its own order: by start, then meetup.
+    rows = sorted(rows, key=lambda row: (not row[7], row[2], row[6]))
+    waiting = Registration.Status.WAITING
+    mine = tuple(
+        MySignUp(
+            event=_meetup_line(detail, row[:6]),
+            waiting=row[7] == waiting,
+            ahead=row[8] if row[7] == waiting else None,
+        )
+        for row in rows
+        if row[7]
+    )
+    suggested = tuple(_meetup_line(detail, row[:6]) for row in rows if not row[7])
+    return {"registrations": mine, "suggested": suggested, "sector": sector}
 
 
 def my_next_meetups(context: dict) -> list[NextThing]:
@@ -503,53 +546,44 @@ def meetups_of(member, viewer) -> dict | None:
     """A profile's "meetups they go to": coming meetups with a place. For members only.
 
     Visitors see nothing (where someone will be is for the community, not the
-    web); members see the published meetups. Cached under the meetups
-    generation until one of them ends (events.caching): one query; None hides
-    the section.
+    web); members see the published meetups. One query; None hides the section.
     """
     if not viewer.is_authenticated:
         return None
-    now = timezone.now()
     detail = reverse("events:list")
-
-    def read() -> tuple[tuple[MeetupLine, ...], datetime | None]:
-        events = tuple(
-            _meetup_line(detail, row)
-            for row in Event.objects.published()
-            .upcoming(now)
-            # One active sign-up per person per meetup (a constraint): no duplicates.
-            .filter(
-                registrations__member=member,
-                registrations__status=Registration.Status.CONFIRMED,
-            )
-            .values_list(*_LINE_FIELDS)[:PROFILE_MEETUPS]
+    events = [
+        _meetup_line(detail, row)
+        for row in Event.objects.published()
+        .upcoming()
+        # One active sign-up per person per meetup (a constraint): no duplicates.
+        .filter(
+            registrations__member=member,
+            registrations__status=Registration.Status.CONFIRMED,
         )
-        return events, min((line.ends_at for line in events), default=None)
-
-    events = cached_data("meetups-of", (member.pk, detail), read, now=now)
+        .values_list(*_LINE_FIELDS)[:PROFILE_MEETUPS]
+    ]
     if not events and viewer.pk != member.pk:
         return None
     return {"events": events, "member": member, "is_owner": viewer.pk == member.pk}
 
 
 def upcoming_public_events(limit: int = 3) -> list[Event]:
-    """The next published meetups, for the visitors' home page; each with ``counts``.
+    """The next published meetups, for the visitors' home page; each with ``counts``. One query.
 
-    Cached under the meetups generation until the first of them starts
-    (events.caching): one query; two more when it is computed. Cancelled
+    Only the places taken are counted (a subquery per meetup shown). Cancelled
     meetups are left out (the list shows them; a home page should not lead
     with them).
     """
-    now = timezone.now()
-
-    def read() -> tuple[list[Event], datetime | None]:
-        events = list(Event.objects.published().not_started(now).select_related("venue")[:limit])
-        counts = registration_counts(events)
-        for event in events:
-            event.counts = counts[event.pk]
-        return events, min((event.starts_at for event in events), default=None)
-
-    return cached_data("home-meetups", (limit,), read, now=now)
+    taken = _count_of(Registration.objects.holding_a_place().filter(event=OuterRef("pk")))
+    events = list(
+        Event.objects.published()
+        .not_started()
+        .select_related("venue")
+        .annotate(taken=taken)[:limit]
+    )
+    for event in events:
+        event.counts = Counts(capacity=event.capacity, taken=event.taken)
+    return events
 
 
 # At the door ----------------------------------------------------------------------------
@@ -558,25 +592,32 @@ CHECK_IN_SEARCH_LIMIT = 200
 WALK_IN_SUGGESTIONS = 8
 
 
-def door_head(event: Event) -> DoorHeadView:
-    """What the door page says of its meetup, as a frozen view (events.fragments)."""
-    return DoorHeadView(
-        title=event.title,
-        url=event.get_absolute_url(),
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        venue=event.venue.name if event.venue else "",
-        cancelled=event.is_cancelled,
-    )
+@dataclass(frozen=True, slots=True)
+class DoorRow:
+    """One person on a meetup's door list."""
+
+    pk: int
+    name: str
+    sector: str
+    waiting: bool
+    walk_in: bool
+    checked_in: str  # "15:42", or "" when not here yet
+    note: str
+    toggle_url: str
 
 
-def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
-    """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query."""
+def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorRow]:
+    """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query.
+
+    ``q`` finds names; ``pk`` reads one person's row (after checking them in).
+    """
     registrations = Registration.objects.active().filter(event=event)
     if q:
         registrations = registrations.filter(
             Q(member__name__icontains=q) | Q(guest_name__icontains=q)
         )
+    if pk is not None:
+        registrations = registrations.filter(pk=pk)
     deleted = gettext("Deleted account")
     door = reverse("events:check_in", kwargs={"slug": event.slug})
     rows = []
@@ -585,30 +626,36 @@ def door_list(event: Event, *, q: str = "") -> list[DoorRowView]:
         "member_id", "member__name", "member__username", "member__is_active",
     )  # fmt: skip
     for values in registrations.values_list(*fields)[:CHECK_IN_SEARCH_LIMIT]:
-        pk, sector, status, walk_in, checked_in_at, note, guest = values[:7]
+        row_pk, sector, status, walk_in, checked_in_at, note, guest = values[:7]
         member_id, name, username, active = values[7:]
         shown = guest if member_id is None else (name or username) if active else deleted
         rows.append(
-            DoorRowView(
-                pk=pk,
+            DoorRow(
+                pk=row_pk,
                 name=shown,
                 sector=sector,
                 waiting=status == Registration.Status.WAITING,
                 walk_in=walk_in,
-                checked_in=timezone.localtime(checked_in_at).strftime("%H:%M")
-                if checked_in_at
-                else "",
+                checked_in=f"{timezone.localtime(checked_in_at):%H:%M}" if checked_in_at else "",
                 note=note,
-                toggle_url=f"{door}{pk}/",  # events:check_in_toggle
+                toggle_url=f"{door}{row_pk}/",  # events:check_in_toggle
             )
         )
     return sorted(rows, key=lambda row: (row.waiting, row.name.lower(), row.pk))
 
 
-def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> AttendanceView:
-    """Checked in against confirmed, by sector (walk-ins are expected once there).
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Present and expected, per sector and in total, at the top of the door list."""
 
-    Returned as a frozen view (events.fragments), so the counts render once per content.
+    rows: tuple[tuple[str, int, int], ...]  # (sector, present, expected), in sector order
+    present: int
+    expected: int
+    present_mix: dict[str, int]  # sector: present, those with anyone present
+
+
+def attendance(event: Event, *, door: list[DoorRow] | None = None) -> Attendance:
+    """Checked in against confirmed, by sector (walk-ins are expected once there).
 
     One query; none when given the whole, unsearched door list (it holds every
     confirmed person), unless that list was cut off at its limit.
@@ -632,11 +679,11 @@ def attendance(event: Event, *, door: list[DoorRowView] | None = None) -> Attend
         )
         by_sector = {sector: (present, expected) for sector, expected, present in rows}
     table = tuple((code, *by_sector[code]) for code in Sector.values if code in by_sector)
-    return AttendanceView(
+    return Attendance(
         rows=table,
         present=sum(p for p, _e in by_sector.values()),
         expected=sum(e for _p, e in by_sector.values()),
-        mix=tuple((code, present) for code, present, _e in table if present),
+        present_mix={code: present for code, present, _e in table if present},
     )
 
 

@@ -28,7 +28,6 @@ from events.forms import (
     MonthForm,
     RegisterForm,
 )
-from events.fragments import ControlsView, GuestFormView, description_html
 from events.models import Event, Registration
 from events.permissions import can_check_in, can_view_event, is_coordinator
 from events.services import (
@@ -40,7 +39,6 @@ from events.services import (
 )
 from lef.calendar import ics_response
 from lef.errors import DomainError
-from lef.fragments import join_fragments, render_fragment
 from members.decorators import profile_required
 from members.models import User
 
@@ -62,16 +60,15 @@ def _render_maybe_partial(request, template: str, partial: str, context: dict, s
 # The list and the calendar -----------------------------------------------------------
 
 
-def _controls(request, *, current: str, action: str, target: str, hidden: dict):
-    """The tabs and the filters, rendered once per content (events.fragments.ControlsView)."""
-    view = ControlsView(
-        current=current,
-        action=action,
-        target=target,
-        hidden=tuple(hidden.items()),
-        data=tuple((name, request.GET.get(name)) for name in EventFilterForm.FILTERS),
-    )
-    return render_fragment("events/includes/controls.html", view)
+def _controls(form: EventFilterForm, *, current: str, action: str, target: str, hidden: dict):
+    """What the tabs and filters above a list or calendar need (events/includes/controls.html)."""
+    return {
+        "current": current,
+        "action": action,
+        "target": target,
+        "hidden": hidden,
+        "filter_query": urlencode(form.active_params()),
+    }
 
 
 @require_safe
@@ -97,10 +94,10 @@ def event_list(request):
         "form": form,
         "past": past,
         "page_obj": page,
-        "cards": [render_fragment("events/includes/event_card.html", card) for card in cards],
+        "cards": cards,
         "filter_params": params,
         "controls": _controls(
-            request,
+            form,
             current="past" if past else "upcoming",
             action=reverse("events:list"),
             target="#event-results",
@@ -127,10 +124,9 @@ def event_calendar(request):
         "form": form,
         "month_form": month_form,
         "month": month,
-        "month_html": render_fragment("events/includes/month_grid.html", month),
         "filter_params": form.active_params(),
         "controls": _controls(
-            request,
+            form,
             current="calendar",
             action=reverse("events:calendar"),
             target="#month",
@@ -163,7 +159,6 @@ def _render_detail(request, event: Event, *, form=None, error: str = "", status:
         "sign_up": sign_up,
         "organisers": organisers,
         "form": form or RegisterForm(),
-        "description": description_html(event.description),
         "error": error,
         "may_check_in": may_check_in,
         "is_coordinator": may_check_in and is_coordinator(request.user),
@@ -283,28 +278,34 @@ def _render_door(
     rows = queries.door_list(event, q=q)
     context = {
         "event": event,
-        "head": render_fragment("events/includes/door_head.html", queries.door_head(event)),
         "search": search,
         "q": q,
-        # One string: a template loop over a hundred fragments costs more than joining them.
-        "rows": join_fragments("events/includes/door_row.html", rows),
+        "rows": rows,
         "candidates": queries.walk_in_candidates(event, q=q),
-        "attendance": render_fragment(
-            "events/includes/door_attendance.html",
-            queries.attendance(event, door=None if q else rows),
-        ),
-        # The fields rebuilt from what was sent (None: a fresh form), rendered once per content.
-        "guest_fields": render_fragment(
-            "events/includes/guest_fields.html",
-            GuestFormView(
-                None
-                if guest_form is None
-                else tuple((name, guest_form.data.get(name)) for name in guest_form.fields)
-            ),
-        ),
+        "attendance": queries.attendance(event, door=None if q else rows),
+        "guest_form": guest_form or GuestWalkInForm(),
         "error": error,
     }
-    return _render_maybe_partial(request, "events/check_in.html", "door", context, status)
+    response = _render_maybe_partial(request, "events/check_in.html", "door", context, status)
+    if context["partial"] and request.method == "POST":
+        # A refused check-in from a row's button: the whole list answers, in its place.
+        response["HX-Retarget"] = "#door"
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _render_toggled(request, event: Event, registration: Registration):
+    """htmx: the person's row again, and the counts (out of band), from the door's template.
+
+    A walk-in whose check-in is undone leaves the list: their row is empty.
+    """
+    context = {
+        "event": event,
+        "row": next(iter(queries.door_list(event, pk=registration.pk)), None),
+        "attendance": queries.attendance(event),
+        "oob": True,
+    }
+    return render(request, "events/check_in.html#toggled", context)
 
 
 @login_required
@@ -332,8 +333,8 @@ def check_in_toggle(request, slug, registration_id: int):
         registration = service(registration=registration, by=request.user)
     except DomainError as error:
         return _render_door(request, event, q=q, error=error.message, status=error.status)
-    if request.htmx:
-        return _render_door(request, event, q=q)
+    if _is_partial(request):
+        return _render_toggled(request, event, registration)
     return redirect(_door_url(event, q))
 
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from events.models import Event, Registration
-from events.queries import upcoming_public_events
-from events.services import register_for_event
+from events.models import Event, Registration, Venue
+from events.queries import meetups_of, my_meetups, upcoming_public_events
+from events.services import cancel_registration, register_for_event
 from lef.calendar import calendar_feed_for
 from lef.choices import Sector
 from members.models import Profile
@@ -90,7 +90,6 @@ def test_card_shows_places_left_or_the_waiting_list_and_the_sector_mix(client):
 
 
 def test_cards_follow_every_change_and_the_language(client):
-    """Cards are rendered once per content (events.fragments): new content, new card."""
     event = event_on(3, capacity=5, title="Rekenen")
     assert "5 places left" in text(client.get("/events/"))
 
@@ -186,19 +185,21 @@ def test_list_empty_states_say_what_to_do(client):
     assert "No meetups match these filters." in text(client.get("/events/", {"sector": "ho"}))
 
 
+@pytest.mark.parametrize("query", [{}, {"when": "past"}, {"sector": "po"}])
 @pytest.mark.parametrize("as_member", [False, True])
-def test_list_query_count_is_the_same_for_one_and_many_meetups(client, as_member):
+def test_list_query_count_is_the_same_for_one_and_many_meetups(client, as_member, query):
     if as_member:
         client.force_login(MemberFactory())
-    event = event_on(2)
+    sign = -1 if query.get("when") == "past" else 1
+    event = event_on(sign * 2, target_sectors=["po"])
     RegistrationFactory(event=event)
-    one, response = queries_of(client, "/events/")
+    one, response = queries_of(client, "/events/", **query)
     assert len(titles(response)) == 1
     for days in range(3, 12):
-        other = event_on(days, venue=VenueFactory())
+        other = event_on(sign * days, venue=VenueFactory(), target_sectors=["po"])
         RegistrationFactory.create_batch(2, event=other)
 
-    many, response = queries_of(client, "/events/")
+    many, response = queries_of(client, "/events/", **query)
 
     assert len(titles(response)) == 10
     assert one == many
@@ -252,8 +253,10 @@ def test_calendar_with_a_bad_month_says_so_with_a_400_and_shows_this_month(clien
     assert timezone.localdate().strftime("%B %Y") in text(response)
 
 
-def test_calendar_query_count_is_the_same_for_one_and_many_meetups(client):
-    client.force_login(MemberFactory())
+@pytest.mark.parametrize("as_member", [False, True])
+def test_calendar_query_count_is_the_same_for_one_and_many_meetups(client, as_member):
+    if as_member:
+        client.force_login(MemberFactory())
     event_on(1)
     month = at(1).strftime("%Y-%m")
     one, _response = queries_of(client, "/events/calendar/", month=month)
@@ -262,7 +265,8 @@ def test_calendar_query_count_is_the_same_for_one_and_many_meetups(client):
 
     many, _response = queries_of(client, "/events/calendar/", month=month)
 
-    assert one == many <= 5
+    # The month's meetups (and the member's session, user and profile).
+    assert one == many == (4 if as_member else 1)
 
 
 # A meetup's page and its sign-up box ----------------------------------------------------
@@ -620,17 +624,156 @@ def test_upcoming_public_events_for_the_home_page(django_assert_num_queries):
     event_on(4, status=Event.Status.DRAFT)
     second = event_on(5)
     event_on(6)
-    assert upcoming_public_events(limit=2) == [first, second]  # computed and cached
 
-    with django_assert_num_queries(1):  # the meetups' generation with the cached list
+    with django_assert_num_queries(1):  # the meetups with their places taken
         events = upcoming_public_events(limit=2)
 
     assert events == [first, second]
     assert events[0].counts.places_left == 4
 
 
+@pytest.mark.parametrize("rows", [1, 3])
+def test_upcoming_public_events_query_count_is_the_same_for_one_and_many(
+    django_assert_num_queries, rows
+):
+    for days in range(rows):
+        RegistrationFactory.create_batch(2, event=event_on(days + 1, venue=VenueFactory()))
+
+    with django_assert_num_queries(1):
+        events = upcoming_public_events(limit=3)
+
+    assert [event.counts.taken for event in events] == [2] * rows
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_my_meetups_costs_one_query_for_one_and_many(django_assert_num_queries, rows):
+    member = MemberFactory(profile__primary_sector=Sector.PO)
+    for days in range(rows):
+        RegistrationFactory(event=event_on(days + 1, venue=VenueFactory()), member=member)
+        full = event_on(days + 10, capacity=1)
+        RegistrationFactory(event=full)
+        RegistrationFactory(
+            event=full, member=member, status="waiting", waiting_reason="full", confirmed_at=None
+        )
+        event_on(days + 20, target_sectors=["po"], venue=VenueFactory())
+
+    with django_assert_num_queries(1):  # sign-ups and suggestions in one statement
+        data = my_meetups(member)
+
+    assert len(data["registrations"]) == min(2 * rows, 5)
+    assert len(data["suggested"]) == min(rows, 3)
+    assert {s.ahead for s in data["registrations"] if s.waiting} <= {1}
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_meetups_of_costs_one_query_for_one_and_many(django_assert_num_queries, rows):
+    member, viewer = MemberFactory(), MemberFactory()
+    for days in range(rows):
+        RegistrationFactory(event=event_on(days + 1, venue=VenueFactory()), member=member)
+
+    with django_assert_num_queries(1):
+        data = meetups_of(member, viewer)
+
+    assert len(data["events"]) == rows
+
+
+# What people see after a change on the site, in the admin or in bulk --------------------
+
+
+def _next_up(client) -> str:
+    page = client.get("/").content.decode()
+    return page[page.index('id="next-title"') : page.index('id="meet-title"')]
+
+
+def _for_you(client) -> str:
+    page = client.get("/").content.decode()
+    return page[page.index('id="my-meetups-title"') :]
+
+
+def test_my_lef_follows_sign_ups_cancellations_and_bulk_edits_at_once(client):
+    sanne = MemberFactory(profile__primary_sector="po")
+    event = EventFactory(title="Rekenen in de brugklas", venue=VenueFactory(name="PLNT"))
+    client.force_login(sanne)
+    assert "Rekenen in de brugklas" not in _next_up(client)
+
+    registration = register_for_event(event=event, member=sanne)
+    assert "Rekenen in de brugklas" in _next_up(client)
+
+    Event.objects.filter(pk=event.pk).update(title="Rekenen na groep 8")  # as the admin's bulk
+    Venue.objects.filter(pk=event.venue_id).update(name="PLNT, zaal 2")
+    next_up = _next_up(client)
+    assert "Rekenen na groep 8" in next_up
+    assert "PLNT, zaal 2" in next_up
+
+    cancel_registration(registration=registration, by=sanne)
+    assert "Rekenen na groep 8" not in _next_up(client)
+
+
+def test_a_profile_shows_a_new_sign_up_and_leaves_a_cancelled_one_out(client):
+    jan = MemberFactory(username="jan")
+    client.force_login(MemberFactory())
+    event = EventFactory(title="Doorstroom mbo-hbo")
+    assert "Doorstroom mbo-hbo" not in client.get("/members/jan/").content.decode()
+
+    RegistrationFactory(event=event, member=jan)
+    assert "Doorstroom mbo-hbo" in client.get("/members/jan/").content.decode()
+
+    Registration.objects.filter(event=event, member=jan).update(
+        status=Registration.Status.CANCELLED
+    )
+    assert "Doorstroom mbo-hbo" not in client.get("/members/jan/").content.decode()
+
+
+def test_a_suggested_meetup_leaves_when_it_starts_and_mine_when_it_ends(client, monkeypatch):
+    sanne = MemberFactory(profile__primary_sector="po")
+    now = timezone.now()
+    EventFactory(title="Straks voor po", target_sectors=["po"],
+                 starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=2))  # fmt: skip
+    mine = EventFactory(title="Mijn meetup", starts_at=now + timedelta(minutes=30),
+                        ends_at=now + timedelta(hours=3))  # fmt: skip
+    RegistrationFactory(event=mine, member=sanne)
+    client.force_login(sanne)
+    assert "Straks voor po" in _for_you(client)
+    assert "Mijn meetup" in _next_up(client)
+
+    later = now + timedelta(hours=1, minutes=1)  # the suggestion has started
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Straks voor po" not in _for_you(client)
+    assert "Mijn meetup" in _next_up(client)
+
+    latest = now + timedelta(hours=3, minutes=1)  # mine has ended
+    monkeypatch.setattr(timezone, "now", lambda: latest)
+    assert "Mijn meetup" not in _next_up(client)
+
+
+def test_the_visitors_home_shows_places_taken_and_new_meetups_at_once(client):
+    event = EventFactory(title="Rekenen in de brugklas", capacity=3)
+    assert "3 places left" in client.get("/").content.decode()
+
+    RegistrationFactory(event=event)
+    EventFactory(title="Nieuwe meetup", starts_at=event.starts_at - timedelta(days=1),
+                 ends_at=event.starts_at - timedelta(days=1, hours=-1))  # fmt: skip
+
+    page = client.get("/").content.decode()
+    assert "2 places left" in page
+    assert "Nieuwe meetup" in page
+
+
+def test_a_meetup_page_shows_an_admin_edit_and_a_deleted_sign_up_at_once(client):
+    event = EventFactory(capacity=5, description="*Eerste* versie")
+    registration = RegistrationFactory(event=event)
+    assert "4 places left" in text(client.get(event.get_absolute_url()))
+
+    Event.objects.filter(pk=event.pk).update(description="**Tweede** versie")
+    Registration.objects.filter(pk=registration.pk).delete()
+
+    page = text(client.get(event.get_absolute_url()))
+    assert "<strong>Tweede</strong> versie" in page
+    assert "<em>Eerste</em>" not in page
+    assert "5 places left" in page
+
+
 def test_tabs_and_filters_follow_the_request(client):
-    """The tabs and filters are rendered once per content: the filters sent are part of it."""
     filtered = client.get("/events/", {"sector": "po"}).content.decode()
     plain = client.get("/events/").content.decode()
 
