@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from lef.overview import NextThing
 from lef.templatetags.lef_tags import short_day
 from spaces import queries, timeslots
-from spaces.caching import cached_data
 from spaces.models import Booking, Resource
 
 OVERVIEW_LIMIT = 3
@@ -43,18 +42,12 @@ QUICK_BOOK_DAYS = 14
 WORKING_DAY = (time(9), time(17))
 
 
-def quick_desk_day(today) -> tuple | None:
-    """(day, from, until) for "book a desk": the first day after ``today`` a desk space is open.
+def quick_desk_day(days: dict) -> tuple | None:
+    """(day, from, until) for "book a desk": the first of ``days`` (see queries.days_open).
 
     The times are that day's opening clipped to 09:00-17:00 (the open window
-    that overlaps it most); None when no desk is open in the coming two weeks.
-    One query.
+    that overlaps it most); None when ``days`` is empty.
     """
-    days = queries.open_days(
-        today + timedelta(days=1),
-        today + timedelta(days=QUICK_BOOK_DAYS),
-        kind=Resource.Kind.DESK,
-    )
     if not days:
         return None
     day = min(days)
@@ -78,26 +71,19 @@ def quick_desk_day(today) -> tuple | None:
 def overview_bookings(user) -> dict:
     """Mijn LEF: the next bookings (for "next up", see above) and "book a desk" (next open day).
 
-    Kept under the spaces generation until the clock changes what the member may
-    do with one of them, or the day changes (spaces.caching.cached_data): one
-    query when cached.
+    One query (queries.my_lef_bookings).
     """
-    from spaces.permissions import is_coordinator  # noqa: PLC0415
-
     now = timezone.now()
     today = timeslots.local_date(now)
-
-    def read():
-        found = queries.upcoming_bookings(user, now=now, limit=OVERVIEW_LIMIT)
-        lines = tuple(item.line for item in found)
-        changes = queries.next_change(lines, now=now)
-        midnight = timeslots.local_midnight(today + timedelta(days=1))
-        return (lines, quick_desk_day(today)), min(changes or midnight, midnight)
-
-    # What a line allows (cancel) depends on whether the member coordinates.
-    key = (user.pk, OVERVIEW_LIMIT, is_coordinator(user), today)
-    upcoming, quick = cached_data("overview-bookings", key, read, now=now)
-    context = {"upcoming": upcoming, "desk_query": "", "desk_label": ""}
+    found = queries.my_lef_bookings(
+        user,
+        now=now,
+        limit=OVERVIEW_LIMIT,
+        first=today + timedelta(days=1),
+        last=today + timedelta(days=QUICK_BOOK_DAYS),
+    )
+    context = {"upcoming": found.upcoming, "desk_query": "", "desk_label": ""}
+    quick = quick_desk_day(found.desk_days)
     if quick is not None:
         day, start, end = quick
         context["desk_query"] = urlencode(

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -16,7 +17,6 @@ from django.db.models import (
     BooleanField,
     Count,
     DateField,
-    JSONField,
     Prefetch,
     Q,
     Sum,
@@ -24,10 +24,12 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, JSONObject, Least
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from lef.templatetags.lef_tags import EN_DASH
 from members.models import User
 from spaces import timeslots
 from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource, Space
@@ -158,12 +160,24 @@ def today_of(
     return Today(open_minutes, max(open_minutes - booked, 0))
 
 
-def day_of(resource: Resource, day: date) -> tuple[list[timeslots.Window], list[tuple]]:
-    """(open windows, taken spans) of a resource from :func:`with_availability` for ``day``."""
-    hours, closures = calendar_of([resource], day, day)
-    begin, finish = day_bounds([day])
-    held = holds(resource=resource, begin=begin, finish=finish, viewer=None)
-    return windows_for(resource.space_id, day, hours, closures), [(h.start, h.end) for h in held]
+def taken_spans(
+    resources: Sequence[Resource], begin: datetime, finish: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Per resource, the (start, end) of its bookings and blocks that meet [begin, finish).
+
+    One query for all ``resources``, soonest first.
+    """
+    taken = defaultdict(list)
+    rows = (
+        Booking.objects.blocking()
+        .overlapping(begin, finish)
+        .filter(resource__in=[resource.pk for resource in resources])
+        .order_by("start", "pk")
+        .values_list("resource_id", "start", "end")
+    )
+    for resource_id, start, end in rows:
+        taken[resource_id].append((start, end))
+    return taken
 
 
 def free_resources(
@@ -222,18 +236,67 @@ def open_days(
     one_per_space = resources.order_by("space_id").distinct("space_id")
     resources = list(with_calendar(one_per_space, first, last))
     hours, closures = calendar_of(resources, first, last)
+    return days_open(first, last, hours, closures)
+
+
+def days_open(
+    first: date, last: date, hours: dict[int, list], closures: set[tuple[int, date]]
+) -> dict[date, list[timeslots.Window]]:
+    """The open windows, merged over the spaces in ``hours``, of each day that has one."""
     days = {}
     day = first
     while day <= last:
         windows = timeslots.merged_windows(
             (window.start, window.end)
-            for resource in resources
-            for window in windows_for(resource.space_id, day, hours, closures)
+            for space_id in hours
+            for window in windows_for(space_id, day, hours, closures)
         )
         if windows:
             days[day] = windows
         day += timedelta(days=1)
     return days
+
+
+# How far the search looks for the next day on which the same times are open.
+OPEN_AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ClosedThen:
+    """Why a search found nothing when the places are not open then (rather than taken)."""
+
+    windows: tuple[timeslots.Window, ...]  # when they are open that day; () when closed
+    next_day: date | None  # the next day on which the same times are open, if soon
+
+    @property
+    def hours(self) -> str:
+        """The open windows as people read them: "09:00-12:30, 13:00-17:00" (en dashes)."""
+        return ", ".join(
+            f"{timeslots.local(w.start):%H:%M}{EN_DASH}{timeslots.local(w.end):%H:%M}"
+            for w in self.windows
+        )
+
+
+def closed_then(
+    *, start: datetime, end: datetime, seats: int = 1, amenity: str = "", kind: str = ""
+) -> ClosedThen | None:
+    """None when places like these are open for all of [start, end), else why not (one query)."""
+    day = timeslots.local_date(start)
+    days = open_days(
+        day, day + timedelta(days=OPEN_AHEAD_DAYS), seats=seats, amenity=amenity, kind=kind
+    )
+    windows = days.get(day, [])
+    if any(window.contains(start, end) for window in windows):
+        return None
+    next_day = None
+    for later in range(1, OPEN_AHEAD_DAYS + 1):
+        same_start = timeslots.same_wall_time_days_later(start, later)
+        same_end = timeslots.same_wall_time_days_later(end, later)
+        later_day = day + timedelta(days=later)
+        if any(w.contains(same_start, same_end) for w in days.get(later_day, ())):
+            next_day = later_day
+            break
+    return ClosedThen(windows=tuple(windows), next_day=next_day)
 
 
 # The availability grid ---------------------------------------------------------------
@@ -245,8 +308,6 @@ class Hold:
 
     All that a cell shows of a booking or block: its time, whether it is the
     viewer's own, a block's reason and (for coordinators only) who booked it.
-    Cached grids are keyed by these (spaces.fragments), so nothing a cell
-    shows may come from elsewhere.
     """
 
     start: datetime
@@ -260,8 +321,8 @@ def _held_where(begin: datetime, finish: datetime) -> tuple[str, list]:
     """SQL for "booking b holds time of the query's resource in [begin, finish)", and its values.
 
     The same rows as ``Booking.objects.blocking().overlapping(begin, finish,
-    resource=...)`` (tests/spaces/test_caching.py compares them), written as
-    SQL for the reason :func:`with_calendar` gives.
+    resource=...)`` (tests/spaces/test_views.py compares the search with the
+    grid), written as SQL for the reason :func:`with_calendar` gives.
     """
     resource = _table(Resource)
     sql = f"""b.resource_id = {resource}.id AND b.status = %s
@@ -271,41 +332,6 @@ def _held_where(begin: datetime, finish: datetime) -> tuple[str, list]:
             && int8range({resource}.id, {resource}.id, '[]')
         AND tstzrange(b.start, b."end", '[)') && tstzrange(%s, %s, '[)')"""
     return sql, [Booking.Status.CONFIRMED, finish, begin, begin - MAX_SPAN, begin, finish]
-
-
-def with_holds(resources, begin: datetime, finish: datetime, *, names: bool = False):
-    """``resources`` with their confirmed bookings and blocks that meet [begin, finish) attached.
-
-    They ride along in the resources' own query (one JSON value per resource,
-    with the range it covers), so a page needs no query of its own for them;
-    read them with :func:`holds`. ``names``: with the bookers' names, for
-    viewers who may see them.
-    """
-    who = ", u.name, u.username" if names else ""
-    join = f"JOIN {_table(User)} AS u ON u.id = b.booker_id" if names else ""
-    where, values = _held_where(begin, finish)
-    rows = f"""SELECT jsonb_agg(
-            jsonb_build_array(b.start, b."end", b.kind, b.booker_id, b.purpose{who})
-            ORDER BY b.start, b.id)
-        FROM {_table(Booking)} AS b {join} WHERE {where}"""  # noqa: S608
-    return resources.annotate(
-        held=_sql(
-            f"""jsonb_build_object('from', %s::timestamptz, 'until', %s::timestamptz,
-                'names', %s, 'rows', coalesce(({rows}), '[]'::jsonb))""",
-            # In the order of the SQL: the range it covers, then the rows' conditions.
-            [begin, finish, names, *values],
-            JSONField(),
-        )
-    )
-
-
-def with_availability(resources, days: Sequence[date], *, names: bool = False):
-    """``resources`` with what a grid of ``days`` needs attached (see :func:`availability`).
-
-    ``names``: with the bookers' names, for viewers who may see them.
-    """
-    begin, finish = day_bounds(days)
-    return with_holds(with_calendar(resources, days[0], days[-1]), begin, finish, names=names)
 
 
 def day_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
@@ -319,46 +345,22 @@ def day_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
 def holds(*, resource, begin: datetime, finish: datetime, viewer) -> list[Hold]:
     """The confirmed bookings and blocks of ``resource`` that meet [begin, finish), soonest first.
 
-    As ``viewer`` may see them. From :func:`with_holds` when the resource came
-    with them for this range, else one query.
+    As ``viewer`` may see them: blocked (with the reason), theirs, or taken
+    (with who booked it, for viewers who may see that). One query; the
+    exclusion constraint keeps them from overlapping.
     """
     from spaces.permissions import can_see_booker  # noqa: PLC0415
 
-    rows = held_rows(resource=resource, begin=begin, finish=finish, names=can_see_booker(viewer))
-    return holds_of(rows, viewer=viewer)
-
-
-def held_rows(*, resource, begin: datetime, finish: datetime, names: bool) -> list[tuple]:
-    """The rows behind :func:`holds`: (start, end, kind, booker id, purpose[, name, username]).
-
-    From :func:`with_holds` when the resource came with them for this range
-    (and ``names``), else one query. The exclusion constraint keeps them from
-    overlapping.
-    """
-    held = getattr(resource, "held", None)
-    if (
-        held is not None
-        and held["names"] == names
-        and datetime.fromisoformat(held["from"]) == begin
-        and datetime.fromisoformat(held["until"]) == finish
-    ):
-        return [
-            (datetime.fromisoformat(start), datetime.fromisoformat(end), *rest)
-            for start, end, *rest in held["rows"]
-        ]
+    names = can_see_booker(viewer)
     fields = ["start", "end", "kind", "booker_id", "purpose"]
     if names:
         fields += ["booker__name", "booker__username"]
-    return list(
+    rows = (
         Booking.objects.blocking()
         .overlapping(begin, finish, resource=resource)
         .order_by("start", "pk")
         .values_list(*fields)
     )
-
-
-def holds_of(rows: Iterable[tuple], *, viewer) -> list[Hold]:
-    """:func:`held_rows` as the viewer sees them: blocked, theirs, or taken (by whom)."""
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     found = []
     for start, end, kind, booker_id, purpose, *who in rows:
@@ -419,8 +421,8 @@ def availability(
 ) -> Grid:
     """The slots of ``resource`` on ``days``, in local time, with what holds each.
 
-    No query for a resource from :func:`with_availability` (for ``days``, with
-    names if ``viewer`` may see them), three otherwise. See :func:`grid`.
+    One query (the bookings and blocks) for a resource from :func:`with_calendar`
+    for these days, three otherwise. See :func:`grid`.
     """
     hours, closures = calendar_of([resource], days[0], days[-1])
     windows = {day: windows_for(resource.space_id, day, hours, closures) for day in days}
@@ -529,10 +531,7 @@ def _window_slots(day, windows, step):
 
 @dataclass(frozen=True)
 class BookingLine:
-    """A coming booking as my bookings and Mijn LEF list it, with what the member may do now.
-
-    The inputs of a cached part (spaces.fragments): nothing else goes into its HTML.
-    """
+    """A coming booking as my bookings and Mijn LEF list it, with what the member may do now."""
 
     pk: int
     url: str  # the resource's grid on the booking's day
@@ -548,21 +547,7 @@ class BookingLine:
     can_cancel: bool
 
 
-@dataclass
-class MyBooking:
-    booking: Booking  # the columns the permissions read (no resource or organisation)
-    line: BookingLine
-
-    @property
-    def can_check_in(self) -> bool:
-        return self.line.can_check_in
-
-    @property
-    def can_cancel(self) -> bool:
-        return self.line.can_cancel
-
-
-# The columns of a coming booking, in upcoming_bookings' order.
+# The columns of a coming booking, as _line reads them.
 UPCOMING_FIELDS = (
     "pk",
     "start",
@@ -580,56 +565,109 @@ UPCOMING_FIELDS = (
 )
 
 
-def upcoming_bookings(user, *, now: datetime | None = None, limit: int | None = None):
-    """The member's confirmed bookings that have not ended, soonest first (one query).
-
-    Read as columns, not as model instances with their resource, space and
-    organisation: four instances a row cost more than the rest of the page.
-    """
-    from spaces.permissions import can_cancel_booking  # noqa: PLC0415
-
-    now = now or timezone.now()
-    rows = (
+def _upcoming(user, now: datetime):
+    """The member's confirmed bookings that have not ended, soonest first."""
+    return (
         Booking.objects.bookings()
         .blocking()
         # No booking is longer than MAX_SPAN: the bound lets the (booker, start) index work.
         .filter(booker=user, end__gt=now, start__gt=now - MAX_SPAN)
         .order_by("start", "pk")
-        .values_list(*UPCOMING_FIELDS)
     )
-    if limit is not None:
-        rows = rows[:limit]
-    resource_path = reverse("spaces:resource", kwargs={"slug": "-"})
-    found = []
-    for (pk, start, end, status, kind, booker_id, checked_in_at, people, purpose,
-         name, slug, space, organisation) in rows:  # fmt: skip
-        booking = Booking(
-            pk=pk,
-            start=start,
-            end=end,
-            status=status,
-            kind=kind,
-            booker_id=booker_id,
-            checked_in_at=checked_in_at,
-            people=people,
-            purpose=purpose,
-        )
-        line = BookingLine(
-            pk=pk,
-            url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={timeslots.local_date(start)}",
-            name=name,
-            space=space,
-            start=start,
-            end=end,
-            people=people,
-            organisation=organisation or "",
-            purpose=purpose,
-            checked_in=checked_in_at is not None,
-            can_check_in=can_check_in(user, booking, now=now),
-            can_cancel=can_cancel_booking(user, booking, now=now),
-        )
-        found.append(MyBooking(booking=booking, line=line))
-    return found
+
+
+def _line(user, row: dict, *, now: datetime, resource_path: str) -> BookingLine:
+    """A BookingLine from a row of UPCOMING_FIELDS, with what ``user`` may do with it now."""
+    from spaces.permissions import can_cancel_booking  # noqa: PLC0415
+
+    # The columns the permissions read; no resource or organisation instances.
+    booking = Booking(
+        pk=row["pk"],
+        start=row["start"],
+        end=row["end"],
+        status=row["status"],
+        kind=row["kind"],
+        booker_id=row["booker_id"],
+        checked_in_at=row["checked_in_at"],
+    )
+    slug = row["resource__slug"]
+    day = timeslots.local_date(booking.start)
+    return BookingLine(
+        pk=booking.pk,
+        url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={day}",
+        name=row["resource__name"],
+        space=row["resource__space__name"],
+        start=booking.start,
+        end=booking.end,
+        people=row["people"],
+        organisation=row["organisation__name"] or "",
+        purpose=row["purpose"],
+        checked_in=booking.checked_in_at is not None,
+        can_check_in=can_check_in(user, booking, now=now),
+        can_cancel=can_cancel_booking(user, booking, now=now),
+    )
+
+
+def upcoming_bookings(user, *, now: datetime | None = None) -> list[BookingLine]:
+    """The member's confirmed bookings that have not ended, soonest first (one query).
+
+    Read as columns, not as model instances with their resource, space and
+    organisation: four instances a row cost more than the rest of the page.
+    """
+    now = now or timezone.now()
+    path = reverse("spaces:resource", kwargs={"slug": "-"})
+    return [
+        _line(user, row, now=now, resource_path=path)
+        for row in _upcoming(user, now).values(*UPCOMING_FIELDS)
+    ]
+
+
+@dataclass(frozen=True)
+class MyLefBookings:
+    """What Mijn LEF shows of spaces: the next bookings, and when desks are open."""
+
+    upcoming: list[BookingLine]
+    desk_days: dict[date, list[timeslots.Window]]  # see days_open
+
+
+def my_lef_bookings(user, *, now: datetime, limit: int, first: date, last: date) -> MyLefBookings:
+    """The member's next ``limit`` bookings, and the days in [first, last] desks are open.
+
+    One query: Mijn LEF gathers every app and may spend one per section. The
+    member's own row carries three arrays (their coming bookings, and the
+    opening hours and closure days of the spaces with an active desk), each
+    read with an index of its own.
+    """
+    desk_spaces = Resource.objects.active().filter(kind=Resource.Kind.DESK).values("space_id")
+    fields = {name.replace("__", "_"): name for name in UPCOMING_FIELDS}
+    coming = _upcoming(user, now).values(row=JSONObject(**fields))[:limit]
+    hours = OpeningHours.objects.filter(space_id__in=desk_spaces).values(
+        row=JSONObject(space="space_id", weekday="weekday", opens="opens", closes="closes")
+    )
+    closed = Closure.objects.filter(
+        space_id__in=desk_spaces, date__gte=first, date__lte=last
+    ).values(row=JSONObject(space="space_id", date="date"))
+    coming_rows, hours_rows, closed_rows = (
+        User.objects.filter(pk=user.pk)
+        .values_list(ArraySubquery(coming), ArraySubquery(hours), ArraySubquery(closed))
+        .get()
+    )
+    path = reverse("spaces:resource", kwargs={"slug": "-"})
+    upcoming = []
+    for found in coming_rows:
+        row = {name: found[key] for key, name in fields.items()}
+        for name in ("start", "end", "checked_in_at"):
+            if row[name] is not None:
+                row[name] = datetime.fromisoformat(row[name])
+        upcoming.append(_line(user, row, now=now, resource_path=path))
+    by_space = defaultdict(list)
+    for row in hours_rows:
+        by_space[row["space"]].append(
+            Hours(row["weekday"], time.fromisoformat(row["opens"]),
+                  time.fromisoformat(row["closes"]))
+        )  # fmt: skip
+    closures = {(row["space"], date.fromisoformat(row["date"])) for row in closed_rows}
+    return MyLefBookings(upcoming=upcoming, desk_days=days_open(first, last, by_space, closures))
 
 
 def past_bookings(user, *, now: datetime | None = None):
@@ -658,23 +696,7 @@ class PastRow:
     message: str  # 't LEF's message, when a coordinator cancelled it
     people: int
     purpose: str
-
-
-def next_change(lines: Iterable[BookingLine], *, now: datetime) -> datetime | None:
-    """The first moment after ``now`` at which the clock changes what these bookings allow.
-
-    A booking can be cancelled until it starts, checked in to from its start for
-    CHECK_IN_WINDOW (or until it ends), and is no longer coming once it ended.
-    """
-    from spaces.permissions import CHECK_IN_WINDOW  # noqa: PLC0415
-
-    moments = [
-        moment
-        for line in lines
-        for moment in (line.start, min(line.start + CHECK_IN_WINDOW, line.end), line.end)
-        if moment > now
-    ]
-    return min(moments, default=None)
+    again_url: str  # "book again": the same times a week on, from tomorrow
 
 
 # The columns of a PastRow, in _past_row's order.
@@ -694,7 +716,7 @@ PAST_FIELDS = (
 )
 
 
-def _past_row(values) -> PastRow:
+def _past_row(values, *, book_path: str, today: date) -> PastRow:
     name, slug, space, start, end, status, checked_in_at, message, by, booker, people, purpose = (
         values
     )
@@ -709,7 +731,32 @@ def _past_row(values) -> PastRow:
         message=message if by is not None and by != booker else "",
         people=people,
         purpose=purpose,
+        again_url=_book_again_url(
+            book_path.replace("/-/", f"/{slug}/"),
+            start=start,
+            end=end,
+            people=people,
+            purpose=purpose,
+            today=today,
+        ),
     )
+
+
+def _book_again_url(path: str, *, start, end, people: int, purpose: str, today: date) -> str:
+    """The booking form for the same resource and clock times, a week after it (or later)."""
+    start, end = timeslots.local(start), timeslots.local(end)
+    day = start.date() + timedelta(days=7)
+    while day < today + timedelta(days=1):
+        day += timedelta(days=7)
+    query = {
+        "day": day.isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "end_time": "00:00" if end.time() == time(0) else end.strftime("%H:%M"),
+        "people": people,
+    }
+    if purpose:
+        query["purpose"] = purpose
+    return f"{path}?{urlencode(query)}"
 
 
 def past_page(user, number, *, per_page: int, now: datetime | None = None) -> Page:
@@ -717,10 +764,15 @@ def past_page(user, number, *, per_page: int, now: datetime | None = None) -> Pa
 
     One query (see :func:`counted_page`).
     """
+    now = now or timezone.now()
     page = counted_page(
         past_bookings(user, now=now), number, per_page=per_page, columns=PAST_FIELDS
     )
-    page.object_list = [_past_row(values) for values in page.object_list]
+    book_path = reverse("spaces:book", kwargs={"slug": "-"})
+    today = timeslots.local_date(now)
+    page.object_list = [
+        _past_row(values, book_path=book_path, today=today) for values in page.object_list
+    ]
     return page
 
 

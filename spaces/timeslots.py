@@ -68,20 +68,6 @@ def is_aligned(moment: datetime, slot_minutes: int) -> bool:
     return since.total_seconds() % (slot_minutes * 60) == 0
 
 
-def next_boundary(moment: datetime, slot_minutes: int) -> datetime:
-    """The first slot boundary at or after ``moment``, or the next local midnight if sooner.
-
-    Slots are counted from local midnight, so a slot started before ``moment``
-    exactly when it started before this boundary: a grid drawn for this
-    boundary is the grid for every moment until it passes.
-    """
-    midnight = local_midnight(local_date(moment))
-    step = timedelta(minutes=slot_minutes)
-    slots, rest = divmod(moment - midnight, step)
-    boundary = midnight + (slots + (1 if rest else 0)) * step
-    return min(boundary, local_midnight(local_date(moment) + timedelta(days=1)))
-
-
 @dataclass(frozen=True)
 class Window:
     """An open period [start, end) as UTC moments."""

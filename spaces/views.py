@@ -1,5 +1,6 @@
 """Spaces pages: overview and search, the availability grid, booking, my bookings."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -8,15 +9,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lef.errors import status_for
+from lef.templatetags.lef_tags import day_format
 from members.decorators import profile_required
 from members.models import Profile
-from spaces import fragments, queries, services, timeslots
+from spaces import queries, services, timeslots
 from spaces.forms import BookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
 from spaces.permissions import can_book_resource, is_startup_member
@@ -27,6 +30,58 @@ RESOURCES_PER_PAGE = 12
 
 def _is_partial(request) -> bool:
     return bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request
+
+
+@dataclass
+class Card:
+    """A resource as the overview and the search show it."""
+
+    resource: Resource  # with its space
+    url: str
+    book_query: str = ""  # in search results: the booking form's prefill
+    today: queries.Today | None = None  # on the overview: how free it is for the rest of today
+
+    @property
+    def name(self) -> str:
+        return self.resource.name
+
+    @property
+    def open_minutes(self) -> int:
+        return self.today.open_minutes
+
+    @property
+    def free_minutes(self) -> int:
+        return self.today.free_minutes
+
+    @property
+    def free_share(self) -> int:
+        return self.today.free_share
+
+
+def _resource_url(slug: str) -> str:
+    # One reverse() for all cards: a slug never holds a slash.
+    return reverse("spaces:resource", kwargs={"slug": "-"}).replace("/-/", f"/{slug}/")
+
+
+def _overview_cards(resources: list[Resource], *, day, now) -> list[Card]:
+    """How free each resource is for the rest of ``day``: one query for all of them."""
+    hours, closures = queries.calendar_of(resources, day, day)
+    begin, finish = queries.day_bounds([day])
+    taken = queries.taken_spans(resources, begin, finish)
+    path = reverse("spaces:resource", kwargs={"slug": "-"})
+    return [
+        Card(
+            resource=resource,
+            url=path.replace("/-/", f"/{resource.slug}/"),
+            today=queries.today_of(
+                queries.windows_for(resource.space_id, day, hours, closures),
+                taken.get(resource.pk, ()),
+                day=day,
+                now=now,
+            ),
+        )
+        for resource in resources
+    ]
 
 
 def resource_list(request):
@@ -45,6 +100,11 @@ def resource_list(request):
     if searched and form.is_valid():
         data = form.cleaned_data
         seats = data.get("seats") or 1
+        wanted = {
+            "seats": seats,
+            "amenity": data.get("amenity") or "",
+            "kind": data.get("kind") or "",
+        }
         book_query = urlencode(
             {
                 "day": data["day"].isoformat(),
@@ -53,33 +113,32 @@ def resource_list(request):
                 "people": seats,
             }
         )
-        found = fragments.search(
-            start=data["start"],
-            end=data["end"],
-            seats=seats,
-            amenity=data.get("amenity") or "",
-            kind=data.get("kind") or "",
-            book_query=book_query,
-            now=now,
+        free = queries.free_resources(start=data["start"], end=data["end"], **wanted)
+        results = tuple(
+            Card(resource=resource, url=_resource_url(resource.slug), book_query=book_query)
+            for resource in free
         )
-        context.update(results=found.results, search=data, card_html=found.cards)
-        if found.closed is not None:
-            context["closed"] = found.closed
-            if found.closed.next_day is not None:
-                query = request.GET.copy()
-                query["day"] = found.closed.next_day.isoformat()
-                context["next_day_query"] = query.urlencode()
+        context.update(results=results, cards=results, search=data)
+        if not results:
+            closed = queries.closed_then(start=data["start"], end=data["end"], **wanted)
+            if closed is not None:
+                context["closed"] = closed
+                if closed.next_day is not None:
+                    query = request.GET.copy()
+                    query["day"] = closed.next_day.isoformat()
+                    context["next_day_query"] = query.urlencode()
     else:
         if searched:
             status = 400
         # A page at a time: on a phone a long list of cards is no overview.
-        found = fragments.overview(
-            day=timeslots.local_date(now),
-            number=_page_number(request),
+        day = timeslots.local_date(now)
+        page = queries.counted_page(
+            queries.with_calendar(Resource.objects.active().select_related("space"), day, day),
+            _page_number(request),
             per_page=RESOURCES_PER_PAGE,
-            now=now,
         )
-        context.update(page_obj=found.page, cards=found.page.object_list, card_html=found.cards)
+        page.object_list = _overview_cards(list(page.object_list), day=day, now=now)
+        context.update(page_obj=page, cards=page.object_list)
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"
@@ -110,6 +169,58 @@ def _profile_of(user):
     return profile
 
 
+@dataclass
+class GridRow:
+    """A row of the grid as the template shows it."""
+
+    time: str  # "09:30"
+    fold: int  # 1: the second 02:00-02:59 on the day the clocks go back
+    # Per day: (state, text, link to book it, screen-reader words, a block's reason);
+    # state "none" where the clock time does not exist that day.
+    cells: list[tuple[str, str, str, str, str]]
+
+
+def _grid_rows(grid: queries.Grid, *, book_url: str, day_labels: list[str]) -> list[GridRow]:
+    """Every cell's text, link and screen-reader words, as plain tuples for one template loop.
+
+    Done here rather than with tags and filters in the template: a week has a
+    few hundred cells, and formatting each with {% url %} and |date, or
+    looking up attributes of cell objects, costs more than the rest of the page.
+    """
+    labels = {
+        "free": _("Free"),
+        "mine": _("Yours"),
+        "taken": _("Taken"),
+        "blocked": _("Blocked"),
+        "past": _("Past"),
+        "closed": _("Closed"),
+    }
+    missing = ("none", "", "", _("This time does not exist on this day"), "")
+    book_word = _("book")
+    days = [(day.isoformat(), label) for day, label in zip(grid.days, day_labels, strict=True)]
+    rows = []
+    for row in grid.rows:
+        wall = row.wall.strftime("%H:%M")
+        fold = "&fold=1" if row.fold else ""
+        cells = []
+        for index, cell in enumerate(row.cells):
+            if cell is None:
+                cells.append(missing)
+                continue
+            state, text, href, words, note = cell.state, labels[cell.state], "", "", ""
+            if state == "free" and book_url:
+                day, day_label = days[index]
+                href = f"{book_url}?day={day}&start_time={wall}{fold}"
+                words = f"{day_label} {wall}: {book_word}"
+            elif state == "taken" and cell.hold.booker:
+                text = cell.hold.booker
+            elif state == "blocked" and cell.start == cell.hold.start:
+                note = cell.hold.note
+            cells.append((state, text, href, words, note))
+        rows.append(GridRow(time=wall, fold=row.fold, cells=cells))
+    return rows
+
+
 def resource_detail(request, slug):
     """The day or week grid of one resource, in Amsterdam time."""
     form = GridForm(request.GET)
@@ -119,25 +230,38 @@ def resource_detail(request, slug):
     else:
         day, view, status = timeslots.today(), "day", 400
     days = _grid_days(day, view)
-    found = fragments.resource_page(
-        slug,
-        days=days,
-        day=day,
-        view=view,
-        viewer=request.user,
-        profile=_profile_of(request.user),
-        errors=[error for errors in form.errors.values() for error in errors],
-        now=timezone.now(),
+    # The opening hours and closures of these days ride along with the resource.
+    resource = (
+        queries.with_calendar(Resource.objects.active().select_related("space"), days[0], days[-1])
+        .filter(slug=slug)
+        .first()
     )
-    if found is None:
+    if resource is None:
         raise Http404
-    resource, grid = found.resource, found.grid
+    now = timezone.now()
+    grid = queries.availability(resource=resource, days=days, viewer=request.user, now=now)
+    can_book = can_book_resource(request.user, resource, profile=_profile_of(request.user))
+    book_url = reverse("spaces:book", kwargs={"slug": resource.slug}) if can_book else ""
+    labels = [date_format(grid_day, day_format(year=False)) for grid_day in days]
+    today = timeslots.local_date(now)
+    step = timedelta(days=7 if view == "week" else 1)
     context = {
         "resource": resource,
         "space": resource.space,
         "grid": grid,
-        "grid_html": found.grid_html(),
-        "can_book": bool(grid.book),
+        "rows": _grid_rows(grid, book_url=book_url, day_labels=labels),
+        "headers": [
+            (label, grid_day == today) for label, grid_day in zip(labels, days, strict=True)
+        ],
+        "view": view,
+        "day": day,
+        "here": resource.get_absolute_url(),
+        "can_book": can_book,
+        "errors": [error for errors in form.errors.values() for error in errors],
+        # ISO dates for the links and the date input (|date in a template costs more).
+        "shown_day": day.isoformat(),
+        "previous": (days[0] - step).isoformat(),
+        "next": (days[0] + step).isoformat(),
         "startups_only": resource.audience == Resource.Audience.STARTUPS,
     }
     template = "spaces/resource_detail.html"
@@ -288,15 +412,12 @@ def _free_ranges(grid) -> list[tuple]:
 @login_required
 def my_bookings(request):
     """The member's upcoming bookings (check in, cancel) and past ones (book again)."""
-    found = fragments.my_bookings(
-        request.user, number=_page_number(request), per_page=PAST_PER_PAGE, now=timezone.now()
-    )
+    now = timezone.now()
+    page = queries.past_page(request.user, _page_number(request), per_page=PAST_PER_PAGE, now=now)
     context = {
-        "upcoming": found.lines,
-        "upcoming_html": found.upcoming_html,
-        "page_obj": found.page,
-        "past": found.page.object_list,
-        "past_html": found.past_html,
+        "upcoming": queries.upcoming_bookings(request.user, now=now),
+        "page_obj": page,
+        "past": page.object_list,
     }
     return render(request, "spaces/booking_list.html", context)
 

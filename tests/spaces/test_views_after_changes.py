@@ -1,10 +1,8 @@
-"""Every write path shows on the cached spaces pages at once, the admin's, bulk and raw SQL too.
+"""What people see after a change from anywhere: the site, the admin, bulk updates, raw SQL.
 
-The grid, the overview, the search and my bookings keep their data under the
-spaces generation and their HTML under digests of what it shows
-(spaces.caching). Each test fills the cache, changes something the way one part
-of the platform does, and reads the pages again. Real commits
-(``transaction=True``): the generation rises at commit, as on the site.
+Each test reads the pages (the grid, the overview, the search, my bookings),
+changes something the way one part of the platform does, and reads them
+again: the pages show the change at once.
 """
 
 import re
@@ -22,7 +20,7 @@ from tests.factories import MemberFactory, OrganisationFactory
 from tests.spaces.conftest import local
 from tests.spaces.factories import BookingFactory, ResourceFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 DAY = "2026-03-17"  # a Tuesday; the clock says Monday 16 March, 08:00
 
@@ -56,8 +54,7 @@ def other():
 
 @pytest.fixture
 def coordinator():
-    # A superuser: a flushed database (transaction=True) has no Coordinators group;
-    # what a coordinator may do is in test_permissions.py.
+    # A superuser: what a coordinator may do is in test_permissions.py.
     return english_client(
         User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
     )

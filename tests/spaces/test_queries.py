@@ -1,0 +1,83 @@
+"""The reads behind the spaces pages: what holds a resource's time, and the search's view of it."""
+
+from datetime import date
+
+import pytest
+
+from spaces import queries
+from tests.factories import MemberFactory
+from tests.members.factories_coordination import CoordinatorFactory
+from tests.spaces.conftest import local
+from tests.spaces.factories import BookingFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [date(2026, 3, 17), date(2026, 3, 18)]
+
+
+@pytest.fixture
+def desk():
+    """A desk with bookings and blocks in, around and outside DAYS."""
+    desk = ResourceFactory()
+    booker = MemberFactory(name="")
+    for start, end, extra in [
+        (local(2026, 2, 18, 9), local(2026, 2, 20, 9), {}),  # long before
+        (local(2026, 2, 20, 9), local(2026, 3, 17, 1), {}),  # weeks long, into the first day
+        (local(2026, 3, 17, 9), local(2026, 3, 17, 10), {}),
+        (local(2026, 3, 17, 10), local(2026, 3, 17, 11), {"kind": "block", "purpose": "Meetup"}),
+        (local(2026, 3, 17, 10), local(2026, 3, 17, 12), {"status": "cancelled"}),
+        (local(2026, 3, 17, 12), local(2026, 3, 17, 13), {"status": "released"}),
+        (local(2026, 3, 18, 23), local(2026, 3, 19, 0, 30), {}),  # past the last midnight
+        (local(2026, 3, 19, 0, 30), local(2026, 3, 19, 1), {}),  # after the last day
+    ]:
+        BookingFactory(resource=desk, booker=booker, start=start, end=end, **extra)
+    BookingFactory(
+        resource=ResourceFactory(space=desk.space),
+        start=local(2026, 3, 17, 9),
+        end=local(2026, 3, 17, 10),
+    )
+    return desk
+
+
+def test_holds_are_the_confirmed_bookings_and_blocks_that_meet_the_days(clock, desk):
+    begin, finish = queries.day_bounds(DAYS)
+
+    found = queries.holds(resource=desk, begin=begin, finish=finish, viewer=MemberFactory())
+
+    assert [(hold.start, hold.state, hold.note, hold.booker) for hold in found] == [
+        (local(2026, 2, 20, 9), "taken", "", ""),
+        (local(2026, 3, 17, 9), "taken", "", ""),
+        (local(2026, 3, 17, 10), "blocked", "Meetup", ""),
+        (local(2026, 3, 18, 23), "taken", "", ""),
+    ]
+
+
+def test_coordinators_see_who_holds_the_time(clock, desk):
+    begin, finish = queries.day_bounds(DAYS)
+
+    found = queries.holds(resource=desk, begin=begin, finish=finish, viewer=CoordinatorFactory())
+
+    booker = desk.bookings.first().booker
+    assert [hold.booker for hold in found] == [
+        booker.username,
+        booker.username,
+        "",
+        booker.username,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "free"),
+    [
+        (local(2026, 3, 17, 0, 30), local(2026, 3, 17, 1, 30), False),  # the weeks-long one
+        (local(2026, 3, 17, 9, 30), local(2026, 3, 17, 10), False),
+        (local(2026, 3, 17, 10, 30), local(2026, 3, 17, 11, 30), False),  # the block
+        (local(2026, 3, 17, 11), local(2026, 3, 17, 13), True),  # cancelled and released
+    ],
+)
+def test_the_search_agrees_with_the_holds(clock, desk, start, end, free):
+    desk.space.opening_hours.update(opens="00:00", closes="00:00")
+
+    found = queries.free_resources(start=start, end=end)
+
+    assert (desk in found) is free
