@@ -135,29 +135,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
 CACHES = {
-    # Database caches are shared by every web process, so nothing depends on
-    # one process. The default one holds rate limits (allauth's and ours) and
-    # nothing else, so they are never culled to make room.
+    # A database cache is shared by every web process, so nothing depends on
+    # one process. It holds the rate limits (allauth's and ours); pages read
+    # the database, not a cache (README, "Speed").
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lef_cache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
-    },
-    # The member directory's cards, counts and suggestions (members.caching):
-    # versioned keys, so stale entries are never read; a table of their own,
-    # bounded, culled when full.
-    "directory": {
-        "BACKEND": "lef.cache.PostgresDatabaseCache",
-        "LOCATION": "lef_directory_cache",
-        "OPTIONS": {"MAX_ENTRIES": 60_000, "CULL_FREQUENCY": 4},
-    },
-    # Rendered grids and resource cards of the spaces pages (spaces.fragments):
-    # keyed by a digest of what they show, so stale entries are never read; a
-    # table of their own, bounded (a week's grid is some tens of kilobytes).
-    "spaces": {
-        "BACKEND": "lef.cache.PostgresDatabaseCache",
-        "LOCATION": "lef_spaces_cache",
-        "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4},
     },
 }
 

@@ -295,12 +295,11 @@ def test_home_for_visitors_has_no_member_overview(client):
     assert "Meet colleagues from every sector of Leiden education" in html
 
 
-# Session, user, own profile (shared with the layout's reminder), the cached
-# suggestions, cards and all (with the directory's generation); plus one per app
-# section, each cached under its app's generation and read with it in one
-# statement: spaces' coming bookings; events' sign-ups and the next meetups for
-# my sector; projects' memberships and the projects for the member.
-MY_LEF_QUERIES = 4 + 1 + 1 + 1
+# Session, user, own profile (shared with the layout's reminder), the suggested
+# colleagues (one ranking statement); then each app section's own: projects'
+# places and the projects for the member, meetups (sign-ups and suggestions in
+# one), bookings.
+MY_LEF_QUERIES = 3 + 1 + 2 + 1 + 1
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])
@@ -312,8 +311,6 @@ def test_my_lef_query_count_is_fixed(client, django_assert_num_queries, suggesti
             profile__primary_sector=Sector.HO,
             profile__expertise=["rekenen"],
         )
-    home(client)  # ranks the suggestions once and caches them (members.caching)
-
     with django_assert_num_queries(MY_LEF_QUERIES):
         html = home(client)
 
