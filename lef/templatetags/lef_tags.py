@@ -57,24 +57,16 @@ def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: boo
     segments, x = [], 0.0
     for code, count in counts.items():
         width = 100 * count / total
-        segments.append(
-            {
-                "code": code,
-                "name": sector_short(code),
-                "count": count,
-                "x": round(x, 3),
-                "width": round(width, 3),
-            }
-        )
+        # Positions as text here: a filter per attribute costs more than the rest.
+        segments.append((code, sector_short(code), count, f"{x:.3f}", f"{width:.3f}"))
         x += width
-    described = ", ".join(f"{sector_short(code)} {count}" for code, count in counts.items())
+    described = ", ".join(f"{name} {count}" for _code, name, count, _x, _w in segments)
     return {
         "segments": segments,
         "total": total,
         "legend": legend,
         "label": label or gettext("Sector mix"),
         "described": described,
-        "sectors": dict(Sector.choices),
     }
 
 
