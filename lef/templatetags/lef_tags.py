@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from django import template
 from django.urls import reverse
@@ -43,6 +44,16 @@ def sector_badge(code: str):
     )
 
 
+class MixSegment(NamedTuple):
+    """One sector's part of the bar; its position and width in percent, as text."""
+
+    code: str
+    name: str
+    count: int
+    x: str
+    width: str
+
+
 @register.inclusion_tag("includes/sector_mix.html")
 def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: bool = True):
     """A bar of the sector mix, and a legend with each sector's code and count.
@@ -58,9 +69,9 @@ def sector_mix(counts: Mapping[str, int] | None, *, label: str = "", legend: boo
     for code, count in counts.items():
         width = 100 * count / total
         # Positions as text here: a filter per attribute costs more than the rest.
-        segments.append((code, sector_short(code), count, f"{x:.3f}", f"{width:.3f}"))
+        segments.append(MixSegment(code, sector_short(code), count, f"{x:.3f}", f"{width:.3f}"))
         x += width
-    described = ", ".join(f"{name} {count}" for _code, name, count, _x, _w in segments)
+    described = ", ".join(f"{segment.name} {segment.count}" for segment in segments)
     return {
         "segments": segments,
         "total": total,

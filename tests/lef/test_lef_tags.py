@@ -46,6 +46,9 @@ def test_sector_mix_is_in_proportion_and_in_words():
     with translation.override("en"):
         mix = sector_mix({"po": 3, "ho": 1, "vo": 0, "bogus": 5})
 
-    assert [(s["code"], s["width"]) for s in mix["segments"]] == [("po", 75.0), ("ho", 25.0)]
+    assert [(s.code, s.x, s.width) for s in mix["segments"]] == [
+        ("po", "0.000", "75.000"),
+        ("ho", "75.000", "25.000"),
+    ]
     assert mix["described"] == "po 3, ho 1"
     assert mix["total"] == 4
