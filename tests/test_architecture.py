@@ -73,3 +73,34 @@ def test_the_checks_see_imports():
     assert {"lef.http", "members.forms.ContactForm", "django.contrib.messages"} <= (
         imported_modules(path)
     )
+
+
+# Speed comes from queries, not from a second system of caches (DESIGN.md, "Speed,
+# simply"): the rate limiter is the one user of Django's cache, and nothing
+# memoises rendered HTML or reads the cache table with SQL of its own.
+CACHE_USERS = {"lef/ratelimit.py"}
+
+
+def test_only_the_rate_limiter_uses_a_cache():
+    users = {
+        path
+        for app in APPS
+        for path, modules in imports_of(app).items()
+        if any(m == "django.core.cache" or m.startswith("django.core.cache.") for m in modules)
+    }
+
+    assert users == CACHE_USERS
+
+
+def test_no_code_memoises_or_reads_the_cache_table():
+    found = {}
+    for app in APPS:
+        for path in sources(app):
+            if path == ROOT / "lef" / "settings.py":  # where the rate limits' table is named
+                continue
+            text = path.read_text(encoding="utf-8")
+            hits = [word for word in ("lru_cache", "lef_cache", "pickle") if word in text]
+            if hits:
+                found[str(path.relative_to(ROOT))] = hits
+
+    assert found == {}
