@@ -1,6 +1,7 @@
 """Derived data the database keeps in step with a project, whatever writes it."""
 
 import pytest
+from django.db import connection
 
 from projects.models import Project
 from tests.projects.factories import MemberFactory, ProjectFactory, add_member
@@ -27,3 +28,14 @@ def test_a_change_that_leaves_the_text_keeps_the_search_vector():
     Project.objects.filter(pk=project.pk).update(status=Project.Status.RUNNING)
 
     assert _found("rekenen") == [project.pk]
+
+
+@pytest.mark.django_db
+def test_search_vector_is_stored_in_the_row():
+    # Out of line, every search read each vector from the TOAST table twice (migration 0005).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'projects_project'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
