@@ -81,11 +81,6 @@ def sector_counts(codes) -> dict[str, int]:
     return {code: counted[code] for code in Sector.values if counted[code]}
 
 
-def ordered_mix(mix: dict[str, int]) -> dict[str, int]:
-    """A ``{sector: count}`` mapping in the vocabulary's order, zeros and blanks left out."""
-    return {code: mix[code] for code in Sector.values if mix.get(code)}
-
-
 def with_team(projects: QuerySet) -> QuerySet:
     """Annotate ``team_sectors`` (see :func:`team_sectors`): the mix and size of the team."""
     return projects.annotate(team_sectors=team_sectors())
@@ -339,42 +334,31 @@ def team_on_page(project: Project) -> QuerySet[Membership]:
     )
 
 
-def team_mix(project: Project) -> dict[str, int]:
-    """``{sector: members}`` of the active team, blanks included (for the size): one query."""
-    return dict(
-        Membership.objects.active()
-        .filter(project=project)
-        .values_list("member__profile__primary_sector")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-
-
-def first_of_team(project: Project, *, limit: int) -> tuple[list[Membership], dict[str, int], int]:
-    """The first ``limit`` of the active team (:func:`team_on_page`'s order), the team's
-    sector mix and its size, in one query.
-
-    Every team member's sector comes in the same query (an uncorrelated
-    subquery: PostgreSQL computes it once).
-    """
-    everyone = (
-        Membership.objects.active()
-        .filter(project_id=project.pk)
-        .order_by()
-        .values("member__profile__primary_sector")
-    )
-    team = list(team_on_page(project).annotate(team_sectors=ArraySubquery(everyone))[:limit])
-    sectors = team[0].team_sectors if team else []
-    return team, sector_counts(sectors), len(sectors)
-
-
 @dataclass(frozen=True)
-class Waiting:
-    """The oldest few requests to join, and how many requests and invitations wait."""
+class Team:
+    """What a project page or team page shows of a team, read in one statement.
 
-    requests: list[Membership]
-    request_count: int
-    invitation_count: int
+    ``members``: a window of the active team in :func:`team_on_page`'s order;
+    ``sectors``: the primary sector of everyone on the active team (blanks
+    included, so its length is the team's size); ``waiting``: requests (and
+    invitations) oldest first, for leads; and how many requests and
+    invitations there are in all.
+    """
+
+    members: list[Membership]
+    sectors: list[str | None]
+    waiting: list[Membership] = field(default_factory=list)
+    request_count: int = 0
+    invitation_count: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def mix(self) -> dict[str, int]:
+        """``{sector: members}`` in the vocabulary's order, blanks left out."""
+        return sector_counts(self.sectors)
 
 
 def _in_model_order(model, names) -> tuple[str, ...]:
@@ -382,7 +366,7 @@ def _in_model_order(model, names) -> tuple[str, ...]:
     return tuple(f.attname for f in model._meta.concrete_fields if f.attname in set(names))
 
 
-# TEAM_FIELDS as columns of each table, for the plain statements below.
+# TEAM_FIELDS as columns of each table, for the plain statement below.
 _MEMBERSHIP_COLUMNS = _in_model_order(
     Membership, ["id", "member_id", *(f for f in TEAM_FIELDS if "__" not in f)]
 )
@@ -392,114 +376,131 @@ _USER_COLUMNS = _in_model_order(
 _PROFILE_COLUMNS = _in_model_order(
     Profile, ["user_id", *(f.split("__")[2] for f in TEAM_FIELDS if f.count("__") == 2)]
 )
-# A project's memberships in some statuses with their members and profiles
-# (TEAM_FIELDS), and how many of all those rows are requests and how many not (window
-# functions, so they hold whatever the limit).
-_MEMBERSHIPS_SQL = f"""
-SELECT {", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)},
+_SHOWN_COLUMNS = ", ".join(f"m.{name}" for name in _MEMBERSHIP_COLUMNS)
+_TEAM_ORDER_SQL = ", ".join(f"m.{'id' if f == 'pk' else f}" for f in TEAM_ORDER)
+# One row per membership shown (a window of the active team, then the waiting
+# ones), each with its member and profile (TEAM_FIELDS); on every row (and on
+# one row of NULLs when none is shown) every active member's sector and how many
+# requests and invitations wait. The active team is read once through the
+# (project, status) index for the sectors; the window only for its few rows.
+_TEAM_SQL = f"""
+WITH shown AS (
+    (SELECT {_SHOWN_COLUMNS}, 0 AS part,
+            row_number() OVER (ORDER BY {_TEAM_ORDER_SQL}) AS position
+     FROM projects_membership AS m
+     WHERE m.project_id = %(project)s AND m.status = 'active'
+     ORDER BY {_TEAM_ORDER_SQL} LIMIT %(limit)s OFFSET %(offset)s)
+    UNION ALL
+    (SELECT {_SHOWN_COLUMNS}, 1, row_number() OVER (ORDER BY m.created_at, m.id)
+     FROM projects_membership AS m
+     WHERE m.project_id = %(project)s AND m.status = ANY(%(waiting)s)
+     ORDER BY m.created_at, m.id LIMIT %(waiting_limit)s)
+)
+SELECT team.sectors, counted.requests, counted.invitations,
+       {", ".join(f"s.{name}" for name in _MEMBERSHIP_COLUMNS)},
        {", ".join(f"u.{name}" for name in _USER_COLUMNS)},
-       {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)},
-       count(*) FILTER (WHERE m.status = %(requested)s) OVER (),
-       count(*) FILTER (WHERE m.status <> %(requested)s) OVER ()
-FROM projects_membership AS m
-JOIN members_user AS u ON u.id = m.member_id
-LEFT JOIN members_profile AS pr ON pr.user_id = u.id
-WHERE m.project_id = %(project)s AND m.status = ANY(%(statuses)s)
-ORDER BY {{order}}
-LIMIT %(limit)s OFFSET %(offset)s
-"""  # noqa: S608 -- column names from the models, the order from below
-_ORDERS = {
-    "requests first": "m.status DESC, m.created_at, m.id",  # "requested" after "invited"
-    "oldest first": "m.created_at, m.id",
-    "leads first": ", ".join(f"m.{'id' if f == 'pk' else f}" for f in TEAM_ORDER),
-}
+       {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)}
+FROM (SELECT coalesce(array_agg(pr.primary_sector), '{{}}') AS sectors
+      FROM projects_membership AS m
+      JOIN members_user AS u ON u.id = m.member_id
+      LEFT JOIN members_profile AS pr ON pr.user_id = u.id
+      WHERE m.project_id = %(project)s AND m.status = 'active') AS team
+CROSS JOIN (SELECT count(*) FILTER (WHERE status = 'requested') AS requests,
+                   count(*) FILTER (WHERE status = 'invited') AS invitations
+            FROM projects_membership
+            WHERE project_id = %(project)s AND status = ANY(%(counted)s)) AS counted
+LEFT JOIN (shown AS s
+           JOIN members_user AS u ON u.id = s.member_id
+           LEFT JOIN members_profile AS pr ON pr.user_id = u.id) ON true
+ORDER BY s.part, s.position
+"""  # noqa: S608 -- column names from the models
 
 
-def _memberships(
+def read_team(
     project: Project,
     *,
-    statuses,
-    order: str,
-    limit: int | None = None,
+    limit: int,
     offset: int = 0,
-) -> tuple[list[Membership], int, int]:
-    """Memberships of ``project`` in ``statuses`` with members and profiles, and counts.
+    waiting=(),
+    waiting_limit: int | None = None,
+    count_waiting: bool = False,
+) -> Team:
+    """``limit`` of the active team from ``offset``, everyone's sectors, and the memberships
+    in the ``waiting`` statuses (at most ``waiting_limit``), in one query.
 
-    ``(memberships, requests, others)``, in one query. A plain statement with
-    the team list's columns (TEAM_FIELDS), built into the same objects
-    ``select_related`` builds: the ORM's compiling and building cost more than
-    the query on the pages leads open most.
+    With ``count_waiting`` the requests and invitations are counted too. A
+    plain statement with the team list's columns (TEAM_FIELDS), built into the
+    objects ``select_related`` builds: the ORM's compiling and building cost
+    more than the query on the pages leads open most, and the query count is
+    the same for any team and any viewer.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            _MEMBERSHIPS_SQL.format(order=_ORDERS[order]),
+            _TEAM_SQL,
             {
-                "requested": Membership.Status.REQUESTED,
                 "project": project.pk,
-                "statuses": list(statuses),
                 "limit": limit,
                 "offset": offset,
+                "waiting": list(waiting),
+                "waiting_limit": waiting_limit,
+                "counted": list(Membership.PENDING_STATUSES) if count_waiting else [],
             },
         )
         rows = cursor.fetchall()
     using = connection.alias
-    # Where each model's columns end in a row.
-    ends = list(accumulate(map(len, (_MEMBERSHIP_COLUMNS, _USER_COLUMNS, _PROFILE_COLUMNS))))
-    memberships = []
+    # Where each model's columns end in a row (after the sectors and the two counts).
+    widths = map(len, (_MEMBERSHIP_COLUMNS, _USER_COLUMNS, _PROFILE_COLUMNS))
+    ends = list(accumulate(widths, initial=3))
+    members, waiting_rows = [], []
     for row in rows:
-        membership = Membership.from_db(using, _MEMBERSHIP_COLUMNS, row[: ends[0]])
-        membership.member = User.from_db(using, _USER_COLUMNS, row[ends[0] : ends[1]])
-        profile = row[ends[1] : ends[2]]
+        if row[ends[0]] is None:  # nothing shown: the one row of counts
+            continue
+        membership = Membership.from_db(using, _MEMBERSHIP_COLUMNS, row[ends[0] : ends[1]])
+        membership.project = project
+        membership.member = User.from_db(using, _USER_COLUMNS, row[ends[1] : ends[2]])
+        profile = row[ends[2] : ends[3]]
         # None, as select_related leaves it, for a member without a profile.
         membership.member.profile = (
             Profile.from_db(using, _PROFILE_COLUMNS, profile) if profile[0] is not None else None
         )
-        memberships.append(membership)
-    return memberships, (rows[0][-2] if rows else 0), (rows[0][-1] if rows else 0)
+        if membership.status == Membership.Status.ACTIVE:
+            members.append(membership)
+        else:
+            waiting_rows.append(membership)
+    first = rows[0]
+    return Team(
+        members=members,
+        sectors=first[0],
+        waiting=waiting_rows,
+        request_count=first[1],
+        invitation_count=first[2],
+    )
 
 
 class TeamRows:
     """The active team of a project as :func:`team_on_page` orders it, for a Paginator.
 
-    Its size is given (the sum of the team's mix, already read); a page is read
-    with one plain statement (:func:`_memberships`).
+    Holds the window already read with the team (``team``, from ``offset``): a
+    paginator asking for that window runs no query; another window (a page
+    number out of range) is read on its own.
     """
 
-    def __init__(self, project: Project, *, size: int):
+    def __init__(self, project: Project, team: Team, *, offset: int):
         self.project = project
-        self.size = size
+        self.team = team
+        self.offset = offset
 
     def count(self) -> int:
-        return self.size
+        return self.team.size
 
     def __len__(self) -> int:
-        return self.size
+        return self.team.size
 
     def __getitem__(self, window: slice) -> list[Membership]:
-        return _memberships(
-            self.project,
-            statuses=[Membership.Status.ACTIVE],
-            order="leads first",
-            limit=window.stop - window.start,
-            offset=window.start,
-        )[0]
-
-
-def first_requests(project: Project, *, limit: int) -> Waiting:
-    """For the project page: the ``limit`` oldest requests, with both counts, in one query."""
-    rows, request_count, invitation_count = _memberships(
-        project, statuses=Membership.PENDING_STATUSES, order="requests first", limit=limit
-    )
-    return Waiting(
-        requests=[m for m in rows if m.status == Membership.Status.REQUESTED],
-        request_count=request_count,
-        invitation_count=invitation_count,
-    )
-
-
-def pending_of(project: Project) -> list[Membership]:
-    """Requests and invitations waiting for an answer, oldest first, with profiles (one query)."""
-    return _memberships(project, statuses=Membership.PENDING_STATUSES, order="oldest first")[0]
+        limit = window.stop - window.start
+        if window.start == self.offset and limit >= len(self.team.members):
+            return self.team.members[:limit]
+        return read_team(self.project, limit=limit, offset=window.start).members
 
 
 def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:

@@ -43,17 +43,13 @@ from projects.queries import (
     TeamRows,
     audience,
     browse_projects,
-    first_of_team,
-    first_requests,
     invite_candidates,
     looking_for_viewer,
-    ordered_mix,
-    pending_of,
     project_cards,
     project_for_viewer,
+    read_team,
     show_authors,
     show_people,
-    team_mix,
     team_on_page,
     updates_for,
     with_team,
@@ -122,32 +118,40 @@ def _with_permissions(request, slug: str) -> tuple[Project, ProjectPermissions]:
 def _detail_context(request, project: Project, perms: ProjectPermissions, **extra) -> dict:
     """Everything the project page shows this viewer, in a fixed number of queries.
 
-    The first of the team with the team's mix (one query), the latest shown
-    updates with their authors (one), and for leads the first requests (one).
+    The first of the team with the team's mix and, for leads, the first
+    requests and how many wait (one query), the latest shown updates with
+    their authors (one).
     """
     seen_by = audience(request.user)
-    team, mix, team_size = first_of_team(project, limit=TEAM_ON_PAGE)
-    show_people(team, seen_by)
+    lead = perms.manage_team
+    team = read_team(
+        project,
+        limit=TEAM_ON_PAGE,
+        waiting=[Membership.Status.REQUESTED] if lead else [],
+        waiting_limit=REQUESTS_ON_PAGE,
+        count_waiting=lead,
+    )
+    show_people(team.members, seen_by)
     updates = list(updates_for(project, include_hidden=False)[: UPDATES_ON_PAGE + 1])
     show_authors(updates, seen_by)
-    waiting = first_requests(project, limit=REQUESTS_ON_PAGE) if perms.manage_team else None
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    mix = team.mix
     context = {
         "project": project,
         "perms": perms,
         "membership": perms.membership,
-        "team": team,
-        "team_size": team_size,
+        "team": team.members,
+        "team_size": team.size,
         "team_mix": mix,
         "cross_sector": len(mix) >= 2,
         "updates": updates[:UPDATES_ON_PAGE],
         "more_updates": len(updates) > UPDATES_ON_PAGE,
         # The first few requests; the team page has them all.
-        "requests": waiting.requests if waiting else [],
-        "request_count": waiting.request_count if waiting else 0,
-        "more_requests": waiting.request_count - len(waiting.requests) if waiting else 0,
-        "invitation_count": waiting.invitation_count if waiting else 0,
-        "is_full": project.max_team_size is not None and team_size >= project.max_team_size,
+        "requests": team.waiting,
+        "request_count": team.request_count,
+        "more_requests": team.request_count - len(team.waiting),
+        "invitation_count": team.invitation_count,
+        "is_full": project.max_team_size is not None and team.size >= project.max_team_size,
         "looking_for_you": looking_for_viewer(project, profile),
         "update_form": UpdateForm(user=request.user) if perms.post_update else None,
     }
@@ -414,6 +418,14 @@ def request_decide(request, slug, membership_id):
     return redirect(project)
 
 
+def _page_number(request) -> int:
+    """The page asked for, as the paginator reads it when it is in range (1 otherwise)."""
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
 @require_safe
 def project_team(request, slug):
     """The whole team, with what leads may change; requests and invitations for leads."""
@@ -421,22 +433,28 @@ def project_team(request, slug):
     perms = project_permissions(request.user, project, project.viewer_membership)
     if not perms.view:
         return members_only(request, what=_("This project"))
-    mix = team_mix(project)
-    # The team's size is the sum of its mix (blanks included): no query to count it.
-    team = TeamRows(project, size=sum(mix.values()))
-    page = Paginator(team, TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    # The page's window of the team, read with everyone's sectors (the mix and
+    # the size) and, for leads, the requests and invitations: one query.
+    offset = (_page_number(request) - 1) * TEAM_PER_PAGE
+    team = read_team(
+        project,
+        limit=TEAM_PER_PAGE,
+        offset=offset,
+        waiting=Membership.PENDING_STATUSES if perms.manage_team else [],
+    )
+    rows = TeamRows(project, team, offset=offset)
+    page = Paginator(rows, TEAM_PER_PAGE).get_page(request.GET.get("page"))
     show_people(page.object_list, audience(request.user))
-    pending = pending_of(project) if perms.manage_team else []
-    requests = [m for m in pending if m.status == Membership.Status.REQUESTED]
+    requests = [m for m in team.waiting if m.status == Membership.Status.REQUESTED]
     context = {
         "project": project,
         "perms": perms,
         "page_obj": page,
-        "team_size": page.paginator.count,
-        "team_mix": ordered_mix(mix),
+        "team_size": team.size,
+        "team_mix": team.mix,
         "requests": requests,
         "request_count": len(requests),
-        "invited": [m for m in pending if m.status == Membership.Status.INVITED],
+        "invited": [m for m in team.waiting if m.status == Membership.Status.INVITED],
     }
     return render(request, "projects/project_team.html", context)
 

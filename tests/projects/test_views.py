@@ -429,9 +429,9 @@ def test_detail_query_count_is_the_same_for_a_small_and_a_large_team(client, vie
     large = _detail_queries(client, 40, 12, viewer)
 
     # The project with the viewer's membership, the first of the team with the
-    # team's mix, the latest updates with their authors; members add the
-    # session, their user and their profile; leads the first requests.
-    assert (small, large) == {"anonymous": (3, 3), "member": (6, 6), "lead": (7, 7)}[viewer]
+    # team's mix (and, for leads, the first requests), the latest updates with
+    # their authors; members add the session, their user and their profile.
+    assert (small, large) == {"anonymous": (3, 3), "member": (6, 6), "lead": (6, 6)}[viewer]
 
 
 def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
@@ -442,8 +442,8 @@ def test_team_page_lists_everyone_in_a_fixed_number_of_queries(client):
 
     many, response = queries_of(client, f"{project.get_absolute_url()}team/")
 
-    # The project, the team's mix (and so its size), the page of the team.
-    assert (one, many) == (3, 3)
+    # The project; the page of the team with everyone's sectors (the mix and the size).
+    assert (one, many) == (2, 2)
     assert "31 people on the team" in response.content.decode()
 
 
@@ -464,9 +464,9 @@ def test_team_page_for_a_lead_costs_the_same_for_one_and_many_people_and_request
     one = _team_queries_for_a_lead(client, 1, 1)
     many = _team_queries_for_a_lead(client, 30, 5)
 
-    # Session, user, profile, the project, the team's mix, the page of the
-    # team, the requests and invitations.
-    assert (one, many) == (7, 7)
+    # Session, user, profile, the project; the page of the team with the
+    # team's mix, the requests and invitations.
+    assert (one, many) == (5, 5)
 
 
 def test_team_page_of_150_people_shows_24_with_their_buttons(client):
@@ -478,7 +478,7 @@ def test_team_page_of_150_people_shows_24_with_their_buttons(client):
     queries, response = queries_of(client, f"{project.get_absolute_url()}team/")
 
     html = response.content.decode()
-    assert queries == 7
+    assert queries == 5
     assert "150 people on the team" in html
     assert html.count('<li class="col-12 col-md-6">') == 24
     assert html.count('value="remove"') == 23  # not for the lead themself
