@@ -51,6 +51,7 @@ from projects.queries import (
     show_authors,
     show_people,
     team_on_page,
+    team_rows,
     updates_for,
     with_team,
 )
@@ -444,7 +445,13 @@ def project_team(request, slug):
     )
     rows = TeamRows(project, team, offset=offset)
     page = Paginator(rows, TEAM_PER_PAGE).get_page(request.GET.get("page"))
-    show_people(page.object_list, audience(request.user))
+    team_rows(
+        page.object_list,
+        seen_by=audience(request.user),
+        project=project,
+        viewer=request.user,
+        manage=perms.manage_team,
+    )
     requests = [m for m in team.waiting if m.status == Membership.Status.REQUESTED]
     context = {
         "project": project,
