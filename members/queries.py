@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import CoreActivity, Sector
 from members.models import Organisation, Profile, User
 from members.search import build_query, search_words
+from members.templatetags.avatars import Avatar, avatar_for
 
 # Columns a suggestion card never shows; the search vector is by far the widest.
 CARD_DEFERRED = (
@@ -161,6 +162,7 @@ def directory_page(*, viewer: User, page_number, per_page: int, count: int, **fi
 # -- what a card says about why someone is worth contacting ---------------------
 
 SHOWN_TAGS = 3
+CARD_AVATAR_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -208,28 +210,59 @@ def card_body(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MemberCard:
+    """Everything one card in templates/members/includes/member_cards.html shows.
+
+    Plain values, so the card loop does attribute lookups only: no tag, no
+    ``reverse()`` and no property per card in the template.
+    """
+
+    pk: int
+    name: str
+    url: str
+    avatar: Avatar
+    job_title: str
+    organisation_name: str  # empty unless the organisation is approved
+    organisation_url: str
+    sectors: list[str]
+    body: CardBody
+
+
 def member_cards(
     profiles: Iterable[Profile], *, q: str = "", activity: str = ""
-) -> list[tuple[Profile, CardBody]]:
-    """Each profile with its card's body, marking what matches the search ``q`` and ``activity``.
+) -> list[MemberCard]:
+    """Each profile's card, marking what matches the search ``q`` and ``activity``.
 
-    No query: reads only the profiles' own columns.
+    No query: reads only CARD_FIELDS (the profile, its user and organisation).
     """
     words = search_words(q)
-    return [
-        (
-            profile,
-            card_body(
-                expertise=profile.expertise,
-                core_activities=profile.core_activities,
-                open_to_collaboration=profile.open_to_collaboration,
-                looking_for=profile.looking_for,
-                words=words,
-                activity=activity,
-            ),
+    cards = []
+    for profile in profiles:
+        user = profile.user
+        organisation = profile.organisation
+        approved = organisation is not None and organisation.status == Organisation.Status.APPROVED
+        cards.append(
+            MemberCard(
+                pk=profile.pk,
+                name=str(user),
+                url=user.get_absolute_url(),
+                avatar=avatar_for(profile, CARD_AVATAR_SIZE, name_shown=True),
+                job_title=profile.job_title,
+                organisation_name=organisation.name if approved else "",
+                organisation_url=organisation.get_absolute_url() if approved else "",
+                sectors=profile.sectors,
+                body=card_body(
+                    expertise=profile.expertise,
+                    core_activities=profile.core_activities,
+                    open_to_collaboration=profile.open_to_collaboration,
+                    looking_for=profile.looking_for,
+                    words=words,
+                    activity=activity,
+                ),
+            )
         )
-        for profile in profiles
-    ]
+    return cards
 
 
 @dataclass(frozen=True)

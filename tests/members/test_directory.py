@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile
-from members.queries import CARD_FIELDS, card_body
+from members.queries import CARD_FIELDS, member_cards
 from members.views.directory import MEMBERS_PER_PAGE
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 
@@ -512,27 +512,25 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
         job_title="Docent",
         other_sectors=[Sector.VO],
         core_activities=[CoreActivity.TEACHING],
+        expertise=["rekenen"],
         open_to_collaboration=True,
+        looking_for="Een vo-school",
         avatar="avatars/ab/abcdef",
     )
     profile = (
         Profile.objects.select_related("user", "organisation").only(*CARD_FIELDS).get(pk=member.pk)
     )
 
-    body = card_body(
-        expertise=["rekenen"],
-        core_activities=[CoreActivity.TEACHING],
-        open_to_collaboration=True,
-        looking_for="Een vo-school",
-    )
-
     with django_assert_num_queries(0), translation.override("en"):
-        html = render_to_string(CARDS_TEMPLATE, {"cards": [(profile, body)], "item_class": "x"})
+        html = render_to_string(
+            CARDS_TEMPLATE, {"cards": member_cards([profile]), "item_class": "x"}
+        )
 
     assert "Smal Geladen" in html
     assert "Docent" in html
     assert "<li>rekenen</li>" in html
     assert "Looking for: Een vo-school" in html
+    assert 'src="/media/avatars/ab/abcdef-64.webp"' in html
 
 
 # -- why someone is worth contacting -------------------------------------------------
