@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -17,6 +16,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DateField,
+    JSONField,
     Prefetch,
     Q,
     Sum,
@@ -24,13 +24,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest, JSONObject, Least
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from lef.templatetags.lef_tags import EN_DASH
-from members.models import User
+from members.models import Organisation, User
 from spaces import timeslots
 from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource, Space
 from spaces.permissions import can_check_in
@@ -158,26 +158,6 @@ def today_of(
     open_minutes = _overlap_minutes(windows, begin, finish)
     booked = sum(_overlap_minutes(windows, max(start, begin), end) for start, end in taken)
     return Today(open_minutes, max(open_minutes - booked, 0))
-
-
-def taken_spans(
-    resources: Sequence[Resource], begin: datetime, finish: datetime
-) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Per resource, the (start, end) of its bookings and blocks that meet [begin, finish).
-
-    One query for all ``resources``, soonest first.
-    """
-    taken = defaultdict(list)
-    rows = (
-        Booking.objects.blocking()
-        .overlapping(begin, finish)
-        .filter(resource__in=[resource.pk for resource in resources])
-        .order_by("start", "pk")
-        .values_list("resource_id", "start", "end")
-    )
-    for resource_id, start, end in rows:
-        taken[resource_id].append((start, end))
-    return taken
 
 
 def free_resources(
@@ -342,36 +322,59 @@ def day_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
     )
 
 
-def holds(*, resource, begin: datetime, finish: datetime, viewer) -> list[Hold]:
-    """The confirmed bookings and blocks of ``resource`` that meet [begin, finish), soonest first.
+def with_holds(resources, begin: datetime, finish: datetime, *, names: bool = False):
+    """``resources`` with the confirmed bookings and blocks that meet [begin, finish) attached.
 
-    As ``viewer`` may see them: blocked (with the reason), theirs, or taken
-    (with who booked it, for viewers who may see that). One query; the
-    exclusion constraint keeps them from overlapping.
+    They ride along in the resources' own query, soonest first, as
+    (start, end, kind, booker id, purpose, who booked) rows; read them with
+    :func:`holds_of`. Who booked is left empty unless ``names`` (see
+    ``can_see_booker``). Written as SQL for the reason :func:`with_calendar` gives.
     """
-    from spaces.permissions import can_see_booker  # noqa: PLC0415
-
-    names = can_see_booker(viewer)
-    fields = ["start", "end", "kind", "booker_id", "purpose"]
+    where, values = _held_where(begin, finish)
+    who, join = "''", ""
     if names:
-        fields += ["booker__name", "booker__username"]
-    rows = (
-        Booking.objects.blocking()
-        .overlapping(begin, finish, resource=resource)
-        .order_by("start", "pk")
-        .values_list(*fields)
-    )
+        # A member's name as User.__str__ gives it: the name, else the username.
+        who = "coalesce(nullif(u.name, ''), u.username)"
+        join = f"JOIN {_table(User)} AS u ON u.id = b.booker_id"
+    held = f"""(SELECT coalesce(jsonb_agg(
+            jsonb_build_array(b.start, b."end", b.kind, b.booker_id, b.purpose, {who})
+            ORDER BY b.start, b.id), '[]')
+        FROM {_table(Booking)} AS b {join} WHERE {where})"""  # noqa: S608
+    return resources.annotate(held=_sql(held, values, JSONField()))
+
+
+def holds_of(resource: Resource, viewer) -> list[Hold]:
+    """The holds :func:`with_holds` attached to ``resource``, as ``viewer`` may see them.
+
+    Blocked (with the reason), the viewer's own, or taken (with who booked it,
+    when the annotation carries names).
+    """
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     found = []
-    for start, end, kind, booker_id, purpose, *who in rows:
+    for first, last, kind, booker_id, purpose, who in resource.held:
+        start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
         if kind == Booking.Kind.BLOCK:
             found.append(Hold(start, end, "blocked", note=purpose))
         elif booker_id == viewer_id:
             found.append(Hold(start, end, "mine"))
         else:
-            # A member's name as User.__str__ gives it: the name, else the username.
-            found.append(Hold(start, end, "taken", booker=(who[0] or who[1]) if who else ""))
+            found.append(Hold(start, end, "taken", booker=who))
     return found
+
+
+def holds(*, resource, begin: datetime, finish: datetime, viewer) -> list[Hold]:
+    """The confirmed bookings and blocks of ``resource`` that meet [begin, finish), soonest first.
+
+    As ``viewer`` may see them (see :func:`holds_of`). One query; the exclusion
+    constraint keeps them from overlapping.
+    """
+    from spaces.permissions import can_see_booker  # noqa: PLC0415
+
+    pk = getattr(resource, "pk", resource)
+    row = with_holds(
+        Resource.objects.filter(pk=pk).only("pk"), begin, finish, names=can_see_booker(viewer)
+    ).get()
+    return holds_of(row, viewer)
 
 
 @dataclass(slots=True)
@@ -421,13 +424,17 @@ def availability(
 ) -> Grid:
     """The slots of ``resource`` on ``days``, in local time, with what holds each.
 
-    One query (the bookings and blocks) for a resource from :func:`with_calendar`
-    for these days, three otherwise. See :func:`grid`.
+    No query for a resource from :func:`with_calendar` and :func:`with_holds`
+    (names as ``can_see_booker(viewer)`` says) for these days; else one for
+    each that is missing. See :func:`grid`.
     """
     hours, closures = calendar_of([resource], days[0], days[-1])
     windows = {day: windows_for(resource.space_id, day, hours, closures) for day in days}
-    begin, finish = day_bounds(days)
-    found = holds(resource=resource, begin=begin, finish=finish, viewer=viewer)
+    if hasattr(resource, "held"):
+        found = holds_of(resource, viewer)
+    else:
+        begin, finish = day_bounds(days)
+        found = holds(resource=resource, begin=begin, finish=finish, viewer=viewer)
     return grid(
         days=days,
         windows=windows,
@@ -547,62 +554,58 @@ class BookingLine:
     can_cancel: bool
 
 
-# The columns of a coming booking, as _line reads them.
-UPCOMING_FIELDS = (
-    "pk",
-    "start",
-    "end",
-    "status",
-    "kind",
-    "booker_id",
-    "checked_in_at",
-    "people",
-    "purpose",
-    "resource__name",
-    "resource__slug",
-    "resource__space__name",
-    "organisation__name",
-)
+def _upcoming_sql() -> str:
+    """SQL for the member's confirmed bookings that have not ended, soonest first.
+
+    Parameters: the member's id, now, and now minus MAX_SPAN (no booking is
+    longer, so the bound lets the (booker, start) index work). The columns are
+    the ones :func:`_line` reads. Written as SQL for the reason
+    :func:`with_calendar` gives: compiling it as a QuerySet cost more than
+    running it.
+    """
+    return f"""SELECT b.id, b.start, b."end", b.status, b.kind, b.booker_id, b.checked_in_at,
+            b.people, b.purpose, r.name, r.slug, s.name, o.name
+        FROM {_table(Booking)} AS b
+        JOIN {_table(Resource)} AS r ON r.id = b.resource_id
+        JOIN {_table(Space)} AS s ON s.id = r.space_id
+        LEFT JOIN {_table(Organisation)} AS o ON o.id = b.organisation_id
+        WHERE b.booker_id = %s AND b.kind = '{Booking.Kind.BOOKING.value}'
+            AND b.status = '{Booking.Status.CONFIRMED.value}'
+            AND b."end" > %s AND b.start > %s
+        ORDER BY b.start, b.id"""  # noqa: S608 -- names and choices from the models
 
 
-def _upcoming(user, now: datetime):
-    """The member's confirmed bookings that have not ended, soonest first."""
-    return (
-        Booking.objects.bookings()
-        .blocking()
-        # No booking is longer than MAX_SPAN: the bound lets the (booker, start) index work.
-        .filter(booker=user, end__gt=now, start__gt=now - MAX_SPAN)
-        .order_by("start", "pk")
-    )
+def _upcoming_params(user, now: datetime) -> list:
+    return [user.pk, now, now - MAX_SPAN]
 
 
-def _line(user, row: dict, *, now: datetime, resource_path: str) -> BookingLine:
-    """A BookingLine from a row of UPCOMING_FIELDS, with what ``user`` may do with it now."""
+def _line(user, row: Sequence, *, now: datetime, resource_path: str) -> BookingLine:
+    """A BookingLine from a row of :func:`_upcoming_sql`, with what ``user`` may do with it now."""
     from spaces.permissions import can_cancel_booking  # noqa: PLC0415
 
+    pk, start, end, status, kind, booker_id, checked_in_at, people, purpose, *names = row
+    name, slug, space, organisation = names
     # The columns the permissions read; no resource or organisation instances.
     booking = Booking(
-        pk=row["pk"],
-        start=row["start"],
-        end=row["end"],
-        status=row["status"],
-        kind=row["kind"],
-        booker_id=row["booker_id"],
-        checked_in_at=row["checked_in_at"],
+        pk=pk,
+        start=start,
+        end=end,
+        status=status,
+        kind=kind,
+        booker_id=booker_id,
+        checked_in_at=checked_in_at,
     )
-    slug = row["resource__slug"]
-    day = timeslots.local_date(booking.start)
     return BookingLine(
-        pk=booking.pk,
-        url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={day}",
-        name=row["resource__name"],
-        space=row["resource__space__name"],
-        start=booking.start,
-        end=booking.end,
-        people=row["people"],
-        organisation=row["organisation__name"] or "",
-        purpose=row["purpose"],
-        checked_in=booking.checked_in_at is not None,
+        pk=pk,
+        url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={timeslots.local_date(start)}",
+        name=name,
+        space=space,
+        start=start,
+        end=end,
+        people=people,
+        organisation=organisation or "",
+        purpose=purpose,
+        checked_in=checked_in_at is not None,
         can_check_in=can_check_in(user, booking, now=now),
         can_cancel=can_cancel_booking(user, booking, now=now),
     )
@@ -615,11 +618,11 @@ def upcoming_bookings(user, *, now: datetime | None = None) -> list[BookingLine]
     organisation: four instances a row cost more than the rest of the page.
     """
     now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_upcoming_sql(), _upcoming_params(user, now))
+        rows = cursor.fetchall()
     path = reverse("spaces:resource", kwargs={"slug": "-"})
-    return [
-        _line(user, row, now=now, resource_path=path)
-        for row in _upcoming(user, now).values(*UPCOMING_FIELDS)
-    ]
+    return [_line(user, row, now=now, resource_path=path) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -630,43 +633,47 @@ class MyLefBookings:
     desk_days: dict[date, list[timeslots.Window]]  # see days_open
 
 
+def _desk_calendar_sql() -> str:
+    """SQL for the opening hours and closures in [%s, %s] of the spaces with an active desk.
+
+    Two arrays of "space weekday opens closes" and "space date".
+    """
+    desk_spaces = f"""SELECT r.space_id FROM {_table(Resource)} AS r
+        WHERE r.active AND r.kind = '{Resource.Kind.DESK.value}'"""  # noqa: S608
+    return f"""ARRAY(SELECT concat_ws(' ', h.space_id, h.weekday, h.opens, h.closes)
+            FROM {_table(OpeningHours)} AS h WHERE h.space_id IN ({desk_spaces})),
+        ARRAY(SELECT concat_ws(' ', c.space_id, c.date) FROM {_table(Closure)} AS c
+            WHERE c.date BETWEEN %s AND %s AND c.space_id IN ({desk_spaces}))"""  # noqa: S608
+
+
 def my_lef_bookings(user, *, now: datetime, limit: int, first: date, last: date) -> MyLefBookings:
     """The member's next ``limit`` bookings, and the days in [first, last] desks are open.
 
-    One query: Mijn LEF gathers every app and may spend one per section. The
-    member's own row carries three arrays (their coming bookings, and the
-    opening hours and closure days of the spaces with an active desk), each
-    read with an index of its own.
+    One query: Mijn LEF gathers every app and may spend one per section. Each
+    row is a coming booking (or one row of nothing, when there is none) with
+    the opening hours and closure days of the spaces with an active desk.
     """
-    desk_spaces = Resource.objects.active().filter(kind=Resource.Kind.DESK).values("space_id")
-    fields = {name.replace("__", "_"): name for name in UPCOMING_FIELDS}
-    coming = _upcoming(user, now).values(row=JSONObject(**fields))[:limit]
-    hours = OpeningHours.objects.filter(space_id__in=desk_spaces).values(
-        row=JSONObject(space="space_id", weekday="weekday", opens="opens", closes="closes")
-    )
-    closed = Closure.objects.filter(
-        space_id__in=desk_spaces, date__gte=first, date__lte=last
-    ).values(row=JSONObject(space="space_id", date="date"))
-    coming_rows, hours_rows, closed_rows = (
-        User.objects.filter(pk=user.pk)
-        .values_list(ArraySubquery(coming), ArraySubquery(hours), ArraySubquery(closed))
-        .get()
-    )
+    sql = f"""SELECT {_desk_calendar_sql()}, coming.*
+        FROM (VALUES (1)) AS one
+        LEFT JOIN LATERAL ({_upcoming_sql()} LIMIT %s) AS coming ON TRUE
+        ORDER BY coming.start, coming.id"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, last, *_upcoming_params(user, now), limit])
+        rows = cursor.fetchall()
     path = reverse("spaces:resource", kwargs={"slug": "-"})
-    upcoming = []
-    for found in coming_rows:
-        row = {name: found[key] for key, name in fields.items()}
-        for name in ("start", "end", "checked_in_at"):
-            if row[name] is not None:
-                row[name] = datetime.fromisoformat(row[name])
-        upcoming.append(_line(user, row, now=now, resource_path=path))
+    upcoming = [
+        _line(user, row[2:], now=now, resource_path=path) for row in rows if row[2] is not None
+    ]
     by_space = defaultdict(list)
-    for row in hours_rows:
-        by_space[row["space"]].append(
-            Hours(row["weekday"], time.fromisoformat(row["opens"]),
-                  time.fromisoformat(row["closes"]))
-        )  # fmt: skip
-    closures = {(row["space"], date.fromisoformat(row["date"])) for row in closed_rows}
+    for row in rows[0][0]:
+        space_id, weekday, opens, closes = row.split(" ")
+        by_space[int(space_id)].append(
+            Hours(int(weekday), time.fromisoformat(opens), time.fromisoformat(closes))
+        )
+    closures = set()
+    for row in rows[0][1]:
+        space_id, day = row.split(" ")
+        closures.add((int(space_id), date.fromisoformat(day)))
     return MyLefBookings(upcoming=upcoming, desk_days=days_open(first, last, by_space, closures))
 
 

@@ -22,7 +22,7 @@ from members.models import Profile
 from spaces import queries, services, timeslots
 from spaces.forms import BookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
-from spaces.permissions import can_book_resource, is_startup_member
+from spaces.permissions import can_book_resource, can_see_booker, is_startup_member
 
 PAST_PER_PAGE = 20
 RESOURCES_PER_PAGE = 12
@@ -64,10 +64,8 @@ def _resource_url(slug: str) -> str:
 
 
 def _overview_cards(resources: list[Resource], *, day, now) -> list[Card]:
-    """How free each resource is for the rest of ``day``: one query for all of them."""
+    """How free each resource is for the rest of ``day``, from what rode along with it."""
     hours, closures = queries.calendar_of(resources, day, day)
-    begin, finish = queries.day_bounds([day])
-    taken = queries.taken_spans(resources, begin, finish)
     path = reverse("spaces:resource", kwargs={"slug": "-"})
     return [
         Card(
@@ -75,7 +73,7 @@ def _overview_cards(resources: list[Resource], *, day, now) -> list[Card]:
             url=path.replace("/-/", f"/{resource.slug}/"),
             today=queries.today_of(
                 queries.windows_for(resource.space_id, day, hours, closures),
-                taken.get(resource.pk, ()),
+                [(hold.start, hold.end) for hold in queries.holds_of(resource, None)],
                 day=day,
                 now=now,
             ),
@@ -132,8 +130,11 @@ def resource_list(request):
             status = 400
         # A page at a time: on a phone a long list of cards is no overview.
         day = timeslots.local_date(now)
+        resources = queries.with_calendar(
+            Resource.objects.active().select_related("space"), day, day
+        )
         page = queries.counted_page(
-            queries.with_calendar(Resource.objects.active().select_related("space"), day, day),
+            queries.with_holds(resources, *queries.day_bounds([day])),
             _page_number(request),
             per_page=RESOURCES_PER_PAGE,
         )
@@ -230,12 +231,14 @@ def resource_detail(request, slug):
     else:
         day, view, status = timeslots.today(), "day", 400
     days = _grid_days(day, view)
-    # The opening hours and closures of these days ride along with the resource.
-    resource = (
-        queries.with_calendar(Resource.objects.active().select_related("space"), days[0], days[-1])
-        .filter(slug=slug)
-        .first()
+    # The opening hours, closures and bookings of these days ride along with the resource.
+    resources = queries.with_calendar(
+        Resource.objects.active().select_related("space").filter(slug=slug), days[0], days[-1]
     )
+    resources = queries.with_holds(
+        resources, *queries.day_bounds(days), names=can_see_booker(request.user)
+    )
+    resource = resources.first()
     if resource is None:
         raise Http404
     now = timezone.now()

@@ -159,8 +159,8 @@ def test_overview_query_count_is_fixed(client, clock, member, django_assert_num_
         resource = ResourceFactory(space=SpaceFactory())
         BookingFactory(resource=resource, start=local(2026, 3, 16, 9), end=local(2026, 3, 16, 10))
 
-    # + the resources with their opening hours and closures, and today's bookings of them.
-    with django_assert_num_queries(MEMBER_QUERIES + 2):
+    # + the resources with their opening hours, closures and today's bookings.
+    with django_assert_num_queries(MEMBER_QUERIES + 1):
         response = client.get("/spaces/")
 
     assert [card.free_share for card in response.context["cards"]] == [90] * rows
@@ -266,16 +266,16 @@ def test_grid_query_count_is_fixed(  # noqa: PLR0917 -- parametrized
     week = {"date": "2026-03-17", "view": "week"}
 
     client.force_login(member)
-    # + the resource with its opening hours and closures, and the week's bookings and blocks.
-    with django_assert_num_queries(MEMBER_QUERIES + 2):
+    # + the resource with its opening hours, closures and the week's bookings and blocks.
+    with django_assert_num_queries(MEMBER_QUERIES + 1):
         as_member = client.get(path, week)
     client.force_login(coordinator)
     # + whether they may see who booked (a coordinator's permission).
-    with django_assert_num_queries(MEMBER_QUERIES + 3):
+    with django_assert_num_queries(MEMBER_QUERIES + 2):
         client.get(path, week)
     client.logout()
-    # No session, no user: the resource and the bookings.
-    with django_assert_num_queries(2):
+    # No session, no user: the resource with all of that.
+    with django_assert_num_queries(1):
         client.get(path, week)
 
     assert as_member.text.count(">Taken<") == 2 * rows
