@@ -296,6 +296,21 @@ class Profile(models.Model):
                 name="members_profile_recent_idx",
                 condition=ONBOARDED,
             ),
+            # Members per organisation (the organisation filter, the cards' counts),
+            # read from the index alone instead of each member's wide row.
+            models.Index(
+                fields=["organisation", "visibility", "user"],
+                name="members_profile_org_listed_idx",
+                condition=ONBOARDED,
+            ),
+            # The visitor's home shows the most recently active public faces; without
+            # this a scan reads every public profile when few have a photo.
+            models.Index(
+                fields=["-updated_at", "-user"],
+                name="members_profile_faces_idx",
+                # "public" is Visibility.PUBLIC (not in scope inside Meta).
+                condition=ONBOARDED & models.Q(visibility="public") & ~models.Q(avatar=""),
+            ),
         ]
 
     def __str__(self):
