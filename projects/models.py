@@ -164,8 +164,20 @@ class Project(models.Model):
             GinIndex(fields=["sectors"], name="projects_project_sectors_gin"),
             GinIndex(fields=["tags"], name="projects_project_tags_gin"),
             GinIndex(fields=["looking_for_sectors"], name="projects_project_looking_gin"),
-            # The list's count: an index-only scan instead of reading every (wide) row.
-            models.Index(fields=["status"], name="projects_status_idx"),
+            # Index-only scans instead of reading every (wide) row: the list's count,
+            # and the ranking of projects for a member (projects.queries.projects_for).
+            models.Index(
+                fields=["status"],
+                include=[
+                    "looking_for_sectors",
+                    "looking_for_roles",
+                    "core_activities",
+                    "tags",
+                    "last_activity_at",
+                    "id",
+                ],
+                name="projects_status_idx",
+            ),
             models.Index(fields=["-is_featured", "-created_at"], name="projects_featured_idx"),
             models.Index(fields=["-created_at"], name="projects_created_idx"),
             models.Index(fields=["-last_activity_at"], name="projects_activity_idx"),

@@ -15,18 +15,15 @@ from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -35,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import Role, Sector
 from lef.overview import NextThing
 from lef.templatetags.lef_tags import day_label
-from members.matching import SharedCount, activity_labels
+from members.matching import activity_labels
 from members.models import Profile, User
 from members.search import build_query
 from projects.models import Membership, Project, ProjectUpdate
@@ -45,13 +42,11 @@ SUGGESTION_FIELDS = (
     "title",
     "slug",
     "status",
-    "sectors",
     "looking_for_sectors",
     "looking_for_roles",
     "core_activities",
     "tags",
     "max_team_size",
-    "last_activity_at",
 )
 # What a member's profile shows of a project they are on.
 PROFILE_PROJECT_FIELDS = ("title", "slug", "status", "visibility", "last_activity_at")
@@ -599,6 +594,45 @@ class Suggestion:
         return gettext("You share: %(items)s") % {"items": ", ".join(shared)}
 
 
+# The open projects that want a member or share something with them, ranked (ranks
+# filled in by _shared_count_sql). The ranking reads only the columns that the index on
+# the status includes (an index-only scan, not the wide rows); the best few are then
+# read from the table, with their team counted.
+_SUGGESTION_COLUMNS = _in_model_order(Project, SUGGESTION_FIELDS)
+_PROJECTS_FOR_SQL = f"""
+SELECT {", ".join(f"project.{name}" for name in _SUGGESTION_COLUMNS)},
+       (SELECT count(*) FROM projects_membership AS t
+        WHERE t.project_id = project.id AND t.status = 'active')
+FROM (SELECT p.id, {{want_sector}} AS want_sector, {{want_role}} AS want_role,
+             {{shared_tags}} AS shared_tags, {{shared_activities}} AS shared_activities,
+             p.last_activity_at
+      FROM projects_project AS p
+      WHERE p.status IN ('idea', 'looking', 'running')
+        AND (p.looking_for_sectors && %(sectors)s::varchar[]
+             OR p.looking_for_roles && %(roles)s::varchar[]
+             OR p.core_activities && %(activities)s::varchar[]
+             OR p.tags && %(tags)s::varchar[])
+        AND NOT EXISTS (SELECT 1 FROM projects_membership AS m
+                        WHERE m.project_id = p.id AND m.member_id = %(member)s
+                          AND m.status IN ('requested', 'invited', 'active'))
+      ORDER BY 2 DESC, 3 DESC, 4 DESC, 5 DESC, 6 DESC, 1 DESC
+      LIMIT %(limit)s) AS best
+JOIN projects_project AS project ON project.id = best.id
+ORDER BY best.want_sector DESC, best.want_role DESC, best.shared_tags DESC,
+         best.shared_activities DESC, best.last_activity_at DESC, best.id DESC
+"""  # noqa: S608 -- column names from the model, ranks from _shared_count_sql
+
+
+def _shared_count_sql(column: str, name: str, values: list[str]) -> tuple[str, dict]:
+    """How many of ``values`` the array ``column`` holds, as members.matching.SharedCount
+    compiles it (a sum of ``@>`` tests: no subquery per row), with named parameters.
+    """
+    if not values:
+        return "0::integer", {}  # not a bare 0: in ORDER BY that is a column position
+    tests = [f"({column} @> ARRAY[%({name}{n})s]::varchar[])::int" for n in range(len(values))]
+    return "(" + " + ".join(tests) + ")", {f"{name}{n}": v for n, v in enumerate(values)}
+
+
 def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     """Open projects that want someone like ``user``, or share their activities or tags.
 
@@ -606,57 +640,43 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     activities, then the most recently active. Projects the member is on, has
     asked to join or is invited to are left out, and so are full ones (counted
     only for the few best, then dropped here). The matching is
-    members.matching's (``SharedCount``).
+    members.matching's (``SharedCount``'s tests). Only onboarded members get
+    suggestions, and members see every project (``visible_to``), so no
+    visibility test. A plain statement: building it with the ORM (overlaps,
+    four rank expressions, two subqueries) cost more than running it.
     """
     profile = _profile_of(user)
     if profile is None or not profile.is_onboarded:
         return []
-    sectors, roles = profile.sectors, list(profile.roles)
+    sectors, roles = list(profile.sectors), list(profile.roles)
     activities, tags = list(profile.core_activities), list(profile.expertise)
-    wanted = Q(looking_for_sectors__overlap=sectors) if sectors else Q(pk__in=[])
-    if roles:
-        wanted |= Q(looking_for_roles__overlap=roles)
-    if activities:
-        wanted |= Q(core_activities__overlap=activities)
-    if tags:
-        wanted |= Q(tags__overlap=tags)
-    mine = Membership.objects.filter(
-        project=OuterRef("pk"), member=user, status__in=Membership.CURRENT_STATUSES
-    )
-    active = (
-        Membership.objects.filter(project=OuterRef("pk"), status=Membership.Status.ACTIVE)
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    ranked = (
-        Project.objects.visible_to(user)
-        .open_to_join()
-        .filter(wanted)
-        .exclude(Exists(mine))
-        .alias(
-            want_sector=SharedCount("looking_for_sectors", sectors),
-            want_role=SharedCount("looking_for_roles", roles),
-            shared_tags=SharedCount("tags", tags),
-            shared_activities=SharedCount("core_activities", activities),
-        )
-        .order_by(
-            "-want_sector",
-            "-want_role",
-            "-shared_tags",
-            "-shared_activities",
-            "-last_activity_at",
-            "-pk",
-        )
-        .only(*SUGGESTION_FIELDS)
-    )
-    # A few more than asked: full teams among the best are dropped below. The
-    # team is counted in the SELECT list, so only for these few rows.
-    best = ranked.annotate(
-        team_size=Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
-    )[: 3 * limit]
-    found = [p for p in best if p.max_team_size is None or p.team_size < p.max_team_size][:limit]
+    params = {
+        "sectors": sectors,
+        "roles": roles,
+        "activities": activities,
+        "tags": tags,
+        "member": user.pk,
+        # A few more than asked: full teams among the best are dropped below.
+        "limit": 3 * limit,
+    }
+    ranks = {}
+    for rank, column, values in (
+        ("want_sector", "p.looking_for_sectors", sectors),
+        ("want_role", "p.looking_for_roles", roles),
+        ("shared_tags", "p.tags", tags),
+        ("shared_activities", "p.core_activities", activities),
+    ):
+        ranks[rank], more = _shared_count_sql(column, rank, values)
+        params.update(more)
+    with connection.cursor() as cursor:
+        cursor.execute(_PROJECTS_FOR_SQL.format(**ranks), params)
+        rows = cursor.fetchall()
+    found = [
+        project
+        for *columns, team_size in rows
+        if (project := Project.from_db(connection.alias, _SUGGESTION_COLUMNS, columns))
+        and (project.max_team_size is None or team_size < project.max_team_size)
+    ][:limit]
     return [
         Suggestion(
             title=project.title,

@@ -10,9 +10,10 @@ tags and sector arrays out of line to bring a row under 2 kB, and the
 suggestions on Mijn LEF, which test those arrays for every open project, would
 pay for that instead): a pass is ~1-2 ms. The list and cards defer the column.
 
-Rows holding the vector are wider (about 3.5 kB), so counting the list by
-reading every row costs more: the index on the status makes that count an
-index-only scan (~0.2 ms instead of ~1.5 ms).
+Rows holding the vector are wider (about 3.5 kB), so what reads every row
+costs more. An index on the status, holding the columns that rank projects for
+a member, makes those reads index-only scans: the list's count (~0.2 ms
+instead of ~1.5 ms) and Mijn LEF's projects for you (~2 ms instead of ~4).
 
 Existing rows are rewritten with the trigger off: the trigger keeps the old
 (out-of-line) value when the text did not change.
@@ -41,6 +42,17 @@ class Migration(migrations.Migration):
         migrations.RunSQL(INLINE, OUT_OF_LINE),
         migrations.AddIndex(
             model_name="project",
-            index=models.Index(fields=["status"], name="projects_status_idx"),
+            index=models.Index(
+                fields=["status"],
+                include=[
+                    "looking_for_sectors",
+                    "looking_for_roles",
+                    "core_activities",
+                    "tags",
+                    "last_activity_at",
+                    "id",
+                ],
+                name="projects_status_idx",
+            ),
         ),
     ]
