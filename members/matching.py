@@ -37,8 +37,10 @@ from django.utils.translation import gettext
 from lef.choices import CoreActivity
 from members.models import Profile, User
 from members.queries import CARD_DEFERRED
+from members.templatetags.avatars import Avatar, avatar_for
 
 DEFAULT_LIMIT = 6
+SUGGESTION_AVATAR_SIZE = 48
 
 
 class SharedCount(Func):
@@ -80,6 +82,11 @@ class Suggestion:
     def shared(self) -> list[str]:
         """Shared expertise tags first (they say most), then shared activities by label."""
         return [*self.shared_expertise, *activity_labels(self.shared_activities)]
+
+    @property
+    def avatar(self) -> Avatar:
+        """The card's photo or initials, beside the name (members/includes/suggestion.html)."""
+        return avatar_for(self.profile, SUGGESTION_AVATAR_SIZE, name_shown=True)
 
     @property
     def reason(self) -> str:
