@@ -7,6 +7,7 @@ tested for one and for several rows.
 
 import calendar
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,12 +25,14 @@ from django.db.models import (
 )
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext, ngettext
 
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
 from lef.overview import NextThing
+from lef.templatetags.lef_tags import sector_mix, timespan
 from members.models import Profile
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
@@ -137,14 +140,44 @@ def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
 
 
 @dataclass(frozen=True, slots=True)
+class MixBar:
+    """What the sector_mix tag shows for a card (lef_tags.sector_mix), ready to write out.
+
+    Each segment is (code, x, width, legend): its position and width as text,
+    and its legend ("po 4"), so the list writes each card's bar with a few
+    plain variables.
+    """
+
+    total: int
+    described: str  # "po 4, vo 7", for screen readers
+    segments: tuple[tuple[str, str, str, str], ...]
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> "MixBar":
+        bar = sector_mix(counts)
+        return cls(
+            total=bar["total"],
+            described=bar["described"],
+            segments=tuple(
+                (code, x, width, f"{name} {count}")
+                for code, name, count, x, width in bar["segments"]
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """Everything a meetup's card in the list shows: plain values, no model instance."""
 
     pk: int
     title: str
     url: str
-    starts_at: datetime
-    ends_at: datetime
+    title_id: str  # "event-12-title", the heading's id that the card is labelled by
+    # The start as the card writes it (in Amsterdam, in the page's language):
+    day: str  # "7", the date filter's "j"
+    month: str  # "Dec", the date filter's "M"
+    iso: str  # for <time datetime>, the date filter's "c"
+    when: str  # as the timespan filter writes it: "Mon 7 Dec 2026, 06:00-07:00"
     venue: str  # the venue's name, or "" for online only
     online: bool
     summary: str
@@ -154,10 +187,10 @@ class Card:
     past: bool
     unlimited: bool
     full: bool
-    places_left: int
-    taken: int
-    waiting: int
-    mix: dict[str, int]
+    # The number under a card, as a sentence: "8 places left", "3 waiting",
+    # "20 people signed up"; "" when none is shown.
+    count_text: str
+    mix: MixBar  # who is coming, by sector: the sector_mix tag's bar, written out by the list
     mine: str  # the viewer's registration: "confirmed", "waiting" or ""
 
 
@@ -210,27 +243,48 @@ def event_card_page(
 def _card(row: tuple, detail: str, *, counts: Counts, past: bool) -> Card:
     pk, title, slug, starts_at, ends_at, venue, online_url, summary, *rest = row
     sectors, transitions, status, _capacity, _in_all = rest
+    cancelled = status == Event.Status.CANCELLED
+    start = timezone.localtime(starts_at)
     return Card(
         pk=pk,
         title=title,
         url=f"{detail}{slug}/",
-        starts_at=starts_at,
-        ends_at=ends_at,
+        title_id=f"event-{pk}-title",
+        day=str(start.day),
+        month=MONTHS_3[start.month].title(),
+        iso=start.isoformat(),
+        when=timespan(start, ends_at),
         venue=venue or "",
         online=bool(online_url),
         summary=summary,
         sectors=tuple(sectors),
         transitions=tuple(transitions),
-        cancelled=status == Event.Status.CANCELLED,
+        cancelled=cancelled,
         past=past,
         unlimited=counts.capacity is None,
         full=counts.is_full,
-        places_left=counts.places_left or 0,
-        taken=counts.taken,
-        waiting=counts.waiting,
-        mix=counts.mix,
+        count_text="" if cancelled else _count_text(counts, past=past),
+        mix=MixBar.of(counts.present_mix),
         mine=counts.mine,
     )
+
+
+def _count_text(counts: Counts, *, past: bool) -> str:
+    # A plural per card: in Python it costs a tenth of a {% blocktranslate %}.
+    if past:
+        n = counts.taken
+        text = ngettext("%(counter)s person signed up", "%(counter)s people signed up", n)
+    elif counts.capacity is None:
+        return ""
+    elif counts.is_full:
+        n = counts.waiting
+        if not n:
+            return ""
+        text = ngettext("%(counter)s waiting", "%(counter)s waiting", n)
+    else:
+        n = counts.places_left
+        text = ngettext("%(counter)s place left", "%(counter)s places left", n)
+    return text % {"counter": n}
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,9 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from icalendar import Calendar
 
 from events.models import Event, Registration, Venue
@@ -13,6 +15,7 @@ from events.queries import meetups_of, my_meetups, upcoming_public_events
 from events.services import cancel_registration, register_for_event
 from lef.calendar import calendar_feed_for
 from lef.choices import Sector
+from lef.templatetags.lef_tags import sector_mix
 from members.models import Profile
 from tests.events.factories import EventFactory, RegistrationFactory, VenueFactory
 from tests.events.helpers import mails_to
@@ -87,6 +90,39 @@ def test_card_shows_places_left_or_the_waiting_list_and_the_sector_mix(client):
     assert "8 places left" in page
     assert "Full: waiting list</span> · 1 waiting" in page
     assert 'aria-label="Who is coming, by sector: po 1, mbo 1"' in page
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_card_writes_the_sector_mix_and_its_counts_as_the_tags_do(client, language):
+    # The list writes each card's mix bar out and its counts as sentences (a tag
+    # per card cost more than the card): the same markup and words as the
+    # sector_mix tag and {% blocktranslate %} would give.
+    event = event_on(3, title="Open", capacity=10)
+    for sector in (Sector.PO, Sector.PO, Sector.HO, Sector.OTHER):
+        RegistrationFactory(event=event, member__profile__primary_sector=sector)
+    full = event_on(4, title="Vol", capacity=1)
+    RegistrationFactory(event=full)
+    RegistrationFactory(event=full, status="waiting", waiting_reason="full", confirmed_at=None)
+    event_on(-3, capacity=5, title="Geweest")
+    headers = {"accept-language": language}
+
+    with translation.override(language):
+        label = gettext("Who is coming, by sector")
+        mix = render_to_string(
+            "includes/sector_mix.html", sector_mix({"po": 2, "ho": 1, "other": 1}, label=label)
+        )
+        sentences = [
+            ngettext("%(counter)s place left", "%(counter)s places left", 6) % {"counter": 6},
+            ngettext("%(counter)s waiting", "%(counter)s waiting", 1) % {"counter": 1},
+        ]
+        past = ngettext("%(counter)s person signed up", "%(counter)s people signed up", 0)
+    page = " ".join(client.get("/events/", headers=headers).content.decode().split())
+    past_page = text(client.get("/events/", {"when": "past"}, headers=headers))
+
+    assert " ".join(mix.split()) in page
+    for sentence in sentences:
+        assert html.escape(sentence) in page
+    assert past % {"counter": 0} in past_page
 
 
 def test_cards_follow_every_change_and_the_language(client):
