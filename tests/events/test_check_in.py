@@ -6,9 +6,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from events.models import Registration
 from lef.choices import Sector
+from lef.templatetags.lef_tags import sector_badge
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory
 from tests.helpers import queries_of
@@ -326,3 +329,44 @@ def test_walk_in_form_keeps_what_was_sent_and_a_fresh_page_starts_empty(client, 
     assert 'id="id_sector-error"' in sent
     assert "Wethouder Smit" not in fresh
     assert 'aria-invalid="true"' not in fresh
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_door_rows_write_the_sector_badge_and_their_words_as_the_tags_do(
+    client, organiser, event, language
+):
+    # The rows write the badge out and translate their words once (a tag per row
+    # cost more than the row): the same markup and words as sector_badge and
+    # {% translate %} would give, on the page and in a lone row after a check-in.
+    anna = RegistrationFactory(
+        event=event, member__name="Anna", member__profile__primary_sector=Sector.OTHER
+    )
+    RegistrationFactory(event=event, member__name="Bram", status="waiting", confirmed_at=None)
+    RegistrationFactory(event=event, guest_name="Gast", member=None, walk_in=True)
+    Registration.objects.filter(pk=anna.pk).update(checked_in_at=event.starts_at)
+    client.force_login(organiser)
+    headers = {"accept-language": language}
+
+    with translation.override(language):
+        badge = sector_badge(Sector.OTHER)
+        words = [
+            gettext("waiting list"),
+            gettext("walk-in"),
+            gettext("Undo"),
+            gettext("Let in"),
+            gettext("Check in"),
+            gettext("here since %(time)s")
+            % {"time": f"{timezone.localtime(event.starts_at):%H:%M}"},
+        ]
+    page = client.get(door(event), headers=headers).content.decode()
+    guest = Registration.objects.get(guest_name="Gast")
+    lone = client.post(
+        f"{door(event)}{guest.pk}/", {"action": "in"}, headers={"hx-request": "true", **headers}
+    ).content.decode()
+
+    assert f'<div class="small">{badge}' in page
+    for word in words:
+        assert html.escape(word) in page
+    row = f'<li class="lef-door-row lef-door-present" id="registration-{guest.pk}">'
+    assert lone.lstrip().startswith(row)
+    assert html.escape(words[2]) in lone  # "Undo", translated in the lone row too
