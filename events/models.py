@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +97,19 @@ class EventQuerySet(models.QuerySet):
 
     def for_transition(self, transition: str):
         return self.filter(target_transitions__contains=[transition])
+
+    def with_organised_by(self, user):
+        """Annotate ``organised_by_user``: whether ``user`` organises each meetup.
+
+        For ``permissions.can_check_in(..., organiser_ids=...)`` in the statement
+        that reads the meetup, instead of a query of its own. Not for a re-check
+        under the meetup's lock: a subquery of the locking statement reads the
+        snapshot from before the wait, and would miss a change that held the lock.
+        """
+        organisers = Event.organisers.through.objects.filter(
+            event_id=OuterRef("pk"), user_id=getattr(user, "pk", None)
+        )
+        return self.annotate(organised_by_user=Exists(organisers))
 
 
 class Event(models.Model):

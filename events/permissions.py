@@ -33,6 +33,12 @@ def is_organiser(user, event: Event, *, organiser_ids: set[int] | None = None) -
     return user.pk in organiser_ids
 
 
+def organiser_ids_of(user, event: Event) -> set[int]:
+    """``organiser_ids`` for the checks above, from a meetup read with
+    ``Event.objects.with_organised_by(user)``: no query of its own."""
+    return {user.pk} if event.organised_by_user else set()
+
+
 def can_check_in(user, event: Event, *, organiser_ids: set[int] | None = None) -> bool:
     """The door list of a meetup: its organisers and coordinators, not for drafts."""
     if user is None or not user.is_authenticated or not user.is_active:

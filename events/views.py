@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from events.forms import (
     RegisterForm,
 )
 from events.models import Event, Registration
-from events.permissions import can_check_in, can_view_event, is_coordinator
+from events.permissions import can_check_in, can_view_event, is_coordinator, organiser_ids_of
 from events.services import (
     add_walk_in,
     cancel_own_registration,
@@ -251,9 +252,20 @@ def events_feed(request):
 # At the door ----------------------------------------------------------------------------
 
 
-def _door_event(request, slug: str) -> Event:
-    event = _event_or_404(request, slug)
-    if not can_check_in(request.user, event):
+def _door_event(request, slug: str, *, registration_id: int | None = None) -> Event:
+    """The meetup of a door page, for its organisers and coordinators only. One query.
+
+    Whether the viewer organises it is read with it; with ``registration_id``,
+    also whether that sign-up is the meetup's (``has_registration``).
+    """
+    events = Event.objects.select_related("venue").with_organised_by(request.user)
+    if registration_id is not None:
+        sign_up = Registration.objects.filter(pk=registration_id, event=OuterRef("pk"))
+        events = events.annotate(has_registration=Exists(sign_up))
+    event = get_object_or_404(events, slug=slug)
+    if not can_view_event(request.user, event):
+        raise Http404
+    if not can_check_in(request.user, event, organiser_ids=organiser_ids_of(request.user, event)):
         raise PermissionDenied
     return event
 
@@ -322,8 +334,11 @@ def check_in_page(request, slug):
 @require_POST
 def check_in_toggle(request, slug, registration_id: int):
     """POST ``action=in`` or ``action=undo`` for one person on the door list."""
-    event = _door_event(request, slug)
-    registration = get_object_or_404(Registration, pk=registration_id, event=event)
+    event = _door_event(request, slug, registration_id=registration_id)
+    if not event.has_registration:
+        raise Http404
+    # The service reads the sign-up again, under the meetup's lock: it needs no more.
+    registration = Registration(pk=registration_id, event=event)
     q = request.POST.get("q", "")[:100]
     action = request.POST.get("action")
     if action not in {"in", "undo"}:
