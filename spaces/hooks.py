@@ -2,7 +2,6 @@
 
 from datetime import time, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -30,7 +29,7 @@ def overview_next_things(context: dict) -> list[NextThing]:
                 detail=line.space,
                 status=gettext("Checked in") if line.checked_in else "",
                 icon="laptop",
-                action_url=reverse("spaces:check_in", args=[line.pk]) if can_check_in else "",
+                action_url=line.check_in_url if can_check_in else "",
                 action_label=gettext("Check in") if can_check_in else "",
             )
         )

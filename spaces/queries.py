@@ -542,6 +542,8 @@ class BookingLine:
 
     pk: int
     url: str  # the resource's grid on the booking's day
+    check_in_url: str
+    cancel_url: str
     name: str
     space: str
     start: datetime
@@ -579,7 +581,25 @@ def _upcoming_params(user, now: datetime) -> list:
     return [user.pk, now, now - MAX_SPAN]
 
 
-def _line(user, row: Sequence, *, now: datetime, resource_path: str) -> BookingLine:
+@dataclass(frozen=True)
+class _Paths:
+    """The addresses BookingLines link to, with "-" for a slug and 0 for a booking's pk."""
+
+    resource: str
+    check_in: str
+    cancel: str
+
+
+def _paths() -> _Paths:
+    """Reversed once for all lines: a reverse() a line costs more than the line."""
+    return _Paths(
+        resource=reverse("spaces:resource", args=["-"]),
+        check_in=reverse("spaces:check_in", args=[0]),
+        cancel=reverse("spaces:cancel", args=[0]),
+    )
+
+
+def _line(user, row: Sequence, *, now: datetime, paths: _Paths) -> BookingLine:
     """A BookingLine from a row of :func:`_upcoming_sql`, with what ``user`` may do with it now."""
     from spaces.permissions import can_cancel_booking  # noqa: PLC0415
 
@@ -597,7 +617,9 @@ def _line(user, row: Sequence, *, now: datetime, resource_path: str) -> BookingL
     )
     return BookingLine(
         pk=pk,
-        url=f"{resource_path.replace('/-/', f'/{slug}/')}?date={timeslots.local_date(start)}",
+        url=f"{paths.resource.replace('/-/', f'/{slug}/')}?date={timeslots.local_date(start)}",
+        check_in_url=paths.check_in.replace("/0/", f"/{pk}/"),
+        cancel_url=paths.cancel.replace("/0/", f"/{pk}/"),
         name=name,
         space=space,
         start=start,
@@ -621,8 +643,8 @@ def upcoming_bookings(user, *, now: datetime | None = None) -> list[BookingLine]
     with connection.cursor() as cursor:
         cursor.execute(_upcoming_sql(), _upcoming_params(user, now))
         rows = cursor.fetchall()
-    path = reverse("spaces:resource", kwargs={"slug": "-"})
-    return [_line(user, row, now=now, resource_path=path) for row in rows]
+    paths = _paths()
+    return [_line(user, row, now=now, paths=paths) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -660,10 +682,8 @@ def my_lef_bookings(user, *, now: datetime, limit: int, first: date, last: date)
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, last, *_upcoming_params(user, now), limit])
         rows = cursor.fetchall()
-    path = reverse("spaces:resource", kwargs={"slug": "-"})
-    upcoming = [
-        _line(user, row[2:], now=now, resource_path=path) for row in rows if row[2] is not None
-    ]
+    paths = _paths()
+    upcoming = [_line(user, row[2:], now=now, paths=paths) for row in rows if row[2] is not None]
     by_space = defaultdict(list)
     for row in rows[0][0]:
         space_id, weekday, opens, closes = row.split(" ")
@@ -675,18 +695,6 @@ def my_lef_bookings(user, *, now: datetime, limit: int, first: date, last: date)
         space_id, day = row.split(" ")
         closures.add((int(space_id), date.fromisoformat(day)))
     return MyLefBookings(upcoming=upcoming, desk_days=days_open(first, last, by_space, closures))
-
-
-def past_bookings(user, *, now: datetime | None = None):
-    """The member's bookings that ended, were cancelled or released, latest first."""
-    now = now or timezone.now()
-    return (
-        Booking.objects.bookings()
-        .filter(booker=user)
-        .filter(Q(end__lte=now) | ~Q(status=Booking.Status.CONFIRMED))
-        .select_related("resource__space", "organisation")
-        .order_by("-start", "-pk")
-    )
 
 
 @dataclass(frozen=True)
@@ -706,21 +714,38 @@ class PastRow:
     again_url: str  # "book again": the same times a week on, from tomorrow
 
 
-# The columns of a PastRow, in _past_row's order.
-PAST_FIELDS = (
-    "resource__name",
-    "resource__slug",
-    "resource__space__name",
-    "start",
-    "end",
-    "status",
-    "checked_in_at",
-    "cancel_message",
-    "cancelled_by_id",
-    "booker_id",
-    "people",
-    "purpose",
-)
+def _past_sql() -> str:
+    """SQL from FROM to WHERE for the member's bookings that ended, were cancelled or released.
+
+    Parameters: the member's id and now. Written as SQL for the reason
+    :func:`_upcoming_sql` gives.
+    """
+    return f"""FROM {_table(Booking)} AS b
+        JOIN {_table(Resource)} AS r ON r.id = b.resource_id
+        JOIN {_table(Space)} AS s ON s.id = r.space_id
+        WHERE b.booker_id = %s AND b.kind = '{Booking.Kind.BOOKING.value}'
+            AND (b."end" <= %s OR b.status <> '{Booking.Status.CONFIRMED.value}')"""
+
+
+def _past_rows(user, now: datetime, *, per_page: int, number: int) -> tuple[int, list[tuple]]:
+    """(how many past bookings the member has, page ``number`` of them), latest first.
+
+    One query; the rows are in :func:`_past_row`'s order, with the booking's id
+    first. The count comes in a row of its own when the page is empty.
+    """
+    past = _past_sql()
+    sql = f"""SELECT total.n, page.* FROM (SELECT count(*) {past}) AS total(n)
+        LEFT JOIN LATERAL (
+            SELECT b.id, r.name, r.slug, s.name, b.start, b."end", b.status, b.checked_in_at,
+                b.cancel_message, b.cancelled_by_id, b.booker_id, b.people, b.purpose
+            {past} ORDER BY b.start DESC, b.id DESC LIMIT %s OFFSET %s
+        ) AS page ON TRUE
+        ORDER BY page.start DESC, page.id DESC"""  # noqa: S608
+    offset = (number - 1) * per_page
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, now, user.pk, now, per_page, offset])
+        found = cursor.fetchall()
+    return found[0][0], [row[2:] for row in found if row[1] is not None]
 
 
 def _past_row(values, *, book_path: str, today: date) -> PastRow:
@@ -767,20 +792,28 @@ def _book_again_url(path: str, *, start, end, people: int, purpose: str, today: 
 
 
 def past_page(user, number, *, per_page: int, now: datetime | None = None) -> Page:
-    """A page of :func:`past_bookings` as PastRows, as ``Paginator.get_page`` gives it.
+    """A page of the member's earlier, cancelled and released bookings as PastRows.
 
-    One query (see :func:`counted_page`).
+    The page ``Paginator.get_page(number)`` gives, latest first: one query, two
+    for a page number past either end (then the last page).
     """
     now = now or timezone.now()
-    page = counted_page(
-        past_bookings(user, now=now), number, per_page=per_page, columns=PAST_FIELDS
-    )
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    asked = max(number, 1)
+    count, rows = _past_rows(user, now, per_page=per_page, number=asked)
+    paginator = Paginator((), per_page)
+    paginator.count = count
+    if number < 1 or (not rows and number != 1):
+        number = paginator.num_pages
+        if number != asked:
+            _, rows = _past_rows(user, now, per_page=per_page, number=number)
     book_path = reverse("spaces:book", kwargs={"slug": "-"})
     today = timeslots.local_date(now)
-    page.object_list = [
-        _past_row(values, book_path=book_path, today=today) for values in page.object_list
-    ]
-    return page
+    past = [_past_row(row, book_path=book_path, today=today) for row in rows]
+    return Page(past, number, paginator)
 
 
 def counted_page(queryset, number, *, per_page: int, columns: Sequence[str] = ()) -> Page:

@@ -32,18 +32,41 @@ def _is_partial(request) -> bool:
     return bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request
 
 
+# The icon of a resource without a photo, by kind.
+_KIND_ICONS = {Resource.Kind.ROOM: "bi-people", Resource.Kind.BOOTH: "bi-telephone"}
+
+
 @dataclass
 class Card:
-    """A resource as the overview and the search show it."""
+    """A resource as the overview and the search show it, with its words ready.
+
+    Twelve cards of a dozen lookups, filters and translations each cost more
+    than the rest of the page; as plain attributes they cost a fraction.
+    """
 
     resource: Resource  # with its space
     url: str
     book_query: str = ""  # in search results: the booking form's prefill
     today: queries.Today | None = None  # on the overview: how free it is for the rest of today
 
-    @property
-    def name(self) -> str:
-        return self.resource.name
+    def __post_init__(self):
+        resource = self.resource
+        self.pk = str(resource.pk)
+        self.name = resource.name
+        self.photo_url = resource.photo.url if resource.photo else ""
+        self.icon = _KIND_ICONS.get(resource.kind, "bi-laptop")
+        self.about = f"{resource.get_kind_display()} · {resource.space.name}"
+        self.seats = ngettext("%(counter)s seat", "%(counter)s seats", resource.seats) % {
+            "counter": resource.seats
+        }
+        self.amenities = resource.amenity_labels
+        self.startups_only = resource.audience == Resource.Audience.STARTUPS
+        self.book_label = _("Book %(name)s") % {"name": resource.name} if self.book_query else ""
+        self.free_words = ""
+        if self.today is not None and self.today.is_open:
+            self.free_words = _("%(share)s%% free for the rest of today") % {
+                "share": self.free_share
+            }
 
     @property
     def open_minutes(self) -> int:
@@ -161,10 +184,14 @@ def _grid_days(day, view):
     return [day]
 
 
-def _profile_of(user):
+def _profile_of(user, *, organisation: bool = True):
+    """The member's profile (with their organisation, unless not needed), or None."""
     if not user.is_authenticated:
         return None
-    profile = Profile.objects.select_related("organisation").filter(user=user).first()
+    profiles = Profile.objects.filter(user=user)
+    if organisation:
+        profiles = profiles.select_related("organisation")
+    profile = profiles.first()
     if profile is not None:
         user.profile = profile  # the layout's reminder reads it from here: no second query
     return profile
@@ -176,8 +203,10 @@ class GridRow:
 
     time: str  # "09:30"
     fold: int  # 1: the second 02:00-02:59 on the day the clocks go back
-    # Per day: (state, text, link to book it, screen-reader words, a block's reason);
-    # state "none" where the clock time does not exist that day.
+    # Per day: (shape, state, text, first, second). Shape "" is a plain cell
+    # (most of them: tested first); "link": a free slot, with the link to book
+    # it and the screen-reader words; "none": the clock time does not exist
+    # that day, with the words; "note": a block's first slot, with its reason.
     cells: list[tuple[str, str, str, str, str]]
 
 
@@ -196,7 +225,7 @@ def _grid_rows(grid: queries.Grid, *, book_url: str, day_labels: list[str]) -> l
         "past": _("Past"),
         "closed": _("Closed"),
     }
-    missing = ("none", "", "", _("This time does not exist on this day"), "")
+    missing = ("none", "none", "", _("This time does not exist on this day"), "")
     book_word = _("book")
     days = [(day.isoformat(), label) for day, label in zip(grid.days, day_labels, strict=True)]
     rows = []
@@ -208,16 +237,19 @@ def _grid_rows(grid: queries.Grid, *, book_url: str, day_labels: list[str]) -> l
             if cell is None:
                 cells.append(missing)
                 continue
-            state, text, href, words, note = cell.state, labels[cell.state], "", "", ""
+            state = cell.state
             if state == "free" and book_url:
                 day, day_label = days[index]
                 href = f"{book_url}?day={day}&start_time={wall}{fold}"
-                words = f"{day_label} {wall}: {book_word}"
+                cells.append(
+                    ("link", state, labels[state], href, f"{day_label} {wall}: {book_word}")
+                )
             elif state == "taken" and cell.hold.booker:
-                text = cell.hold.booker
-            elif state == "blocked" and cell.start == cell.hold.start:
-                note = cell.hold.note
-            cells.append((state, text, href, words, note))
+                cells.append(("", state, cell.hold.booker, "", ""))
+            elif state == "blocked" and cell.start == cell.hold.start and cell.hold.note:
+                cells.append(("note", state, labels[state], cell.hold.note, ""))
+            else:
+                cells.append(("", state, labels[state], "", ""))
         rows.append(GridRow(time=wall, fold=row.fold, cells=cells))
     return rows
 
@@ -243,7 +275,10 @@ def resource_detail(request, slug):
         raise Http404
     now = timezone.now()
     grid = queries.availability(resource=resource, days=days, viewer=request.user, now=now)
-    can_book = can_book_resource(request.user, resource, profile=_profile_of(request.user))
+    # Only start-up resources ask about the member's organisation.
+    startups_only = resource.audience == Resource.Audience.STARTUPS
+    profile = _profile_of(request.user, organisation=startups_only)
+    can_book = can_book_resource(request.user, resource, profile=profile)
     book_url = reverse("spaces:book", kwargs={"slug": resource.slug}) if can_book else ""
     labels = [date_format(grid_day, day_format(year=False)) for grid_day in days]
     today = timeslots.local_date(now)
@@ -265,7 +300,7 @@ def resource_detail(request, slug):
         "shown_day": day.isoformat(),
         "previous": (days[0] - step).isoformat(),
         "next": (days[0] + step).isoformat(),
-        "startups_only": resource.audience == Resource.Audience.STARTUPS,
+        "startups_only": startups_only,
     }
     template = "spaces/resource_detail.html"
     if _is_partial(request):

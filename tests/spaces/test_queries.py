@@ -81,3 +81,30 @@ def test_the_search_agrees_with_the_holds(clock, desk, start, end, free):
     found = queries.free_resources(start=start, end=end)
 
     assert (desk in found) is free
+
+
+@pytest.mark.parametrize(
+    ("number", "shown", "starts"),
+    [
+        (1, 1, [local(2026, 3, 16, 9), local(2026, 3, 15, 9)]),
+        ("2", 2, [local(2026, 3, 14, 9)]),
+        (3, 2, [local(2026, 3, 14, 9)]),  # past the end: the last page
+        (0, 2, [local(2026, 3, 14, 9)]),
+        ("x", 1, [local(2026, 3, 16, 9), local(2026, 3, 15, 9)]),
+    ],
+)
+def test_past_pages_are_the_pages_a_paginator_gives(clock, number, shown, starts):
+    member = MemberFactory()
+    for day in (14, 15, 16):
+        BookingFactory(booker=member, start=local(2026, 3, day, 9), end=local(2026, 3, day, 10))
+    BookingFactory(booker=member, start=local(2026, 3, 20, 9), end=local(2026, 3, 20, 10))
+
+    page = queries.past_page(member, number, per_page=2, now=local(2026, 3, 18, 12))
+
+    assert (page.number, page.paginator.count, [row.start for row in page]) == (shown, 3, starts)
+
+
+def test_no_past_bookings_is_one_empty_page(clock):
+    page = queries.past_page(MemberFactory(), 4, per_page=2, now=local(2026, 3, 18, 12))
+
+    assert (page.number, page.paginator.num_pages, list(page)) == (1, 1, [])
