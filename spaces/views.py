@@ -9,14 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lef.errors import status_for
-from lef.templatetags.lef_tags import day_format
+from lef.templatetags.lef_tags import day_text
 from members.decorators import profile_required
 from members.models import Profile
 from spaces import queries, services, timeslots
@@ -280,7 +279,7 @@ def resource_detail(request, slug):
     profile = _profile_of(request.user, organisation=startups_only)
     can_book = can_book_resource(request.user, resource, profile=profile)
     book_url = reverse("spaces:book", kwargs={"slug": resource.slug}) if can_book else ""
-    labels = [date_format(grid_day, day_format(year=False)) for grid_day in days]
+    labels = [day_text(grid_day, year=False) for grid_day in days]
     today = timeslots.local_date(now)
     step = timedelta(days=7 if view == "week" else 1)
     context = {

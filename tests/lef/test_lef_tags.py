@@ -1,11 +1,20 @@
 """The shared template tags (lef_tags): dates and sectors as people read them."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
-from lef.templatetags.lef_tags import day_label, sector_badge, sector_mix, short_day, timespan
+from lef.templatetags.lef_tags import (
+    day_format,
+    day_label,
+    day_text,
+    sector_badge,
+    sector_mix,
+    short_day,
+    timespan,
+)
 
 START = datetime(2026, 12, 1, 14, 30, tzinfo=UTC)  # 15:30 in Amsterdam
 END = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -52,3 +61,12 @@ def test_sector_mix_is_in_proportion_and_in_words():
     ]
     assert mix["described"] == "po 3, ho 1"
     assert mix["total"] == 4
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_day_text_says_what_djangos_date_format_says(language):
+    with translation.override(language):
+        for offset in range(0, 400, 3):  # every weekday and month
+            day = date(2026, 1, 1) + timedelta(days=offset)
+            assert day_text(day) == date_format(day, day_format())
+            assert day_text(day, year=False) == date_format(day, day_format(year=False))
