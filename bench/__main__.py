@@ -1,10 +1,10 @@
 """``python -m bench``: seed the bench database if needed, measure every page, print a table.
 
-Every page is measured twice in the same run: with the page cache off
-(``settings.PAGE_CACHE = False``: every request reads everything from the
-database, as the first visit after a change does) and on. The targets hold
-for the figures with the cache off: a page is fast because its queries are
-good, and the column beside it says what the cache buys.
+There is no page cache (README, "Speed"): every request reads everything it
+shows from the database, so these figures are the first visit after a change
+too. A page is fast because its queries are good. Should a cache ever be
+added, it gets a settings switch and this bench measures the page with it off
+and on, side by side (DESIGN.md, "Speed, simply"); the targets hold with it off.
 
 It reports; it does not fail (exit 0), so it can run on any machine. Compare
 figures from the same machine only; the ratio to the floor is what travels.
@@ -31,7 +31,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import seed as seeding  # noqa: E402
@@ -39,11 +39,10 @@ from bench.pages import EXTRAS, PAGES, Page  # noqa: E402
 from bench.urls import FLOOR_PATH  # noqa: E402
 from members.models import User  # noqa: E402
 
-TARGET_RATIO = 3.0  # median with the cache off, against the floor
+TARGET_RATIO = 3.0  # median, against the floor
 TARGET_QUERIES = 10
 FLOOR_REQUESTS = 100
 PERSONAS = {"member": "bench-member", "coordinator": "bench-coordinator"}
-CACHE_MODES = {"both": (False, True), "off": (False,), "on": (True,)}
 
 
 def path_values() -> dict[str, str]:
@@ -77,24 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (5)")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database anew")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
-    parser.add_argument(
-        "--cache",
-        choices=sorted(CACHE_MODES),
-        default="both",
-        help="measure with the page cache off, on, or both side by side (both)",
-    )
     args = parser.parse_args(argv)
 
     print(prepare_database(members=args.members, reseed=args.reseed))
     pages = [p for p in PAGES if args.only in p.name]
     values = path_values()
-    results = {}
-    for cache_on in CACHE_MODES[args.cache]:
-        with override_settings(PAGE_CACHE=cache_on):
-            results[cache_on] = measure_all(
-                pages, values, requests=args.requests, warmup=args.warmup
-            )
-    print_table(pages, results, requests=args.requests, warmup=args.warmup)
+    rows = measure_all(pages, values, requests=args.requests, warmup=args.warmup)
+    print_table(pages, rows, requests=args.requests, warmup=args.warmup)
     for extra in EXTRAS:
         if args.only in extra.__name__:
             figures = extra()
@@ -221,42 +209,31 @@ def verdict(page: Page, row: dict, rows: dict) -> str:
     return "MISS: " + ", ".join(misses) if misses else "ok"
 
 
-def print_table(pages: list[Page], results: dict, *, requests: int, warmup: int) -> None:
+def print_table(pages: list[Page], rows: dict, *, requests: int, warmup: int) -> None:
     print()
     print(
         f"Server time per page, in-process (Django test client), DEBUG off, "
-        f"{requests} requests after {warmup} warm-up; page cache off, and on."
+        f"{requests} requests after {warmup} warm-up."
     )
     print(
-        f"Targets, cache off: median <= {TARGET_RATIO:g}x the floor (the bare layout; the "
-        f"member's floor for visitors' pages), <= {TARGET_QUERIES} SQL queries (Mijn LEF: "
-        "one more per app section), the same count for one row and many; status 200."
+        f"Targets: median <= {TARGET_RATIO:g}x the floor (the bare layout; the member's floor "
+        f"for visitors' pages), <= {TARGET_QUERIES} SQL queries (Mijn LEF: one more per app "
+        "section), the same count for one row and many; status 200."
     )
-    off, on = results.get(False), results.get(True)
-    header = f"{'page':<36} {'visitor':<11} {'status':>6}"
-    if off:
-        header += f" {'off ms':>7} {'p95':>6} {'queries':>7} {'x floor':>7}"
-    if on:
-        header += f" {'on ms':>7} {'p95':>6} {'queries':>7} {'x floor':>7}"
-    header += "  target"
+    header = f"{'page':<36} {'visitor':<11} {'status':>6} {'median ms':>10} {'p95 ms':>8}"
+    header += f" {'queries':>8} {'x floor':>8}  target"
     print()
     print(header)
     print("-" * len(header))
-    first = off or on
-    floor_names = [name for name in first if name.startswith("floor")]
+    floor_names = [name for name in rows if name.startswith("floor")]
     for name in [*floor_names, *(page.name for page in pages)]:
         page = next((p for p in pages if p.name == name), None)
-        row = first[name]
-        line = f"{name:<36} {row['as_user'] or 'anonymous':<11} {row['status']:>6}"
-        for figures in (off, on):
-            if figures:
-                cell = figures[name]
-                line += (
-                    f" {cell['median']:>7.1f} {cell['p95']:>6.1f} {cell['queries']:>7} "
-                    f"{cell['ratio']:>6.1f}x"
-                )
-        line += "  " + ("" if page is None else verdict(page, row, first))
-        print(line)
+        row = rows[name]
+        print(
+            f"{name:<36} {row['as_user'] or 'anonymous':<11} {row['status']:>6} "
+            f"{row['median']:>10.1f} {row['p95']:>8.1f} {row['queries']:>8} "
+            f"{row['ratio']:>7.1f}x  {'' if page is None else verdict(page, row, rows)}"
+        )
     print()
 
 

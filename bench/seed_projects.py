@@ -81,8 +81,7 @@ def seed(*, rng_seed: int = 2027) -> int:
         Profile.objects.listed().values_list("user_id", "primary_sector").order_by("user_id")
     )
     member = User.objects.get(username="bench-member")
-    # On the big team, so that the bench's cold requests (after bench-colleague's
-    # profile changed) find that project's page changed too.
+    # On the big team, as on the profile page the bench measures.
     colleague = User.objects.get(username="bench-colleague")
     statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
 
