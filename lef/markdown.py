@@ -18,6 +18,7 @@ lets raw HTML through, so the output is always cleaned with nh3 (the Rust
   never breaks the page's heading order.
 """
 
+import threading
 import xml.etree.ElementTree as ET
 
 import markdown as markdown_lib
@@ -103,9 +104,23 @@ def render_markdown(text: str | None) -> SafeString:
     """Markdown to sanitised HTML, marked safe for templates. Empty text gives ""."""
     if not text or not text.strip():
         return mark_safe("")
-    # A fresh converter per call: Markdown instances keep state between conversions.
-    converter = markdown_lib.Markdown(
-        extensions=["sane_lists", "nl2br", _SafeMarkdown()],
-        output_format="html",
-    )
+    converter = _converter().reset()  # reset(): no state from the last conversion
     return mark_safe(sanitise_html(converter.convert(text)))  # noqa: S308 -- cleaned by nh3
+
+
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter: building one costs a third of a conversion.
+
+    One per thread, since a converter is not safe to share while it converts; it
+    holds no data between conversions once reset.
+    """
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = _converters.converter = markdown_lib.Markdown(
+            extensions=["sane_lists", "nl2br", _SafeMarkdown()],
+            output_format="html",
+        )
+    return converter
