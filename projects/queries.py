@@ -9,6 +9,7 @@ projects for the visitors' home page. Visibility is always
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
@@ -29,12 +30,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.choices import Role, Sector
+from lef.choices import Role, Sector, sector_short
 from lef.overview import NextThing
-from lef.templatetags.lef_tags import day_label
+from lef.templatetags.lef_tags import day_label, day_text
 from members.matching import activity_labels
 from members.models import Profile, User
 from members.search import build_query
+from members.templatetags.avatars import avatar_for
 from projects.models import Membership, Project, ProjectUpdate
 
 # What a suggestion needs of a project (its reason, its link, whether it is full).
@@ -237,17 +239,46 @@ def is_shown(person: User | None, seen_by: str) -> bool:
     )
 
 
-def show_people(memberships, seen_by: str):
-    """Set ``shown`` on each membership (see :func:`is_shown`), and ``url``, the
-    member's profile address when shown ("" otherwise); no query.
+class Badge(NamedTuple):
+    """What a sector badge says (lef_tags.sector_badge's words): rows write the badge
+    out with these, since a tag per row costs more than the rest of the row.
+    """
+
+    code: str
+    name: str
+    short: str
+
+
+def badge_words(code: str | None) -> Badge | None:
+    """The words of ``code``'s sector badge, or None where the tag writes nothing."""
+    if code not in Sector.values:
+        return None
+    return Badge(code, str(Sector(code).label), sector_short(code))
+
+
+def show_people(memberships, seen_by: str, *, avatar_size: int):
+    """What a team row shows of its member, as plain values; no query.
+
+    ``shown`` (see :func:`is_shown`); ``url``, ``name`` and ``job_title`` ("" when
+    not shown); ``avatar`` (members' ``avatar_for`` at ``avatar_size``, with the
+    name written beside it: a placeholder when not shown); ``badge``: the
+    member's sector badge words (:func:`badge_words`), or None.
     """
     for membership in memberships:
-        membership.shown = shown = is_shown(membership.member, seen_by)
-        membership.url = membership.member.get_absolute_url() if shown else ""
+        member = membership.member
+        profile = member.profile
+        membership.shown = shown = is_shown(member, seen_by)
+        membership.url = member.get_absolute_url() if shown else ""
+        membership.name = str(member) if shown else ""
+        membership.job_title = profile.job_title if shown and profile is not None else ""
+        membership.avatar = avatar_for(profile if shown else None, avatar_size, name_shown=True)
+        membership.badge = badge_words(profile.primary_sector if profile is not None else None)
     return memberships
 
 
-def team_rows(memberships, *, seen_by: str, project: Project, viewer: User, manage: bool):
+def team_rows(
+    memberships, *, seen_by: str, project: Project, viewer: User, manage: bool, avatar_size: int
+):
     """:func:`show_people`, plus what a row of the team page says and where its
     buttons go, as plain values (no tag or ``reverse()`` per row in the template).
 
@@ -255,7 +286,7 @@ def team_rows(memberships, *, seen_by: str, project: Project, viewer: User, mana
     removes the member ("" for the viewer's own row, or for someone not leading);
     ``remove_label``: the remove button's words.
     """
-    show_people(memberships, seen_by)
+    show_people(memberships, seen_by, avatar_size=avatar_size)
     for membership in memberships:
         joined = membership.joined_at
         membership.since = (
@@ -275,9 +306,23 @@ def team_rows(memberships, *, seen_by: str, project: Project, viewer: User, mana
 
 
 def show_authors(updates, seen_by: str):
-    """Set ``author_shown`` on each update (see :func:`is_shown`); no query."""
+    """What an update's header shows of its author and day, as plain values; no query.
+
+    ``author_shown`` (see :func:`is_shown`); ``author_url`` and ``author_name``
+    ("" when not shown); ``author_active`` (a member of 't LEF, or a former
+    member); ``avatar`` (32 pixels, the name beside it); ``day`` and
+    ``moment`` (the local time as ISO 8601, for the time element).
+    """
     for update in updates:
-        update.author_shown = is_shown(update.author, seen_by)
+        author = update.author
+        update.author_shown = shown = is_shown(author, seen_by)
+        update.author_url = author.get_absolute_url() if shown else ""
+        update.author_name = str(author) if shown else ""
+        update.author_active = author is not None and author.is_active
+        update.avatar = avatar_for(author.profile if shown else None, 32, name_shown=True)
+        moment = timezone.localtime(update.created_at)
+        update.day = day_text(moment)
+        update.moment = moment.isoformat()
     return updates
 
 

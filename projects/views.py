@@ -132,7 +132,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         waiting_limit=REQUESTS_ON_PAGE,
         count_waiting=lead,
     )
-    show_people(team.members, seen_by)
+    show_people(team.members, seen_by, avatar_size=40)
     updates = list(updates_for(project, include_hidden=False)[: UPDATES_ON_PAGE + 1])
     show_authors(updates, seen_by)
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
@@ -451,6 +451,7 @@ def project_team(request, slug):
         project=project,
         viewer=request.user,
         manage=perms.manage_team,
+        avatar_size=48,
     )
     requests = [m for m in team.waiting if m.status == Membership.Status.REQUESTED]
     context = {

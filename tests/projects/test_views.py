@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from lef.choices import Role, Sector
 from members.models import Profile, User
@@ -952,3 +953,66 @@ def test_the_personal_data_export_holds_the_members_projects(client):
         ("Rekenen", "active")
     ]
     assert [u["text"] for u in data["projects"]["updates"]] == ["Mijn eerste update"]
+
+
+def _tag_markup(source: str, **context) -> str:
+    return Template("{% load avatars lef_tags %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_team_rows_and_updates_write_avatars_and_badges_as_the_tags_do(client, language):
+    # The project page, the team page and the updates page write the avatar and
+    # the sector badge out in their loops (a tag per row cost more than the row):
+    # the same markup as {% avatar %} and {% sector_badge %}, for a member with a
+    # photo, one without, and someone a visitor may not see.
+    project = ProjectFactory(lead__name="Anna de Wit", lead__profile__primary_sector=Sector.HO)
+    lead = project.memberships.get().member
+    Profile.objects.filter(user=lead).update(
+        avatar=f"avatars/ab/{'c' * 32}", visibility=Profile.Visibility.PUBLIC
+    )
+    lead.profile.refresh_from_db()
+    hidden = MemberFactory(name="Bram Kok", profile__primary_sector=Sector.OTHER)
+    Profile.objects.filter(user=hidden).update(visibility=Profile.Visibility.MEMBERS)
+    add_member(project, hidden)
+    post(project, lead)
+    post(project, hidden)
+    headers = {"accept-language": language}
+    base = f"/projects/{project.slug}/"
+
+    with translation.override(language):
+        badges = [_tag_markup("{% sector_badge code %}", code=code) for code in ("ho", "other")]
+        photo = "{% avatar profile SIZE name_shown=True %}"
+        photos = {
+            size: _tag_markup(photo.replace("SIZE", str(size)), profile=lead.profile)
+            for size in (32, 40, 48)
+        }
+        nobody = {
+            size: _tag_markup(f"{{% avatar None {size} name_shown=True %}}") for size in (32, 40)
+        }
+        initials = _tag_markup("{% avatar profile 48 name_shown=True %}", profile=hidden.profile)
+    visitor = {
+        path: client.get(base + path, headers=headers).content.decode()
+        for path in ("", "updates/")
+    }
+    client.force_login(lead)
+    member = {
+        path: client.get(base + path, headers=headers).content.decode()
+        for path in ("", "team/", "updates/")
+    }
+
+    assert "ho" in badges[0]
+    assert photos[40].startswith("<img")
+    for page in (visitor[""], member[""]):
+        assert photos[40] in page
+        assert f"{badges[0]} " in page
+        assert f"{badges[1]} " in page
+    assert nobody[40] in visitor[""]
+    assert "Bram Kok" not in visitor[""]
+    assert initials in member["team/"]
+    assert photos[48] in member["team/"]
+    assert badges[0] in member["team/"]
+    assert badges[1] in member["team/"]
+    for page in (visitor[""], visitor["updates/"], member[""], member["updates/"]):
+        assert photos[32] in page
+    assert nobody[32] in visitor["updates/"]
+    assert ">Bram Kok</a>" in member["updates/"]
