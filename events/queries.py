@@ -17,12 +17,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -100,18 +102,40 @@ def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
         .annotate(n=Count("pk"), **mine)
         .order_by()
     )
-    for event_id, status, sector, walk_in, n, *own in rows:
-        row = counts[event_id]
-        if own and own[0]:
-            row.mine = status
-        if status == Registration.Status.WAITING:
-            row.waiting += n
-            continue
-        row.present_mix[sector] += n
-        if not walk_in:
-            row.taken += n
-            row.taken_by_sector[sector] += n
+    for event_id, *group in rows:
+        _add(counts[event_id], group)
     return counts
+
+
+def _add(row: Counts, group) -> None:
+    # One group of a meetup's active registrations, counted into its row:
+    # (status, sector, walk-in, how many[, how many of them the viewer's]).
+    status, sector, walk_in, n, *mine = group
+    if mine and mine[0]:
+        row.mine = status
+    if status == Registration.Status.WAITING:
+        row.waiting += n
+        return
+    row.present_mix[sector] += n
+    if not walk_in:
+        row.taken += n
+        row.taken_by_sector[sector] += n
+
+
+# A card's counts, in the statement that reads its meetup: _counts()'s groups
+# (status, sector, walk-in, how many, how many of them the viewer's) as a JSON
+# list, for the page's few meetups only (PostgreSQL runs it after the LIMIT).
+# Active is Registration.ACTIVE, as in Registration.objects.active().
+_TALLY_SQL = """
+SELECT jsonb_agg(jsonb_build_array(t.status, t.sector, t.walk_in, t.n, t.mine))
+FROM (
+    SELECT r.status, r.sector, r.walk_in, COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE r.member_id = %s) AS mine
+    FROM events_registration AS r
+    WHERE r.event_id = events_event.id AND r.status = ANY(%s)
+    GROUP BY r.status, r.sector, r.walk_in
+) AS t
+"""
 
 
 def _count_of(queryset) -> Subquery:
@@ -205,12 +229,12 @@ _CARD_FIELDS = (
 def event_card_page(
     events, *, number, per_page: int, viewer, past: bool = False
 ) -> tuple[Page, list[Card]]:
-    """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). Two queries.
+    """Page ``number`` of ``events`` as cards, with its Page ("page 2 of 35"). One query.
 
-    The page's meetups with their total, then their counts (and the viewer's
-    own sign-ups). ``number`` as Paginator.get_page takes it (not a number: the
-    first page; past the end: the last). Only an empty list or a page past the
-    end costs a count query of its own, and the last page's rows then.
+    The page's meetups with their total and their counts (and the viewer's own
+    sign-ups), in one statement. ``number`` as Paginator.get_page takes it (not
+    a number: the first page; past the end: the last). Only an empty list or a
+    page past the end costs a count query of its own, and the last page's rows then.
     """
     paginator = Paginator(events, per_page)
     # Past meetups are read backwards along the start index and the scan stops
@@ -219,7 +243,12 @@ def event_card_page(
     # PostgreSQL reads and sorts every match anyway, and counts them on the way
     # (a window over all of them).
     in_all = _count_of(events) if past else Window(Count("*"))
-    with_total = events.annotate(in_all=in_all).values_list(*_CARD_FIELDS, "in_all")
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    # Every value is a parameter; the SQL is a constant.
+    tally = RawSQL(_TALLY_SQL, (viewer_id, list(Registration.ACTIVE)), output_field=JSONField())  # noqa: S611
+    with_total = events.annotate(in_all=in_all, tally=tally).values_list(
+        *_CARD_FIELDS, "in_all", "tally"
+    )
 
     def rows_of(page_number: int) -> list[tuple]:
         bottom = (page_number - 1) * per_page
@@ -231,18 +260,20 @@ def event_card_page(
         wanted = 1  # what get_page makes of anything but a number
     rows = rows_of(wanted) if wanted >= 1 else []
     if rows:
-        paginator.count = rows[0][-1]
+        paginator.count = rows[0][-2]
     page = paginator.get_page(number)  # counts when the rows did not say
     if page.number != wanted:
         rows = rows_of(page.number)
-    counts = _counts({row[0]: row[11] for row in rows}, viewer=viewer)
     detail = reverse("events:list")  # "/events/<slug>/" without a reverse() per meetup
-    return page, [_card(row, detail, counts=counts[row[0]], past=past) for row in rows]
+    return page, [_card(row, detail, past=past) for row in rows]
 
 
-def _card(row: tuple, detail: str, *, counts: Counts, past: bool) -> Card:
+def _card(row: tuple, detail: str, *, past: bool) -> Card:
     pk, title, slug, starts_at, ends_at, venue, online_url, summary, *rest = row
-    sectors, transitions, status, _capacity, _in_all = rest
+    sectors, transitions, status, capacity, _in_all, tally = rest
+    counts = Counts(capacity=capacity)
+    for group in tally or ():
+        _add(counts, group)
     cancelled = status == Event.Status.CANCELLED
     start = timezone.localtime(starts_at)
     return Card(
