@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lef.errors import DomainError
 from members.models import Organisation, Profile, User
+from members.queries import CARD_FIELDS
 
 # How far ``resolve_merged`` follows merged_into links. Merging re-points older
 # merges to the new target, so chains are one link long; the cap only guards
@@ -94,12 +95,15 @@ def organisations_for_directory(
 
 
 def organisation_members(organisation: Organisation, viewer) -> QuerySet:
-    """The listed profiles of an organisation that ``viewer`` may see, by name."""
+    """The listed profiles of an organisation that ``viewer`` may see, by name.
+
+    As rows of ``members.queries.CARD_FIELDS``, for ``member_cards``.
+    """
     return (
         Profile.objects.visible_to(viewer)
         .filter(organisation=organisation)
-        .select_related("user", "organisation")
         .order_by("user__name", "user__username")
+        .values(*CARD_FIELDS)
     )
 
 

@@ -40,22 +40,37 @@ def avatar_for(member: Profile | User | None, size: int, *, name_shown: bool = F
     For the ``avatar`` tag, and for lists that render the same markup inline in
     their loop (a tag per row costs more than the row's other markup).
     """
+    profile = member.profile if isinstance(member, User) else member
+    if profile is None:
+        return _avatar(size, stem="", label="", initials_of="")
+    user = profile.user
+    return _avatar(
+        size,
+        stem=profile.avatar,
+        label="" if name_shown else str(user),
+        initials_of=user.name or user.username,
+    )
+
+
+def card_avatar(*, stem: str, name: str, username: str, size: int) -> Avatar:
+    """:func:`avatar_for` with ``name_shown``, from a row's avatar stem and user's names."""
+    return _avatar(size, stem=stem, label="", initials_of=name or username)
+
+
+def _avatar(size, *, stem: str, label: str, initials_of: str) -> Avatar:
     size = int(size)
     if size not in DISPLAY_SIZES:
         raise ValueError(f"avatar size {size} is not one of {DISPLAY_SIZES}")
-    profile = member.profile if isinstance(member, User) else member
-    user = profile.user if profile is not None else None
-    name = str(user) if user is not None else ""
-    src = avatar_url(profile, size) if profile is not None else None
+    src = avatar_url(stem, size)
     src_2x = None
     if src and stored_size_for(2 * size) != stored_size_for(size):
-        src_2x = avatar_url(profile, 2 * size)
+        src_2x = avatar_url(stem, 2 * size)
     return Avatar(
         size=size,
         src=src,
         src_2x=src_2x,
-        label="" if name_shown else name,
-        initials=initials(user.name or user.username) if user is not None else "",
+        label=label,
+        initials=initials(initials_of),
     )
 
 

@@ -16,7 +16,7 @@ from members.organisations import (
     organisations_for_directory,
     resolve_merged,
 )
-from members.queries import CARD_FIELDS, member_cards
+from members.queries import member_cards
 
 ORGANISATIONS_PER_PAGE = 24
 MEMBERS_PER_PAGE = 24
@@ -85,9 +85,7 @@ def organisation_detail(request, slug):
     if not can_view_organisation(request.user, organisation):
         raise Http404
     organisation.initials = initials(organisation.name)
-    members = Paginator(
-        organisation_members(organisation, request.user).only(*CARD_FIELDS), MEMBERS_PER_PAGE
-    )
+    members = Paginator(organisation_members(organisation, request.user), MEMBERS_PER_PAGE)
     page = members.get_page(request.GET.get("page"))
     return render(
         request,

@@ -517,14 +517,10 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
         looking_for="Een vo-school",
         avatar="avatars/ab/abcdef",
     )
-    profile = (
-        Profile.objects.select_related("user", "organisation").only(*CARD_FIELDS).get(pk=member.pk)
-    )
+    row = Profile.objects.values(*CARD_FIELDS).get(pk=member.pk)
 
     with django_assert_num_queries(0), translation.override("en"):
-        html = render_to_string(
-            CARDS_TEMPLATE, {"cards": member_cards([profile]), "item_class": "x"}
-        )
+        html = render_to_string(CARDS_TEMPLATE, {"cards": member_cards([row]), "item_class": "x"})
 
     assert "Smal Geladen" in html
     assert "Docent" in html

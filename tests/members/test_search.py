@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def found(text: str) -> list[str]:
     """Names of the members a signed-in member finds with ``text``, best first."""
     viewer = MemberFactory.build()  # unsaved, but authenticated: sees members-only too
-    return [profile.user.name for profile in directory(viewer=viewer, q=text)]
+    return [row["user__name"] for row in directory(viewer=viewer, q=text)]
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_search_by_visitor_finds_only_public_profiles():
     MemberFactory(name="Publiek", profile__expertise=["rekenen"], profile__visibility="public")
     MemberFactory(name="Besloten", profile__expertise=["rekenen"])
 
-    names = [p.user.name for p in directory(viewer=AnonymousUser(), q="rekenen")]
+    names = [row["user__name"] for row in directory(viewer=AnonymousUser(), q="rekenen")]
 
     assert names == ["Publiek"]
 
@@ -105,7 +105,7 @@ def test_search_page_shows_results_by_rank(client):
 
     response = client.get("/members/", {"q": "rekenen"})
 
-    assert [profile.user.name for profile in response.context["page_obj"]] == [
+    assert [row["user__name"] for row in response.context["page_obj"]] == [
         "Zeta Expert",
         "Bio Lid",
     ]
