@@ -42,7 +42,7 @@ from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
     TeamRows,
     audience,
-    browse_projects,
+    browse_page,
     invite_candidates,
     looking_for_viewer,
     project_cards,
@@ -53,7 +53,6 @@ from projects.queries import (
     team_on_page,
     team_rows,
     updates_for,
-    with_team,
 )
 from projects.services import ProjectError, ProjectInvalid
 
@@ -75,13 +74,18 @@ def project_list(request):
     An htmx request (the filter form changed) gets only the results (the
     page's ``results`` partial); without JavaScript the form is an ordinary
     GET form and the page works the same. Two queries: the count and the page
-    (each project with its team's sectors).
+    (each project with its team's sectors); a broad search is not ordered by
+    relevance (projects.queries.RANK_AT_MOST).
     """
     user = request.user
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     form = ProjectFilterForm(data=request.GET)
-    projects = with_team(browse_projects(viewer=user, **form.filters()))
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = browse_page(
+        viewer=user,
+        page_number=request.GET.get("page"),
+        per_page=PROJECTS_PER_PAGE,
+        **form.filters(),
+    )
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "form": form,

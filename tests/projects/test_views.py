@@ -159,6 +159,29 @@ def test_list_search_finds_parts_of_dutch_compounds_in_every_field(client):
     assert titles(client.get(URL, {"q": "reken"})) == ["Rekenen"]
 
 
+def test_list_search_ranks_by_relevance_unless_it_matches_more_than_rank_at_most(
+    client, monkeypatch
+):
+    now = timezone.now()
+    ProjectFactory(title="Even", summary="Ook wat onderzoek.", created_at=now)
+    ProjectFactory(
+        title="Onderzoek",
+        summary="Onderzoek naar onderzoek: praktijkonderzoek.",
+        tags=["onderzoek"],
+        created_at=now - timedelta(days=9),
+    )
+    ProjectFactory(title="Uitgelicht", summary="Onderzoek.", is_featured=True, created_at=now)
+
+    ranked = titles(client.get(URL, {"q": "onderzoek"}))
+    monkeypatch.setattr("projects.queries.RANK_AT_MOST", 2)
+    broad = client.get(URL, {"q": "onderzoek"})
+
+    assert ranked[0] == "Onderzoek"
+    # More matches than RANK_AT_MOST: the list's own order, featured first, then newest.
+    assert titles(broad) == ["Uitgelicht", "Even", "Onderzoek"]
+    assert "3 projects found" in broad.content.decode()
+
+
 def test_list_sorts(client):
     now = timezone.now()
     today = timezone.localdate()
