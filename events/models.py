@@ -73,7 +73,7 @@ class EventQuerySet(models.QuerySet):
 
     def visible(self):
         """What the site shows anyone: published and cancelled meetups, never drafts."""
-        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+        return self.filter(status__in=Event.VISIBLE)
 
     def upcoming(self, now=None):
         """Meetups that have not ended yet, soonest first."""
@@ -119,6 +119,9 @@ class Event(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # What the site shows anyone: published and cancelled meetups, never drafts.
+    VISIBLE = (Status.PUBLISHED, Status.CANCELLED)
 
     title = models.CharField(_("title"), max_length=160, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
