@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.choices import Role, Sector, sector_short
 from lef.overview import NextThing
-from lef.templatetags.lef_tags import day_label, day_text
+from lef.templatetags.lef_tags import day_label, day_text, sector_mix
 from members.matching import activity_labels
 from members.models import Profile, User
 from members.search import build_query
@@ -202,13 +202,20 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
 
 @dataclass(frozen=True)
 class ProjectCard:
-    """A project in the list: its team's sector mix and size, and why it wants the viewer."""
+    """A project in the list: its team's sector mix and size, and why it wants the viewer.
+
+    ``mix`` is what lef_tags.sector_mix gives its template, and ``badges`` the
+    words of the project's sector badges (:func:`badge_words`): the card writes
+    both out, since a tag per card costs more than the rest of the card.
+    """
 
     project: Project
     team_mix: dict[str, int]
     team_size: int
     looking_for: LookingFor
     url: str = ""
+    mix: dict = field(default_factory=dict)
+    badges: tuple["Badge", ...] = ()
 
     @property
     def team_label(self) -> str:
@@ -230,16 +237,25 @@ class ProjectCard:
 
 def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
     """Cards for ``projects`` (annotated by :func:`with_team`) as ``profile`` sees them."""
-    return [
-        ProjectCard(
-            project=project,
-            team_mix=sector_counts(project.team_sectors),
-            team_size=len(project.team_sectors or ()),
-            looking_for=looking_for_viewer(project, profile),
-            url=project.get_absolute_url(),
+    badges = {}  # each sector's words, looked up once a page
+    cards = []
+    for project in projects:
+        team_mix = sector_counts(project.team_sectors)
+        for code in project.sectors:
+            if code not in badges:
+                badges[code] = badge_words(code)
+        cards.append(
+            ProjectCard(
+                project=project,
+                team_mix=team_mix,
+                team_size=len(project.team_sectors or ()),
+                looking_for=looking_for_viewer(project, profile),
+                url=project.get_absolute_url(),
+                mix=sector_mix(team_mix),
+                badges=tuple(badges[code] for code in project.sectors if badges[code]),
+            )
         )
-        for project in projects
-    ]
+    return cards
 
 
 # Who is shown -----------------------------------------------------------------------------

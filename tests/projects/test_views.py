@@ -85,6 +85,31 @@ def test_list_card_shows_status_sectors_team_mix_cross_sector_and_transitions(cl
     assert "1 project found" in html
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_list_cards_write_badges_and_the_mix_bar_as_the_tags_do(client, language):
+    # The cards write the sector badges and the mix bar out (a tag per card cost
+    # more than the card): the same markup as {% sector_badge %} and {% sector_mix %}.
+    project = ProjectFactory(
+        lead__profile__primary_sector=Sector.HO, sectors=[Sector.PO, Sector.OTHER]
+    )
+    add_member(project, MemberFactory(profile__primary_sector=Sector.MBO))
+    add_member(project, MemberFactory(profile__primary_sector=Sector.MBO))
+
+    with translation.override(language):
+        badges = _tag_markup(
+            "{% for code in codes %}{% sector_badge code %}{% endfor %}", codes=["po", "other"]
+        )
+        mix = _tag_markup(
+            '{% translate "Sector mix of the team" as label %}{% sector_mix mix label=label %}',
+            mix={"mbo": 2, "ho": 1},
+        )
+    page = client.get(URL, headers={"accept-language": language}).content.decode()
+
+    assert badges in page
+    assert "lef-mix-mbo" in mix
+    assert _squeezed(mix) in _squeezed(page)
+
+
 def test_list_shows_a_single_sector_team_without_the_cross_sector_badge(client):
     ProjectFactory(lead__profile__primary_sector=Sector.PO)
 
@@ -979,7 +1004,12 @@ def test_the_personal_data_export_holds_the_members_projects(client):
 
 
 def _tag_markup(source: str, **context) -> str:
-    return Template("{% load avatars lef_tags %}" + source).render(Context(context))
+    return Template("{% load i18n avatars lef_tags %}" + source).render(Context(context))
+
+
+def _squeezed(html: str) -> str:
+    """``html`` without the whitespace between tags (the page indents differently)."""
+    return re.sub(r">\s+<", "><", html).strip()
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
