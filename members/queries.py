@@ -5,6 +5,7 @@ Cross-sector suggestions live in ``members.matching``.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
@@ -12,9 +13,10 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.choices import CoreActivity, Sector
+from lef.choices import CoreActivity, Sector, sector_short
 from members.models import Organisation, Profile, User, ordered_sectors
 from members.search import build_query, search_words
 from members.templatetags.avatars import Avatar, card_avatar
@@ -172,13 +174,20 @@ class Marked:
 
 @dataclass(frozen=True)
 class CardBody:
-    """The body of a member's card (templates/members/includes/member_cards.html)."""
+    """The body of a member's card (templates/members/includes/member_cards.html).
+
+    ``more_tags_text`` ("+2 more") and ``looking_for_text`` ("Looking for: ...")
+    are the card's sentences, translated here: a {% blocktranslate %} per card
+    costs more than the rest of its body. Plain text; the template escapes it.
+    """
 
     tags: list[Marked]
     more_tags: int
     activities: list[Marked]
     open_to_collaboration: bool
     looking_for: str
+    more_tags_text: str = ""
+    looking_for_text: str = ""
 
 
 def card_body(
@@ -200,13 +209,33 @@ def card_body(
         for value, label in CoreActivity.choices
         if value in core_activities
     ]
+    more_tags = max(0, len(expertise) - SHOWN_TAGS)
+    looking_for = looking_for if open_to_collaboration else ""
     return CardBody(
         tags=shown,
-        more_tags=max(0, len(expertise) - SHOWN_TAGS),
+        more_tags=more_tags,
         activities=activities,
         open_to_collaboration=open_to_collaboration,
-        looking_for=looking_for if open_to_collaboration else "",
+        looking_for=looking_for,
+        more_tags_text=(
+            ngettext("+%(counter)s more", "+%(counter)s more", more_tags) % {"counter": more_tags}
+            if more_tags
+            else ""
+        ),
+        looking_for_text=(
+            gettext("Looking for: %(text)s") % {"text": looking_for} if looking_for else ""
+        ),
     )
+
+
+class Badge(NamedTuple):
+    """What a sector badge says (lef_tags.sector_badge's words): the cards write the
+    badge out with these, since a tag per badge costs more than the rest of a card.
+    """
+
+    code: str
+    name: str
+    short: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +247,7 @@ class MemberCard:
     """
 
     pk: int
+    element_id: str  # the id of the card's heading, "member-<pk>-name"
     name: str
     url: str
     avatar: Avatar
@@ -225,6 +255,7 @@ class MemberCard:
     organisation_name: str  # empty unless the organisation is approved
     organisation_url: str
     sectors: list[str]
+    badges: list[Badge]  # of ``sectors``
     body: CardBody
 
 
@@ -235,14 +266,17 @@ def member_cards(rows: Iterable[dict], *, q: str = "", activity: str = "") -> li
     """
     words = search_words(q)
     approved = Organisation.Status.APPROVED
+    badges = {code: Badge(code, str(label), sector_short(code)) for code, label in Sector.choices}
     cards = []
     for row in rows:
         username = row["user__username"]
         shown_organisation = row["organisation__status"] == approved
         slug = row["organisation__slug"]
+        sectors = ordered_sectors(row["primary_sector"], row["other_sectors"])
         cards.append(
             MemberCard(
                 pk=row["pk"],
+                element_id=f"member-{row['pk']}-name",
                 name=row["user__name"] or username,
                 url=reverse("members:detail", kwargs={"username": username}),
                 avatar=card_avatar(
@@ -258,7 +292,8 @@ def member_cards(rows: Iterable[dict], *, q: str = "", activity: str = "") -> li
                     if shown_organisation
                     else ""
                 ),
-                sectors=ordered_sectors(row["primary_sector"], row["other_sectors"]),
+                sectors=sectors,
+                badges=[badges[code] for code in sectors if code in badges],
                 body=card_body(
                     expertise=row["expertise"],
                     core_activities=row["core_activities"],

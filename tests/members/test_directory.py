@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -527,6 +528,34 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
     assert "<li>rekenen</li>" in html
     assert "Looking for: Een vo-school" in html
     assert 'src="/media/avatars/ab/abcdef-64.webp"' in html
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_card_badges_and_sentences_match_the_tags_they_replace(language):
+    """The cards write sector_badge's markup and the sentences out; keep them in step."""
+    member = public_member(
+        name="Badge Lid",
+        primary_sector=Sector.OTHER,
+        other_sectors=[Sector.VO],
+        expertise=["a1", "b2", "c3", "d4", "e5"],
+        open_to_collaboration=True,
+        looking_for="Een <vo>-school",
+    )
+    row = Profile.objects.values(*CARD_FIELDS).get(pk=member.pk)
+
+    with translation.override(language):
+        html = render_to_string(CARDS_TEMPLATE, {"cards": member_cards([row]), "item_class": "x"})
+        expected = Template(
+            "{% load i18n lef_tags %}{% sector_badge 'other' %}|{% sector_badge 'vo' %}|"
+            "{% blocktranslate count counter=2 %}+{{ counter }} more{% plural %}"
+            "+{{ counter }} more{% endblocktranslate %}|"
+            "{% blocktranslate with text=text %}Looking for: {{ text }}{% endblocktranslate %}"
+        ).render(Context({"text": "Een <vo>-school"}))
+
+    other, vo, more, looking = expected.split("|")
+    assert f"</span> {other} {vo}</p>" in html
+    assert f'<li class="lef-card-more">{more}</li>' in html
+    assert f"</i> {looking}</p>" in html
 
 
 # -- why someone is worth contacting -------------------------------------------------
