@@ -8,7 +8,6 @@ from django.views.decorators.http import require_safe
 from members.filters import DirectoryFilterForm
 from members.queries import (
     SEARCH_COUNT_AT_MOST,
-    directory_count,
     directory_organisations,
     directory_page,
     member_cards,
@@ -35,7 +34,6 @@ def member_list(request):
         viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
-        count=directory_count(viewer=request.user, **filters),
         **filters,
     )
     context = {

@@ -553,6 +553,7 @@ def test_card_badges_and_sentences_match_the_tags_they_replace(language):
         ).render(Context({"text": "Een <vo>-school"}))
 
     other, vo, more, looking = expected.split("|")
+    assert f'<a href="{member.get_absolute_url()}">Badge Lid</a>' in html
     assert f"</span> {other} {vo}</p>" in html
     assert f'<li class="lef-card-more">{more}</li>' in html
     assert f"</i> {looking}</p>" in html
