@@ -312,6 +312,13 @@ class Profile(models.Model):
                 name="members_profile_listed_idx",
                 condition=ONBOARDED,
             ),
+            # Listed members per sector (the visitor's home), counted from the index
+            # alone instead of each member's wide row.
+            models.Index(
+                fields=["primary_sector", "user"],
+                name="members_profile_sector_listed",
+                condition=ONBOARDED,
+            ),
             # The directory lists the most recently active first, a page at a time.
             models.Index(
                 fields=["-updated_at", "-user"],
