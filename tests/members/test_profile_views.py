@@ -584,12 +584,11 @@ def test_profile_page_query_count_anonymous_is_fixed(client, django_assert_num_q
 def test_profile_page_query_count_member_is_fixed(client, django_assert_num_queries, tags):
     MemberFactory(username="jan", profile__expertise=[f"tag {i}" for i in range(tags)])
     client.force_login(MemberFactory())
-    client.get("/members/jan/")  # caches the meetups they go to (events.caching)
 
     # session, viewer, the profile (with user, organisation and the date of the
     # viewer's last message), the viewer's profile ("you share", and the
-    # onboarding reminder); events' section: the meetups they go to (cached, with
-    # the meetups' generation); projects' section: their projects.
+    # onboarding reminder); events' section: the meetups they go to; projects'
+    # section: their projects.
     with django_assert_num_queries(6):
         response = client.get("/members/jan/")
 
@@ -600,7 +599,6 @@ def test_profile_page_owner_query_count(client, django_assert_num_queries):
     member = MemberFactory(username="jan", profile__expertise=["a", "b", "c"])
     Profile.objects.filter(user=member).update(onboarded_at=timezone.now())
     client.force_login(member)
-    client.get("/members/jan/")  # caches the meetups they go to (events.caching)
 
     with django_assert_num_queries(6):  # 4, events' "meetups you go to", projects'
         client.get("/members/jan/")
