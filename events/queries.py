@@ -33,7 +33,7 @@ from django.utils.translation import gettext, ngettext
 
 from events.models import Event, Registration
 from events.services import Places, waiting_position
-from lef.choices import Sector, sector_short
+from lef.choices import Sector
 from lef.overview import NextThing
 from lef.templatetags.lef_tags import sector_mix, timespan
 from members.models import Profile
@@ -707,8 +707,6 @@ class DoorRow:
     dom_id: str  # "registration-12": the row's id, that its buttons swap
     name: str
     sector: str
-    sector_name: str  # the sector badge's full name ("" for an unknown code: no badge)
-    sector_short: str  # and its short name, as lef_tags.sector_badge writes them
     waiting: bool
     walk_in: bool
     checked_in: str  # "15:42", or "" when not here yet
@@ -731,8 +729,6 @@ def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorR
         registrations = registrations.filter(pk=pk)
     deleted = gettext("Deleted account")
     here_since = gettext("here since %(time)s")
-    # The badge's words per sector, once: the door writes each row's badge out itself.
-    badges = {code: (str(label), sector_short(code)) for code, label in Sector.choices}
     door = reverse("events:check_in", kwargs={"slug": event.slug})
     rows = []
     fields = (
@@ -744,15 +740,12 @@ def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorR
         member_id, name, username, active = values[7:]
         shown = guest if member_id is None else (name or username) if active else deleted
         checked_in = f"{timezone.localtime(checked_in_at):%H:%M}" if checked_in_at else ""
-        sector_name, short = badges.get(sector, ("", ""))
         rows.append(
             DoorRow(
                 pk=row_pk,
                 dom_id=f"registration-{row_pk}",
                 name=shown,
                 sector=sector,
-                sector_name=sector_name,
-                sector_short=short,
                 waiting=status == Registration.Status.WAITING,
                 walk_in=walk_in,
                 checked_in=checked_in,

@@ -5,7 +5,6 @@ Cross-sector suggestions live in ``members.matching``.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
@@ -16,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.choices import CoreActivity, Sector, sector_short
+from lef.choices import CoreActivity, Sector
 from members.models import Organisation, Profile, User, ordered_sectors
 from members.search import build_query, search_words
 from members.templatetags.avatars import Avatar, card_avatar
@@ -234,16 +233,6 @@ def card_body(
     )
 
 
-class Badge(NamedTuple):
-    """What a sector badge says (lef_tags.sector_badge's words): the cards write the
-    badge out with these, since a tag per badge costs more than the rest of a card.
-    """
-
-    code: str
-    name: str
-    short: str
-
-
 @dataclass(frozen=True, slots=True)
 class MemberCard:
     """Everything one card in templates/members/includes/member_cards.html shows.
@@ -260,8 +249,7 @@ class MemberCard:
     job_title: str
     organisation_name: str  # empty unless the organisation is approved
     organisation_url: str
-    sectors: list[str]
-    badges: list[Badge]  # of ``sectors``
+    sectors: list[str]  # primary first
     body: CardBody
 
 
@@ -272,7 +260,6 @@ def member_cards(rows: Iterable[dict], *, q: str = "", activity: str = "") -> li
     """
     words = search_words(q)
     approved = Organisation.Status.APPROVED
-    badges = {code: Badge(code, str(label), sector_short(code)) for code, label in Sector.choices}
     # "/members/<username>/" and "/organisations/<slug>/" without a reverse() per card.
     members, organisations = reverse("members:list"), reverse("organisations:list")
     cards = []
@@ -297,7 +284,6 @@ def member_cards(rows: Iterable[dict], *, q: str = "", activity: str = "") -> li
                 organisation_name=row["organisation__name"] if shown_organisation else "",
                 organisation_url=f"{organisations}{slug}/" if shown_organisation else "",
                 sectors=sectors,
-                badges=[badges[code] for code in sectors if code in badges],
                 body=card_body(
                     expertise=row["expertise"],
                     core_activities=row["core_activities"],

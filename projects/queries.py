@@ -9,7 +9,6 @@ projects for the visitors' home page. Visibility is always
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
@@ -31,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.choices import Role, Sector, sector_short
+from lef.choices import Role, Sector
 from lef.overview import NextThing
 from lef.templatetags.lef_tags import day_label, day_text, sector_mix
 from members.matching import activity_labels
@@ -204,9 +203,8 @@ def looking_for_viewer(project: Project, profile: Profile | None) -> LookingFor:
 class ProjectCard:
     """A project in the list: its team's sector mix and size, and why it wants the viewer.
 
-    ``mix`` is what lef_tags.sector_mix gives its template, and ``badges`` the
-    words of the project's sector badges (:func:`badge_words`): the card writes
-    both out, since a tag per card costs more than the rest of the card.
+    ``mix`` is what lef_tags.sector_mix gives its template: the card writes the
+    bar out, since the tag per card costs more than the rest of the card.
     """
 
     project: Project
@@ -215,7 +213,6 @@ class ProjectCard:
     looking_for: LookingFor
     url: str = ""
     mix: dict = field(default_factory=dict)
-    badges: tuple["Badge", ...] = ()
 
     @property
     def team_label(self) -> str:
@@ -237,13 +234,9 @@ class ProjectCard:
 
 def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
     """Cards for ``projects`` (annotated by :func:`with_team`) as ``profile`` sees them."""
-    badges = {}  # each sector's words, looked up once a page
     cards = []
     for project in projects:
         team_mix = sector_counts(project.team_sectors)
-        for code in project.sectors:
-            if code not in badges:
-                badges[code] = badge_words(code)
         cards.append(
             ProjectCard(
                 project=project,
@@ -252,7 +245,6 @@ def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
                 looking_for=looking_for_viewer(project, profile),
                 url=project.get_absolute_url(),
                 mix=sector_mix(team_mix),
-                badges=tuple(badges[code] for code in project.sectors if badges[code]),
             )
         )
     return cards
@@ -278,30 +270,13 @@ def is_shown(person: User | None, seen_by: str) -> bool:
     )
 
 
-class Badge(NamedTuple):
-    """What a sector badge says (lef_tags.sector_badge's words): rows write the badge
-    out with these, since a tag per row costs more than the rest of the row.
-    """
-
-    code: str
-    name: str
-    short: str
-
-
-def badge_words(code: str | None) -> Badge | None:
-    """The words of ``code``'s sector badge, or None where the tag writes nothing."""
-    if code not in Sector.values:
-        return None
-    return Badge(code, str(Sector(code).label), sector_short(code))
-
-
 def show_people(memberships, seen_by: str, *, avatar_size: int):
     """What a team row shows of its member, as plain values; no query.
 
     ``shown`` (see :func:`is_shown`); ``url``, ``name`` and ``job_title`` ("" when
     not shown); ``avatar`` (members' ``avatar_for`` at ``avatar_size``, with the
-    name written beside it: a placeholder when not shown); ``badge``: the
-    member's sector badge words (:func:`badge_words`), or None.
+    name written beside it: a placeholder when not shown); ``sector``: the
+    member's primary sector, for their badge ("" when there is no profile).
     """
     for membership in memberships:
         member = membership.member
@@ -311,7 +286,7 @@ def show_people(memberships, seen_by: str, *, avatar_size: int):
         membership.name = str(member) if shown else ""
         membership.job_title = profile.job_title if shown and profile is not None else ""
         membership.avatar = avatar_for(profile if shown else None, avatar_size, name_shown=True)
-        membership.badge = badge_words(profile.primary_sector if profile is not None else None)
+        membership.sector = profile.primary_sector if profile is not None else ""
     return memberships
 
 

@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import get_language, gettext
 
 from lef.choices import Sector, sector_short
@@ -31,9 +31,10 @@ def nav_item(context, url_name: str, label: str, icon: str):
 @register.simple_tag
 def sector_badge(code: str):
     """A sector badge: the sector's colour bar with its code, the full name as title."""
-    if code not in Sector.values:
+    label = SECTOR_LABELS.get(code)
+    if label is None:
         return ""
-    label = Sector(code).label
+    label = escape(label)  # once, for both places it stands
     return format_html(
         '<span class="badge lef-sector lef-sector-{}" title="{}">{}'
         '<span class="visually-hidden"> ({})</span></span>',
@@ -42,6 +43,10 @@ def sector_badge(code: str):
         sector_short(code),
         label,
     )
+
+
+# Code -> lazy label: translated when shown, in the page's language.
+SECTOR_LABELS = dict(Sector.choices)
 
 
 class MixSegment(NamedTuple):

@@ -532,7 +532,7 @@ def test_directory_card_renders_from_the_card_columns_alone(django_assert_num_qu
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_card_badges_and_sentences_match_the_tags_they_replace(language):
-    """The cards write sector_badge's markup and the sentences out; keep them in step."""
+    """The cards show the badges in order, and write the sentences out as the tags would."""
     member = public_member(
         name="Badge Lid",
         primary_sector=Sector.OTHER,
