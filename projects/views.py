@@ -44,6 +44,7 @@ from projects.queries import (
     audience,
     browse_page,
     invite_candidates,
+    latest_updates,
     looking_for_viewer,
     project_cards,
     project_for_viewer,
@@ -137,7 +138,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         count_waiting=lead,
     )
     show_people(team.members, seen_by, avatar_size=40)
-    updates = list(updates_for(project, include_hidden=False)[: UPDATES_ON_PAGE + 1])
+    updates = latest_updates(project, limit=UPDATES_ON_PAGE + 1)
     show_authors(updates, seen_by)
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     mix = team.mix
