@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import forms
-from django.forms import BoundField
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
@@ -84,12 +84,13 @@ class DirectoryFilterForm(forms.Form):
 
     @property
     def select_filters(self) -> list["SelectFilter"]:
-        """The drop-down filters, each option with whether it is the one selected.
+        """The drop-down filters, their options split around the one selected.
 
-        Plain tuples for one loop in the template, which then only unpacks them:
-        rendering hundreds of organisation options through Django's widget
-        templates, or comparing each with the selected value in the template,
-        costs milliseconds a page.
+        Plain dicts for loops in the template that only look values up: rendering
+        hundreds of organisation options through Django's widget templates, or
+        comparing each with the selected value in the template, costs
+        milliseconds a page. Exactly one option is selected (the blank one when
+        the filter is not set), as a browser would show it.
         """
         self.is_valid()
         choices = {name: self.fields[name].choices for name in ("sector", "role", "activity")}
@@ -97,18 +98,38 @@ class DirectoryFilterForm(forms.Form):
             ("", _("All organisations")),
             *((slug, name) for _pk, slug, name in self.organisations),
         ]
-        return [
-            SelectFilter(bound=self[name], options=_options(choices, self.cleaned_data.get(name)))
-            for name, choices in choices.items()
-        ]
+        filters = []
+        for name, options in choices.items():
+            bound = self[name]
+            filters.append(
+                SelectFilter(
+                    name=bound.html_name,
+                    id=bound.id_for_label,
+                    label=bound.label,
+                    errors=bound.errors,
+                    **_split(options, self.cleaned_data.get(name) or ""),
+                )
+            )
+        return filters
 
 
-def _options(choices, selected) -> list[tuple[str, str, bool]]:
-    selected = selected or ""
-    return [(value, label, value == selected) for value, label in choices]
+def _split(choices, selected: str) -> dict:
+    """``before``, ``selected`` and ``after``: the options as dicts of value and label."""
+    options = [{"value": value, "label": label} for value, label in choices]
+    for index, option in enumerate(options):
+        if option["value"] == selected:
+            return {"before": options[:index], "selected": option, "after": options[index + 1 :]}
+    return {"before": options, "selected": None, "after": []}
 
 
 @dataclass(frozen=True)
 class SelectFilter:
-    bound: BoundField
-    options: Sequence[tuple[str, str, bool]]  # value, label, selected
+    """One drop-down of the filter form, for the template's hand-written <select>."""
+
+    name: str
+    id: str
+    label: str
+    errors: ErrorList
+    before: Sequence[dict]  # the options before the selected one: {"value", "label"}
+    selected: dict | None
+    after: Sequence[dict]
