@@ -496,8 +496,7 @@ SELECT team.sectors, counted.requests, counted.invitations,
        {", ".join(f"pr.{name}" for name in _PROFILE_COLUMNS)}
 FROM (SELECT coalesce(array_agg(pr.primary_sector), '{{}}') AS sectors
       FROM projects_membership AS m
-      JOIN members_user AS u ON u.id = m.member_id
-      LEFT JOIN members_profile AS pr ON pr.user_id = u.id
+      LEFT JOIN members_profile AS pr ON pr.user_id = m.member_id
       WHERE m.project_id = %(project)s AND m.status = 'active') AS team
 CROSS JOIN (SELECT count(*) FILTER (WHERE status = 'requested') AS requests,
                    count(*) FILTER (WHERE status = 'invited') AS invitations
