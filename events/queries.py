@@ -715,6 +715,11 @@ class DoorRow:
     toggle_url: str
 
 
+def door_row_id(pk: int) -> str:
+    """The id of a person's row on the door list, that a check-in's answer replaces."""
+    return f"registration-{pk}"
+
+
 def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorRow]:
     """Everyone confirmed (walk-ins included) or waiting, by name: confirmed first. One query.
 
@@ -743,7 +748,7 @@ def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorR
         rows.append(
             DoorRow(
                 pk=row_pk,
-                dom_id=f"registration-{row_pk}",
+                dom_id=door_row_id(row_pk),
                 name=shown,
                 sector=sector,
                 waiting=status == Registration.Status.WAITING,

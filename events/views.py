@@ -290,6 +290,7 @@ def _render_door(
     rows = queries.door_list(event, q=q)
     context = {
         "event": event,
+        "door_url": _door_url(event),
         "search": search,
         "q": q,
         "rows": rows,
@@ -309,7 +310,8 @@ def _render_door(
 def _render_toggled(request, event: Event, registration: Registration):
     """htmx: the person's row again, and the counts (out of band), from the door's template.
 
-    A walk-in whose check-in is undone leaves the list: their row is empty.
+    The list's form targets the whole list; this answer goes in the person's row
+    instead. A walk-in whose check-in is undone leaves the list: their row is empty.
     """
     context = {
         "event": event,
@@ -317,7 +319,10 @@ def _render_toggled(request, event: Event, registration: Registration):
         "attendance": queries.attendance(event),
         "oob": True,
     }
-    return render(request, "events/check_in.html#toggled", context)
+    response = render(request, "events/check_in.html#toggled", context)
+    response["HX-Retarget"] = f"#{queries.door_row_id(registration.pk)}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required

@@ -103,6 +103,8 @@ def test_check_in_and_undo_by_htmx_update_the_list_and_the_counts(client, organi
 
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
+    # The list's form targets the whole list: the answer goes in the person's row.
+    assert response["HX-Retarget"] == f"#registration-{registration.pk}"
     row = f'<li class="lef-door-row lef-door-present" id="registration-{registration.pk}">'
     assert response.content.decode().lstrip().startswith(row)
     page = text(response)
