@@ -319,6 +319,29 @@ def team_rows(
     return memberships
 
 
+def request_rows(requests, *, project: Project):
+    """What a lead's list of requests to join says of each, as plain values; no query.
+
+    Leads see everyone who asks. ``url`` and ``name`` of the asker;
+    ``sector``: their primary sector ("" without a profile); ``day``: when
+    they asked; ``decide_url``: where the row's form goes; ``message_label``
+    and ``approve_label``: the words with the asker's short name (no
+    blocktranslate or ``reverse()`` per row in the template).
+    """
+    for asked in requests:
+        asker = asked.member
+        profile = asker.profile
+        short_name = asker.get_short_name()
+        asked.url = asker.get_absolute_url()
+        asked.name = str(asker)
+        asked.sector = profile.primary_sector if profile is not None else ""
+        asked.day = day_label(asked.created_at)
+        asked.decide_url = reverse("projects:decide", args=[project.slug, asked.pk])
+        asked.message_label = gettext("Message to %(name)s (optional)") % {"name": short_name}
+        asked.approve_label = gettext("Approve %(name)s") % {"name": short_name}
+    return requests
+
+
 def show_authors(updates, seen_by: str):
     """What an update's header shows of its author and day, as plain values; no query.
 

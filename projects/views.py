@@ -49,6 +49,7 @@ from projects.queries import (
     project_cards,
     project_for_viewer,
     read_team,
+    request_rows,
     show_authors,
     show_people,
     team_on_page,
@@ -153,7 +154,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         "updates": updates[:UPDATES_ON_PAGE],
         "more_updates": len(updates) > UPDATES_ON_PAGE,
         # The first few requests; the team page has them all.
-        "requests": team.waiting,
+        "requests": request_rows(team.waiting, project=project),
         "request_count": team.request_count,
         "more_requests": team.request_count - len(team.waiting),
         "invitation_count": team.invitation_count,
@@ -458,7 +459,9 @@ def project_team(request, slug):
         manage=perms.manage_team,
         avatar_size=48,
     )
-    requests = [m for m in team.waiting if m.status == Membership.Status.REQUESTED]
+    requests = request_rows(
+        [m for m in team.waiting if m.status == Membership.Status.REQUESTED], project=project
+    )
     context = {
         "project": project,
         "perms": perms,
