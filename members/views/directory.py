@@ -11,6 +11,7 @@ from members.queries import (
     directory_organisations,
     directory_page,
     member_cards,
+    visible_condition,
 )
 
 MEMBERS_PER_PAGE = 12
@@ -26,12 +27,11 @@ def member_list(request):
     partial of the same template; a history restore gets the full page, because
     htmx puts it in place of the whole body.
     """
-    form = DirectoryFilterForm(
-        data=request.GET, organisations=directory_organisations(viewer=request.user)
-    )
+    visible = visible_condition(request.user)
+    form = DirectoryFilterForm(data=request.GET, organisations=directory_organisations(visible))
     filters = form.filters()
     page = directory_page(
-        viewer=request.user,
+        visible,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
         **filters,
