@@ -4,7 +4,9 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from lef.choices import Sector
@@ -55,8 +57,16 @@ def organisation_list(request):
     filters = form.filters()
     organisations = organisations_for_directory(request.user, **filters)
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # A card's words and address ready-made: a reverse(), a choice label and a
+    # {% blocktranslate count %} per card cost more than the rest of the card.
+    organisations_url = reverse("organisations:list")  # "/organisations/<slug>/" below
     for organisation in page:
         organisation.initials = initials(organisation.name)
+        organisation.url = f"{organisations_url}{organisation.slug}/"
+        organisation.kind_label = organisation.get_kind_display()
+        organisation.member_count_text = ngettext(
+            "%(counter)s member", "%(counter)s members", organisation.member_count
+        ) % {"counter": organisation.member_count}
     return render(
         request,
         "organisations/organisation_list.html",
