@@ -6,8 +6,7 @@ Cross-sector suggestions live in ``members.matching``.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchRank
-from django.core.exceptions import FullResultSet
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -30,26 +29,25 @@ CARD_DEFERRED = (
     "user__email",
 )
 # What a directory card shows (head and body), its user and organisation
-# included: ``values()`` names and the columns they are read from. The
-# directory reads these and nothing else, as plain rows (building three model
-# instances per card costs more than the card).
-_CARD_COLUMNS = (
-    ("pk", "members_profile.user_id"),
-    ("primary_sector", "members_profile.primary_sector"),
-    ("other_sectors", "members_profile.other_sectors"),
-    ("job_title", "members_profile.job_title"),
-    ("avatar", "members_profile.avatar"),
-    ("expertise", "members_profile.expertise"),
-    ("core_activities", "members_profile.core_activities"),
-    ("open_to_collaboration", "members_profile.open_to_collaboration"),
-    ("looking_for", "members_profile.looking_for"),
-    ("user__name", "members_user.name"),
-    ("user__username", "members_user.username"),
-    ("organisation__name", "members_organisation.name"),
-    ("organisation__slug", "members_organisation.slug"),
-    ("organisation__status", "members_organisation.status"),
+# included, as ``values()`` names: the page query reads these and nothing else,
+# as plain rows (building three model instances per card costs more than the card).
+CARD_FIELDS = (
+    "pk",
+    "primary_sector",
+    "other_sectors",
+    "job_title",
+    "avatar",
+    "expertise",
+    "core_activities",
+    "open_to_collaboration",
+    "looking_for",
+    "user__name",
+    "user__username",
+    "organisation__name",
+    "organisation__slug",
+    "organisation__status",
 )
-CARD_FIELDS = tuple(name for name, _column in _CARD_COLUMNS)
+
 
 # Searches with at most this many matches are ordered by relevance; broader ones
 # by name. Ranking costs a few microseconds a row, thousands of rows add tens of
@@ -83,89 +81,27 @@ def _filtered(
     return profiles
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A condition on ``members_profile`` rows as SQL and its parameters."""
-
-    sql: str
-    params: list
-
-
-def _condition(profiles: QuerySet[Profile]) -> Condition:
-    """The WHERE condition of ``profiles``, compiled by the ORM.
-
-    The rules stay with their owners (ProfileQuerySet.visible_to, _filtered);
-    the directory's statements are written around their conditions, which
-    compiles far faster than a full queryset per statement (the directory's
-    three took 2.1 ms to build, more than PostgreSQL took to run them).
-    """
-    query = profiles.query
-    try:
-        sql, params = query.get_compiler(connection=connection).compile(query.where)
-    except FullResultSet:
-        return Condition("TRUE", [])
-    return Condition(sql, list(params))
-
-
-def visible_condition(viewer: User) -> Condition:
-    """Which profiles ``viewer`` may see (Profile.objects.visible_to), as SQL."""
-    return _condition(Profile.objects.visible_to(viewer))
-
-
-@dataclass(frozen=True)
-class _Matching:
-    """What a directory search asks of the visible profiles: its condition and its ranking."""
-
-    condition: Condition
-    rank: Condition | None  # SQL of the search's rank, with a search text
-
-
-def _matching(q: str, filters: dict) -> _Matching:
-    profiles = _filtered(Profile.objects.all(), **filters)
+def _found(viewer: User, q: str, filters: dict) -> tuple[QuerySet[Profile], SearchQuery | None]:
+    """The visible profiles that pass ``filters`` and match the search ``q``, and its query."""
+    profiles = _filtered(Profile.objects.visible_to(viewer), **filters)
     query = build_query(q)
-    if query is None:
-        return _Matching(_condition(profiles), None)
-    profiles = profiles.filter(search_vector=query)
-    rank = SearchRank(F("search_vector"), query).resolve_expression(profiles.query)
-    rank_sql, rank_params = profiles.query.get_compiler(connection=connection).compile(rank)
-    return _Matching(_condition(profiles), Condition(rank_sql, list(rank_params)))
+    if query is not None:
+        profiles = profiles.filter(search_vector=query)
+    return profiles, query
 
 
-_CARD_SELECT = f"""
-    SELECT {", ".join(column for _name, column in _CARD_COLUMNS)}
-    FROM members_profile
-    INNER JOIN members_user ON members_profile.user_id = members_user.id
-    LEFT OUTER JOIN members_organisation
-        ON members_profile.organisation_id = members_organisation.id
-"""  # noqa: S608 -- fixed column names
+def _card_rows(profiles: QuerySet[Profile], query: SearchQuery | None, *, ranked: bool):
+    recent = ("-updated_at", "-user_id")
+    if query is not None and ranked:
+        profiles = profiles.alias(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", *recent
+        )
+    else:
+        profiles = profiles.order_by(*recent)
+    return profiles.values(*CARD_FIELDS)
 
 
-class _CardRows:
-    """The directory's rows as dicts of CARD_FIELDS, read a slice at a time (for Paginator)."""
-
-    def __init__(self, visible: Condition, matching: _Matching, *, ranked: bool):
-        order = "members_profile.updated_at DESC, members_profile.user_id DESC"
-        params = [*visible.params, *matching.condition.params]
-        if matching.rank is not None and ranked:
-            order = f"{matching.rank.sql} DESC, {order}"
-            params += matching.rank.params
-        self.sql = f"""{_CARD_SELECT}
-            WHERE {visible.sql} AND {matching.condition.sql}
-            ORDER BY {order}
-            LIMIT %s OFFSET %s
-        """
-        self.params = params
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        start, stop = index.start or 0, index.stop
-        if stop is not None and stop <= start:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, [*self.params, None if stop is None else stop - start, start])
-            return [dict(zip(CARD_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-
-
-def directory(*, viewer: User, q: str = "", ranked: bool = True, **filters) -> list[dict]:
+def directory(*, viewer: User, q: str = "", ranked: bool = True, **filters) -> QuerySet:
     """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
 
     ``filters``: ``sector`` (the primary or any further sector), ``role``,
@@ -175,69 +111,64 @@ def directory(*, viewer: User, q: str = "", ranked: bool = True, **filters) -> l
     which says more about whom to contact than the alphabet.
     The search is a ``search_vector @@ tsquery`` condition, which the GIN index
     ``members_profile_search_gin`` answers (see tests/members/test_search.py for
-    the EXPLAIN); the card's user and organisation come in the same statement,
-    with only the columns a card shows, as dicts of CARD_FIELDS (for member_cards).
-    All of them: a page of them is ``directory_page``.
+    the EXPLAIN); the card's user and organisation come in the same query, with
+    only the columns a card shows, as dicts of CARD_FIELDS (for member_cards).
     """
-    rows = _CardRows(visible_condition(viewer), _matching(q, filters), ranked=ranked)
-    return rows[0:None]
+    profiles, query = _found(viewer, q, filters)
+    return _card_rows(profiles, query, ranked=ranked)
 
 
-def directory_organisations(visible: Condition) -> list[tuple[int, str, str]]:
-    """``(pk, slug, name)`` of approved organisations with ``visible`` members.
+def directory_organisations(*, viewer: User) -> list[tuple[int, str, str]]:
+    """``(pk, slug, name)`` of approved organisations with members ``viewer`` may see.
 
     One statement: for each approved organisation (by name, from its status
     index) the first visible profile it has, one probe each of the narrow
     partial index members_profile_org_listed_idx (0.4 ms for 280
     organisations), instead of grouping every visible profile by organisation
     (1.5 ms for 9 000). The LIMIT keeps PostgreSQL from turning the probe into
-    that join.
+    that join. Written out around the ORM's SQL for the visible profiles (the
+    one owner of that rule): as an ORM Exists() it took longer to build than
+    to run.
     """
+    visible, params = (
+        Profile.objects.visible_to(viewer).values("organisation_id").query.sql_with_params()
+    )
     sql = f"""
         SELECT o.id, o.slug, o.name FROM members_organisation AS o
         CROSS JOIN LATERAL (
-            SELECT 1 FROM members_profile
-            WHERE {visible.sql} AND members_profile.organisation_id = o.id LIMIT 1
+            SELECT 1 FROM ({visible}) AS visible
+            WHERE visible.organisation_id = o.id LIMIT 1
         ) AS has_members
         WHERE o.status = %s
         ORDER BY o.name
-    """  # noqa: S608 -- the condition is the ORM's own SQL, every value is a parameter
+    """  # noqa: S608 -- the subquery is the ORM's own SQL, every value is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*visible.params, Organisation.Status.APPROVED])
+        cursor.execute(sql, [*params, Organisation.Status.APPROVED])
         return cursor.fetchall()
 
 
-def directory_page(
-    visible: Condition, *, page_number, per_page: int, q: str = "", **filters
-) -> Page:
-    """One page of the ``visible`` profiles as ``directory()`` finds them, and how many.
+def directory_page(*, viewer: User, page_number, per_page: int, q: str = "", **filters) -> Page:
+    """One page of ``directory()`` (rows of CARD_FIELDS) and how many it finds.
 
-    Two statements: the count, then the page's rows. Without a search the count
-    is ``count(*)`` of the visible profiles under the filters, which PostgreSQL
-    answers from the narrow partial index of listed profiles
-    (members_profile_listed_idx), never reading the wide rows. With a search it
-    counts the matches of the GIN index up to SEARCH_COUNT_AT_MOST + 1 only (a
-    word most members use would otherwise recheck thousands of long rows;
-    ``page.count_is_capped`` then says "more than ..."), and ranks the rows by
-    relevance only when there are at most RANK_AT_MOST. The count also saves
-    the paginator its own COUNT(*).
+    Two statements, built from one queryset: the count, then the page's rows.
+    Without a search the count is ``count(*)`` of the visible profiles under the
+    filters, which PostgreSQL answers from the narrow partial index of listed
+    profiles (members_profile_listed_idx), never reading the wide rows. With a
+    search it counts the matches of the GIN index up to SEARCH_COUNT_AT_MOST + 1
+    only (a word most members use would otherwise recheck thousands of long
+    rows; ``page.count_is_capped`` then says "more than ..."), and ranks the
+    rows by relevance only when there are at most RANK_AT_MOST. The count also
+    saves the paginator its own COUNT(*).
     """
-    matching = _matching(q, filters)
-    # The conditions are the ORM's own SQL; every value is a parameter.
-    found = f"FROM members_profile WHERE {visible.sql} AND {matching.condition.sql}"
-    params = [*visible.params, *matching.condition.params]
-    if matching.rank is None:
-        sql = f"SELECT count(*) {found}"
+    profiles, query = _found(viewer, q, filters)
+    if query is None:
+        count = profiles.count()
     else:
-        sql = f"SELECT count(*) FROM (SELECT 1 {found} LIMIT %s) AS found"  # noqa: S608
-        params.append(SEARCH_COUNT_AT_MOST + 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        (count,) = cursor.fetchone()
-    paginator = Paginator(_CardRows(visible, matching, ranked=count <= RANK_AT_MOST), per_page)
+        count = profiles.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
+    paginator = Paginator(_card_rows(profiles, query, ranked=count <= RANK_AT_MOST), per_page)
     paginator.count = count  # a cached_property: no second COUNT(*)
     page = paginator.get_page(page_number)
-    page.count_is_capped = matching.rank is not None and count > SEARCH_COUNT_AT_MOST
+    page.count_is_capped = query is not None and count > SEARCH_COUNT_AT_MOST
     return page
 
 

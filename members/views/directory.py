@@ -11,7 +11,6 @@ from members.queries import (
     directory_organisations,
     directory_page,
     member_cards,
-    visible_condition,
 )
 
 MEMBERS_PER_PAGE = 12
@@ -27,11 +26,12 @@ def member_list(request):
     partial of the same template; a history restore gets the full page, because
     htmx puts it in place of the whole body.
     """
-    visible = visible_condition(request.user)
-    form = DirectoryFilterForm(data=request.GET, organisations=directory_organisations(visible))
+    form = DirectoryFilterForm(
+        data=request.GET, organisations=directory_organisations(viewer=request.user)
+    )
     filters = form.filters()
     page = directory_page(
-        visible,
+        viewer=request.user,
         page_number=request.GET.get("page"),
         per_page=MEMBERS_PER_PAGE,
         **filters,
