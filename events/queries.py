@@ -95,19 +95,25 @@ def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
     counts = {pk: Counts(capacity=capacity) for pk, capacity in capacities.items()}
     if not counts:
         return counts
-    mine = {}
-    if viewer is not None and viewer.is_authenticated:
-        mine = {"mine": Count("pk", filter=Q(member=viewer.pk))}
-    rows = (
-        Registration.objects.active()
-        .filter(event_id__in=list(counts))
-        .values_list("event_id", "status", "sector", "walk_in")
-        .annotate(n=Count("pk"), **mine)
-        .order_by()
-    )
-    for event_id, *group in rows:
-        _add(counts[event_id], group)
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, (viewer_id, list(counts), list(Registration.ACTIVE)))
+        for event_id, *group in cursor.fetchall():
+            _add(counts[event_id], group)
     return counts
+
+
+# _counts()'s groups of active registrations (Registration.objects.active()) per
+# meetup: (meetup, status, sector, walk-in, how many, how many of them the
+# viewer's). Plain SQL: the ORM's grouped, filtered count cost a meetup's page
+# more to build and compile than to run.
+_COUNTS_SQL = """
+SELECT r.event_id, r.status, r.sector, r.walk_in, COUNT(*) AS n,
+       COUNT(*) FILTER (WHERE r.member_id = %s) AS mine
+FROM events_registration AS r
+WHERE r.event_id = ANY(%s) AND r.status = ANY(%s)
+GROUP BY r.event_id, r.status, r.sector, r.walk_in
+"""
 
 
 def _add(row: Counts, group) -> None:
