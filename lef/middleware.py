@@ -9,18 +9,23 @@ def _has_nul(values) -> bool:
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to a query string or form field with a NUL byte.
+    """Answer 400 to a path, query string or form field with a NUL byte.
 
-    PostgreSQL refuses NUL in text, so any such value that reaches a query (an
-    admin list filter, a search) would otherwise end in a 500. No person types
-    one; the page says the address is not right.
+    PostgreSQL refuses NUL in text, so any such value that reaches a query (a
+    slug or token from the path, an admin list filter, a search) would
+    otherwise end in a 500. No person types one; the page says the address is
+    not right.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+        if (
+            "\x00" in request.path_info
+            or _has_nul(request.GET)
+            or (request.method == "POST" and _has_nul(request.POST))
+        ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
 
