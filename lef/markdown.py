@@ -10,7 +10,8 @@ lets raw HTML through, so the output is always cleaned with nh3 (the Rust
 * links keep only ``href`` (http, https, mailto or relative) and ``title`` and
   always get ``rel="nofollow noopener"``, so ``javascript:`` links lose their
   target; a "relative" address that browsers read as another host
-  (``//evil.example``, ``/\\evil.example``) loses it too, and so does any
+  (``//evil.example``, ``/\\evil.example``, or ``/<tab>/evil.example``, since
+  browsers drop tabs and line breaks from a URL) loses it too, and so does any
   target with a backslash, which browsers read as a slash;
 * images are dropped entirely: an image from another host would leak every
   reader's address to that host (and our CSP would block it anyway);
@@ -77,10 +78,18 @@ class _SafeMarkdown(markdown_lib.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "lef_demote_headings", 5)
 
 
+# What the URL standard removes before it parses a link: ASCII tab, newline and
+# carriage return anywhere, then C0 controls and spaces at the start. Browsers
+# read "/<tab>/evil.example" as "//evil.example", so the check below looks at the
+# target as they will.
+_URL_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+_URL_LEADING_JUNK = "".join(chr(code) for code in range(0x21))
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Drop a link target that leaves the site without a scheme (nh3's attribute_filter)."""
     if tag == "a" and attribute == "href":
-        target = value.strip()
+        target = value.translate(_URL_TAB_OR_NEWLINE).lstrip(_URL_LEADING_JUNK)
         if "\\" in target or target.startswith("//"):
             return None
     return value
