@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -37,6 +37,7 @@ from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
 from lef.overview import NextThing
+from lef.pagination import read_page
 from lef.templatetags.lef_tags import sector_mix, timespan
 from members.models import Profile
 
@@ -242,10 +243,10 @@ def event_card_page(
 
     The page's meetups with their total and their counts (and the viewer's own
     sign-ups), in one statement. ``number`` as Paginator.get_page takes it (not
-    a number: the first page; past the end: the last). Only an empty list or a
-    page past the end costs a count query of its own, and the last page's rows then.
+    a number: the first page; below 1 or past the end: the last), through
+    :func:`lef.pagination.read_page`. Only a page past the end costs a read of
+    the first page (for the total) and of the last.
     """
-    paginator = Paginator(events, per_page)
     # Past meetups are read backwards along the start index and the scan stops
     # after a page: the total is a subquery that PostgreSQL runs once and counts
     # from the index alone. Coming meetups, soonest first, are no index's order:
@@ -259,22 +260,13 @@ def event_card_page(
         *_CARD_FIELDS, "in_all", "tally"
     )
 
-    def rows_of(page_number: int) -> list[tuple]:
-        bottom = (page_number - 1) * per_page
-        return list(with_total[bottom : bottom + per_page])
+    def read(offset: int, limit: int) -> tuple[list[tuple], int | None]:
+        rows = list(with_total[offset : offset + limit])
+        return rows, rows[0][-2] if rows else None
 
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1  # what get_page makes of anything but a number
-    rows = rows_of(wanted) if wanted >= 1 else []
-    if rows:
-        paginator.count = rows[0][-2]
-    page = paginator.get_page(number)  # counts when the rows did not say
-    if page.number != wanted:
-        rows = rows_of(page.number)
+    page = read_page(read, number=number, per_page=per_page)
     detail = reverse("events:list")  # "/events/<slug>/" without a reverse() per meetup
-    return page, [_card(row, detail, past=past) for row in rows]
+    return page, [_card(row, detail, past=past) for row in page.object_list]
 
 
 def _card(row: tuple, detail: str, *, past: bool) -> Card:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Sector
+from lef.pagination import page_of
 from members.models import Organisation, Profile, User, ordered_sectors
 from members.search import build_query, search_words
 from members.templatetags.avatars import Avatar, card_avatar
@@ -165,9 +166,8 @@ def directory_page(*, viewer: User, page_number, per_page: int, q: str = "", **f
         count = profiles.count()
     else:
         count = profiles.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
-    paginator = Paginator(_card_rows(profiles, query, ranked=count <= RANK_AT_MOST), per_page)
-    paginator.count = count  # a cached_property: no second COUNT(*)
-    page = paginator.get_page(page_number)
+    rows = _card_rows(profiles, query, ranked=count <= RANK_AT_MOST)
+    page = page_of(rows, number=page_number, per_page=per_page, count=count)
     page.count_is_capped = query is not None and count > SEARCH_COUNT_AT_MOST
     return page
 

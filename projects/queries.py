@@ -12,7 +12,7 @@ from itertools import accumulate
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     Case,
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.choices import Role, Sector
 from lef.overview import NextThing
+from lef.pagination import page_of
 from lef.templatetags.lef_tags import day_label, day_text, sector_mix
 from members.matching import activity_labels
 from members.models import Profile, User
@@ -143,9 +144,7 @@ def browse_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
     """
     count = browse_projects(viewer=viewer, ranked=False, **filters).count()
     projects = browse_projects(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
-    paginator = Paginator(with_team(projects), per_page)
-    paginator.count = count  # a cached_property: no second COUNT(*)
-    return paginator.get_page(page_number)
+    return page_of(with_team(projects), number=page_number, per_page=per_page, count=count)
 
 
 def _ordering(sort: str) -> tuple:
@@ -591,32 +590,6 @@ def read_team(
         request_count=first[1],
         invitation_count=first[2],
     )
-
-
-class TeamRows:
-    """The active team of a project as :func:`team_on_page` orders it, for a Paginator.
-
-    Holds the window already read with the team (``team``, from ``offset``): a
-    paginator asking for that window runs no query; another window (a page
-    number out of range) is read on its own.
-    """
-
-    def __init__(self, project: Project, team: Team, *, offset: int):
-        self.project = project
-        self.team = team
-        self.offset = offset
-
-    def count(self) -> int:
-        return self.team.size
-
-    def __len__(self) -> int:
-        return self.team.size
-
-    def __getitem__(self, window: slice) -> list[Membership]:
-        limit = window.stop - window.start
-        if window.start == self.offset and limit >= len(self.team.members):
-            return self.team.members[:limit]
-        return read_team(self.project, limit=limit, offset=window.start).members
 
 
 def updates_for(project: Project, *, include_hidden: bool) -> QuerySet[ProjectUpdate]:

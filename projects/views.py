@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lef.http import members_only
+from lef.pagination import page_of, read_page
 from members.decorators import profile_required
 from members.matching import match_members
 from members.models import User
@@ -40,7 +40,6 @@ from projects.forms import (
 from projects.models import Membership, Project, ProjectUpdate
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
-    TeamRows,
     audience,
     browse_page,
     invite_candidates,
@@ -425,14 +424,6 @@ def request_decide(request, slug, membership_id):
     return redirect(project)
 
 
-def _page_number(request) -> int:
-    """The page asked for, as the paginator reads it when it is in range (1 otherwise)."""
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
-
-
 @require_safe
 def project_team(request, slug):
     """The whole team, with what leads may change; requests and invitations for leads."""
@@ -442,15 +433,21 @@ def project_team(request, slug):
         return members_only(request, what=_("This project"))
     # The page's window of the team, read with everyone's sectors (the mix and
     # the size) and, for leads, the requests and invitations: one query.
-    offset = (_page_number(request) - 1) * TEAM_PER_PAGE
-    team = read_team(
-        project,
-        limit=TEAM_PER_PAGE,
-        offset=offset,
-        waiting=Membership.PENDING_STATUSES if perms.manage_team else [],
-    )
-    rows = TeamRows(project, team, offset=offset)
-    page = Paginator(rows, TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    # A page number out of range reads the team again (lef.pagination.read_page).
+    teams = []
+
+    def read(offset: int, limit: int) -> tuple[list[Membership], int]:
+        team = read_team(
+            project,
+            limit=limit,
+            offset=offset,
+            waiting=Membership.PENDING_STATUSES if perms.manage_team else [],
+        )
+        teams.append(team)
+        return team.members, team.size
+
+    page = read_page(read, number=request.GET.get("page"), per_page=TEAM_PER_PAGE)
+    team = teams[-1]
     team_rows(
         page.object_list,
         seen_by=audience(request.user),
@@ -585,7 +582,7 @@ def project_updates(request, slug):
     if request.method == "POST":
         return _post_update(request, project, perms)
     updates = updates_for(project, include_hidden=perms.hide_updates)
-    page = Paginator(updates, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(updates, number=request.GET.get("page"), per_page=UPDATES_PER_PAGE)
     show_authors(page.object_list, audience(request.user))
     return render(
         request,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.fields import ArrayField
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from lef.pagination import read_page
 from lef.templatetags.lef_tags import EN_DASH
 from members.models import Organisation, User
 from spaces import timeslots
@@ -742,11 +743,11 @@ def _past_sql() -> str:
             AND (b."end" <= %s OR b.status <> '{Booking.Status.CONFIRMED.value}')"""
 
 
-def _past_rows(user, now: datetime, *, per_page: int, number: int) -> tuple[int, list[tuple]]:
-    """(how many past bookings the member has, page ``number`` of them), latest first.
+def _past_rows(user, now: datetime, *, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """(``limit`` of the member's past bookings from ``offset``, how many they have), latest first.
 
     One query; the rows are in :func:`_past_row`'s order, with the booking's id
-    first. The count comes in a row of its own when the page is empty.
+    first. The count comes in a row of its own when the window is empty.
     """
     past = _past_sql()
     sql = f"""SELECT total.n, page.* FROM (SELECT count(*) {past}) AS total(n)
@@ -756,11 +757,10 @@ def _past_rows(user, now: datetime, *, per_page: int, number: int) -> tuple[int,
             {past} ORDER BY b.start DESC, b.id DESC LIMIT %s OFFSET %s
         ) AS page ON TRUE
         ORDER BY page.start DESC, page.id DESC"""  # noqa: S608
-    offset = (number - 1) * per_page
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, now, user.pk, now, per_page, offset])
+        cursor.execute(sql, [user.pk, now, user.pk, now, limit, offset])
         found = cursor.fetchall()
-    return found[0][0], [row[2:] for row in found if row[1] is not None]
+    return [row[2:] for row in found if row[1] is not None], found[0][0]
 
 
 def _past_row(values, *, book_path: str, today: date) -> PastRow:
@@ -809,57 +809,36 @@ def _book_again_url(path: str, *, start, end, people: int, purpose: str, today: 
 def past_page(user, number, *, per_page: int, now: datetime | None = None) -> Page:
     """A page of the member's earlier, cancelled and released bookings as PastRows.
 
-    The page ``Paginator.get_page(number)`` gives, latest first: one query, two
-    for a page number past either end (then the last page).
+    The page ``Paginator.get_page(number)`` gives (:func:`lef.pagination.read_page`),
+    latest first: one query, two for a page number out of range (then the last page).
     """
     now = now or timezone.now()
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    asked = max(number, 1)
-    count, rows = _past_rows(user, now, per_page=per_page, number=asked)
-    paginator = Paginator((), per_page)
-    paginator.count = count
-    if number < 1 or (not rows and number != 1):
-        number = paginator.num_pages
-        if number != asked:
-            _, rows = _past_rows(user, now, per_page=per_page, number=number)
+    page = read_page(
+        lambda offset, limit: _past_rows(user, now, offset=offset, limit=limit),
+        number=number,
+        per_page=per_page,
+    )
     book_path = reverse("spaces:book", kwargs={"slug": "-"})
     today = timeslots.local_date(now)
-    past = [_past_row(row, book_path=book_path, today=today) for row in rows]
-    return Page(past, number, paginator)
+    page.object_list = [_past_row(row, book_path=book_path, today=today) for row in page]
+    return page
 
 
-def counted_page(queryset, number, *, per_page: int, columns: Sequence[str] = ()) -> Page:
-    """The page ``Paginator.get_page(number)`` gives, of rows of ``columns`` or of instances.
+def counted_page(queryset, number, *, per_page: int) -> Page:
+    """The page ``Paginator.get_page(number)`` gives of ``queryset``'s instances.
 
     One query: the number of rows rides along as a window count, where a
-    Paginator counts them in a query of its own. Only a page number past
-    either end costs the Paginator's two.
+    Paginator counts them in a query of its own. Paged by
+    :func:`lef.pagination.read_page`: a page number past the end costs a read
+    of the first page (for the total) and of the last.
     """
-    paginator = Paginator(queryset, per_page)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    rows, count = [], 0
-    if number >= 1:
-        first = (number - 1) * per_page
-        counted = queryset.annotate(page_total=Window(Count("pk")))
-        if columns:
-            found = list(counted.values_list(*columns, "page_total")[first : first + per_page])
-            rows = [values[:-1] for values in found]
-            count = found[0][-1] if found else 0
-        else:
-            rows = list(counted[first : first + per_page])
-            count = rows[0].page_total if rows else 0
-    if not rows and number != 1:
-        page = paginator.get_page(number)
-        found = page.object_list.values_list(*columns) if columns else page.object_list
-        return Page(list(found), page.number, paginator)
-    paginator.count = count
-    return Page(rows, number, paginator)
+    counted = queryset.annotate(page_total=Window(Count("pk")))
+
+    def read(offset: int, limit: int) -> tuple[list, int | None]:
+        rows = list(counted[offset : offset + limit])
+        return rows, rows[0].page_total if rows else None
+
+    return read_page(read, number=number, per_page=per_page)
 
 
 # Occupancy (admin) --------------------------------------------------------------------

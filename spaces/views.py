@@ -157,7 +157,7 @@ def resource_list(request):
         )
         page = queries.counted_page(
             queries.with_holds(resources, *queries.day_bounds([day])),
-            _page_number(request),
+            request.GET.get("page"),
             per_page=RESOURCES_PER_PAGE,
         )
         page.object_list = _overview_cards(list(page.object_list), day=day, now=now)
@@ -166,14 +166,6 @@ def resource_list(request):
     if _is_partial(request):
         template += "#results"
     return render(request, template, context, status=status)
-
-
-def _page_number(request) -> int:
-    """The ?page= number, as Paginator.get_page reads it (anything else: 1)."""
-    try:
-        return int(request.GET.get("page", 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _grid_days(day, view):
@@ -450,7 +442,9 @@ def _free_ranges(grid) -> list[tuple]:
 def my_bookings(request):
     """The member's upcoming bookings (check in, cancel) and past ones (book again)."""
     now = timezone.now()
-    page = queries.past_page(request.user, _page_number(request), per_page=PAST_PER_PAGE, now=now)
+    page = queries.past_page(
+        request.user, request.GET.get("page"), per_page=PAST_PER_PAGE, now=now
+    )
     context = {
         "upcoming": queries.upcoming_bookings(request.user, now=now),
         "page_obj": page,

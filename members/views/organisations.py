@@ -1,7 +1,6 @@
 """Organisation pages: the directory of approved organisations and one organisation's page."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from lef.choices import Sector
+from lef.pagination import page_of
 from members.models import Organisation
 from members.organisations import (
     can_view_organisation,
@@ -56,7 +56,7 @@ def organisation_list(request):
     form = OrganisationFilterForm(request.GET)
     filters = form.filters()
     organisations = organisations_for_directory(request.user, **filters)
-    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(organisations, number=request.GET.get("page"), per_page=ORGANISATIONS_PER_PAGE)
     # A card's words and address ready-made: a reverse(), a choice label and a
     # {% blocktranslate count %} per card cost more than the rest of the card.
     organisations_url = reverse("organisations:list")  # "/organisations/<slug>/" below
@@ -95,8 +95,11 @@ def organisation_detail(request, slug):
     if not can_view_organisation(request.user, organisation):
         raise Http404
     organisation.initials = initials(organisation.name)
-    members = Paginator(organisation_members(organisation, request.user), MEMBERS_PER_PAGE)
-    page = members.get_page(request.GET.get("page"))
+    page = page_of(
+        organisation_members(organisation, request.user),
+        number=request.GET.get("page"),
+        per_page=MEMBERS_PER_PAGE,
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
