@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.services import MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
 from lef.choices import Sector, Transition
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 
 FIRST_YEAR, LAST_YEAR = 2018, 2100  # 't LEF's first meetups were in 2018
 MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
@@ -81,6 +81,7 @@ class RegisterForm(forms.Form):
         help_text=_("For example dietary or access needs. Only the organisers see it."),
         required=False,
         max_length=MAX_NOTE_LENGTH,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -106,10 +107,11 @@ class MemberWalkInForm(forms.Form):
 class EmailConfirmedForm(forms.Form):
     """The admin's "email everyone with a place" message."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=150)
+    subject = forms.CharField(label=_("Subject"), max_length=150, validators=[validate_plain_text])
     message = forms.CharField(
         label=_("Message"),
         max_length=5000,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text=_("Plain text. Each person gets it as they chose for meetup news."),
     )

@@ -21,19 +21,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import Sector, Transition
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 
 
 class Venue(models.Model):
     """A place where meetups happen, such as PLNT in Leiden."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    address = models.CharField(_("address"), max_length=200)
-    city = models.CharField(_("city"), max_length=80, default="Leiden")
-    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=200, validators=[validate_plain_text])
+    city = models.CharField(
+        _("city"), max_length=80, default="Leiden", validators=[validate_plain_text]
+    )
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
     accessibility = models.TextField(
-        _("accessibility"), blank=True, help_text=_("Step-free access, lift, quiet room, ...")
+        _("accessibility"),
+        blank=True,
+        validators=[validate_multiline_text],
+        help_text=_("Step-free access, lift, quiet room, ..."),
     )
     website = models.URLField(_("website"), blank=True)
 
@@ -148,6 +155,7 @@ class Event(models.Model):
     description = models.TextField(
         _("description"),
         blank=True,
+        validators=[validate_multiline_text],
         help_text=_("Markdown: *italic*, **bold**, lists with -, links as [text](https://...)."),
     )
     image = models.ImageField(_("image"), upload_to="events/", blank=True)
@@ -398,7 +406,9 @@ class Registration(models.Model):
     waiting_reason = models.CharField(
         _("why waiting"), max_length=12, choices=WaitingReason.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True, max_length=500)
+    note = models.TextField(
+        _("note"), blank=True, max_length=500, validators=[validate_multiline_text]
+    )
     walk_in = models.BooleanField(_("walk-in"), default=False)
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("place given at"), null=True, blank=True)

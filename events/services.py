@@ -45,11 +45,12 @@ from psycopg.errors import LockNotAvailable
 from events.calendars import event_attachment
 from events.models import RESERVED_SLUGS, Event, Registration
 from events.permissions import can_cancel_registration, can_check_in, is_coordinator
+from events.permissions import can_cancel_registration, can_check_in
 from lef.choices import Sector
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from lef.slugs import create_with_unique_slug, slug_base
-from lef.validators import invisible_characters
+from lef.validators import invisible_characters, validate_multiline_text
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ def _clean_note(note: str) -> str:
         raise EventActionError(
             _("Keep your note to at most %(max)d characters.") % {"max": MAX_NOTE_LENGTH}
         )
-    if any(char not in "\n\r\t" for char in invisible_characters(note)):
+    if invisible_characters(note, multiline=True):
         raise EventActionError(_("Use letters, digits and punctuation only in your note."))
     return note
 
@@ -666,6 +667,8 @@ def email_confirmed(*, event: Event, subject: str, message: str, by) -> int:
         raise EventActionError(
             _("Write a message of at most %(max)d characters.") % {"max": MAX_MESSAGE_LENGTH}
         )
+    if invisible_characters(message, multiline=True):
+        raise EventActionError(validate_multiline_text.multiline_message)
     token = uuid.uuid4().hex[:12]
     reached = 0
     with transaction.atomic():

@@ -13,7 +13,7 @@ from lef.choices import CoreActivity, Role, Sector
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
 from lef.tags import TagsFormField, normalise_tags, validate_tags
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 from members.avatars import AVATAR_UPLOADS, clean_avatar
 from members.models import Organisation, Profile, User
 from members.services import MAX_CONTACT_LENGTH
@@ -165,6 +165,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         label=_("About me"),
         max_length=MAX_BIO_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(
             attrs={
                 "rows": 6,
@@ -489,6 +490,7 @@ class ContactForm(forms.Form):
     message = forms.CharField(
         label=_("Your message"),
         max_length=MAX_CONTACT_LENGTH,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
 from lef.tags import TagsField
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 from members.usernames import unique_username, validate_username_available
 
 
@@ -150,7 +150,9 @@ class Organisation(models.Model):
         default=list,
         blank=True,
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True)
     is_partner = models.BooleanField(_("partner of 't LEF"), default=False)
@@ -273,7 +275,7 @@ class Profile(models.Model):
         blank=True,
     )
     expertise = TagsField(verbose_name=_("expertise"))
-    bio = models.TextField(_("about me"), blank=True)
+    bio = models.TextField(_("about me"), blank=True, validators=[validate_multiline_text])
     avatar = models.CharField(
         _("avatar"),
         max_length=200,

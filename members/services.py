@@ -32,6 +32,7 @@ from lef.notifications import (
     notify,
 )
 from lef.slugs import create_with_unique_slug, slug_base
+from lef.validators import validate_multiline_text
 from members.avatars import ProcessedAvatar, delete_avatar, store_avatar
 from members.models import ContactMessage, Organisation, Profile, User
 
@@ -395,6 +396,10 @@ def send_contact_message(*, sender: User, recipient: User, text: str) -> Contact
         raise ContactNotAllowedError(
             _("Write a message of at most %(max)d characters.") % {"max": MAX_CONTACT_LENGTH}
         )
+    try:
+        validate_multiline_text(text)
+    except ValidationError as error:
+        raise ContactNotAllowedError(error.messages[0]) from error
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=sender.pk).values_list("pk").get()
         profile = (

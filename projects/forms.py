@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import CoreActivity, Role, Sector, Transition
 from lef.ratelimit import RateLimit
 from lef.tags import TagsFormField, normalise_tag
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 from projects.images import clean_image
 from projects.models import (
     LOOKING_FOR_MAX_LENGTH,
@@ -99,6 +99,7 @@ class ProjectForm(ImageFieldMixin, forms.Form):
         label=_("Description"),
         max_length=MAX_DESCRIPTION_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "What you want to do, why, and with whom. You can use Markdown: "
@@ -218,6 +219,7 @@ class JoinForm(forms.Form):
         label=_("Why would you like to join?"),
         max_length=MAX_MOTIVATION_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A few words for the leads: who you are and what you would bring."),
     )
@@ -231,6 +233,7 @@ class DecisionForm(forms.Form):
         label=_("Message (optional)"),
         max_length=MAX_MESSAGE_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -279,6 +282,7 @@ class InviteForm(forms.Form):
         label=_("Message (optional)"),
         max_length=MAX_MESSAGE_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -291,6 +295,7 @@ class UpdateForm(ImageFieldMixin, forms.Form):
     text = forms.CharField(
         label=_("Your update"),
         max_length=MAX_UPDATE_LENGTH,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happened, what is next, what you need. Markdown works."),
     )

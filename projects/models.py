@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector, Transition
 from lef.tags import TagsField
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 
 TITLE_MAX_LENGTH = 120
 SUMMARY_MAX_LENGTH = 280
@@ -80,7 +80,9 @@ class Project(models.Model):
     summary = models.CharField(
         _("summary"), max_length=SUMMARY_MAX_LENGTH, validators=[validate_plain_text]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
     image = models.CharField(
         _("image"),
         max_length=200,
@@ -262,8 +264,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    motivation = models.TextField(_("motivation"), blank=True)
-    decided_message = models.TextField(_("message with the decision"), blank=True)
+    motivation = models.TextField(
+        _("motivation"), blank=True, validators=[validate_multiline_text]
+    )
+    decided_message = models.TextField(
+        _("message with the decision"), blank=True, validators=[validate_multiline_text]
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),
@@ -340,7 +346,7 @@ class ProjectUpdate(models.Model):
         blank=True,
         related_name="project_updates",
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), validators=[validate_multiline_text])
     image = models.CharField(_("image"), max_length=200, blank=True, editable=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_by = models.ForeignKey(

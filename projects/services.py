@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
 from lef.notifications import NotificationKind, absolute_url, notify
 from lef.slugs import create_with_unique_slug, slug_base
+from lef.validators import validate_multiline_text
 from members.models import Profile, User
 from projects import images
 from projects.images import ProcessedImage
@@ -279,11 +280,19 @@ def _notify_leads(project: Project, key: str, template: str, *, about=None, skip
 
 
 def _clean_text(text: str, *, limit: int, what: str) -> str:
+    """``text`` stripped; refused when too long or holding control or direction characters.
+
+    Motivations, messages and updates are lines of text: LF and CR LF are kept.
+    """
     text = (text or "").strip()
     if len(text) > limit:
         raise ProjectInvalid(
             _("%(what)s can be at most %(max)d characters long.") % {"what": what, "max": limit}
         )
+    try:
+        validate_multiline_text(text)
+    except ValidationError as error:
+        raise ProjectInvalid(error.messages[0]) from error
     return text
 
 

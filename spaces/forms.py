@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lef.validators import validate_multiline_text, validate_plain_text
 from spaces import timeslots
 from spaces.models import Amenity, Resource
 from spaces.services import MAX_MESSAGE_LENGTH, MAX_PURPOSE_LENGTH, MAX_SERIES_WEEKS
@@ -182,6 +183,7 @@ class BookingForm(BootstrapMixin, TimeRangeMixin, forms.Form):
         label=_("What for (optional)"),
         max_length=MAX_PURPOSE_LENGTH,
         required=False,
+        validators=[validate_plain_text],
         help_text=_("Members see only that the slot is taken, not what for."),
     )
     on_behalf = forms.BooleanField(label=_("Book on behalf of my organisation"), required=False)
@@ -224,6 +226,7 @@ class CancelForm(BootstrapMixin, forms.Form):
         label=_("Message to the member"),
         max_length=MAX_MESSAGE_LENGTH,
         required=False,
+        validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -247,6 +250,7 @@ class BlockForm(TimeRangeMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=MAX_PURPOSE_LENGTH,
+        validators=[validate_plain_text],
         help_text=_("Members see it in the grid, such as: Meetup po-vo, or: Maintenance."),
     )
     cancel_conflicting = forms.BooleanField(

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from lef.validators import validate_plain_text
+from lef.validators import validate_multiline_text, validate_plain_text
 from members.models import Organisation
 
 # Paths under /spaces/ that a resource slug must not take.
@@ -64,8 +64,10 @@ class Space(models.Model):
 
     name = models.CharField(_("name"), max_length=120, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    address = models.CharField(_("address"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=200, validators=[validate_plain_text])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
     photo = models.ImageField(_("photo"), upload_to="spaces/", blank=True)
 
     class Meta:
@@ -155,7 +157,9 @@ class Resource(models.Model):
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, validators=[validate_resource_slug]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_multiline_text]
+    )
     seats = models.PositiveSmallIntegerField(
         _("seats"), default=1, validators=[MinValueValidator(1), MaxValueValidator(200)]
     )
@@ -362,7 +366,9 @@ class Booking(models.Model):
         blank=True,
         related_name="+",
     )
-    cancel_message = models.TextField(_("message on cancelling"), blank=True)
+    cancel_message = models.TextField(
+        _("message on cancelling"), blank=True, validators=[validate_multiline_text]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -28,6 +29,7 @@ from django.utils.translation import ngettext
 from lef.calendar import CalendarEntry, ics_attachment
 from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
+from lef.validators import validate_multiline_text, validate_plain_text
 from members.models import Organisation, Profile, User
 from spaces import timeslots
 from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource
@@ -411,12 +413,21 @@ def duration_label(minutes: float) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest}
 
 
-def _clean_text(text: str, limit: int, name: str) -> str:
+def _clean_text(text: str, limit: int, name: str, *, multiline: bool = False) -> str:
+    """``text`` stripped, refused when too long or holding control or direction characters.
+
+    Purposes and reasons reach the admin, the CSV export and the .ics file, so
+    the same rule as the forms' holds here for every caller.
+    """
     text = (text or "").strip()
     if len(text) > limit:
         raise BookingRuleBroken(
             _("Keep the %(field)s to %(max)d characters.") % {"field": name, "max": limit}
         )
+    try:
+        (validate_multiline_text if multiline else validate_plain_text)(text)
+    except ValidationError as error:
+        raise BookingRuleBroken(error.messages[0]) from error
     return text
 
 
@@ -473,7 +484,7 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
     calendar entry when they cancelled themselves, the coordinator's message
     (as booking news) otherwise. Locks the booking's row.
     """
-    message = _clean_text(message, MAX_MESSAGE_LENGTH, _("message"))
+    message = _clean_text(message, MAX_MESSAGE_LENGTH, _("message"), multiline=True)
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update(of=("self",))
