@@ -1,22 +1,7 @@
 """Who may do what with meetups: one function per question, for views, templates and admin."""
 
 from events.models import Event, Registration
-from lef.coordinators import has_permission
-
-
-def is_coordinator(user) -> bool:
-    """A coordinator of 't LEF: staff who may change meetups (the Coordinators group).
-
-    No query for visitors and ordinary members (``is_staff`` is checked first),
-    one for staff; the answer is kept on ``user`` for the rest of the request.
-    """
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and has_permission(user, "events.change_event")
-    )
+from lef.coordinators import is_coordinator
 
 
 def can_view_event(user, event: Event) -> bool:

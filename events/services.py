@@ -44,9 +44,9 @@ from psycopg.errors import LockNotAvailable
 
 from events.calendars import event_attachment
 from events.models import RESERVED_SLUGS, Event, Registration
-from events.permissions import can_cancel_registration, can_check_in, is_coordinator
 from events.permissions import can_cancel_registration, can_check_in
 from lef.choices import Sector
+from lef.coordinators import is_coordinator
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from lef.slugs import create_with_unique_slug, slug_base

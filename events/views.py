@@ -30,7 +30,7 @@ from events.forms import (
     RegisterForm,
 )
 from events.models import Event, Registration
-from events.permissions import can_check_in, can_view_event, is_coordinator, organiser_ids_of
+from events.permissions import can_check_in, can_view_event, organiser_ids_of
 from events.services import (
     add_walk_in,
     cancel_own_registration,
@@ -39,6 +39,7 @@ from events.services import (
     undo_check_in,
 )
 from lef.calendar import ics_response
+from lef.coordinators import is_coordinator
 from lef.errors import DomainError
 from members.decorators import profile_required
 from members.models import User

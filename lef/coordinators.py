@@ -1,15 +1,34 @@
-"""The Coordinators group: who runs 't LEF from the back office.
+"""The Coordinators group: who runs 't LEF, on the site and in the back office.
 
-Data migrations of each app call ``grant_to_coordinators`` for their own models,
-so the group's permissions grow with the apps.
+A coordinator is a coordinator of the whole platform: :func:`is_coordinator` is
+the one answer every app asks (projects, meetups, spaces), never a permission
+of its own. Data migrations of each app call ``grant_to_coordinators`` for their
+own models, so what the group may do in the admin grows with the apps, while
+who is a coordinator stays one question: in the group, or a superuser.
 """
 
-import functools
-
 from django.contrib.auth.management import create_permissions
-from django.db import connection
 
 GROUP_NAME = "Coordinators"
+_ANSWER = "_lef_is_coordinator"
+
+
+def is_coordinator(user) -> bool:
+    """Whether ``user`` coordinates 't LEF: active staff in the Coordinators group, or a superuser.
+
+    Staff status comes first, as for the admin: no query for visitors and
+    members, none for a superuser, one for other staff; the answer is kept on
+    ``user`` for the rest of the request, as Django keeps ``has_perm``'s.
+    """
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    answer = getattr(user, _ANSWER, None)
+    if answer is None:
+        answer = user.groups.filter(name=GROUP_NAME).exists()
+        setattr(user, _ANSWER, answer)
+    return answer
 
 
 def grant_to_coordinators(apps, schema_editor, *, app_label: str, codenames: list[str]):
@@ -35,49 +54,3 @@ def grant_to_coordinators(apps, schema_editor, *, app_label: str, codenames: lis
     if missing:
         raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
     group.permissions.add(*permissions)
-
-
-def has_permission(user, permission: str) -> bool:
-    """``user.has_perm(permission)`` as Django's ModelBackend answers it, in one small query.
-
-    ``has_perm`` reads all of a user's permissions in two queries, and the pages
-    coordinators open most (a grid, the door list) ask one question; this asks
-    just that one, and keeps the answer on ``user`` for the request, as has_perm
-    keeps its own. When has_perm has read them already (or for a superuser) it
-    answers. tests/lef/test_coordinators.py holds the two together.
-    """
-    if hasattr(user, "_perm_cache") or user.is_superuser:
-        return user.has_perm(permission)
-    answers = user.__dict__.setdefault("_lef_permissions", {})
-    if permission not in answers:
-        app_label, codename = permission.split(".", 1)
-        with connection.cursor() as cursor:
-            cursor.execute(_permission_sql(), [app_label, codename, user.pk, user.pk])
-            answers[permission] = cursor.fetchone()[0]
-    return answers[permission]
-
-
-@functools.cache
-def _permission_sql() -> str:
-    """Whether a user has a permission, directly or through a group (ModelBackend's rule)."""
-    from django.contrib.auth import get_user_model  # noqa: PLC0415
-    from django.contrib.auth.models import Group, Permission  # noqa: PLC0415
-
-    user_model = get_user_model()
-    table = connection.ops.quote_name
-    permission, content_type = Permission._meta, Permission._meta.get_field("content_type")
-    own = user_model._meta.get_field("user_permissions").remote_field.through._meta
-    groups = user_model._meta.get_field("groups").remote_field.through._meta
-    granted = Group._meta.get_field("permissions").remote_field.through._meta
-    return f"""
-        SELECT EXISTS (
-            SELECT 1 FROM {table(permission.db_table)} AS p
-            JOIN {table(content_type.related_model._meta.db_table)} AS c
-                ON c.id = p.content_type_id
-            WHERE c.app_label = %s AND p.codename = %s AND (
-                p.id IN (SELECT permission_id FROM {table(own.db_table)} WHERE user_id = %s)
-                OR p.id IN (
-                    SELECT g.permission_id FROM {table(granted.db_table)} AS g
-                    JOIN {table(groups.db_table)} AS m ON m.group_id = g.group_id
-                    WHERE m.user_id = %s)))
-    """  # noqa: S608 -- table names from the models

@@ -8,20 +8,8 @@ re-check the same flags after taking their lock.
 
 from dataclasses import dataclass
 
+from lef.coordinators import is_coordinator
 from projects.models import Membership, Project
-
-COORDINATOR_PERMISSION = "projects.feature_project"
-
-
-def is_coordinator(user) -> bool:
-    """A coordinator: staff with the right to feature and archive projects (the group has it)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(COORDINATOR_PERMISSION)
-    )
 
 
 def _is_onboarded(user) -> bool:
@@ -66,7 +54,7 @@ def project_permissions(
     ``membership`` is the user's current (asked, invited or active) membership
     of the project, or None; pass it when it is already loaded (see
     :func:`projects.queries.current_membership`), so this runs no query. The
-    coordinator check reads the user's permissions (cached on ``user``).
+    coordinator check asks once per request for staff (kept on ``user``).
     """
     authenticated = user is not None and user.is_authenticated
     view = project.visibility == Project.Visibility.PUBLIC or authenticated

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
 from lef.notifications import NotificationKind, absolute_url, notify
 from lef.slugs import create_with_unique_slug, slug_base
@@ -44,7 +45,6 @@ from members.models import Profile, User
 from projects import images
 from projects.images import ProcessedImage
 from projects.models import Membership, Project, ProjectUpdate
-from projects.permissions import is_coordinator
 
 logger = logging.getLogger(__name__)
 

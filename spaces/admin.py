@@ -21,11 +21,11 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lef.admin import RefusalAsMessageMixin, csv_response, labels, local_time
+from lef.coordinators import is_coordinator
 from lef.images import ImageRejected, reencode_image
 from spaces import queries, services, timeslots
 from spaces.forms import BlockForm, CancelForm
 from spaces.models import Amenity, Booking, Closure, OpeningHours, Resource, Space
-from spaces.permissions import is_coordinator
 
 PHOTO_SIZE = 1200
 

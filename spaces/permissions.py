@@ -8,21 +8,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from lef.coordinators import has_permission
+from lef.coordinators import is_coordinator
 from members.models import Organisation
 
 CHECK_IN_WINDOW = timedelta(minutes=30)
-
-
-def is_coordinator(user) -> bool:
-    """Coordinators run the spaces: they see who booked, cancel any booking and block slots."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and has_permission(user, "spaces.change_booking")
-    )
 
 
 def is_startup_member(profile) -> bool:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lef.calendar import CalendarEntry, ics_attachment
+from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from lef.validators import validate_multiline_text, validate_plain_text
@@ -37,7 +38,6 @@ from spaces.permissions import (
     CHECK_IN_WINDOW,
     can_book_resource,
     can_cancel_booking,
-    is_coordinator,
     is_startup_member,
 )
 
