@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import queries
@@ -326,6 +327,7 @@ def _render_toggled(request, event: Event, registration: Registration):
     return response
 
 
+@never_cache  # names and notes of everyone at the door: no cache may keep them
 @login_required
 @require_safe
 def check_in_page(request, slug):

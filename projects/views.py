@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lef.http import members_only
@@ -424,6 +425,7 @@ def request_decide(request, slug, membership_id):
     return redirect(project)
 
 
+@never_cache  # who is on a team, and for leads who asks to join: no cache may keep it
 @require_safe
 def project_team(request, slug):
     """The whole team, with what leads may change; requests and invitations for leads."""

@@ -9,9 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lef.errors import status_for
@@ -29,6 +31,12 @@ RESOURCES_PER_PAGE = 12
 
 def _is_partial(request) -> bool:
     return bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request
+
+
+def _varies_with_htmx(response):
+    """The same address answers a page or a partial: caches must tell them apart."""
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # The icon of a resource without a photo, by kind.
@@ -165,7 +173,7 @@ def resource_list(request):
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"
-    return render(request, template, context, status=status)
+    return _varies_with_htmx(render(request, template, context, status=status))
 
 
 def _grid_days(day, view):
@@ -296,7 +304,7 @@ def resource_detail(request, slug):
     template = "spaces/resource_detail.html"
     if _is_partial(request):
         template += "#grid"
-    return render(request, template, context, status=status)
+    return _varies_with_htmx(render(request, template, context, status=status))
 
 
 def _initial_from_query(request, resource) -> dict:
@@ -438,6 +446,7 @@ def _free_ranges(grid) -> list[tuple]:
     return ranges
 
 
+@never_cache  # the member's own bookings: no cache may keep them
 @login_required
 def my_bookings(request):
     """The member's upcoming bookings (check in, cancel) and past ones (book again)."""
