@@ -1,7 +1,6 @@
 """Meetup notes, guest names and mail to the people signed up refuse control characters."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from events.forms import EmailConfirmedForm, GuestWalkInForm, RegisterForm
 from events.services import EventActionError, email_confirmed, register_for_event
@@ -9,12 +8,9 @@ from lef.choices import Sector
 from tests.events.factories import EventFactory
 from tests.factories import MemberFactory
 from tests.lef.plain_text_cases import (
-    DUTCH,
     DUTCH_LINES,
     MULTI_LINE_MESSAGE,
-    MULTI_LINE_REFUSED,
-    SINGLE_LINE_MESSAGE,
-    SINGLE_LINE_REFUSED,
+    field_tests,
 )
 from tests.members.factories_coordination import CoordinatorFactory
 
@@ -22,32 +18,12 @@ SINGLE_LINE_FIELDS = [(GuestWalkInForm, "guest_name"), (EmailConfirmedForm, "sub
 MULTI_LINE_FIELDS = [(RegisterForm, "note"), (EmailConfirmedForm, "message")]
 
 
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-@pytest.mark.parametrize("text", SINGLE_LINE_REFUSED)
-def test_single_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(ValidationError) as error:
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [SINGLE_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-@pytest.mark.parametrize("text", MULTI_LINE_REFUSED)
-def test_multi_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(ValidationError) as error:
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [MULTI_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-def test_single_line_field_accepts_dutch_with_emoji(form, field):
-    assert form.base_fields[field].clean(DUTCH) == DUTCH
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-def test_multi_line_field_accepts_lines(form, field):
-    assert form.base_fields[field].clean(DUTCH_LINES) == DUTCH_LINES
+(
+    test_single_line_field_refuses_control_characters,
+    test_multi_line_field_refuses_control_characters,
+    test_single_line_field_accepts_dutch_with_emoji,
+    test_multi_line_field_accepts_lines,
+) = field_tests(SINGLE_LINE_FIELDS, MULTI_LINE_FIELDS)
 
 
 @pytest.mark.django_db

@@ -25,3 +25,34 @@ NOT_LINE_BREAKS = ["Overleg\rteam", "Overleg\tteam"]
 
 SINGLE_LINE_REFUSED = REFUSED_EVERYWHERE + LINE_BREAKS
 MULTI_LINE_REFUSED = REFUSED_EVERYWHERE + NOT_LINE_BREAKS
+
+
+def field_tests(single_line_fields, multi_line_fields):
+    """The four tests every app runs on its form fields, for its own lists of
+    ``(form class, field name)``: bind them to ``test_`` names in the app's module."""
+    import pytest  # noqa: PLC0415 -- only for the tests this builds
+    from django.core.exceptions import ValidationError  # noqa: PLC0415
+
+    @pytest.mark.parametrize(("form", "field"), single_line_fields)
+    @pytest.mark.parametrize("text", SINGLE_LINE_REFUSED)
+    def single_line_refuses(form, field, text):
+        with pytest.raises(ValidationError) as error:
+            form.base_fields[field].clean(text)
+        assert error.value.messages == [SINGLE_LINE_MESSAGE]
+
+    @pytest.mark.parametrize(("form", "field"), multi_line_fields)
+    @pytest.mark.parametrize("text", MULTI_LINE_REFUSED)
+    def multi_line_refuses(form, field, text):
+        with pytest.raises(ValidationError) as error:
+            form.base_fields[field].clean(text)
+        assert error.value.messages == [MULTI_LINE_MESSAGE]
+
+    @pytest.mark.parametrize(("form", "field"), single_line_fields)
+    def single_line_accepts(form, field):
+        assert form.base_fields[field].clean(DUTCH) == DUTCH
+
+    @pytest.mark.parametrize(("form", "field"), multi_line_fields)
+    def multi_line_accepts(form, field):
+        assert form.base_fields[field].clean(DUTCH_LINES) == DUTCH_LINES
+
+    return single_line_refuses, multi_line_refuses, single_line_accepts, multi_line_accepts

@@ -1,18 +1,15 @@
 """Project titles, summaries, descriptions, updates and messages refuse control characters."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from projects.forms import DecisionForm, InviteForm, JoinForm, ProjectForm, UpdateForm
 from projects.models import Project, ProjectUpdate
 from projects.services import ProjectDetails, ProjectInvalid, post_update, start_project
 from tests.lef.plain_text_cases import (
-    DUTCH,
     DUTCH_LINES,
     MULTI_LINE_MESSAGE,
-    MULTI_LINE_REFUSED,
     SINGLE_LINE_MESSAGE,
-    SINGLE_LINE_REFUSED,
+    field_tests,
 )
 from tests.projects.factories import MemberFactory, ProjectFactory
 
@@ -30,32 +27,12 @@ MULTI_LINE_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-@pytest.mark.parametrize("text", SINGLE_LINE_REFUSED)
-def test_single_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(ValidationError) as error:
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [SINGLE_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-@pytest.mark.parametrize("text", MULTI_LINE_REFUSED)
-def test_multi_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(ValidationError) as error:
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [MULTI_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-def test_single_line_field_accepts_dutch_with_emoji(form, field):
-    assert form.base_fields[field].clean(DUTCH) == DUTCH
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-def test_multi_line_field_accepts_lines(form, field):
-    assert form.base_fields[field].clean(DUTCH_LINES) == DUTCH_LINES
+(
+    test_single_line_field_refuses_control_characters,
+    test_multi_line_field_refuses_control_characters,
+    test_single_line_field_accepts_dutch_with_emoji,
+    test_multi_line_field_accepts_lines,
+) = field_tests(SINGLE_LINE_FIELDS, MULTI_LINE_FIELDS)
 
 
 @pytest.mark.django_db

@@ -12,11 +12,8 @@ from spaces.models import Booking
 from tests.factories import MemberFactory
 from tests.lef.plain_text_cases import (
     DUTCH,
-    DUTCH_LINES,
-    MULTI_LINE_MESSAGE,
-    MULTI_LINE_REFUSED,
     SINGLE_LINE_MESSAGE,
-    SINGLE_LINE_REFUSED,
+    field_tests,
 )
 from tests.spaces.conftest import local
 from tests.spaces.factories import ResourceFactory
@@ -25,32 +22,12 @@ SINGLE_LINE_FIELDS = [(BookingForm, "purpose"), (BlockForm, "reason")]
 MULTI_LINE_FIELDS = [(CancelForm, "message")]
 
 
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-@pytest.mark.parametrize("text", SINGLE_LINE_REFUSED)
-def test_single_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(Exception) as error:  # noqa: PT011 -- the message is asserted
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [SINGLE_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-@pytest.mark.parametrize("text", MULTI_LINE_REFUSED)
-def test_multi_line_field_refuses_control_characters(form, field, text):
-    with pytest.raises(Exception) as error:  # noqa: PT011 -- the message is asserted
-        form.base_fields[field].clean(text)
-
-    assert error.value.messages == [MULTI_LINE_MESSAGE]
-
-
-@pytest.mark.parametrize(("form", "field"), SINGLE_LINE_FIELDS)
-def test_single_line_field_accepts_dutch_with_emoji(form, field):
-    assert form.base_fields[field].clean(DUTCH) == DUTCH
-
-
-@pytest.mark.parametrize(("form", "field"), MULTI_LINE_FIELDS)
-def test_multi_line_field_accepts_lines(form, field):
-    assert form.base_fields[field].clean(DUTCH_LINES) == DUTCH_LINES
+(
+    test_single_line_field_refuses_control_characters,
+    test_multi_line_field_refuses_control_characters,
+    test_single_line_field_accepts_dutch_with_emoji,
+    test_multi_line_field_accepts_lines,
+) = field_tests(SINGLE_LINE_FIELDS, MULTI_LINE_FIELDS)
 
 
 @pytest.mark.django_db
