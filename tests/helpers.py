@@ -17,6 +17,7 @@ Query counts: :func:`queries_of` runs a request and says how many SQL
 statements it took, for "the same for 1 and 3 rows" assertions.
 """
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -86,3 +87,45 @@ def queries_of(client, path: str, **params) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, params)
     return len(queries.captured_queries), response
+
+
+# Races -------------------------------------------------------------------------------
+
+
+def run_at_once(functions, *, timeout: float = 60) -> list:
+    """Run each function in its own thread and database connection, released together.
+
+    Returns, in the order of ``functions``, what each returned or the exception
+    it raised (a thread that failed its barrier gives BrokenBarrierError), so a
+    race test asserts the exact outcome::
+
+        outcomes = run_at_once([lambda m=m: book(member=m) for m in members])
+        assert sum(isinstance(o, Booking) for o in outcomes) == 1
+    """
+    barrier = threading.Barrier(len(functions))
+    outcomes: list = [None] * len(functions)
+
+    def run(index, function):
+        try:
+            barrier.wait(timeout=timeout)
+            outcomes[index] = function()
+        except Exception as error:  # reported to the test, whatever it is
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, function))
+        for index, function in enumerate(functions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
+    return outcomes
+
+
+def errors_of(outcomes: list) -> list[Exception]:
+    """The exceptions among :func:`run_at_once`'s outcomes."""
+    return [outcome for outcome in outcomes if isinstance(outcome, Exception)]
