@@ -24,7 +24,8 @@ mailed, at most once, even when two processes try at the same moment. Of a
 notice only what delivery needs is kept: see :class:`lef.models.Notice`.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -100,6 +101,20 @@ def _mail_recipient(recipient):
         .exclude(email="")
         .first()
     )
+
+
+def after_commit(function: Callable[..., Any], /, **kwargs) -> None:
+    """Call ``function(**kwargs)`` once the surrounding transaction commits.
+
+    Every app's services send their mail through this: ``after_commit(notify,
+    recipient=..., ...)`` or ``after_commit(send_transactional, ...)``, or a
+    function of their own that renders a mail. So the mail is rendered and
+    queued outside the service's locks (others wait for those), never for a
+    change that rolled back; a failure to render or queue is logged and never
+    undoes the committed change. Read what the mail must say *now* (a place in
+    line, a count) and pass it in ``kwargs``.
+    """
+    transaction.on_commit(partial(function, **kwargs), robust=True)
 
 
 def notify(
