@@ -278,11 +278,11 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
         self.fields["expertise"].widget.attrs.update(
             {
                 "autocomplete": "off",
-                "hx-get": str(reverse_lazy("members:expertise_suggestions")),
-                "hx-trigger": "input changed delay:300ms, focus once",
-                "hx-target": "#expertise-suggestions",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
+                "data-hx-get": str(reverse_lazy("members:expertise_suggestions")),
+                "data-hx-trigger": "input changed delay:300ms, focus once",
+                "data-hx-target": "#expertise-suggestions",
+                "data-hx-swap": "innerHTML",
+                "data-hx-sync": "this:replace",
                 "aria-describedby": "id_expertise_helptext expertise-suggestions",
             }
         )
