@@ -1,6 +1,5 @@
-"""Small helpers for the meetup tests: mail, calendar files, concurrency."""
+"""Small helpers for the meetup tests: mail, calendar files, forms."""
 
-import threading
 from html.parser import HTMLParser
 
 from django.core import mail
@@ -45,32 +44,6 @@ def ics_of(message) -> Calendar:
 
 def vevents(calendar: Calendar) -> list:
     return list(calendar.walk("VEVENT"))
-
-
-def run_at_once(functions, *, timeout: float = 60) -> list:
-    """Run each function in its own thread and database connection, released together.
-
-    Returns the exceptions raised (threads that fail their barrier count too).
-    """
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait(timeout=timeout)
-            function()
-        except Exception as error:  # reported to the test, whatever it is
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
-    return errors
 
 
 class _FormFields(HTMLParser):

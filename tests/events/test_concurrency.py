@@ -19,19 +19,10 @@ from events.models import Event, Registration
 from events.services import EventBusy, cancel_registration, register_for_event
 from lef.choices import Sector
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.events.helpers import run_at_once
 from tests.factories import MemberFactory
+from tests.helpers import errors_of, run_at_once
 
 ATTEMPTS = range(3)
-
-
-def _record(outcomes: list, lock: threading.Lock, function):
-    def run():
-        result = function()
-        with lock:
-            outcomes.append(result)
-
-    return run
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,17 +31,14 @@ def test_thirty_people_for_the_last_ten_places_give_ten_places_and_twenty_waitin
     event = EventFactory(capacity=40)
     RegistrationFactory.create_batch(30, event=event)  # 30 of 40 places are taken
     members = [MemberFactory(profile__primary_sector=Sector.VO) for _ in range(30)]
-    outcomes, lock = [], threading.Lock()
 
-    errors = run_at_once(
-        [
-            _record(outcomes, lock, lambda m=m: register_for_event(event=event, member=m))
-            for m in members
-        ]
+    outcomes = run_at_once(
+        [lambda m=m: register_for_event(event=event, member=m) for m in members]
     )
 
-    assert errors == []
-    assert len(outcomes) == 30
+    assert errors_of(outcomes) == []
+    assert [r.member for r in outcomes] == members
+    assert sorted(r.status for r in outcomes) == ["confirmed"] * 10 + ["waiting"] * 20
     newcomers = list(
         Registration.objects.filter(event=event, member__in=members).order_by("created_at", "pk")
     )
@@ -72,9 +60,12 @@ def test_sector_cap_holds_when_two_sectors_sign_up_at_once(attempt):
     po = [MemberFactory(profile__primary_sector=Sector.PO) for _ in range(8)]
     vo = [MemberFactory(profile__primary_sector=Sector.VO) for _ in range(8)]
 
-    errors = run_at_once([lambda m=m: register_for_event(event=event, member=m) for m in po + vo])
+    outcomes = run_at_once(
+        [lambda m=m: register_for_event(event=event, member=m) for m in po + vo]
+    )
 
-    assert errors == []
+    assert errors_of(outcomes) == []
+    assert sorted(r.status for r in outcomes) == ["confirmed"] * 8 + ["waiting"] * 8
     confirmed = Registration.objects.holding_a_place().filter(event=event)
     assert confirmed.filter(sector="po").count() == 4
     assert confirmed.filter(sector="vo").count() == 4
@@ -91,12 +82,13 @@ def test_cancellations_and_sign_ups_at_once_never_overfill_and_keep_the_line(att
     waiting = [register_for_event(event=event, member=MemberFactory()) for _ in range(3)]
     newcomers = [MemberFactory() for _ in range(4)]
 
-    errors = run_at_once(
+    outcomes = run_at_once(
         [lambda r=r: cancel_registration(registration=r, by=r.member) for r in holders[:3]]
         + [lambda m=m: register_for_event(event=event, member=m) for m in newcomers]
     )
 
-    assert errors == []
+    assert errors_of(outcomes) == []
+    assert [r.status for r in outcomes[3:]] == ["waiting"] * 4
     assert Registration.objects.holding_a_place().filter(event=event).count() == 5
     # The three who waited got the three places that came free, whatever the order.
     assert {r.status for r in Registration.objects.filter(pk__in=[w.pk for w in waiting])} == {
@@ -172,9 +164,10 @@ def test_two_workers_sending_reminders_at_once_remind_everyone_exactly_once(atte
     people = [register_for_event(event=event, member=MemberFactory()) for _ in range(12)]
     mail.outbox.clear()
 
-    errors = run_at_once([lambda: services.send_due_reminders(batch_size=5) for _ in range(2)])
+    outcomes = run_at_once([lambda: services.send_due_reminders(batch_size=5) for _ in range(2)])
 
-    assert errors == []
+    assert errors_of(outcomes) == []
+    assert sum(outcomes) == 12
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.member.email for r in people)
     assert Registration.objects.filter(event=event, reminded_at__isnull=True).count() == 0
     assert services.send_due_reminders() == 0

@@ -1,8 +1,7 @@
 """lef.markdown reuses one converter per thread: nothing carries over between texts."""
 
-import threading
-
 from lef.markdown import render_markdown
+from tests.helpers import run_at_once
 
 
 def test_a_link_reference_of_one_text_does_not_reach_the_next():
@@ -16,18 +15,10 @@ def test_a_link_reference_of_one_text_does_not_reach_the_next():
 def test_texts_converted_at_once_in_threads_each_get_their_own_html():
     texts = [f"**{number}**\n\n- item {number}" for number in range(8)]
     expected = [render_markdown(text) for text in texts]
-    found = [None] * len(texts)
-    start = threading.Barrier(len(texts))
 
-    def convert(index):
-        start.wait()
-        for _ in range(20):
-            found[index] = render_markdown(texts[index])
+    def convert(text):
+        return [render_markdown(text) for _ in range(20)]
 
-    threads = [threading.Thread(target=convert, args=(i,)) for i in range(len(texts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once([lambda text=text: convert(text) for text in texts])
 
-    assert found == expected
+    assert outcomes == [[html] * 20 for html in expected]

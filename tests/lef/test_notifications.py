@@ -20,6 +20,7 @@ from lef.notifications import (
 )
 from members.models import Profile
 from tests.factories import MemberFactory, UserFactory
+from tests.helpers import errors_of, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -308,39 +309,17 @@ def test_send_digests_command_reports_counts(capsys, django_capture_on_commit_ca
     assert capsys.readouterr().out == "Sent 1 digest(s) with 2 notice(s).\n"
 
 
-def _run_at_once(count, target):
-    """Run ``target(i)`` in ``count`` threads released together; re-raise their errors."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            target(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_notify_from_two_threads_at_once_sends_exactly_one_mail(attempt):
     member = MemberFactory()
-    results = []
 
-    _run_at_once(2, lambda i: results.append(_notify(member, key=f"race:{attempt}")))
+    outcomes = run_at_once([lambda: _notify(member, key=f"race:{attempt}")] * 2)
 
+    assert errors_of(outcomes) == []
     assert Notice.objects.filter(recipient=member).count() == 1
     assert len(mail.outbox) == 1
-    assert sorted(result is None for result in results) == [False, True]
+    assert sorted(outcome is None for outcome in outcomes) == [False, True]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -353,8 +332,10 @@ def test_send_digests_from_two_workers_at_once_sends_each_digest_once(attempt):
         _notify(member, key="a")
         _notify(member, key="b")
 
-    _run_at_once(2, lambda i: send_daily_digests())
+    outcomes = run_at_once([send_daily_digests] * 2)
 
+    assert errors_of(outcomes) == []
+    assert [sum(counts) for counts in zip(*outcomes, strict=True)] == [4, 8]  # digests, notices
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in members)
     assert Notice.objects.filter(sent_at__isnull=True).count() == 0
 

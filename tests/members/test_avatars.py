@@ -1,5 +1,4 @@
 import io
-import threading
 from datetime import timedelta
 
 import pytest
@@ -7,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.template import Context, Template
 from django.utils import translation
 
@@ -25,6 +24,7 @@ from members.avatars import (
 from members.models import Profile, User
 from members.templatetags.avatars import initials
 from tests.factories import UserFactory
+from tests.helpers import run_at_once
 from tests.members.factories_avatars import (
     decode,
     image_bytes,
@@ -232,25 +232,16 @@ def test_store_avatar_two_uploads_at_once_leave_only_the_winners_files():
     uploads = [processed(color=(0, 200, 0)), processed(color=(0, 0, 200))]
 
     for _attempt in range(3):
-        barrier = threading.Barrier(2)
-        errors = []
+        outcomes = run_at_once(
+            [
+                lambda avatar=avatar: store_avatar(
+                    profile=Profile.objects.get(pk=profile.pk), processed=avatar
+                )
+                for avatar in uploads
+            ]
+        )
 
-        def replace(avatar, barrier=barrier, errors=errors):
-            try:
-                barrier.wait()
-                store_avatar(profile=Profile.objects.get(pk=profile.pk), processed=avatar)
-            except Exception as exc:  # reported by the assertion below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=replace, args=(avatar,)) for avatar in uploads]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-        assert errors == []
+        assert outcomes == [None, None]
         assert stored_files() == files_of(Profile.objects.get(pk=profile.pk).avatar)
 
 

@@ -1,15 +1,13 @@
 """Team rules under concurrent requests: each race is run for real, threads on their own
 connections released together by a barrier, a few times, with exact outcomes."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
 from projects import services
 from projects.models import Membership, ProjectUpdate
 from projects.services import AlreadyDone, LastLead, ProjectFull
+from tests.helpers import run_at_once
 from tests.projects.factories import MemberFactory, ProjectFactory, add_member, post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,26 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ATTEMPTS = range(3)
 
 
-def _race(*actions):
-    """Run each action in its own thread, all released at once; return their outcomes."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(action())
-        except Exception as error:  # the outcome (an error too) is what the test compares
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+def _race(*actions) -> list:
+    """Run the actions at once (tests.helpers.run_at_once); an error is named by its type."""
+    return [
+        type(outcome).__name__ if isinstance(outcome, Exception) else outcome
+        for outcome in run_at_once(list(actions))
+    ]
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS)

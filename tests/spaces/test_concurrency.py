@@ -1,18 +1,28 @@
 """50 members booking the same slot at once: exactly one booking, 49 clear refusals."""
 
-import threading
 from collections import Counter
 from datetime import time, timedelta
 
 import pytest
-from django.db import connection
 
 from spaces import services, timeslots
 from spaces.models import Booking
 from tests.factories import MemberFactory
+from tests.helpers import run_at_once
 from tests.spaces.factories import ResourceFactory
 
 MEMBERS = 50
+
+
+def _kind(outcome):
+    """What one booking attempt came to, compared exactly (anything unexpected by its repr)."""
+    if isinstance(outcome, Booking):
+        return "booked"
+    if isinstance(outcome, services.SlotTaken):
+        return ("taken", outcome.status)
+    if isinstance(outcome, services.QuotaReached):
+        return "quota"
+    return repr(outcome)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,31 +33,20 @@ def test_fifty_members_booking_one_slot_get_one_booking(attempt):
     day = timeslots.today() + timedelta(days=2 + attempt)
     start = timeslots.at(day, time(10))
     end = start + timedelta(hours=1)
-    barrier = threading.Barrier(MEMBERS)
-    outcomes, lock = [], threading.Lock()
 
-    def book(member):
-        try:
-            barrier.wait(timeout=30)
-            services.book_resource(resource=desk, booker=member, start=start, end=end)
-            outcome = "booked"
-        except services.SlotTaken as error:
-            outcome = ("taken", error.status)
-        except Exception as error:
-            outcome = repr(error)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    outcomes = run_at_once(
+        [
+            lambda m=m: services.book_resource(resource=desk, booker=m, start=start, end=end)
+            for m in members
+        ]
+    )
 
-    threads = [threading.Thread(target=book, args=(m,)) for m in members]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert Counter(outcomes) == {"booked": 1, ("taken", 409): MEMBERS - 1}
-    assert Booking.objects.filter(resource=desk, status="confirmed").count() == 1
+    assert Counter(_kind(outcome) for outcome in outcomes) == {
+        "booked": 1,
+        ("taken", 409): MEMBERS - 1,
+    }
+    booking = Booking.objects.get(resource=desk, status="confirmed")
+    assert [outcome.pk for outcome in outcomes if isinstance(outcome, Booking)] == [booking.pk]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,24 +59,15 @@ def test_member_quota_holds_when_two_bookings_race(attempt):
         (timeslots.at(day, time(9)), timeslots.at(day, time(11))),
         (timeslots.at(day, time(13)), timeslots.at(day, time(15))),
     ]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
-    def book(start, end):
-        try:
-            barrier.wait(timeout=10)
-            services.book_resource(resource=desk, booker=member, start=start, end=end)
-            outcomes.append("booked")
-        except services.QuotaReached:
-            outcomes.append("quota")
-        finally:
-            connection.close()
+    outcomes = run_at_once(
+        [
+            lambda start=start, end=end: services.book_resource(
+                resource=desk, booker=member, start=start, end=end
+            )
+            for start, end in slots
+        ]
+    )
 
-    threads = [threading.Thread(target=book, args=slot) for slot in slots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(outcomes) == ["booked", "quota"]
+    assert sorted(_kind(outcome) for outcome in outcomes) == ["booked", "quota"]
     assert Booking.objects.filter(booker=member).count() == 1
