@@ -132,6 +132,21 @@ def timespan(start: datetime | None, end: datetime | None = None) -> str:
 
 
 @register.filter
+def datetime_attr(moment) -> str:
+    """A moment as a ``<time datetime>`` value: "2026-12-03T15:30:00+01:00".
+
+    In Europe/Amsterdam with its offset, to the second: HTML allows at most three
+    digits of a second's fraction, and Python's ``isoformat`` (like Django's
+    ``date:"c"``) writes six when there are microseconds. A date stays a date.
+    """
+    if not moment:
+        return ""
+    if isinstance(moment, datetime):
+        return timezone.localtime(moment).isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
+@register.filter
 def day_label(moment) -> str:
     """The day of a moment or date, as people read it: "di 3 dec 2026" / "Tue 3 Dec 2026"."""
     if not moment:

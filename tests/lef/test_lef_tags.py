@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from lef.templatetags.lef_tags import (
+    datetime_attr,
     day_format,
     day_label,
     day_text,
@@ -34,6 +35,16 @@ def test_timespan_over_two_days_names_both():
         assert timespan(START, datetime(2026, 12, 2, 9, 0, tzinfo=UTC)) == (
             "di 1 dec 2026, 15:30 \u2013 wo 2 dec 2026, 10:00"
         )
+
+
+def test_datetime_attr_is_a_valid_html_time_in_amsterdam():
+    # HTML allows at most three digits of a second's fraction; isoformat writes six.
+    moment = datetime(2026, 7, 1, 12, 30, 5, 762154, tzinfo=UTC)
+
+    assert datetime_attr(moment) == "2026-07-01T14:30:05+02:00"
+    assert datetime_attr(datetime(2026, 12, 1, 14, 0, tzinfo=UTC)) == "2026-12-01T15:00:00+01:00"
+    assert datetime_attr(date(2026, 3, 29)) == "2026-03-29"
+    assert datetime_attr(None) == ""
 
 
 def test_day_label_and_short_day():
