@@ -14,6 +14,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from members.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -235,3 +236,60 @@ def test_login_message_greets_the_member_by_name_not_username(client):
 
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["Successfully signed in as Lotte Visser."]
+
+
+# allauth's per-address limits behind a proxy ---------------------------------------
+
+
+def _too_many_attempts() -> list[str]:
+    """allauth's message, in Dutch: the requests below ask for no language."""
+    with translation.override("nl"):
+        return [str(get_adapter().error_messages["too_many_login_attempts"])]
+
+
+def _fail_logins(client, *, address: str, times: int) -> list[str]:
+    """``times`` failed logins for different accounts from ``address``; the last errors."""
+    errors = []
+    for number in range(times):
+        response = client.post(
+            reverse("account_login"),
+            {"login": f"nobody{number}@school.example", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            headers={"x-forwarded-for": address},
+        )
+        errors = response.context["form"].non_field_errors()
+    return errors
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_login_limit(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    member = UserFactory(email="lotte@school.example")
+    # ACCOUNT_RATE_LIMITS["login_failed"]: 10 a minute per address.
+    assert _fail_logins(client, address="203.0.113.7", times=11) == _too_many_attempts()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        headers={"x-forwarded-for": "198.51.100.4"},
+    )
+
+    assert response.status_code == 302
+    assert _logged_in_user_id(client) == member.pk
+
+
+def test_without_trusting_the_proxy_all_visitors_share_its_address(client, settings):
+    """What the members review saw: one visitor's failures locked everyone out."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    member = UserFactory(email="lotte@school.example")
+    _fail_logins(client, address="203.0.113.7", times=11)
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        headers={"x-forwarded-for": "198.51.100.4"},
+    )
+
+    assert response.context["form"].non_field_errors() == _too_many_attempts()
+    assert _logged_in_user_id(client) is None

@@ -58,3 +58,19 @@ def test_render_markdown_keeps_links_that_stay_relative_or_name_their_scheme(tex
     html = render_markdown(text)
 
     assert html.startswith(f'<p><a href="{href}" rel="nofollow noopener">')
+
+
+@pytest.mark.parametrize(
+    "href", ["//evil.example/x", "\\\\evil.example", "/\\evil.example", "\\/evil.example"]
+)
+def test_render_markdown_drops_a_scheme_relative_link_to_another_host(href):
+    assert render_markdown(f"[away]({href})") == NO_TARGET
+
+
+def test_render_markdown_keeps_ordinary_links_of_a_bio():
+    html = render_markdown("[site](https://www.scol.nl/) en [profiel](/members/sanne/)")
+
+    assert html == (
+        '<p><a href="https://www.scol.nl/" rel="nofollow noopener">site</a> en '
+        '<a href="/members/sanne/" rel="nofollow noopener">profiel</a></p>'
+    )

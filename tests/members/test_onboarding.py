@@ -189,6 +189,15 @@ def test_welcome_step_after_onboarding_sends_the_member_on(client):
     assert client.get(WELCOME, {"next": "/events/"})["Location"] == "/events/"
 
 
+@pytest.mark.parametrize("next_url", ["foo", "account_logout", "members:edit", "//evil.example/"])
+def test_welcome_step_after_onboarding_with_a_next_that_is_not_a_path_goes_home(client, next_url):
+    client.force_login(MemberFactory())
+
+    response = client.get(WELCOME, {"next": next_url})
+
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
 def test_welcome_step_keeps_the_first_onboarding_time(client):
     user = UserFactory()
     client.force_login(user)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from lef.templatetags.lef_tags import day_label
-from members.avatars import avatar_file_names
+from members.avatars import AVATAR_UPLOADS, avatar_file_names
 from members.models import ContactMessage, Organisation, Profile, User
 from members.search import build_query
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
@@ -299,6 +299,19 @@ def test_profile_edit_bad_avatar_is_a_form_error(client):
     fake = SimpleUploadedFile("foto.jpg", b"not an image at all", content_type="image/jpeg")
 
     response = client.post(EDIT_URL, _form_data(avatar=fake))
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["avatar"]
+    assert Profile.objects.get(user=member).avatar == ""
+
+
+def test_profile_edit_avatar_uploads_are_limited_per_member_per_hour(client):
+    member = MemberFactory()
+    client.force_login(member)
+    for _ in range(AVATAR_UPLOADS.limit):
+        AVATAR_UPLOADS.hit(member.pk)
+
+    response = client.post(EDIT_URL, _form_data(avatar=_png()))
 
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["avatar"]

@@ -3,17 +3,18 @@ control and direction characters; Dutch with accents and emoji passes."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from members.forms import ContactForm, OnboardingForm, ProfileForm, SignupForm
-from members.models import ContactMessage, Organisation
+from members.models import ContactMessage, Organisation, User
 from members.services import (
     ContactNotAllowedError,
     ProfileInvalidError,
     send_contact_message,
     update_profile,
 )
-from tests.factories import MemberFactory
+from tests.factories import PASSWORD, MemberFactory
 from tests.lef.plain_text_cases import (
     DUTCH,
     DUTCH_LINES,
@@ -116,3 +117,46 @@ def test_send_contact_message_refuses_control_characters(text):
 
     assert str(error.value) == MULTI_LINE_MESSAGE
     assert ContactMessage.objects.count() == 0
+
+
+# The pages: a 400 with the field's error, and nothing saved ---------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field", ["name", "job_title", "looking_for"], ids=["name", "job title", "looking for"]
+)
+@pytest.mark.parametrize(
+    "text", ["Jan\u202eeD", "Jan\x1b[31m", "Jan\u2066x"], ids=["RLO", "escape", "isolate"]
+)
+def test_profile_form_page_refuses_control_and_direction_characters(client, field, text):
+    member = MemberFactory(name="Jan Jansen")
+    client.force_login(member)
+    form = client.get(reverse("members:edit")).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, [], False)}
+    data[field] = text
+
+    response = client.post(reverse("members:edit"), data, headers={"accept-language": "en"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {field: [SINGLE_LINE_MESSAGE]}
+    member.refresh_from_db()
+    assert member.name == "Jan Jansen"
+
+
+@pytest.mark.django_db
+def test_signup_page_name_refuses_direction_characters(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "name": "Admin\u202e",
+            "email": "nieuw@school.example",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": [SINGLE_LINE_MESSAGE]}
+    assert not User.objects.filter(email="nieuw@school.example").exists()
