@@ -1,4 +1,6 @@
 import io
+import struct
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -10,7 +12,9 @@ from django.db import transaction
 from django.template import Context, Template
 from django.utils import translation
 
+from lef.images import MAX_PIXELS
 from members.avatars import (
+    AVATAR_MAX_PIXELS,
     AVATAR_SIZES,
     ProcessedAvatar,
     avatar_file_names,
@@ -125,6 +129,45 @@ def test_clean_avatar_bad_upload_is_a_validation_error(content, code, message):
 
     assert caught.value.code == code
     assert caught.value.messages == [message]
+
+
+def _png_with_broken_pixels(width: int, height: int) -> bytes:
+    """A PNG whose header says ``width`` x ``height`` and whose pixel data cannot be decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"not zlib data")
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_clean_avatar_refuses_a_crafted_huge_png_by_its_header_alone():
+    """A 6 300 x 6 300 PNG cost 2-3 s of CPU per upload (members review); its header is enough.
+
+    Its pixel data cannot be decoded, so "too many pixels" rather than
+    "unreadable" shows that the decoder never ran.
+    """
+    with pytest.raises(ValidationError) as caught:
+        clean_avatar(upload(_png_with_broken_pixels(6300, 6300), "me.png", "image/png"))
+
+    assert caught.value.code == "too_many_pixels"
+    # The avatar's own cap refused it: below the general one, above any phone photo.
+    assert AVATAR_MAX_PIXELS < 6300 * 6300 < MAX_PIXELS
+    assert AVATAR_MAX_PIXELS >= 4032 * 3024  # a 12 MP photo fits
+
+
+def test_clean_avatar_within_the_pixel_cap_decodes_and_finds_broken_pixels():
+    """The other side of the test above: within the cap, the same kind of file is decoded."""
+    with pytest.raises(ValidationError) as caught:
+        clean_avatar(upload(_png_with_broken_pixels(100, 100), "me.png", "image/png"))
+
+    assert caught.value.code == "unreadable"
 
 
 def test_clean_avatar_png_with_html_appended_is_cleaned():
