@@ -36,7 +36,7 @@ from django.utils.translation import gettext, ngettext
 from events.models import Event, Registration
 from events.services import Places, waiting_position
 from lef.choices import Sector
-from lef.overview import NextThing
+from lef.hooks import NextThing
 from lef.pagination import read_page
 from lef.templatetags.lef_tags import sector_mix, timespan
 from members.models import Profile

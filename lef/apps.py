@@ -7,12 +7,11 @@ class LefConfig(AppConfig):
     verbose_name = _("'t LEF")
 
     def ready(self):
-        # Registers the system checks, and lef's own parts of a member's
-        # export and account deletion.
+        # Registers the system checks, and finds every app's hooks.py.
         from django.tasks.signals import task_finished  # noqa: PLC0415
 
-        from lef import checks, mail, privacy  # noqa: F401, PLC0415 -- models are loaded now
+        from lef import checks, hooks, mail  # noqa: F401, PLC0415 -- models are loaded now
 
-        privacy.register()
+        hooks.discover()
         # A delivered mail's text and addresses are not kept in the task table.
         task_finished.connect(mail.delete_delivered_mail, dispatch_uid="lef.mail.delivered")

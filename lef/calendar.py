@@ -6,19 +6,15 @@ sides of a daylight-saving change), gives every entry a stable UID (so an
 updated or cancelled meetup replaces the one already in someone's calendar
 instead of adding a second) and marks cancelled entries ``STATUS:CANCELLED``.
 
-The personal feed (``/calendar/<token>.ics``) holds what a member goes to: apps
-add their rows from their ``AppConfig.ready()``::
-
-    from lef.calendar import register_calendar_source
-    register_calendar_source("events", my_confirmed_meetups)  # fn(user) -> entries
-
-A source returns :class:`CalendarEntry` objects for one member, in a fixed
+The personal feed (``/calendar/<token>.ics``) holds what a member goes to: each
+app adds its rows through the ``calendar_entries(user)`` hook (lef.hooks), which
+returns :class:`CalendarEntry` objects for one member, in a fixed
 number of queries. The feed's address holds a secret token (``CalendarFeed``)
 that the member can reset, which makes the old address stop working.
 """
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -29,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from lef import hooks
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
@@ -101,24 +99,14 @@ def ics_attachment(entries: Iterable[CalendarEntry], *, name: str, filename: str
 
 # The personal feed ------------------------------------------------------------------
 
-CalendarSource = Callable[[object], Iterable[CalendarEntry]]
-_sources: dict[str, CalendarSource] = {}
-
-
-def register_calendar_source(name: str, source: CalendarSource) -> None:
-    """Add ``source(user)``'s entries to every member's personal feed (from ready())."""
-    if _sources.get(name, source) is not source:
-        raise ValueError(f"{name!r} is already registered")
-    _sources[name] = source
-
-
-def unregister_calendar_source(name: str) -> None:
-    _sources.pop(name, None)
-
 
 def personal_entries(user) -> list[CalendarEntry]:
-    """Every registered source's entries for ``user``, by start."""
-    entries = [entry for name in sorted(_sources) for entry in _sources[name](user)]
+    """Every app's entries for ``user`` (their ``calendar_entries`` hook), by start."""
+    entries = [
+        entry
+        for _label, source in hooks.implementations("calendar_entries")
+        for entry in source(user)
+    ]
     return sorted(entries, key=lambda entry: (entry.start, entry.uid))
 
 

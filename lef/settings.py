@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "projects",
     "events",
     "spaces",
+    "home",  # the top: reads every app, read by none
 ]
 
 MIDDLEWARE = [

@@ -11,10 +11,8 @@ admin.site.site_title = _("'t LEF back office")
 admin.site.index_title = _("Leids Education Fieldlab: coordinators")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("calendar/", views.calendar_settings, name="calendar_settings"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),

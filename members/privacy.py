@@ -1,21 +1,14 @@
 """Privacy (AVG/GDPR): a member's own data as JSON, and deleting an account by anonymising it.
 
 Later apps (projects, events, spaces) hold data about members too. ``members``
-must not import them, so they plug in here from their ``AppConfig.ready()``::
+must not import them, so they take part through their ``hooks.py`` (lef.hooks):
+``export(user)`` returns the app's sections of the export, ``delete_account(user)``
+anonymises the app's part inside the deletion's transaction.
 
-    from members.privacy import register_anonymisation_step, register_export_section
-
-    register_export_section("projects", export_projects)        # fn(user) -> JSON-able
-    register_anonymisation_step("projects", anonymise_projects)  # fn(user) -> None
-
-An export section returns only the member's own data (and at most other members'
-usernames). An anonymisation step runs inside the deletion's transaction, on a
-user whose name and addresses are still readable, and must keep rows that
-counts depend on (registrations, bookings): clear what identifies the person,
-do not delete the row.
-
-The registry is filled once per process at start-up, from code, the same in every
-process: configuration, not shared mutable state.
+An export section holds only the member's own data (and at most other members'
+usernames). A deletion hook runs on a user whose name and addresses are still
+readable, and must keep rows that counts depend on (registrations, bookings):
+clear what identifies the person, do not delete the row.
 """
 
 import logging
@@ -31,6 +24,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from lef import hooks
 from lef.mail import forget_mail_about, queue_mail
 from lef.models import Notice
 from lef.notifications import forget_notices_about, language_of, render_mail
@@ -40,57 +34,16 @@ from members.models import ContactMessage, Organisation, Profile, User
 
 logger = logging.getLogger(__name__)
 
-ExportSection = Callable[[User], Any]
-AnonymisationStep = Callable[[User], None]
-
 EXPORT_FORMAT_VERSION = 1
 DELETED_USERNAME_PREFIX = "deleted-"
 
 # Wrong passwords on the delete page, per member: five per quarter of an hour.
 DELETE_ATTEMPTS = RateLimit("account-delete-password", limit=5, window=15 * 60)
 
-_export_sections: dict[str, ExportSection] = {}
-_anonymisation_steps: dict[str, AnonymisationStep] = {}
-
-# Keys of the export that members itself fills; a later app cannot take them.
-_CORE_SECTIONS = frozenset(
-    {"format", "exported_at", "account", "profile", "organisation", "proposed_organisations",
-     "contact_messages", "notices"}
-)  # fmt: skip
-
-
-# Registry --------------------------------------------------------------------------
-
-
-def register_export_section(name: str, fn: ExportSection) -> None:
-    """Add ``fn(user)`` as section ``name`` of every export (from an AppConfig.ready())."""
-    _register(_export_sections, name, fn)
-
-
-def register_anonymisation_step(name: str, fn: AnonymisationStep) -> None:
-    """Run ``fn(user)`` inside every account deletion (from an AppConfig.ready())."""
-    _register(_anonymisation_steps, name, fn)
-
-
-def unregister_export_section(name: str) -> None:
-    _export_sections.pop(name, None)
-
-
-def unregister_anonymisation_step(name: str) -> None:
-    _anonymisation_steps.pop(name, None)
-
-
-def _register(registry: dict, name: str, fn: Callable) -> None:
-    if name in _CORE_SECTIONS:
-        raise ValueError(f"{name!r} is a section of the members app itself")
-    if registry.get(name, fn) is not fn:
-        raise ValueError(f"{name!r} is already registered")
-    registry[name] = fn
-
 
 def export_section_names() -> list[str]:
-    """The names of the registered sections, for the page that explains the export."""
-    return sorted(_export_sections)
+    """What the apps add to the export, by the app's name, for the page that explains it."""
+    return [hooks.verbose_name(label) for label, _export in hooks.implementations("export")]
 
 
 # Export ----------------------------------------------------------------------------
@@ -128,8 +81,11 @@ def build_export(*, user: User, absolute_url: Callable[[str], str] = str) -> dic
             for notice in Notice.objects.filter(recipient=user).order_by("created_at", "pk")
         ],
     }
-    for name in sorted(_export_sections):
-        data[name] = _export_sections[name](user)
+    for label, export in hooks.implementations("export"):
+        for name, section in export(user).items():
+            if name in data:
+                raise ValueError(f"{label} exports {name!r}, which is already in the export")
+            data[name] = section
     return data
 
 
@@ -230,7 +186,7 @@ def delete_account(*, user: User) -> None:
       and mail they wrote that waits in the queue or failed (lef.mail.forget_mail_about);
     * organisations they proposed no longer name them;
     * every session of the member is deleted (the sessions are in the database);
-    * the anonymisation steps of later apps run;
+    * every app's ``delete_account`` hook runs (lef.hooks);
     * the avatar field is cleared, and its files are deleted once this commits.
 
     The ``User`` and ``Profile`` rows stay, so attendance, bookings and contact
@@ -247,8 +203,8 @@ def delete_account(*, user: User) -> None:
                 subject=subject, body=body, to=[address], reply_to=[settings.LEF_CONTACT_EMAIL]
             )
 
-        for name in sorted(_anonymisation_steps):
-            _anonymisation_steps[name](user)
+        for _label, delete_part in hooks.implementations("delete_account"):
+            delete_part(user)
 
         profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
         _clear_profile(profile)

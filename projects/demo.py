@@ -1,4 +1,4 @@
-"""Demo projects for ``manage.py seed_demo`` (called from lef.demo.seed): alive, believable.
+"""Demo projects for ``manage.py seed_demo`` (called from home.demo.seed): alive, believable.
 
 About fifteen projects across sectors and statuses, with teams, requests
 waiting for a lead, invitations and updates. People are picked by query

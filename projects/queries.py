@@ -31,7 +31,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import Role, Sector
-from lef.overview import NextThing
+from lef.hooks import NextThing
 from lef.pagination import page_of
 from lef.templatetags.lef_tags import day_label, day_text, sector_mix
 from members.matching import activity_labels
@@ -854,7 +854,7 @@ def my_projects(user: User) -> MyProjects:
 
 
 def overview_section(user: User) -> dict:
-    """The "projects" section of Mijn LEF (lef.overview): two queries."""
+    """The "projects" section of Mijn LEF (lef.hooks): two queries."""
     return {"mine": my_projects(user)}
 
 
@@ -905,7 +905,7 @@ ORDER BY p.last_activity_at DESC, m.project_id DESC
 
 
 def profile_section(member: User, viewer: User) -> dict | None:
-    """The "projects" section of a member's profile (lef.overview): one query.
+    """The "projects" section of a member's profile (lef.hooks): one query.
 
     The teams ``member`` is on that ``viewer`` may see (leads first); and for a
     viewer who leads open projects, the ones they could invite this member to.

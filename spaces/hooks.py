@@ -1,4 +1,7 @@
-"""How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion."""
+"""How spaces joins Mijn LEF, the personal calendar feed, the data export and account deletion.
+
+The names are lef.hooks's.
+"""
 
 from datetime import time, timedelta
 
@@ -6,10 +9,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
-from lef.overview import NextThing
+from lef.hooks import NextThing
 from lef.templatetags.lef_tags import short_day
-from spaces import queries, timeslots
+from spaces import queries, services, timeslots
 from spaces.models import Booking, Resource
+
+ORDER = 30
+OVERVIEW_TEMPLATE = "spaces/includes/overview_bookings.html"
 
 OVERVIEW_LIMIT = 3
 FEED_PAST_DAYS = 60
@@ -67,7 +73,7 @@ def quick_desk_day(days: dict) -> tuple | None:
     return day, timeslots.local(start).time(), until
 
 
-def overview_bookings(user) -> dict:
+def overview(user) -> dict:
     """Mijn LEF: the next bookings (for "next up", see above) and "book a desk" (next open day).
 
     One query (queries.my_lef_bookings).
@@ -104,8 +110,6 @@ def overview_bookings(user) -> dict:
 
 def calendar_entries(user):
     """The personal feed: bookings from 60 days back on; cancelled ones marked so (one query)."""
-    from spaces.services import calendar_entry  # noqa: PLC0415 -- services import this app's models
-
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     bookings = (
         Booking.objects.bookings()
@@ -113,10 +117,10 @@ def calendar_entries(user):
         .select_related("resource__space")
         .order_by("start", "pk")
     )
-    return [calendar_entry(booking) for booking in bookings]
+    return [services.calendar_entry(booking) for booking in bookings]
 
 
-def export_bookings(user) -> list[dict]:
+def export(user) -> dict:
     """The member's own bookings for the data export (no other members' data)."""
     bookings = (
         Booking.objects.bookings()
@@ -124,20 +128,26 @@ def export_bookings(user) -> list[dict]:
         .select_related("resource__space", "organisation")
         .order_by("start", "pk")
     )
-    return [
-        {
-            "resource": booking.resource.name,
-            "space": booking.resource.space.name,
-            "start": booking.start,
-            "end": booking.end,
-            "people": booking.people,
-            "purpose": booking.purpose,
-            "on_behalf_of": booking.organisation.name if booking.organisation else None,
-            "status": booking.status,
-            "checked_in_at": booking.checked_in_at,
-            "created_at": booking.created_at,
-            "cancelled_at": booking.cancelled_at,
-            "cancel_message": booking.cancel_message,
-        }
-        for booking in bookings
-    ]
+    return {
+        "bookings": [
+            {
+                "resource": booking.resource.name,
+                "space": booking.resource.space.name,
+                "start": booking.start,
+                "end": booking.end,
+                "people": booking.people,
+                "purpose": booking.purpose,
+                "on_behalf_of": booking.organisation.name if booking.organisation else None,
+                "status": booking.status,
+                "checked_in_at": booking.checked_in_at,
+                "created_at": booking.created_at,
+                "cancelled_at": booking.cancelled_at,
+                "cancel_message": booking.cancel_message,
+            }
+            for booking in bookings
+        ]
+    }
+
+
+def delete_account(user) -> None:
+    services.anonymise_bookings(user)

@@ -44,3 +44,21 @@ def _isolated_cache_and_media(request, settings, tmp_path):
 def _clear_caches():
     for cache in caches.all(initialized_only=False):
         cache.clear()
+
+
+@pytest.fixture
+def app_hooks():
+    """Register a made-up app's hooks (lef.hooks) for one test: ``app_hooks("x", export=f)``."""
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from lef import hooks  # noqa: PLC0415
+
+    registered = []
+
+    def register(label: str, **names):
+        hooks.register(label, SimpleNamespace(**names))
+        registered.append(label)
+
+    yield register
+    for label in registered:
+        hooks.unregister(label)

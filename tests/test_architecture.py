@@ -1,9 +1,10 @@
 """The dependency rules of DESIGN.md, checked on the source (imports parsed with ast).
 
-* every app may import lef's building blocks;
-* projects, events and spaces may import members; members imports none of them;
-* no lef module imports a view of an app (only lef's home and dashboard read all
-  apps, through their models and queries);
+* lef is the ground floor: the building blocks every app uses; it imports no app;
+* members is the base of the others: projects, events and spaces may import it,
+  and no other app (they meet on the pages of ``home`` and through lef.hooks);
+* home is the top floor: the home page, Mijn LEF, the calendar page and the demo
+  data read every app, and no app imports home;
 * no app imports another app's views.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("lef", "members", "projects", "events", "spaces")
+APPS = ("lef", "members", "projects", "events", "spaces", "home")
 LATER_APPS = ("projects", "events", "spaces")
 
 
@@ -37,22 +38,33 @@ def imports_of(app: str) -> dict[str, set[str]]:
     return {str(p.relative_to(ROOT)): imported_modules(p) for p in sources(app)}
 
 
-def test_members_imports_no_later_app():
-    offending = {
-        path: sorted(m for m in modules if m.split(".")[0] in LATER_APPS)
-        for path, modules in imports_of("members").items()
+def apps_imported(app: str) -> dict[str, set[str]]:
+    """Per source file of ``app``: the other apps of APPS it imports."""
+    found = {
+        path: {m.split(".")[0] for m in modules} & (set(APPS) - {app})
+        for path, modules in imports_of(app).items()
     }
+    return {path: apps for path, apps in found.items() if apps}
 
-    assert {path: found for path, found in offending.items() if found} == {}
+
+def test_lef_imports_no_app():
+    assert apps_imported("lef") == {}
 
 
-def test_lef_imports_no_app_view():
-    offending = {
-        path: sorted(m for m in modules if m.split(".")[0] in APPS[1:] and ".views" in f"{m}.")
-        for path, modules in imports_of("lef").items()
-    }
+@pytest.mark.parametrize("app", ["members", *LATER_APPS])
+def test_an_app_imports_no_other_app_but_lef_and_members(app):
+    allowed = {"lef"} if app == "members" else {"lef", "members"}
 
-    assert {path: found for path, found in offending.items() if found} == {}
+    found = {path: apps - allowed for path, apps in apps_imported(app).items()}
+
+    assert {path: apps for path, apps in found.items() if apps} == {}
+
+
+def test_home_reads_the_apps():
+    """The top floor does import them (so the checks above can see imports across apps)."""
+    imported = set().union(*apps_imported("home").values())
+
+    assert {"lef", "members", "projects", "events"} <= imported
 
 
 @pytest.mark.parametrize("app", APPS[1:])

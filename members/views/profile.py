@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from lef import hooks
 from lef.choices import CoreActivity, Role
 from lef.http import members_only, safe_next_url
-from lef.overview import load_profile_sections
 from lef.tags import MAX_TAG_LENGTH, normalise_tag, normalise_tags
 from members.decorators import profile_required
 from members.forms import ContactForm, InterestsForm, OnboardingForm, ProfileForm
@@ -106,7 +106,7 @@ def member_detail(request, username):
         "accepts_messages": accepts_messages(profile),
         "website_safe": profile.website.lower().startswith(("https://", "http://")),
         # What later apps show about the member (their projects, meetups).
-        "sections": load_profile_sections(member=member, viewer=request.user),
+        "sections": hooks.profile_sections(member=member, viewer=request.user),
         "shared": [],
         "last_message_at": None,
     }

@@ -195,17 +195,14 @@ def test_export_holds_nothing_of_another_member_but_their_username(client, owner
         assert secret not in content
 
 
-def test_export_includes_registered_sections(client, owner):
+def test_export_includes_every_apps_export_hook(client, owner, app_hooks):
     def projects_section(user):
-        return [{"project": "Rekenen over de grens", "member": user.username}]
+        return {"elsewhere": [{"project": "Rekenen over de grens", "member": user.username}]}
 
-    privacy.register_export_section("elsewhere", projects_section)
-    try:
-        client.force_login(owner)
-        page = client.get(EXPORT_URL)
-        data = json.loads(client.get(EXPORT_URL, {"download": "1"}).content)
-    finally:
-        privacy.unregister_export_section("elsewhere")
+    app_hooks("elsewhere", export=projects_section)
+    client.force_login(owner)
+    page = client.get(EXPORT_URL)
+    data = json.loads(client.get(EXPORT_URL, {"download": "1"}).content)
 
     assert data["elsewhere"] == [
         {"project": "Rekenen over de grens", "member": "anna-de-eigenaar"}
@@ -213,22 +210,21 @@ def test_export_includes_registered_sections(client, owner):
     assert "Your data in “elsewhere”." in page.content.decode()
 
 
-def test_register_export_section_refuses_a_taken_name():
-    def one(user):
-        return 1
+def test_an_app_cannot_take_a_name_already_in_the_export(owner, app_hooks):
+    app_hooks("elsewhere", export=lambda user: {"profile": "mine"})
 
-    def other(user):
-        return 2
+    with pytest.raises(ValueError, match="'profile', which is already in the export"):
+        privacy.build_export(user=owner)
 
-    privacy.register_export_section("spaces", one)
-    try:
-        privacy.register_export_section("spaces", one)  # the same again: harmless
-        with pytest.raises(ValueError, match="already registered"):
-            privacy.register_export_section("spaces", other)
-        with pytest.raises(ValueError, match="members app itself"):
-            privacy.register_export_section("profile", other)
-    finally:
-        privacy.unregister_export_section("spaces")
+
+def test_the_export_page_names_the_apps_not_their_keys(client, owner):
+    client.force_login(owner)
+
+    page = client.get(EXPORT_URL, headers={"accept-language": "en"}).content.decode()
+
+    for name in ("Projects", "Meetups", "Spaces"):
+        assert f"Your data in “{name}”." in page
+    assert "event_registrations" not in page
 
 
 def test_export_rejects_post(client, owner):
@@ -422,23 +418,20 @@ def test_delete_account_ends_every_session_and_logs_out(
     assert other_member.get(EXPORT_URL).status_code == 200
 
 
-def test_delete_account_runs_registered_steps_with_the_user_still_named(owner):
+def test_delete_account_runs_every_apps_hook_with_the_user_still_named(owner, app_hooks):
     seen = []
 
     def projects_step(user):
         seen.append((user.pk, user.name))
 
-    privacy.register_anonymisation_step("elsewhere", projects_step)
-    try:
-        privacy.delete_account(user=owner)
-    finally:
-        privacy.unregister_anonymisation_step("elsewhere")
+    app_hooks("elsewhere", delete_account=projects_step)
+    privacy.delete_account(user=owner)
 
     assert seen == [(owner.pk, "Anna de Eigenaar")]
 
 
 def test_delete_account_rolls_back_completely_when_a_step_fails(
-    owner, settings, django_capture_on_commit_callbacks
+    owner, settings, django_capture_on_commit_callbacks, app_hooks
 ):
     give_avatar(owner)
     before = snapshot(owner)
@@ -447,15 +440,12 @@ def test_delete_account_rolls_back_completely_when_a_step_fails(
     def failing_step(user):
         raise RuntimeError("events app is broken")
 
-    privacy.register_anonymisation_step("events", failing_step)
-    try:
-        with (
-            django_capture_on_commit_callbacks(execute=True) as callbacks,
-            pytest.raises(RuntimeError, match="events app is broken"),
-        ):
-            privacy.delete_account(user=owner)
-    finally:
-        privacy.unregister_anonymisation_step("events")
+    app_hooks("broken", delete_account=failing_step)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="events app is broken"),
+    ):
+        privacy.delete_account(user=owner)
 
     assert callbacks == []
     assert mail.outbox == []

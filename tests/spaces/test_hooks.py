@@ -107,7 +107,7 @@ def test_my_lef_section_is_one_query(clock, member, django_assert_num_queries, r
     Closure.objects.create(space=SpaceFactory(), date=date(2026, 3, 17))
 
     with django_assert_num_queries(1):
-        section = hooks.overview_bookings(member)
+        section = hooks.overview(member)
 
     assert [line.start for line in section["upcoming"]] == [
         local(2026, 3, day, 10) for day in range(18, 18 + min(rows, hooks.OVERVIEW_LIMIT))

@@ -1,21 +1,20 @@
 """Reads for the home page that span apps: the visitor's first look, and "Mijn LEF".
 
-Only lef's home (and dashboard) may read every app (see DESIGN.md); the apps
-join Mijn LEF through :mod:`lef.overview`, so this module imports none of their
-models.
+The apps join Mijn LEF through their hooks (lef.hooks), so this module needs
+none of their models.
 """
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lef.overview import LoadedSection, NextThing, load_sections
+from lef.hooks import NextThing, Section, overview_sections
 from members.matching import Suggestion, suggest_members
 from members.models import Profile, User
 from members.queries import Completeness, profile_completeness
 
 # The sections Mijn LEF expects; one the apps have not registered (yet) is
 # named in a single line instead of taking space.
-EXPECTED_SECTIONS = ("meetups", "projects", "bookings")
+EXPECTED_SECTIONS = ("projects", "events", "spaces")
 NEXT_UP = 4  # with the people to meet below, still on a phone's first screen
 SUGGESTIONS = 4
 
@@ -26,8 +25,8 @@ class MemberOverview:
     completeness: Completeness
     # Colleagues to meet (members.matching).
     suggestions: list[Suggestion]
-    # The sections projects, events and spaces add (lef.overview).
-    sections: list[LoadedSection] = field(default_factory=list)
+    # The sections projects, events and spaces add (their overview hooks).
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def section_names(self) -> set[str]:
@@ -77,5 +76,5 @@ def member_overview(*, user: User) -> MemberOverview | None:
         profile=profile,
         completeness=profile_completeness(profile),
         suggestions=suggest_members(for_profile=profile, viewer=user, limit=SUGGESTIONS),
-        sections=load_sections(user),
+        sections=overview_sections(user),
     )

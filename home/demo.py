@@ -17,9 +17,9 @@ from PIL import Image, ImageDraw
 
 from events import demo as events_demo
 from events.models import Venue
+from home.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
-from lef.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 from projects import demo as projects_demo
@@ -67,7 +67,7 @@ PARTNERS = [
     ),
 ]
 
-# The demo's members (lef/demo_people.py): email, name, sector, organisation slug,
+# The demo's members (home/demo_people.py): email, name, sector, organisation slug,
 # roles, activities, expertise, job title, bio, open, looking for, public.
 MEMBERS = [(f"{key}@demo.lef.nl", *rest) for key, *rest in PEOPLE]
 

@@ -1,14 +1,10 @@
-"""The sections later apps add to Mijn LEF and to member profiles (lef/overview.py)."""
+"""The sections apps add to Mijn LEF and to member profiles through their hooks (lef.hooks)."""
+
+from types import SimpleNamespace
 
 import pytest
 
-from lef import overview
-from lef.overview import (
-    OverviewSection,
-    ProfileSection,
-    register_overview_section,
-    register_profile_section,
-)
+from lef import hooks
 from members.models import Profile
 from tests.factories import MemberFactory
 
@@ -17,28 +13,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sections(monkeypatch):
-    # Only this test's sections: the apps' own (events' "meetups", ...) are set aside.
-    monkeypatch.setattr(overview, "_sections", {})
-    monkeypatch.setattr(overview, "_profile_sections", {})
-    register_overview_section(
-        OverviewSection(
-            name="projects",
-            order=10,
-            template="tests/sections/overview.html",
-            load=lambda user: {"greeting": f"projecten van {user.name}"},
-        )
-    )
-    register_profile_section(
-        ProfileSection(
-            name="projects",
-            order=10,
-            template="tests/sections/profile.html",
-            load=lambda member, viewer: (
+    # Only this test's app: the real apps' hooks (events' meetups, ...) are set aside.
+    monkeypatch.setattr(hooks, "_apps", {})
+    hooks.register(
+        "projects",
+        SimpleNamespace(
+            ORDER=10,
+            OVERVIEW_TEMPLATE="tests/sections/overview.html",
+            overview=lambda user: {"greeting": f"projecten van {user.name}"},
+            PROFILE_TEMPLATE="tests/sections/profile.html",
+            profile=lambda member, viewer: (
                 {"greeting": f"{member.name} gezien door {viewer.name}"}
                 if viewer.is_authenticated
                 else None
             ),
-        )
+        ),
     )
 
 
@@ -63,8 +52,20 @@ def test_profile_page_shows_a_registered_section_to_whom_it_chooses(client, sect
     assert "<p>Anna gezien door Bram</p>" in signed_in
 
 
-def test_registering_another_section_under_a_taken_name_is_refused(sections):
+def test_registering_other_hooks_under_a_taken_label_is_refused(sections):
     with pytest.raises(ValueError, match="already registered"):
-        register_overview_section(
-            OverviewSection(name="projects", order=1, template="x.html", load=lambda user: {})
-        )
+        hooks.register("projects", SimpleNamespace())
+
+
+def test_every_app_with_a_part_has_hooks_found_at_start_up():
+    assert hooks.labels() == ["projects", "events", "spaces", "home"]
+    assert [label for label, _ in hooks.implementations("overview")] == [
+        "projects",
+        "events",
+        "spaces",
+    ]
+
+
+def test_asking_for_a_hook_that_does_not_exist_is_an_error():
+    with pytest.raises(ValueError, match="not a hook"):
+        list(hooks.implementations("overveiw"))

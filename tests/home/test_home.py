@@ -34,7 +34,7 @@ def _get_home(client, language):
     response = client.get("/", headers={"accept-language": language})
     assert response.status_code == 200
     assert response["Content-Language"] == language
-    assert [tpl.name for tpl in response.templates][:2] == ["lef/home.html", "base.html"]
+    assert [tpl.name for tpl in response.templates][:2] == ["home/home.html", "base.html"]
     # Compare text, not markup: {% translate %} and {% blocktranslate %} escape
     # apostrophes differently.
     return html.unescape(response.content.decode())

@@ -2,21 +2,16 @@
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from lef import overview as overview_registry
+from home.queries import MemberOverview
+from lef import hooks
 from lef.choices import CoreActivity, Role, Sector
-from lef.overview import (
-    LoadedSection,
-    NextThing,
-    OverviewSection,
-    register_overview_section,
-    unregister_overview_section,
-)
-from lef.queries import MemberOverview
+from lef.hooks import NextThing, Section
 from members.models import Profile
 from members.queries import profile_completeness
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -208,16 +203,17 @@ def extra_section():
         NextThing(url="/answer/", title="Answer me", status="Waits on you", tone="action"),
         NextThing(url="/soon/", title="Soon", start=soon, detail="PLNT"),
     ]
-    section = OverviewSection(
-        name="test-things",
-        order=99,
-        template="tests/sections/overview.html",
-        load=lambda user: {"things": things, "greeting": "made-up section"},
-        next_things=lambda context: context["things"],
+    hooks.register(
+        "test-things",
+        SimpleNamespace(
+            ORDER=99,
+            OVERVIEW_TEMPLATE="tests/sections/overview.html",
+            overview=lambda user: {"things": things, "greeting": "made-up section"},
+            overview_next_things=lambda context: context["things"],
+        ),
     )
-    register_overview_section(section)
-    yield section
-    unregister_overview_section(section.name)
+    yield things
+    hooks.unregister("test-things")
 
 
 def test_next_up_puts_what_waits_on_the_member_first_then_the_soonest(client, extra_section):
@@ -232,24 +228,16 @@ def test_next_up_puts_what_waits_on_the_member_first_then_the_soonest(client, ex
     assert "<p>made-up section</p>" in html[html.index('id="more-title"') :]
 
 
-def test_next_up_shows_four_things_and_counts_the_rest(client, extra_section):
+def test_next_up_shows_four_things_and_counts_the_rest():
+    things = tuple(
+        NextThing(url=f"/{n}/", title=str(n), start=timezone.now() + timedelta(days=n))
+        for n in range(7)
+    )
     overview = MemberOverview(
         profile=complete_member().profile,
         completeness=None,
         suggestions=[],
-        sections=[
-            LoadedSection(
-                section=extra_section,
-                context={
-                    "things": [
-                        NextThing(
-                            url=f"/{n}/", title=str(n), start=timezone.now() + timedelta(days=n)
-                        )
-                        for n in range(7)
-                    ]
-                },
-            )
-        ],
+        sections=[Section(name="x", template="x.html", context={}, next_things=things)],
     )
 
     assert [thing.title for thing in overview.next_things] == ["0", "1", "2", "3"]
@@ -275,7 +263,7 @@ def test_next_up_links_to_the_calendar_for_the_rest(client):
 
 
 def test_sections_of_apps_not_there_yet_take_one_line(client, monkeypatch):
-    monkeypatch.delitem(overview_registry._sections, "bookings")
+    monkeypatch.delitem(hooks._apps, "spaces")
     client.force_login(complete_member())
 
     html = home(client)

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from events.models import Venue
+from home.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
+from home.demo_people import SCHOOLS
 from lef.coordinators import GROUP_NAME
-from lef.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
-from lef.demo_people import SCHOOLS
 from members.models import Organisation, Profile, User
 
 pytestmark = pytest.mark.django_db

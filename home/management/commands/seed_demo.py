@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lef import demo
+from home import demo
 
 
 class Command(BaseCommand):

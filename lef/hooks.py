@@ -1,0 +1,169 @@
+"""How an app joins what spans every app: one ``hooks.py`` per app, the same names in each.
+
+Mijn LEF, a member's profile page, the personal calendar feed, the data export,
+deactivating a member and deleting an account read every app, while lef and
+members must not import the apps built on them. So an app that has a part in
+them writes ``<app>/hooks.py`` with these names (each one optional), and
+:func:`discover` finds the modules at start-up, the way the admin finds
+``admin.py``::
+
+    ORDER = 20  # where the app's sections come: projects 10, events 20, spaces 30
+
+    OVERVIEW_TEMPLATE = "events/includes/overview_meetups.html"
+
+    def overview(user) -> dict | None:
+        # Mijn LEF: the context of the app's section, None to leave it out.
+        # A fixed, small number of queries.
+
+    def overview_next_things(context: dict) -> list[NextThing]:
+        # The lines the section adds to Mijn LEF's "next up", picked from that
+        # same context without a query.
+
+    PROFILE_TEMPLATE = "events/includes/profile_meetups.html"
+
+    def profile(member, viewer) -> dict | None:
+        # A member's profile page: the app's section, only what ``viewer`` may see.
+
+    def calendar_entries(user) -> Iterable[CalendarEntry]:
+        # The member's entries in their personal calendar feed.
+
+    def export(user) -> dict:
+        # The app's sections of the member's data export, by name (JSON-able).
+
+    def deactivate(user) -> list[str]:
+        # Inside the deactivation's transaction: give up what an inactive member
+        # holds (places, bookings, the lead of a project) through the app's
+        # services, with their mail; returns what was done, one sentence each.
+
+    def delete_account(user) -> None:
+        # Inside the account deletion's transaction (after ``deactivate``):
+        # clear what identifies the member, keep the rows that counts need.
+
+Templates receive the hook's context as ``data``. The set of apps is fixed when
+the process starts, from code: configuration, not shared state.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+HOOK_NAMES = frozenset(
+    {"overview", "overview_next_things", "profile", "calendar_entries", "export",
+     "deactivate", "delete_account"}
+)  # fmt: skip
+
+_apps: dict[str, ModuleType] = {}
+
+
+def discover() -> None:
+    """Find every installed app's ``hooks`` module (from lef's AppConfig.ready())."""
+    for app_config in apps.get_app_configs():
+        if app_config.name == __package__:
+            continue  # this module: the registry, not lef's hooks
+        if module_has_submodule(app_config.module, "hooks"):
+            register(app_config.label, import_module(f"{app_config.name}.hooks"))
+
+
+def register(label: str, module: Any) -> None:
+    """Use ``module``'s hooks for app ``label``; tests register a stand-in the same way."""
+    if _apps.get(label, module) is not module:
+        raise ValueError(f"hooks of {label!r} are already registered")
+    _apps[label] = module
+
+
+def unregister(label: str) -> None:
+    _apps.pop(label, None)
+
+
+def labels() -> list[str]:
+    """The apps with hooks, in their order."""
+    return sorted(_apps, key=lambda label: (getattr(_apps[label], "ORDER", 100), label))
+
+
+def verbose_name(label: str) -> str:
+    """The app's name for people ("Bijeenkomsten"); the label of a stand-in in tests."""
+    try:
+        return str(apps.get_app_config(label).verbose_name)
+    except LookupError:
+        return label
+
+
+def implementations(name: str) -> Iterator[tuple[str, Callable]]:
+    """(app label, function) for every app that implements hook ``name``, in order."""
+    if name not in HOOK_NAMES:
+        raise ValueError(f"{name!r} is not a hook")
+    for label in labels():
+        function = getattr(_apps[label], name, None)
+        if function is not None:
+            yield label, function
+
+
+# Sections of pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextThing:
+    """One line of Mijn LEF's "next up": a meetup, a booking, an invitation to answer.
+
+    ``start`` is when it happens; None for something that waits on the member
+    now (an invitation, requests to answer), which comes first.
+    """
+
+    url: str
+    title: str
+    start: datetime | None = None
+    end: datetime | None = None
+    detail: str = ""  # where, or what kind: "PLNT", "Bureau 3"
+    status: str = ""  # a short badge: "Je hebt een plek", "Wachtlijst: nummer 2"
+    tone: str = "ok"  # the badge's colour: ok, waiting, cancelled or action
+    icon: str = "calendar-event"  # a Bootstrap icon name
+    # One button that posts to ``action_url`` (with next=home), e.g. "Check in".
+    action_url: str = ""
+    action_label: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One app's part of a page: its template and the context its hook returned."""
+
+    name: str  # the app's label
+    template: str
+    context: dict
+    next_things: tuple[NextThing, ...] = ()
+
+
+def overview_sections(user) -> list[Section]:
+    """Every app's section of ``user``'s Mijn LEF, in order; those returning None left out."""
+    sections = []
+    for label, load in implementations("overview"):
+        context = load(user)
+        if context is None:
+            continue
+        pick = getattr(_apps[label], "overview_next_things", None)
+        sections.append(
+            Section(
+                name=label,
+                template=_apps[label].OVERVIEW_TEMPLATE,
+                context=context,
+                next_things=tuple(pick(context)) if pick is not None else (),
+            )
+        )
+    return sections
+
+
+def profile_sections(*, member, viewer) -> list[Section]:
+    """Every app's section of ``member``'s profile page as ``viewer`` may see it."""
+    sections = []
+    for label, load in implementations("profile"):
+        context = load(member, viewer)
+        if context is not None:
+            sections.append(
+                Section(name=label, template=_apps[label].PROFILE_TEMPLATE, context=context)
+            )
+    return sections
