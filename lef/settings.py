@@ -5,6 +5,7 @@ Every variable has a safe default for a developer's machine; production sets
 and the mail variables. See the README for the full list.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -116,6 +117,11 @@ if DATABASE_URL:
     if _default_db["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
 else:
+    if importlib.util.find_spec("pgserver") is None:
+        raise ImproperlyConfigured(
+            "Set DATABASE_URL to your PostgreSQL server. (The embedded database for a "
+            "checkout without one comes with the development packages: make setup.)"
+        )
     _default_db = {
         "ENGINE": "lef.pgembedded",
         "NAME": "lef",

@@ -117,6 +117,34 @@ def test_settings_without_database_url_use_the_embedded_server(load_settings):
     assert db["CONN_HEALTH_CHECKS"] is True
 
 
+def test_settings_without_database_url_or_the_embedded_server_say_what_to_set(
+    load_settings, monkeypatch
+):
+    """A production install (requirements.txt) has no pgserver: it must name DATABASE_URL."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "pgserver" else real_find_spec(name, *args),
+    )
+
+    with pytest.raises(ImproperlyConfigured, match="Set DATABASE_URL"):
+        load_settings()
+    assert (
+        load_settings(DATABASE_URL="postgres://lef@db/lef").DATABASES["default"]["NAME"] == "lef"
+    )
+
+
+@pytest.mark.parametrize("package", ["pgserver", "psutil"])
+def test_runtime_requirements_leave_out_the_embedded_database(package):
+    """Only the development lock installs the embedded server and its watchdog's helper."""
+    runtime = (BASE_DIR / "requirements.txt").read_text(encoding="utf-8")
+    development = (BASE_DIR / "requirements-dev.txt").read_text(encoding="utf-8")
+
+    assert f"\n{package}==" not in runtime
+    assert f"\n{package}==" in development
+
+
 def test_settings_embedded_pgdata_from_environment(load_settings, tmp_path):
     db = load_settings(EMBEDDED_PGDATA=str(tmp_path / "pg")).DATABASES["default"]
 
