@@ -17,10 +17,12 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The browser tests need a Chromium: scripts/ensure-chromium finds one (or
-# installs Debian's, or stops here with what to install) and pytest gets its path.
+# The browser tests need a Chromium and the HTML check (tests/test_html_valid.py)
+# a Java: scripts/ensure-chromium and scripts/ensure-java find one each (or
+# install Debian's, or stop here with what to install) and pytest gets the paths.
 test: setup
 	CHROMIUM="$$(scripts/ensure-chromium)" && export CHROMIUM && \
+	JAVA="$$(scripts/ensure-java)" && export JAVA && \
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test && \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
