@@ -38,7 +38,7 @@ from events.services import Places, waiting_position
 from lef.choices import Sector
 from lef.hooks import NextThing
 from lef.pagination import read_page
-from lef.templatetags.lef_tags import sector_mix, timespan
+from lef.templatetags.lef_tags import datetime_attr, sector_mix, timespan
 from members.models import Profile
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
@@ -210,7 +210,7 @@ class Card:
     # The start as the card writes it (in Amsterdam, in the page's language):
     day: str  # "7", the date filter's "j"
     month: str  # "Dec", the date filter's "M"
-    iso: str  # for <time datetime>, the date filter's "c"
+    iso: str  # for <time datetime>: datetime_attr, to the second
     when: str  # as the timespan filter writes it: "Mon 7 Dec 2026, 06:00-07:00"
     venue: str  # the venue's name, or "" for online only
     online: bool
@@ -284,7 +284,7 @@ def _card(row: tuple, detail: str, *, past: bool) -> Card:
         title_id=f"event-{pk}-title",
         day=str(start.day),
         month=MONTHS_3[start.month].title(),
-        iso=start.isoformat(),
+        iso=datetime_attr(start),
         when=timespan(start, ends_at),
         venue=venue or "",
         online=bool(online_url),

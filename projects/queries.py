@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import Role, Sector
 from lef.hooks import NextThing
 from lef.pagination import page_of
-from lef.templatetags.lef_tags import day_label, day_text, sector_mix
+from lef.templatetags.lef_tags import datetime_attr, day_label, day_text, sector_mix
 from members.matching import activity_labels
 from members.models import Profile, User
 from members.search import build_query
@@ -358,7 +358,7 @@ def show_authors(updates, seen_by: str):
         update.avatar = avatar_for(author.profile if shown else None, 32, name_shown=True)
         moment = timezone.localtime(update.created_at)
         update.day = day_text(moment)
-        update.moment = moment.isoformat()
+        update.moment = datetime_attr(moment)
     return updates
 
 
