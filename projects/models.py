@@ -38,14 +38,18 @@ def sector_array(verbose_name):
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """What ``user`` may open: members see every project, visitors the public ones.
+        """What ``user`` may open: :meth:`Project.visibilities_for` as a filter.
 
-        The one rule behind the list, the detail page, the overview, profile
-        sections and the services' re-checks.
+        The list, the overview, profile sections and the services' re-checks
+        ask this; the check on one project (``Project.is_visible_to``, behind
+        ``projects.permissions``) reads the same rule. When every visibility
+        passes (members), no condition is added, so the list's count stays an
+        index-only scan.
         """
-        if user is not None and user.is_authenticated:
+        visibilities = Project.visibilities_for(user)
+        if visibilities == frozenset(Project.Visibility.values):
             return self.all()
-        return self.filter(visibility=Project.Visibility.PUBLIC)
+        return self.filter(visibility__in=sorted(visibilities))
 
     def listed(self):
         """Projects the list shows unless asked for a status: all but archived ones."""
@@ -199,6 +203,22 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def visibilities_for(user) -> frozenset[str]:
+        """Who may see a project, the one rule: signed-in members see every project,
+        visitors the public ones (whatever the status: an archived project stays readable).
+
+        :meth:`ProjectQuerySet.visible_to` filters by it and :meth:`is_visible_to`
+        checks one project by it, so a list and a page cannot disagree.
+        """
+        if user is not None and user.is_authenticated:
+            return frozenset(Project.Visibility.values)
+        return frozenset({Project.Visibility.PUBLIC})
+
+    def is_visible_to(self, user) -> bool:
+        """Whether ``user`` may open this project (:meth:`visibilities_for`); no query."""
+        return self.visibility in self.visibilities_for(user)
 
     @property
     def is_open(self) -> bool:

@@ -55,18 +55,19 @@ def project_permissions(
     of the project, or None; pass it when it is already loaded (see
     :func:`projects.queries.current_membership`), so this runs no query. The
     coordinator check asks once per request for staff (kept on ``user``).
+    ``view`` is ``Project.is_visible_to``: the rule ``Project.objects.visible_to``
+    filters lists by.
     """
-    authenticated = user is not None and user.is_authenticated
-    view = project.visibility == Project.Visibility.PUBLIC or authenticated
-    if not view:
+    if not project.is_visible_to(user):
         return ProjectPermissions()
+    authenticated = user is not None and user.is_authenticated
     if membership is not None and (
         membership.member_id != user.pk or membership.project_id != project.pk
     ):
         raise ValueError("membership of another member or project")
-    active = membership is not None and membership.status == Membership.Status.ACTIVE
-    lead = active and membership.role == Membership.Role.LEAD
-    archived = project.status == Project.Status.ARCHIVED
+    active = membership is not None and membership.is_active
+    lead = membership is not None and membership.is_lead
+    archived = project.is_archived
     coordinator = is_coordinator(user)
     return ProjectPermissions(
         view=True,

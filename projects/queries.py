@@ -919,9 +919,7 @@ def profile_section(member: User, viewer: User) -> dict | None:
     with connection.cursor() as cursor:
         cursor.execute(_PROFILE_PROJECTS_SQL, [people])
         rows = cursor.fetchall()
-    visible = {Project.Visibility.PUBLIC}
-    if viewer.is_authenticated:
-        visible.add(Project.Visibility.MEMBERS)
+    visible = Project.visibilities_for(viewer)
     active, lead = Membership.Status.ACTIVE, Membership.Role.LEAD
     theirs = [row for row in rows if row[0] == member.pk]
     teams = sorted(
@@ -955,13 +953,13 @@ def profile_section(member: User, viewer: User) -> dict | None:
 
 
 def newest_public_projects(limit: int = 3) -> list[Project]:
-    """The newest public, not archived projects with their team mix, for the home page.
+    """The newest projects a visitor may see, not archived, with their team mix, for the home page.
 
     One query; each project has ``team_sectors`` (see :func:`sector_counts`).
     """
     return list(
         with_team(
-            Project.objects.filter(visibility=Project.Visibility.PUBLIC)
+            Project.objects.visible_to(None)
             .listed()
             .defer(*CARD_DEFERRED)
             .order_by("-created_at", "-pk")

@@ -15,9 +15,12 @@ Each cell is the exact status code, and for redirects where they go.
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from projects.models import Membership, Project
+from projects.permissions import project_permissions
+from projects.queries import current_membership
 from tests.factories import UserFactory
 from tests.helpers import Case, Redirect, check_case, to_login, to_onboarding
 from tests.members.factories_coordination import CoordinatorFactory
@@ -234,3 +237,81 @@ def test_permission_matrix(client, world, case, viewer):
     filled = _filled(case, world.ids)
 
     check_case(client, world.users[viewer], filled, viewer)
+
+
+# Who may see a project: the list's QuerySet and the check on one project --------------
+
+
+VISIBILITY_VIEWERS = [
+    "visitor",
+    "not onboarded",
+    "member",
+    "asker",
+    "invitee",
+    "team",
+    "lead",
+    "former member",
+    "coordinator",
+    "superuser",
+]
+
+
+@pytest.fixture
+def every_kind_of_project():
+    """One project per status and visibility, each with a lead, a team member, an asker,
+    an invitee and someone who left; and every kind of viewer of them.
+    """
+    lead, team, asker = MemberFactory(), MemberFactory(), MemberFactory()
+    invitee, former = MemberFactory(), MemberFactory()
+    projects = []
+    for status in Project.Status.values:
+        for visibility in Project.Visibility.values:
+            project = ProjectFactory(status=status, visibility=visibility, lead=lead)
+            add_member(project, team)
+            add_member(project, asker, status=Membership.Status.REQUESTED)
+            add_member(project, invitee, status=Membership.Status.INVITED, invited_by=lead)
+            add_member(project, former, status=Membership.Status.LEFT)
+            projects.append(project)
+    viewers = {
+        "visitor": AnonymousUser(),
+        "not onboarded": UserFactory(),
+        "member": MemberFactory(),
+        "asker": asker,
+        "invitee": invitee,
+        "team": team,
+        "lead": lead,
+        "former member": former,
+        "coordinator": CoordinatorFactory(),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    return projects, viewers
+
+
+@pytest.mark.parametrize("viewer", VISIBILITY_VIEWERS)
+def test_visible_to_and_the_view_permission_are_the_same_rule(every_kind_of_project, viewer):
+    projects, viewers = every_kind_of_project
+    user = viewers[viewer]
+
+    listed = set(Project.objects.visible_to(user).values_list("pk", flat=True))
+    allowed = {
+        project.pk
+        for project in projects
+        if project_permissions(user, project, current_membership(user, project)).view
+    }
+
+    # Members see every project, whatever its status; visitors the public ones.
+    expected = {
+        project.pk
+        for project in projects
+        if viewer != "visitor" or project.visibility == Project.Visibility.PUBLIC
+    }
+    assert (listed, allowed) == (expected, expected)
+    assert len(expected) == (5 if viewer == "visitor" else 10)
+
+
+def test_a_visitor_given_as_none_sees_what_an_anonymous_visitor_sees(every_kind_of_project):
+    projects, _viewers = every_kind_of_project
+
+    public = {p.pk for p in projects if p.visibility == Project.Visibility.PUBLIC}
+    assert set(Project.objects.visible_to(None).values_list("pk", flat=True)) == public
+    assert {p.pk for p in projects if project_permissions(None, p).view} == public
