@@ -220,6 +220,15 @@ class Project(models.Model):
         """Whether ``user`` may open this project (:meth:`visibilities_for`); no query."""
         return self.visibility in self.visibilities_for(user)
 
+    def is_full(self, team_size: int) -> bool:
+        """Whether a team of ``team_size`` active members (leads included) has no place left.
+
+        The one capacity rule: the services refuse a newcomer by it (counting
+        under the project's lock), the list, the page and the suggestions say
+        "full" by it.
+        """
+        return self.max_team_size is not None and team_size >= self.max_team_size
+
     @property
     def is_open(self) -> bool:
         """Whether the status lets people join (a full team is checked by the services)."""

@@ -227,8 +227,7 @@ class ProjectCard:
 
     @property
     def is_full(self) -> bool:
-        size = self.project.max_team_size
-        return size is not None and self.team_size >= size
+        return self.project.is_full(self.team_size)
 
 
 def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
@@ -779,7 +778,7 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
         project
         for *columns, team_size in rows
         if (project := Project.from_db(connection.alias, _SUGGESTION_COLUMNS, columns))
-        and (project.max_team_size is None or team_size < project.max_team_size)
+        and not project.is_full(team_size)
     ][:limit]
     return [
         Suggestion(

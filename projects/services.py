@@ -209,8 +209,8 @@ def _active_count(project: Project) -> int:
     return Membership.objects.active().filter(project=project).count()
 
 
-def _check_room(project: Project, *, adding: int = 1) -> None:
-    """Raise unless ``adding`` more people fit: an open status and a place left.
+def _check_room(project: Project) -> None:
+    """Raise unless one more person fits: an open status and a place left (``Project.is_full``).
 
     Call with the project's row locked (the count is only true under it).
     """
@@ -218,10 +218,7 @@ def _check_room(project: Project, *, adding: int = 1) -> None:
         raise ProjectClosed(_("This project is completed and takes no new team members."))
     if not project.is_open:
         raise ProjectClosed(_("This project is archived and takes no new team members."))
-    if (
-        project.max_team_size is not None
-        and _active_count(project) + adding > project.max_team_size
-    ):
+    if project.is_full(_active_count(project)):
         raise ProjectFull(
             ngettext(
                 "The team is full: it has room for %(count)d person.",

@@ -158,7 +158,7 @@ def _detail_context(request, project: Project, perms: ProjectPermissions, **extr
         "request_count": team.request_count,
         "more_requests": team.request_count - len(team.waiting),
         "invitation_count": team.invitation_count,
-        "is_full": project.max_team_size is not None and team.size >= project.max_team_size,
+        "is_full": project.is_full(team.size),
         "looking_for_you": looking_for_viewer(project, profile),
         "update_form": UpdateForm(user=request.user) if perms.post_update else None,
     }

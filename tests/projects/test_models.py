@@ -1,4 +1,4 @@
-"""Derived data the database keeps in step with a project, whatever writes it."""
+"""What a project says about itself, and derived data the database keeps in step with it."""
 
 import pytest
 from django.db import connection
@@ -39,3 +39,11 @@ def test_search_vector_is_stored_in_the_row():
             " WHERE attrelid = 'projects_project'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone() == ("m",)
+
+
+@pytest.mark.parametrize(
+    ("max_team_size", "team_size", "full"),
+    [(None, 500, False), (3, 2, False), (3, 3, True), (3, 4, True)],
+)
+def test_is_full_when_the_team_reaches_its_maximum(max_team_size, team_size, full):
+    assert Project(max_team_size=max_team_size).is_full(team_size) is full

@@ -126,6 +126,18 @@ def test_list_says_when_a_project_looks_for_someone_like_the_viewer(client, po_t
     assert "(looking for: po)" in html
 
 
+def test_list_card_says_full_when_the_team_reaches_its_maximum(client):
+    full = ProjectFactory(title="Vol", max_team_size=2)
+    add_member(full, MemberFactory())
+    room = ProjectFactory(title="Plek", max_team_size=3)
+    add_member(room, MemberFactory())
+
+    html = client.get(URL).content.decode()
+
+    assert "2 people on the team · full" in html
+    assert "2 people on the team</p>" in html
+
+
 def test_list_hides_members_only_projects_from_visitors(client):
     ProjectFactory(title="Openbaar")
     ProjectFactory(title="Besloten", visibility=Project.Visibility.MEMBERS)
