@@ -108,7 +108,7 @@ def test_check_in_and_undo_by_htmx_update_the_list_and_the_counts(client, organi
     row = f'<li class="lef-door-row lef-door-present" id="registration-{registration.pk}">'
     assert response.content.decode().lstrip().startswith(row)
     page = text(response)
-    assert 'id="door-attendance" role="status" hx-swap-oob="true"' in page
+    assert 'id="door-attendance" role="status" data-hx-swap-oob="true"' in page
     assert '<span class="lef-door-count">1</span> / 1 present' in page
     assert "Undo" in page
 

@@ -85,7 +85,7 @@ def test_profile_edit_shows_current_values(client):
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
     assert "Da Vinci College" in content
-    assert 'hx-get="/members/expertise/suggest/"' in content
+    assert 'data-hx-get="/members/expertise/suggest/"' in content
 
 
 def test_profile_edit_saves_every_field_and_refreshes_search(client):

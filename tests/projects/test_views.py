@@ -268,7 +268,7 @@ def test_list_htmx_request_gets_only_the_results(client):
     html = response.content.decode()
     assert titles(response) == ["Rekenen"]
     assert "<form" not in html
-    assert 'hx-swap-oob="innerHTML"' in html
+    assert 'data-hx-swap-oob="innerHTML"' in html
     assert "HX-Request" in [part.strip() for part in response["Vary"].split(",")]
 
 
