@@ -43,13 +43,29 @@ DEFAULT_LIMIT = 6
 SUGGESTION_AVATAR_SIZE = 48
 
 
+def shared_count_sql(column_sql: str, placeholders: list[str]) -> str:
+    """How many of the values behind ``placeholders`` the array ``column_sql`` contains.
+
+    A sum of ``(column @> ARRAY[value])::int`` tests: plain expressions, no
+    subquery per row, so ranking thousands of candidates stays cheap. The one
+    way this count is written: :class:`SharedCount` compiles to it, and plain
+    statements elsewhere (projects' suggestions) write it with their own
+    placeholders (``%s`` or ``%(name)s``).
+    """
+    if not placeholders:
+        # Not a bare 0: in ORDER BY that would mean "the first column".
+        return "0::integer"
+    tests = [
+        f"({column_sql} @> ARRAY[{placeholder}]::varchar[])::int" for placeholder in placeholders
+    ]
+    return "(" + " + ".join(tests) + ")"
+
+
 class SharedCount(Func):
     """How many of ``values`` the array ``column`` contains: an SQL integer.
 
-    Compiled as a sum of ``(column @> ARRAY[value])::int`` tests: plain
-    expressions, no subquery per row, so ranking thousands of candidates stays
-    cheap; and one expression object, which the ORM resolves far faster than a
-    sum of ``Case``/``When`` objects.
+    Compiled by :func:`shared_count_sql`; one expression object, which the ORM
+    resolves far faster than a sum of ``Case``/``When`` objects.
     """
 
     output_field = IntegerField()
@@ -59,15 +75,11 @@ class SharedCount(Func):
         self.values = list(values)
 
     def as_sql(self, compiler, connection, **extra_context):
-        if not self.values:
-            # Not a bare 0: in ORDER BY that would mean "the first column".
-            return "0::integer", ()
         column_sql, column_params = compiler.compile(self.source_expressions[0])
-        test = f"({column_sql} @> ARRAY[%s]::varchar[])::int"
         params = []
         for value in self.values:
             params.extend([*column_params, value])
-        return "(" + " + ".join([test] * len(self.values)) + ")", tuple(params)
+        return shared_count_sql(column_sql, ["%s"] * len(self.values)), tuple(params)
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ from lef.choices import Role, Sector
 from lef.hooks import NextThing
 from lef.pagination import page_of
 from lef.templatetags.lef_tags import datetime_attr, day_label, day_text, sector_mix
-from members.matching import activity_labels
-from members.models import Profile, User
+from members.matching import activity_labels, shared_count_sql
+from members.models import Profile, User, is_shown
 from members.search import build_query
 from members.templatetags.avatars import avatar_for
 from projects.models import Membership, Project, ProjectUpdate
@@ -69,6 +69,22 @@ DEFAULT_SORT = ""
 # for "onderzoek": ~4 ms), and for a word most projects use, relevance says
 # little; the list's order is read from its index, for the page's few rows only.
 RANK_AT_MOST = 300
+
+
+def _sql_literals(values) -> str:
+    """``'a', 'b'``: choice values (the models' own constants, never input) for a plain
+    statement, so that the statuses it names are the ones the models name.
+    """
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# The statuses the plain statements below select by: current memberships (asked,
+# invited, on the team), the active team, requests waiting, projects open to join.
+_CURRENT = _sql_literals(Membership.CURRENT_STATUSES)
+_ACTIVE = _sql_literals([Membership.Status.ACTIVE])
+_REQUESTED = _sql_literals([Membership.Status.REQUESTED])
+_INVITED = _sql_literals([Membership.Status.INVITED])
+_OPEN = _sql_literals(Project.OPEN_STATUSES)
 
 
 def team_sectors() -> ArraySubquery:
@@ -248,24 +264,7 @@ def project_cards(projects, *, profile: Profile | None) -> list[ProjectCard]:
     return cards
 
 
-# Who is shown -----------------------------------------------------------------------------
-
-
-def audience(user) -> str:
-    """What a viewer may see of people depends only on being signed in: "members" or "public"."""
-    return "members" if user is not None and user.is_authenticated else "public"
-
-
-def is_shown(person: User | None, seen_by: str) -> bool:
-    """May ``seen_by`` see who ``person`` is? Members see every active member; visitors
-    only those whose profile is public (the others are "a member of 't LEF").
-    """
-    profile = getattr(person, "profile", None)
-    return bool(
-        person is not None
-        and person.is_active
-        and (seen_by == "members" or (profile and profile.visibility == Profile.Visibility.PUBLIC))
-    )
+# Who is shown: members.models.audience and is_shown, the one rule for every app.
 
 
 def show_people(memberships, seen_by: str, *, avatar_size: int):
@@ -368,7 +367,6 @@ def show_authors(updates, seen_by: str):
 # viewer's membership of it.
 _PAGE_PROJECT_FIELDS = [f for f in Project._meta.concrete_fields if f.attname != "search_vector"]
 _PAGE_MEMBERSHIP_FIELDS = list(Membership._meta.concrete_fields)
-_CURRENT = ", ".join(f"'{status}'" for status in Membership.CURRENT_STATUSES)
 _PROJECT_PAGE_SQL = f"""
 SELECT {", ".join(f"p.{f.column}" for f in _PAGE_PROJECT_FIELDS)},
        {", ".join(f"m.{f.column}" for f in _PAGE_MEMBERSHIP_FIELDS)}
@@ -430,6 +428,7 @@ TEAM_FIELDS = (
     "member__profile__primary_sector",
     "member__profile__avatar",
     "member__profile__visibility",
+    "member__profile__onboarded_at",
     "member__profile__job_title",
 )
 
@@ -503,7 +502,7 @@ WITH shown AS (
     (SELECT {_SHOWN_COLUMNS}, 0 AS part,
             row_number() OVER (ORDER BY {_TEAM_ORDER_SQL}) AS position
      FROM projects_membership AS m
-     WHERE m.project_id = %(project)s AND m.status = 'active'
+     WHERE m.project_id = %(project)s AND m.status = {_ACTIVE}
      ORDER BY {_TEAM_ORDER_SQL} LIMIT %(limit)s OFFSET %(offset)s)
     UNION ALL
     (SELECT {_SHOWN_COLUMNS}, 1, row_number() OVER (ORDER BY m.created_at, m.id)
@@ -518,9 +517,9 @@ SELECT team.sectors, counted.requests, counted.invitations,
 FROM (SELECT coalesce(array_agg(pr.primary_sector), '{{}}') AS sectors
       FROM projects_membership AS m
       LEFT JOIN members_profile AS pr ON pr.user_id = m.member_id
-      WHERE m.project_id = %(project)s AND m.status = 'active') AS team
-CROSS JOIN (SELECT count(*) FILTER (WHERE status = 'requested') AS requests,
-                   count(*) FILTER (WHERE status = 'invited') AS invitations
+      WHERE m.project_id = %(project)s AND m.status = {_ACTIVE}) AS team
+CROSS JOIN (SELECT count(*) FILTER (WHERE status = {_REQUESTED}) AS requests,
+                   count(*) FILTER (WHERE status = {_INVITED}) AS invitations
             FROM projects_membership
             WHERE project_id = %(project)s AND status = ANY(%(counted)s)) AS counted
 LEFT JOIN (shown AS s
@@ -611,7 +610,10 @@ _UPDATE_COLUMNS = _in_model_order(
     ProjectUpdate, ["id", "project_id", "author_id", "text", "image", "is_hidden", "created_at"]
 )
 _AUTHOR_COLUMNS = _in_model_order(User, ["id", "username", "name", "is_active"])
-_AUTHOR_PROFILE_COLUMNS = _in_model_order(Profile, ["user_id", "avatar", "visibility"])
+# (is_shown reads the sector and the onboarding moment too)
+_AUTHOR_PROFILE_COLUMNS = _in_model_order(
+    Profile, ["user_id", "primary_sector", "avatar", "visibility", "onboarded_at"]
+)
 _LATEST_UPDATES_SQL = f"""
 SELECT {", ".join(f"pu.{name}" for name in _UPDATE_COLUMNS)},
        {", ".join(f"a.{name}" for name in _AUTHOR_COLUMNS)},
@@ -698,42 +700,53 @@ class Suggestion:
 
 
 # The open projects that want a member or share something with them, ranked (ranks
-# filled in by _shared_count_sql). The ranking reads only the columns that the index on
-# the status includes (an index-only scan, not the wide rows); the best few are then
-# read from the table, with their team counted.
+# filled in by _shared_count_sql), among those the member may see ({visible}: no
+# condition when they may see every project, as members do). The ranking reads only
+# the columns that the index on the status includes (an index-only scan, not the wide
+# rows); the best few are then read from the table, with their team counted.
 _SUGGESTION_COLUMNS = _in_model_order(Project, SUGGESTION_FIELDS)
 _PROJECTS_FOR_SQL = f"""
 SELECT {", ".join(f"project.{name}" for name in _SUGGESTION_COLUMNS)},
        (SELECT count(*) FROM projects_membership AS t
-        WHERE t.project_id = project.id AND t.status = 'active')
+        WHERE t.project_id = project.id AND t.status = {_ACTIVE})
 FROM (SELECT p.id, {{want_sector}} AS want_sector, {{want_role}} AS want_role,
              {{shared_tags}} AS shared_tags, {{shared_activities}} AS shared_activities,
              p.last_activity_at
       FROM projects_project AS p
-      WHERE p.status IN ('idea', 'looking', 'running')
+      WHERE p.status IN ({_OPEN}){{visible}}
         AND (p.looking_for_sectors && %(sectors)s::varchar[]
              OR p.looking_for_roles && %(roles)s::varchar[]
              OR p.core_activities && %(activities)s::varchar[]
              OR p.tags && %(tags)s::varchar[])
         AND NOT EXISTS (SELECT 1 FROM projects_membership AS m
                         WHERE m.project_id = p.id AND m.member_id = %(member)s
-                          AND m.status IN ('requested', 'invited', 'active'))
+                          AND m.status IN ({_CURRENT}))
       ORDER BY 2 DESC, 3 DESC, 4 DESC, 5 DESC, 6 DESC, 1 DESC
       LIMIT %(limit)s) AS best
 JOIN projects_project AS project ON project.id = best.id
 ORDER BY best.want_sector DESC, best.want_role DESC, best.shared_tags DESC,
          best.shared_activities DESC, best.last_activity_at DESC, best.id DESC
-"""  # noqa: S608 -- column names from the model, ranks from _shared_count_sql
+"""  # noqa: S608 -- column names and statuses from the models, ranks from _shared_count_sql
 
 
 def _shared_count_sql(column: str, name: str, values: list[str]) -> tuple[str, dict]:
-    """How many of ``values`` the array ``column`` holds, as members.matching.SharedCount
-    compiles it (a sum of ``@>`` tests: no subquery per row), with named parameters.
+    """How many of ``values`` the array ``column`` holds (members.matching's
+    ``shared_count_sql``, as ``SharedCount`` compiles it), with named parameters.
     """
-    if not values:
-        return "0::integer", {}  # not a bare 0: in ORDER BY that is a column position
-    tests = [f"({column} @> ARRAY[%({name}{n})s]::varchar[])::int" for n in range(len(values))]
-    return "(" + " + ".join(tests) + ")", {f"{name}{n}": v for n, v in enumerate(values)}
+    names = [f"{name}{n}" for n in range(len(values))]
+    return shared_count_sql(column, [f"%({n})s" for n in names]), dict(
+        zip(names, values, strict=True)
+    )
+
+
+def _visible_sql(user: User) -> tuple[str, dict]:
+    """``Project.objects.visible_to(user)`` as a condition on ``p`` for the statement above:
+    nothing when every visibility passes (as the QuerySet adds none).
+    """
+    visibilities = Project.visibilities_for(user)
+    if visibilities == frozenset(Project.Visibility.values):
+        return "", {}
+    return " AND p.visibility = ANY(%(visibilities)s)", {"visibilities": sorted(visibilities)}
 
 
 def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
@@ -741,12 +754,12 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
 
     Ranked in one query: wanted sector, wanted role, shared tags, shared
     activities, then the most recently active. Projects the member is on, has
-    asked to join or is invited to are left out, and so are full ones (counted
-    only for the few best, then dropped here). The matching is
-    members.matching's (``SharedCount``'s tests). Only onboarded members get
-    suggestions, and members see every project (``visible_to``), so no
-    visibility test. A plain statement: building it with the ORM (overlaps,
-    four rank expressions, two subqueries) cost more than running it.
+    asked to join or is invited to are left out, and so are full ones
+    (``Project.is_full``, counted only for the few best, then dropped here).
+    The matching is members.matching's (``shared_count_sql``), visibility
+    ``Project.visibilities_for``'s (members see every project: no condition).
+    A plain statement: building it with the ORM (overlaps, four rank
+    expressions, two subqueries) cost more than running it.
     """
     profile = _profile_of(user)
     if profile is None or not profile.is_onboarded:
@@ -771,8 +784,10 @@ def projects_for(user: User, *, limit: int = 4) -> list[Suggestion]:
     ):
         ranks[rank], more = _shared_count_sql(column, rank, values)
         params.update(more)
+    visible, more = _visible_sql(user)
+    params.update(more)
     with connection.cursor() as cursor:
-        cursor.execute(_PROJECTS_FOR_SQL.format(**ranks), params)
+        cursor.execute(_PROJECTS_FOR_SQL.format(visible=visible, **ranks), params)
         rows = cursor.fetchall()
     found = [
         project
@@ -821,14 +836,14 @@ class MyProjects:
 
 # The member's current memberships with their project and, for leads, the requests
 # waiting.
-_MY_PROJECTS_SQL = """
+_MY_PROJECTS_SQL = f"""
 SELECT m.id, m.role, m.status, m.created_at, p.title, p.slug,
        (SELECT count(*) FROM projects_membership AS r
-        WHERE r.project_id = m.project_id AND r.status = 'requested')
+        WHERE r.project_id = m.project_id AND r.status = {_REQUESTED})
 FROM projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id
-WHERE m.member_id = %s AND m.status IN ('requested', 'invited', 'active')
+WHERE m.member_id = %s AND m.status IN ({_CURRENT})
 ORDER BY p.last_activity_at DESC NULLS LAST, m.id DESC
-"""
+"""  # noqa: S608 -- statuses from the model
 
 
 def _places_of(user: User) -> list[ProjectPlace]:
@@ -895,12 +910,12 @@ def overview_next_things(context: dict) -> list[NextThing]:
 
 # The current memberships of a member (and of the viewer), with the few columns of
 # their projects a profile shows; a plain statement, since every profile page runs it.
-_PROFILE_PROJECTS_SQL = """
+_PROFILE_PROJECTS_SQL = f"""
 SELECT m.member_id, m.role, m.status, m.project_id, p.title, p.slug, p.status, p.visibility
 FROM projects_membership AS m JOIN projects_project AS p ON p.id = m.project_id
-WHERE m.member_id = ANY(%s) AND m.status IN ('requested', 'invited', 'active')
+WHERE m.member_id = ANY(%s) AND m.status IN ({_CURRENT})
 ORDER BY p.last_activity_at DESC, m.project_id DESC
-"""
+"""  # noqa: S608 -- statuses from the model
 
 
 def profile_section(member: User, viewer: User) -> dict | None:

@@ -1,12 +1,20 @@
 """Projects on Mijn LEF, on member profiles, and for the visitors' home page."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 from lef.choices import CoreActivity, Role, Sector
 from members.models import Profile
 from projects import services
 from projects.models import Membership, Project
-from projects.queries import my_projects, newest_public_projects, profile_section, projects_for
+from projects.queries import (
+    _visible_sql,
+    my_projects,
+    newest_public_projects,
+    profile_section,
+    projects_for,
+)
 from tests.factories import UserFactory
 from tests.helpers import queries_of
 from tests.projects.factories import MemberFactory, ProjectFactory, add_member
@@ -51,6 +59,23 @@ def test_projects_for_you_ranks_wanted_sector_then_role_then_tags_then_activitie
         "You share: rekenen",
         "You share: innovation",
     ]
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "member"])
+def test_projects_for_you_filters_by_the_same_visibility_rule_as_visible_to(viewer):
+    for visibility in Project.Visibility.values:
+        ProjectFactory(visibility=visibility)
+    user = AnonymousUser() if viewer == "visitor" else MemberFactory()
+    condition, params = _visible_sql(user)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.id FROM projects_project AS p WHERE true{condition}", params)  # noqa: S608 -- the condition under test
+        selected = {row[0] for row in cursor.fetchall()}
+
+    assert selected == set(Project.objects.visible_to(user).values_list("pk", flat=True))
+    assert len(selected) == (1 if viewer == "visitor" else 2)
+    # Members see every project: no condition, so the ranking stays an index-only scan.
+    assert (condition == "") is (viewer == "member")
 
 
 def test_projects_for_you_leaves_out_mine_closed_full_and_hidden_ones(sanne):
