@@ -3,10 +3,12 @@
 Each function owns its transaction, takes the lock it needs, re-checks the
 rules after locking, and raises a :class:`ProjectError` (a
 ``lef.errors.DomainError`` with a translated message and an HTTP status) when
-the action cannot be done; nothing is written then. Mail goes through
-``lef.notifications`` inside the transaction, so it is queued only if the
-change commits. Views, admin actions and management commands call these;
-nothing else writes memberships.
+the action cannot be done; nothing is written then. Mail is decided inside
+the transaction (who hears what, read under the lock) and rendered and
+queued once it commits (``lef.notifications.after_commit``): never for a
+change that rolled back, and not while others wait for the team's lock.
+Views, admin actions and management commands call these; nothing else
+writes memberships.
 
 Locking: every action on a team locks the project's row first
 (``SELECT … FOR UPDATE``) and only then reads its memberships, so two actions
@@ -38,7 +40,7 @@ from django.utils.translation import ngettext
 
 from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
-from lef.notifications import NotificationKind, absolute_url, notify
+from lef.notifications import NotificationKind, absolute_url, after_commit, notify
 from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import validate_multiline_text
 from members.models import Profile, User
@@ -259,7 +261,12 @@ def _mail_context(project: Project, **extra) -> dict:
 
 
 def _notify(recipient: User, key: str, template: str, project: Project, about=None, **extra):
-    notify(
+    """Tell ``recipient`` about ``project`` once the transaction commits (``notify``
+    with kind "projects"): at most once per ``key``, as they chose (at once, in
+    their daily digest, or not at all). ``extra`` is what the mail says, read now.
+    """
+    after_commit(
+        notify,
         recipient=recipient,
         kind=NotificationKind.PROJECTS,
         key=f"project:{project.pk}:{key}",
@@ -270,6 +277,7 @@ def _notify(recipient: User, key: str, template: str, project: Project, about=No
 
 
 def _notify_leads(project: Project, key: str, template: str, *, about=None, skip=(), **extra):
+    """:func:`_notify` each lead of the project as the team is now (under its lock)."""
     skipped = {user.pk for user in skip}
     for lead in _leads(project):
         if lead.pk not in skipped:
@@ -906,14 +914,18 @@ def hide_update(*, update: ProjectUpdate, by: User, hidden: bool = True) -> Proj
 
 
 def send_update_digest(*, project_id: int) -> int:
-    """Mail the team of one project its new updates in one mail; return how many mails.
+    """Mail the team of one project its new updates in one mail each; return how many
+    team members it is for.
 
     Takes the project's undigested, shown updates with ``SELECT … FOR UPDATE
     SKIP LOCKED``: a second run at the same moment skips the ones this run
     holds, and once they are marked digested a rerun finds nothing. Each
-    active team member gets one notice (kind "projects") with the updates
-    written by others; the key names the newest update in it, so the same
-    digest is never stored twice either.
+    active team member with updates written by others gets one notice (kind
+    "projects", as they chose: at once, in their daily digest, or not at
+    all), rendered and queued once the updates are marked digested and
+    committed, so a lead hiding an update never waits for the rendering; the
+    key names the newest update in it, so the same digest is never stored
+    twice either.
     """
     with transaction.atomic():
         updates = list(
@@ -926,28 +938,29 @@ def send_update_digest(*, project_id: int) -> int:
             return 0
         project = Project.objects.defer("search_vector").get(pk=project_id)
         newest = max(update.pk for update in updates)
-        sent = 0
+        addressed = 0
         team = Membership.objects.active().filter(project=project).select_related("member")
         for membership in team:
             theirs = [u for u in updates if u.author_id != membership.member_id]
             if not theirs:
                 continue
-            notice = notify(
-                recipient=membership.member,
-                kind=NotificationKind.PROJECTS,
-                key=f"project:{project.pk}:updates:{newest}",
-                template="projects/email/updates_digest",
-                context=_mail_context(project, updates=theirs, count=len(theirs)),
+            _notify(
+                membership.member,
+                f"updates:{newest}",
+                "updates_digest",
+                project,
+                updates=theirs,
+                count=len(theirs),
             )
-            sent += notice is not None
+            addressed += 1
         ProjectUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(
             digested_at=timezone.now()
         )
-    return sent
+    return addressed
 
 
 def send_update_digests() -> tuple[int, int]:
-    """Send every project with new updates its digest; return (projects, mails).
+    """Send every project with new updates its digest; return (projects, team members).
 
     One transaction per project (see :func:`send_update_digest`), so one
     failure does not hold back the others.

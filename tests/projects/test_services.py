@@ -1,5 +1,7 @@
 """The life of a project and its team (projects/services.py), with the mails it sends."""
 
+from contextlib import suppress
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from lef.models import Notice
 from members.models import Profile
 from members.privacy import delete_account
 from projects import services
-from projects.models import Membership, Project
+from projects.models import Membership, Project, ProjectUpdate
 from projects.services import (
     AlreadyDone,
     LastLead,
@@ -742,7 +744,212 @@ def test_digest_command_reports_what_it_sent(capsys, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_project_update_digests")
 
-    assert capsys.readouterr().out == "Sent 1 mail(s) about updates of 1 project(s).\n"
+    assert capsys.readouterr().out == (
+        "Queued the new updates of 1 project(s) for 1 team member(s).\n"
+    )
+
+
+def test_digest_rerun_after_a_crash_mails_nobody_twice(mails):
+    project = ProjectFactory()
+    reader = MemberFactory(email="lezer@school.example")
+    add_member(project, reader)
+    post(project, project.created_by)
+    mails(services.send_update_digests)
+    # A run that stored its notices but did not mark the updates (as a crash would).
+    ProjectUpdate.objects.update(digested_at=None)
+
+    (projects, members), sent = mails(services.send_update_digests)
+
+    # The team member is addressed again, but notify's key lets the digest through once.
+    assert ((projects, members), sent) == ((1, 1), [])
+    assert Notice.objects.filter(recipient=reader).count() == 1
+
+
+# Mail after commit ------------------------------------------------------------------------
+
+
+class Rollback(Exception):  # noqa: N818 -- a signal for the test, not an error
+    """Raised inside a test's transaction to roll it back."""
+
+
+def _asked():
+    project = ProjectFactory()
+    asker = MemberFactory()
+    return project, asker, services.request_to_join(project=project, member=asker)
+
+
+def _invited():
+    project = ProjectFactory()
+    invitee = MemberFactory()
+    invitation = services.invite_member(project=project, by=project.created_by, member=invitee)
+    return project, invitee, invitation
+
+
+def _with_team_member():
+    project = ProjectFactory()
+    member = MemberFactory()
+    return project, member, add_member(project, member)
+
+
+def _ask():
+    project, asker = ProjectFactory(), MemberFactory()
+    return lambda: services.request_to_join(project=project, member=asker), project.created_by
+
+
+def _join_directly():
+    project, asker = ProjectFactory(requires_approval=False), MemberFactory()
+    return lambda: services.request_to_join(project=project, member=asker), project.created_by
+
+
+def _approve():
+    project, asker, request = _asked()
+    return lambda: services.approve_request(membership=request, by=project.created_by), asker
+
+
+def _decline():
+    project, asker, request = _asked()
+    return lambda: services.decline_request(membership=request, by=project.created_by), asker
+
+
+def _archive():
+    project, asker, _request = _asked()
+    return lambda: services.archive_project(project=project, by=project.created_by), asker
+
+
+def _complete():
+    project, asker, _request = _asked()
+    done = replace(ProjectDetails.of(project), status=Project.Status.COMPLETED)
+    return (
+        lambda: services.update_project(project=project, by=project.created_by, details=done),
+        asker,
+    )
+
+
+def _invite():
+    project, invitee = ProjectFactory(), MemberFactory()
+    return (
+        lambda: services.invite_member(project=project, by=project.created_by, member=invitee),
+        invitee,
+    )
+
+
+def _accept():
+    project, invitee, invitation = _invited()
+    return (
+        lambda: services.accept_invitation(membership=invitation, member=invitee),
+        project.created_by,
+    )
+
+
+def _decline_invitation():
+    project, invitee, invitation = _invited()
+    return (
+        lambda: services.decline_invitation(membership=invitation, member=invitee),
+        project.created_by,
+    )
+
+
+def _leave():
+    project, member, _place = _with_team_member()
+    return lambda: services.leave_project(project=project, member=member), project.created_by
+
+
+def _remove():
+    project, member, place = _with_team_member()
+    return lambda: services.remove_member(membership=place, by=project.created_by), member
+
+
+def _make_lead():
+    project, member, place = _with_team_member()
+    return (
+        lambda: services.change_role(membership=place, by=project.created_by, role="lead"),
+        member,
+    )
+
+
+def _hand_over():
+    project, member, _place = _with_team_member()
+    return (
+        lambda: services.hand_over_lead(project=project, by=project.created_by, to=member),
+        member,
+    )
+
+
+def _digest():
+    project, member, _place = _with_team_member()
+    post(project, project.created_by)
+    return lambda: services.send_update_digest(project_id=project.pk), member
+
+
+def _delete_the_last_lead():
+    project, member, _place = _with_team_member()
+    # The longest-serving team member takes over, and is told.
+    return lambda: delete_account(user=project.created_by), member
+
+
+# Every service that mails: (arrange, returning the call and who it mails).
+MAILING = [
+    _ask,
+    _join_directly,
+    _approve,
+    _decline,
+    _archive,
+    _complete,
+    _invite,
+    _accept,
+    _decline_invitation,
+    _leave,
+    _remove,
+    _make_lead,
+    _hand_over,
+    _digest,
+    _delete_the_last_lead,
+]
+
+
+@pytest.mark.parametrize("arrange", MAILING, ids=lambda arrange: arrange.__name__.strip("_"))
+def test_mail_is_rendered_stored_and_queued_only_after_the_commit(
+    arrange, django_capture_on_commit_callbacks
+):
+    action, recipient = arrange()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        action()
+        stored, queued = Notice.objects.filter(recipient=recipient).count(), list(mail.outbox)
+
+    assert (stored, queued) == (0, [])
+    assert Notice.objects.filter(recipient=recipient).count() == 1
+    # (Deleting an account also confirms it to the member who left.)
+    assert [message.to for message in mail.outbox].count([recipient.email]) == 1
+
+
+@pytest.mark.parametrize("arrange", MAILING, ids=lambda arrange: arrange.__name__.strip("_"))
+def test_a_rolled_back_call_mails_nobody(arrange, django_capture_on_commit_callbacks):
+    action, recipient = arrange()
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        suppress(Rollback),
+        transaction.atomic(),
+    ):
+        action()
+        raise Rollback
+
+    assert (callbacks, mail.outbox) == ([], [])
+    assert Notice.objects.filter(recipient=recipient).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_request_mails_the_lead_once_the_service_returns():
+    project = ProjectFactory(title="Rekenen", lead__email="lead@school.example")
+    asker = MemberFactory(name="Fatima El Amrani")
+
+    services.request_to_join(project=project, member=asker)
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["lead@school.example"], "Fatima El Amrani asks to join Rekenen")
+    ]
+    assert Notice.objects.filter(recipient=project.created_by).count() == 1
 
 
 # Coordinators -----------------------------------------------------------------------------

@@ -12,6 +12,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        projects, mails = send_update_digests()
+        projects, members = send_update_digests()
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Sent {mails} mail(s) about updates of {projects} project(s).")
+            # Each member gets theirs as they chose (at once, daily or not at all).
+            self.stdout.write(
+                f"Queued the new updates of {projects} project(s) for {members} team member(s)."
+            )
