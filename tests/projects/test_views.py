@@ -337,6 +337,69 @@ def test_list_query_count_is_the_same_for_one_and_many_projects(client, viewer):
     assert (one, many) == ((2, 2) if viewer == "anonymous" else (5, 5))
 
 
+# The list's search, filters, sorts and pages, each as a visitor and as a member.
+LIST_VARIANTS = [
+    {"q": "rekenen"},
+    {"q": "overstaplessen", "sort": "newest"},
+    {"sector": "po"},
+    {"transition": "po-vo"},
+    {"activity": "teaching"},
+    {"status": "looking"},
+    {"tag": "rekenen"},
+    {"sort": "starting"},
+    {"sort": "active"},
+    {"q": "grens", "sector": "vo", "status": "looking", "tag": "rekenen", "sort": "active"},
+]
+
+
+def _variant_queries(client, count: int, params: dict) -> tuple[int, int]:
+    """(queries, cards) of the list with ``params`` after adding ``count`` matching projects
+    (each with a team of three, looking for primary-school people).
+    """
+    for _ in range(count):
+        project = ProjectFactory(looking_for_sectors=[Sector.PO])
+        for _ in range(2):
+            add_member(project, MemberFactory())
+    queries, response = queries_of(client, URL, **params)
+    assert response.status_code == 200
+    return queries, len(titles(response))
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+@pytest.mark.parametrize("params", LIST_VARIANTS, ids="&".join)
+def test_list_variant_query_count_is_the_same_for_one_and_many_projects(client, viewer, params):
+    if viewer == "member":
+        client.force_login(MemberFactory())
+
+    one = _variant_queries(client, 1, params)
+    many = _variant_queries(client, 13, params)
+
+    # The count and the page; members add the session, their user and their profile.
+    queries = 2 if viewer == "anonymous" else 5
+    assert (one, many) == ((queries, 1), (queries, 12))
+
+
+def test_list_looking_for_my_sector_query_count_is_the_same_for_one_and_many(client):
+    client.force_login(MemberFactory(profile__primary_sector=Sector.PO))
+
+    one = _variant_queries(client, 1, {"mine": "on"})
+    many = _variant_queries(client, 13, {"mine": "on"})
+
+    assert (one, many) == ((5, 1), (5, 12))
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member"])
+def test_list_second_page_query_count_is_the_same_for_a_few_and_many_projects(client, viewer):
+    if viewer == "member":
+        client.force_login(MemberFactory())
+
+    few = _variant_queries(client, 13, {"page": "2"})
+    many = _variant_queries(client, 20, {"page": "2"})
+
+    queries = 2 if viewer == "anonymous" else 5
+    assert (few, many) == ((queries, 1), (queries, 12))
+
+
 @pytest.mark.parametrize("count", [1, 14])
 def test_list_htmx_query_count_is_the_same_for_one_and_many_projects(
     client, django_assert_num_queries, count
