@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from lef.coordinators import is_coordinator
 from lef.errors import DomainError
 from members.models import Organisation, Profile, User
 from members.queries import CARD_FIELDS
@@ -42,7 +43,7 @@ def can_view_organisation(user, organisation: Organisation) -> bool:
         return True
     if organisation.status != Organisation.Status.PROPOSED or not user.is_authenticated:
         return False
-    return organisation.proposed_by_id == user.pk or user.has_perm("members.view_organisation")
+    return organisation.proposed_by_id == user.pk or is_coordinator(user)
 
 
 def resolve_merged(organisation: Organisation) -> Organisation | None:

@@ -1,6 +1,7 @@
 """Organisation pages and the approve/merge services."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -268,6 +269,20 @@ def test_detail_of_a_proposal_only_for_proposer_and_coordinators(client):
     assert (anonymous.status_code, other.status_code) == (404, 404)
     assert (own.status_code, coordinator.status_code) == (200, 200)
     assert b"waiting for a coordinator" in own.content
+
+
+def test_detail_of_a_proposal_asks_is_coordinator_not_a_permission_of_its_own(client):
+    proposal = ProposedOrganisationFactory(proposed_by=MemberFactory())
+    # Staff who may look at organisations in the admin, but are no coordinators.
+    staff = MemberFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_organisation"))
+
+    client.force_login(staff)
+    viewer = client.get(proposal.get_absolute_url())
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    superuser = client.get(proposal.get_absolute_url())
+
+    assert (viewer.status_code, superuser.status_code) == (404, 200)
 
 
 def test_detail_of_a_merged_organisation_redirects_permanently(client):
