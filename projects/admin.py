@@ -37,7 +37,12 @@ from lef.notifications import absolute_url
 from projects import services
 from projects.models import Membership, Project, ProjectUpdate
 from projects.queries import sector_counts, team_sectors
-from projects.services import MAX_DESCRIPTION_LENGTH, ProjectDetails, ProjectError
+from projects.services import (
+    MAX_DESCRIPTION_LENGTH,
+    ProjectDetails,
+    ProjectError,
+    ProjectInvalid,
+)
 
 # Projects ---------------------------------------------------------------------------------
 
@@ -92,15 +97,10 @@ class ProjectAdminForm(forms.ModelForm):
         size = self.cleaned_data.get("max_team_size")
         if size is not None and self.instance.pk:
             active = Membership.objects.active().filter(project=self.instance).count()
-            if size < active:
-                raise forms.ValidationError(
-                    ngettext(
-                        "The team already has %(count)d member; the maximum cannot be lower.",
-                        "The team already has %(count)d members; the maximum cannot be lower.",
-                        active,
-                    )
-                    % {"count": active}
-                )
+            try:
+                services.check_max_team_size(size, active=active)
+            except ProjectInvalid as error:
+                raise forms.ValidationError(error.message) from error
         return size
 
 

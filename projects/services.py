@@ -231,6 +231,22 @@ def _check_room(project: Project) -> None:
         )
 
 
+def check_max_team_size(max_team_size: int | None, *, active: int) -> None:
+    """Raise ProjectInvalid when ``max_team_size`` is below the ``active`` team (leads included).
+
+    The one rule behind :func:`update_project` (counting under the project's
+    lock) and the admin form, which checks it first so that the coordinator
+    sees it beside the field.
+    """
+    if max_team_size is not None and max_team_size < active:
+        message = ngettext(
+            "The team already has %(count)d member; the maximum cannot be lower.",
+            "The team already has %(count)d members; the maximum cannot be lower.",
+            active,
+        ) % {"count": active}
+        raise ProjectInvalid(message, {"max_team_size": [message]})
+
+
 def _check_rate(queryset, limit: tuple[timedelta, int], message: str) -> None:
     window, most = limit
     if queryset.filter(created_at__gte=timezone.now() - window).count() >= most:
@@ -402,14 +418,7 @@ def update_project(
                 )
             details.apply_to(locked)
             _validate(locked)
-            active = _active_count(locked)
-            if locked.max_team_size is not None and locked.max_team_size < active:
-                message = ngettext(
-                    "The team already has %(count)d member; the maximum cannot be lower.",
-                    "The team already has %(count)d members; the maximum cannot be lower.",
-                    active,
-                ) % {"count": active}
-                raise ProjectInvalid(message, {"max_team_size": [message]})
+            check_max_team_size(locked.max_team_size, active=_active_count(locked))
             previous = locked.image
             if stem:
                 locked.image = stem
