@@ -855,13 +855,24 @@ def send_due_reminders(*, now: datetime | None = None, batch_size: int = 100) ->
 # Account deletion and export ------------------------------------------------------------
 
 
-def anonymise_registrations(user) -> None:
-    """Account deletion (members.privacy): their coming sign-ups end, their past ones stay.
+@dataclass(frozen=True)
+class Withdrawn:
+    """What :func:`withdraw_member` gave up: places, places in line, and who moved up."""
+
+    places: int = 0
+    waiting: int = 0
+    promoted: int = 0
+
+
+def withdraw_member(user) -> Withdrawn:
+    """Give up the coming sign-ups of ``user``, whose account is deactivated or deleted.
 
     Every active sign-up for a meetup that has not started is cancelled and its
-    place passed on, meetup by meetup in id order (each under its lock), in
-    the deletion's transaction. Notes are cleared everywhere. The rows and
-    their sector stay, so past meetups keep their counts per sector.
+    place passed on, meetup by meetup in id order (each under its lock), in the
+    caller's transaction: the waiting list moves up and whoever gets a place is
+    mailed after the commit, as when a member cancels. The member is not
+    mailed (mail never goes to an inactive account). Past sign-ups stay as
+    they are. Raises EventBusy when a meetup stays locked too long.
     """
     now = timezone.now()
     event_ids = sorted(
@@ -871,8 +882,14 @@ def anonymise_registrations(user) -> None:
             .values_list("event_id", flat=True)
         )
     )
+    places = waiting = promoted = 0
     for event_id in event_ids:
         with _event_locked(event_id) as event:
+            statuses = list(
+                Registration.objects.active()
+                .filter(event=event, member=user)
+                .values_list("status", flat=True)
+            )
             Registration.objects.active().filter(event=event, member=user).update(
                 status=Registration.Status.CANCELLED,
                 waiting_reason="",
@@ -880,7 +897,22 @@ def anonymise_registrations(user) -> None:
                 cancelled_at=now,
                 cancelled_by=None,
             )
-            _promote_locked(event, now=now)
+            places += statuses.count(Registration.Status.CONFIRMED)
+            waiting += statuses.count(Registration.Status.WAITING)
+            promoted += len(_promote_locked(event, now=now))
+    return Withdrawn(places=places, waiting=waiting, promoted=promoted)
+
+
+def anonymise_registrations(user) -> None:
+    """Account deletion (members.privacy): their coming sign-ups end, their past ones stay.
+
+    The coming sign-ups were given up when the account was deactivated, which
+    the deletion does first; :func:`withdraw_member` runs again here (then
+    finding nothing), so this step stands on its own. Notes are cleared
+    everywhere. The rows and their sector stay, so past meetups keep their
+    counts per sector.
+    """
+    withdraw_member(user)
     Registration.objects.filter(member=user).exclude(note="").update(note="")
 
 
