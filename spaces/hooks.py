@@ -7,7 +7,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from lef.hooks import NextThing
 from lef.templatetags.lef_tags import short_day
@@ -147,6 +147,17 @@ def export(user) -> dict:
             for booking in bookings
         ]
     }
+
+
+def deactivate(user) -> list[str]:
+    """Cancel the member's coming bookings, so the seats are free for others."""
+    cancelled = len(services.cancel_future_bookings(user))
+    if not cancelled:
+        return []
+    return [
+        ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", cancelled)
+        % {"count": cancelled}
+    ]
 
 
 def delete_account(user) -> None:

@@ -740,15 +740,39 @@ def close_day(*, closure: Closure, by: User, cancel_bookings: bool = False) -> l
 # Account deletion ------------------------------------------------------------------
 
 
+def cancel_future_bookings(user: User) -> list[Booking]:
+    """Cancel ``user``'s bookings that have not started: their account is deactivated or deleted.
+
+    The seats are free for others at once; past and current bookings stay as
+    they are. The booker is not mailed (mail never goes to an inactive
+    account). Locks the booker's user row, then the bookings' rows (the order
+    of :func:`_lock_for_booking`), in the caller's transaction. Returns the
+    bookings cancelled.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        bookings = list(
+            Booking.objects.bookings()
+            .select_for_update(of=("self",))
+            .filter(booker=user, status=Booking.Status.CONFIRMED, start__gt=timezone.now())
+            .select_related("resource__space")
+            .order_by("start", "pk")
+        )
+        for booking in bookings:
+            _cancel(booking, by=user, message="")
+    return bookings
+
+
 def anonymise_bookings(user: User) -> None:
     """For account deletion: keep the rows (occupancy stays true), drop what is personal.
 
-    Future bookings are cancelled, so the seats are free for others; every
-    booking loses its purpose and messages. Runs inside the deletion's transaction.
+    Future bookings were cancelled when the account was deactivated, which the
+    deletion does first; :func:`cancel_future_bookings` runs again here (then
+    finding nothing), so this step stands on its own. Every booking loses its
+    purpose and messages. Runs inside the deletion's transaction.
     """
+    cancel_future_bookings(user)
     now = timezone.now()
-    own = Booking.objects.bookings().filter(booker=user)
-    own.filter(status=Booking.Status.CONFIRMED, start__gt=now).update(
-        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=user, updated_at=now
+    Booking.objects.bookings().filter(booker=user).update(
+        purpose="", cancel_message="", updated_at=now
     )
-    own.update(purpose="", cancel_message="", updated_at=now)
