@@ -4,6 +4,8 @@ The work is done where the rest of the app's reads and writes are (queries,
 services).
 """
 
+from django.utils.translation import gettext
+
 from projects import queries, services
 
 ORDER = 10
@@ -19,3 +21,23 @@ delete_account = services.anonymise_member
 
 def export(user) -> dict:
     return {"projects": services.export_member(user)}
+
+
+def deactivate(user) -> list[str]:
+    """Hand over the projects the member is the last lead of (the new lead is told)."""
+    done = []
+    for hand_over in services.hand_over_leads(member=user):
+        if hand_over.to is None:
+            done.append(
+                gettext(
+                    "Nobody else is on the team of project %(title)s to take over as lead; "
+                    "invite someone or archive the project."
+                )
+                % {"title": hand_over.project.title}
+            )
+        else:
+            done.append(
+                gettext("Project %(title)s handed over to %(name)s.")
+                % {"title": hand_over.project.title, "name": hand_over.to}
+            )
+    return done

@@ -988,7 +988,67 @@ def send_update_digests() -> tuple[int, int]:
     return projects, mails
 
 
-# Deleted accounts -----------------------------------------------------------------------
+# Deactivated and deleted accounts -------------------------------------------------------
+
+
+def _successor(project: Project, *, leaving: Membership) -> Membership | None:
+    """Who takes over from a last lead who goes: the longest-serving active team member
+    whose account is active (not ``leaving``), or None when there is nobody."""
+    return (
+        Membership.objects.active()
+        .filter(project=project, member__is_active=True)
+        .exclude(pk=leaving.pk)
+        .select_related("member")
+        .order_by("joined_at", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """A project whose last lead was deactivated, and who leads it now (None: nobody could)."""
+
+    project: Project
+    to: User | None
+
+
+def hand_over_leads(*, member: User) -> list[HandOver]:
+    """Hand over the projects ``member`` is the last lead of: their account is deactivated.
+
+    A project that another active member also leads needs nothing. Otherwise
+    the longest-serving active team member becomes lead and is told, and
+    ``member`` stays on the team as a team member (as after
+    :func:`hand_over_lead`). A project with nobody else on its team keeps its
+    lead (a coordinator can archive it), and is returned with ``to=None``.
+    Archived projects are left as they are. Locks each project's row, in id
+    order, in the caller's transaction.
+    """
+    project_ids = list(
+        Membership.objects.leads()
+        .filter(member=member)
+        .exclude(project__status=Project.Status.ARCHIVED)
+        .order_by("project_id")
+        .values_list("project_id", flat=True)
+    )
+    handed = []
+    with transaction.atomic():
+        for project_id in project_ids:
+            locked = _lock(project_id)
+            current = _membership_of(locked, member)
+            if current is None or not current.is_lead or locked.is_archived:
+                continue
+            others = Membership.objects.leads().filter(project=locked, member__is_active=True)
+            if others.exclude(pk=current.pk).exists():
+                continue
+            successor = _successor(locked, leaving=current)
+            if successor is None:
+                handed.append(HandOver(project=locked, to=None))
+                continue
+            _promote(locked, successor.member, leaving=member)
+            current.role = Membership.Role.MEMBER
+            current.save(update_fields=["role"])
+            handed.append(HandOver(project=locked, to=successor.member))
+    return handed
 
 
 def anonymise_member(user: User) -> None:
@@ -1019,13 +1079,7 @@ def anonymise_member(user: User) -> None:
             .exclude(pk=current.pk)
             .exists()
         ):
-            successor = (
-                Membership.objects.active()
-                .filter(project=locked)
-                .exclude(pk=current.pk)
-                .order_by("joined_at", "pk")
-                .first()
-            )
+            successor = _successor(locked, leaving=current)
             if successor is not None:
                 _promote(locked, successor.member, leaving=user)
             else:
