@@ -2,8 +2,10 @@
 
 Later apps (projects, events, spaces) hold data about members too. ``members``
 must not import them, so they take part through their ``hooks.py`` (lef.hooks):
-``export(user)`` returns the app's sections of the export, ``delete_account(user)``
-anonymises the app's part inside the deletion's transaction.
+``export(user)`` returns the app's sections of the export; a deletion first
+deactivates the account (members.services.deactivate_member, which runs every
+app's ``deactivate(user)``), then ``delete_account(user)`` anonymises the app's
+part, all inside the deletion's transaction.
 
 An export section holds only the member's own data (and at most other members'
 usernames). A deletion hook runs on a user whose name and addresses are still
@@ -14,13 +16,10 @@ clear what identifies the person, do not delete the row.
 import logging
 import secrets
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from lef.notifications import forget_notices_about, language_of, render_mail
 from lef.ratelimit import RateLimit
 from members.avatars import AVATAR_SIZES, avatar_url, delete_avatar
 from members.models import ContactMessage, Organisation, Profile, User
+from members.services import deactivate_member
 
 logger = logging.getLogger(__name__)
 
@@ -170,13 +170,18 @@ def export_filename(user: User) -> str:
 # Deletion --------------------------------------------------------------------------
 
 
-def delete_account(*, user: User) -> None:
+def delete_account(*, user: User, by: User | None = None) -> list[str]:
     """Anonymise ``user``'s account: what identifies them goes, the row stays.
 
-    Queues a confirmation mail to the member's primary address first, inside the
-    transaction, so it is sent only if the anonymisation commits. Then, in the
-    same transaction, with the user's row locked:
+    ``by`` is who deletes it: the member (the default) or a superuser in the
+    admin. Queues a confirmation mail to the member's primary address first,
+    inside the transaction, so it is sent only if the anonymisation commits.
+    Then, in the same transaction, with the user's row locked:
 
+    * the account is deactivated (members.services.deactivate_member): every
+      session of the member ends, and every app gives up what the member held
+      (meetup places, coming bookings, the lead of a project), mailing whom
+      that concerns after the commit;
     * name, email, every personal profile field and the search vector are
       cleared; the username becomes ``deleted-<random>``; the password becomes
       unusable; the account is inactive and loses staff rights, groups and
@@ -185,12 +190,12 @@ def delete_account(*, user: User) -> None:
       so are undelivered messages they wrote (lef.notifications.forget_notices_about),
       and mail they wrote that waits in the queue or failed (lef.mail.forget_mail_about);
     * organisations they proposed no longer name them;
-    * every session of the member is deleted (the sessions are in the database);
     * every app's ``delete_account`` hook runs (lef.hooks);
     * the avatar field is cleared, and its files are deleted once this commits.
 
     The ``User`` and ``Profile`` rows stay, so attendance, bookings and contact
-    message counts elsewhere stay correct.
+    message counts elsewhere stay correct. Returns what the deactivation did,
+    one sentence each (see :func:`~members.services.deactivate_member`).
     """
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -203,6 +208,7 @@ def delete_account(*, user: User) -> None:
                 subject=subject, body=body, to=[address], reply_to=[settings.LEF_CONTACT_EMAIL]
             )
 
+        done = deactivate_member(user=user, by=by or user)
         for _label, delete_part in hooks.implementations("delete_account"):
             delete_part(user)
 
@@ -215,7 +221,6 @@ def delete_account(*, user: User) -> None:
         forget_notices_about(user)
         forget_mail_about(user.pk)
         Organisation.objects.filter(proposed_by=user).update(proposed_by=None)
-        _end_sessions(user)
 
         user.name = ""
         user.email = ""
@@ -229,6 +234,7 @@ def delete_account(*, user: User) -> None:
         user.groups.clear()
         user.user_permissions.clear()
     logger.info("Account %s deleted (anonymised)", user.pk)
+    return done
 
 
 def _primary_address(user: User) -> str:
@@ -254,25 +260,3 @@ def _clear_profile(profile: Profile) -> None:
     profile.onboarded_at = None
     profile.search_vector = None
     profile.save()
-
-
-def _end_sessions(user: User) -> int:
-    """End every session of ``user`` stored in the database; return how many.
-
-    Sessions are signed blobs, so each unexpired one is decoded to find its
-    owner. That reads every live session, which is fine for something as rare
-    as deleting an account. Each is deleted through the configured session
-    store, so a cached_db store forgets its cached copy too. With a session
-    engine that is not database-backed nothing is found here; the sessions die
-    anyway: the unusable password changes the session auth hash that Django
-    checks on every request, and an inactive user is not authenticated.
-    """
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    owned = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
-    ]
-    for session_key in owned:
-        store(session_key=session_key).delete()
-    return len(owned)

@@ -1,4 +1,4 @@
-"""Changes to a member's own profile, onboarding, and messages between members.
+"""Changes to a member's own profile, onboarding, messages between members, and deactivation.
 
 Every function here owns its transaction, validates the model (``full_clean``,
 the same rules the admin applies) and raises a :class:`MemberActionError` (a
@@ -14,7 +14,11 @@ remember it.
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -22,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lef import hooks
+from lef.coordinators import is_coordinator
 from lef.errors import DomainError, NotAllowed, RateLimited
 from lef.models import Notice
 from lef.notifications import (
@@ -76,6 +82,10 @@ class ContactNotAllowedError(MemberActionError, NotAllowed):
 
 class RecipientNotAcceptingError(ContactNotAllowedError):
     """The recipient has turned messages from members off."""
+
+
+class DeactivationNotAllowedError(MemberActionError, NotAllowed):
+    """Only coordinators deactivate accounts, and only superusers those of staff."""
 
 
 class ContactRateLimitedError(ContactNotAllowedError, RateLimited):
@@ -469,3 +479,65 @@ def _check_contact_limits(*, sender: User, recipient: User) -> None:
             )
             % {"count": per_recipient_max}
         )
+
+
+# Deactivation ------------------------------------------------------------------------
+
+
+def deactivate_member(*, user: User, by: User) -> list[str]:
+    """Make ``user``'s account inactive, and give up what an inactive member holds.
+
+    In one transaction, with the user's row locked first (the order the apps'
+    services lock in: the member, then an organisation, project, meetup or
+    resource): the account becomes inactive, every session of it ends, and
+    every app's ``deactivate`` hook runs (lef.hooks): meetup places are freed
+    and the waiting lists move up, coming bookings are cancelled, projects the
+    member is the last lead of are handed over. Whoever gains by it is mailed
+    after the commit; the inactive member is not. An account that is already
+    inactive gives up what it still holds. Returns what was done, one sentence
+    each, for the coordinator.
+
+    ``by`` is a coordinator (a superuser for a staff account), or the member
+    deleting their own account (members.privacy). Raises
+    DeactivationNotAllowedError, or an app's domain error (a meetup too busy
+    to lock), when nothing is changed.
+    """
+    if by.pk != user.pk:
+        if not is_coordinator(by):
+            raise DeactivationNotAllowedError(_("Only coordinators can deactivate an account."))
+        if user.is_staff and not by.is_superuser:
+            raise DeactivationNotAllowedError(
+                _("Only a superuser can deactivate the account of a coordinator.")
+            )
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+        end_sessions(locked)
+        done = []
+        for _label, give_up in hooks.implementations("deactivate"):
+            done += give_up(locked)
+    user.is_active = False
+    return done
+
+
+def end_sessions(user: User) -> int:
+    """End every session of ``user`` stored in the database; return how many.
+
+    Sessions are signed blobs, so each unexpired one is decoded to find its
+    owner. That reads every live session, which is fine for something as rare
+    as deactivating or deleting an account. Each is deleted through the
+    configured session store, so a cached_db store forgets its cached copy
+    too. With a session engine that is not database-backed nothing is found
+    here; the sessions die anyway: an inactive user is not authenticated.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    owned = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    for session_key in owned:
+        store(session_key=session_key).delete()
+    return len(owned)
