@@ -16,13 +16,22 @@ The admin follows the site's rules, not rules of its own:
 * photos and logos go through the same services: removing a photo deletes its
   files after the commit, a replaced logo's file is deleted too;
 * a member's own choices (profile visibility, mail settings, language) are
-  shown, never changed, by coordinators.
+  shown, never changed, by coordinators;
+* deactivating a member (the "active" box, or the action) goes through
+  members.services.deactivate_member, which frees their meetup places, cancels
+  their coming bookings and hands over projects they lead, with the mail that
+  goes with it; making them active again is only that;
+* "deleting" a user is the site's account deletion (members.privacy), which
+  anonymises the account and keeps its rows: Django's delete of users (one or
+  in bulk) is not reachable.
 """
 
 import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -39,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.admin import (
     ReadOnlyAdmin,
+    RefusalAsMessageMixin,
     SafeAutocompleteMixin,
     choice_filter,
     csv_response,
@@ -46,6 +56,7 @@ from lef.admin import (
     local_time,
 )
 from lef.choices import CoreActivity, Role, Sector
+from lef.errors import DomainError
 from lef.images import ImageRejected, reencode_image
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
@@ -57,6 +68,8 @@ from members.organisations import (
     merge_organisations,
     save_organisation,
 )
+from members.privacy import delete_account
+from members.services import deactivate_member
 
 # Members -------------------------------------------------------------------------------
 
@@ -246,8 +259,15 @@ SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions
 EXPORT_DESCRIPTION = _("Export selected members as CSV")
 
 
+def deactivated_message(user: User, done: list[str]) -> str:
+    """What the coordinator reads after deactivating ``user``: what was given up, if anything."""
+    if not done:
+        return gettext("%(name)s is deactivated; there was nothing to give up.") % {"name": user}
+    return " ".join([gettext("%(name)s is deactivated.") % {"name": user}, *done])
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RefusalAsMessageMixin, DjangoUserAdmin):
     list_display = [
         "display_name",
         "email",
@@ -309,7 +329,7 @@ class UserAdmin(DjangoUserAdmin):
     # editing the field here would let the two disagree. The language is the
     # member's own choice.
     readonly_fields = ["email", "language", "last_login", "date_joined"]
-    actions = ["export_members_csv", "remove_avatars"]
+    actions = ["export_members_csv", "remove_avatars", "deactivate_selected"]
 
     @admin.display(description=_("name"), ordering="name")
     def display_name(self, user):
@@ -374,9 +394,120 @@ class UserAdmin(DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
+        """Save; clearing "active" deactivates through the service, in the same transaction.
+
+        A refusal (a meetup too busy to lock) rolls the whole save back and is
+        shown as a message (RefusalAsMessageMixin).
+        """
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True  # deactivate_member does it, with all that comes with it
         super().save_model(request, obj, form, change)
         if not change:
             Profile.objects.get_or_create(user=obj)
+        if deactivating:
+            done = deactivate_member(user=obj, by=request.user)
+            self.message_user(request, deactivated_message(obj, done), messages.SUCCESS)
+
+    @admin.action(description=_("Deactivate selected members …"), permissions=["change"])
+    def deactivate_selected(self, request, queryset):
+        """Ask first, then deactivate each selected member (deactivate_member), one by one.
+
+        Each deactivation is its own transaction: one that is refused (a staff
+        account, a meetup too busy to lock) leaves the others done.
+        """
+        members = list(queryset.order_by("name", "username"))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Deactivate members"),
+                "opts": self.model._meta,
+                "members": members,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(
+                request, "admin/members/user/deactivate_confirmation.html", context
+            )
+        for member in members:
+            if member.pk == request.user.pk:
+                self.message_user(
+                    request,
+                    gettext("You cannot deactivate your own account here."),
+                    messages.ERROR,
+                )
+                continue
+            try:
+                done = deactivate_member(user=member, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{member}: {error.message}", messages.ERROR)
+                continue
+            self.log_change(request, member, gettext("Deactivated."))
+            self.message_user(request, deactivated_message(member, done), messages.SUCCESS)
+        return None
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # deleting an account anonymises it, one by one
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """The "Delete" of a member's page: the site's account deletion, never Django's.
+
+        members.privacy.delete_account deactivates the account, anonymises it
+        and keeps its rows, after a confirmation page. Who has the delete
+        permission (superusers; coordinators do not) may; not their own
+        account, which they delete on their own account page.
+        """
+        user = self.get_object(request, unquote(object_id))
+        if user is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_delete_permission(request, user):
+            raise PermissionDenied
+        if user.pk == request.user.pk:
+            self.message_user(
+                request,
+                gettext("Delete your own account on your account page, not here."),
+                messages.ERROR,
+            )
+            return redirect("admin:members_user_change", user.pk)
+        if request.method == "POST" and request.POST.get("post") == "yes":
+            return self._refused(request, lambda: self._delete_account(request, user))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Delete the account"),
+            "opts": self.opts,
+            "object": user,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request, "admin/members/user/delete_account_confirmation.html", context
+        )
+
+    def _delete_account(self, request, user):
+        done = delete_account(user=user, by=request.user)
+        user.refresh_from_db()  # the log names the anonymised account, not the person
+        self.log_change(request, user, gettext("Deleted the account (anonymised)."))
+        self.message_user(
+            request,
+            " ".join(
+                [
+                    gettext(
+                        "The account is deleted: name, addresses and profile are cleared, "
+                        "its rows are kept."
+                    ),
+                    *done,
+                ]
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:members_user_changelist")
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied  # see delete_view: accounts are anonymised, never deleted
+
+    def delete_queryset(self, request, queryset):
+        raise PermissionDenied  # see delete_view
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
