@@ -3,7 +3,9 @@
 Every function here that touches places takes the same lock: the meetup's own
 row, ``SELECT … FOR UPDATE``, taken first and held to the end of the
 transaction, with a short ``lock_timeout`` so that a request never hangs behind
-a long one (it gets :class:`EventBusy`, "please try again", a 503). Under that
+a long one (it gets :class:`EventBusy`, "please try again", a 503); the timeout
+holds for the service's own work only, not for the rest of a caller's
+transaction (an admin save, an account deletion). Under that
 lock the places are counted from the registration rows themselves (no stored
 "places left"), so:
 
@@ -109,6 +111,14 @@ class EventHasRegistrations(EventActionError, Conflict):  # noqa: N818 -- named 
 def _busy() -> EventBusy:
     return EventBusy(
         _("Many people are signing up for this meetup right now. Please try again in a moment.")
+# Sets the service's lock_timeout for the rest of the transaction and reads the one
+# before it: the subquery (kept apart by OFFSET 0) runs before the set.
+_SET_LOCK_TIMEOUT_SQL = """
+SELECT before.value, set_config('lock_timeout', %s, true)
+FROM (SELECT current_setting('lock_timeout') AS value OFFSET 0) AS before
+"""
+
+
     )
 
 
@@ -116,16 +126,25 @@ def _busy() -> EventBusy:
 def _event_locked(event_id: int) -> Iterator[Event]:
     """A transaction holding the meetup's row lock; yields the meetup as it is now.
 
-    ``lock_timeout`` is set for this transaction only; a lock that cannot be
-    had in time becomes :class:`EventBusy` (and everything in the block rolls back).
+    A lock that cannot be had within ``LOCK_TIMEOUT`` becomes :class:`EventBusy`
+    (and everything in the block rolls back). The timeout lasts as long as the
+    block: PostgreSQL can only set it for the whole transaction, so inside a
+    caller's transaction (an admin save, an account deletion) the caller's own
+    nested = connection.in_atomic_block
+    value is put back when the block ends; when the block fails, rolling back
+    its savepoint puts it back.
     """
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
+                cursor.execute(_SET_LOCK_TIMEOUT_SQL, [LOCK_TIMEOUT])
+                before = cursor.fetchone()[0]
             event = (
                 Event.objects.select_for_update(of=("self",))
                 .select_related("venue")
+            if nested:  # else the transaction, and the setting with it, ends here
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
                 .get(pk=event_id)
             )
             yield event

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from events import services
@@ -668,3 +669,53 @@ def test_export_holds_the_members_own_registrations():
         "po",
     )
     assert row["url"] == f"http://127.0.0.1:8000/events/{event.slug}/"
+
+# The lock's timeout ------------------------------------------------------------------------
+
+
+def _lock_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_the_lock_timeout_holds_while_the_service_works():
+    event = EventFactory()
+
+    with services._event_locked(event.pk):
+        inside = _lock_timeout()
+
+    assert inside == services.LOCK_TIMEOUT
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["done", "refused"])
+def test_the_lock_timeout_ends_with_the_service_not_with_the_callers_transaction(refused):
+    event, someone = EventFactory(), member()
+    if refused:
+        register_for_event(event=event, member=someone)
+
+    with transaction.atomic():  # as an admin save or an account deletion
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '7s'")
+        try:
+            register_for_event(event=event, member=someone)
+        except AlreadyRegistered:
+            assert refused
+        after = _lock_timeout()
+
+    assert after == "7s"
+    assert Registration.objects.filter(event=event, member=someone).count() == 1
+
+
+def test_the_lock_timeout_of_an_account_deletion_is_its_own_after_each_meetup():
+    someone = member()
+    for event in EventFactory.create_batch(2):
+        register_for_event(event=event, member=someone)
+    before = _lock_timeout()
+
+    with transaction.atomic():
+        anonymise_registrations(someone)
+        after = _lock_timeout()
+
+    assert before == after == "0"
+    assert Registration.objects.active().filter(member=someone).count() == 0
