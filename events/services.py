@@ -111,15 +111,15 @@ class EventHasRegistrations(EventActionError, Conflict):  # noqa: N818 -- named 
 def _busy() -> EventBusy:
     return EventBusy(
         _("Many people are signing up for this meetup right now. Please try again in a moment.")
+    )
+
+
 # Sets the service's lock_timeout for the rest of the transaction and reads the one
 # before it: the subquery (kept apart by OFFSET 0) runs before the set.
 _SET_LOCK_TIMEOUT_SQL = """
 SELECT before.value, set_config('lock_timeout', %s, true)
 FROM (SELECT current_setting('lock_timeout') AS value OFFSET 0) AS before
 """
-
-
-    )
 
 
 @contextmanager
@@ -130,10 +130,10 @@ def _event_locked(event_id: int) -> Iterator[Event]:
     (and everything in the block rolls back). The timeout lasts as long as the
     block: PostgreSQL can only set it for the whole transaction, so inside a
     caller's transaction (an admin save, an account deletion) the caller's own
-    nested = connection.in_atomic_block
     value is put back when the block ends; when the block fails, rolling back
     its savepoint puts it back.
     """
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -142,12 +142,12 @@ def _event_locked(event_id: int) -> Iterator[Event]:
             event = (
                 Event.objects.select_for_update(of=("self",))
                 .select_related("venue")
-            if nested:  # else the transaction, and the setting with it, ends here
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
                 .get(pk=event_id)
             )
             yield event
+            if nested:  # else the transaction, and the setting with it, ends here
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
     except OperationalError as error:
         if isinstance(error.__cause__, LockNotAvailable):
             raise _busy() from error
