@@ -15,7 +15,7 @@ import csv
 from collections.abc import Iterable
 
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, StreamingHttpResponse
@@ -67,12 +67,13 @@ def choice_filter(
 # Autocomplete -----------------------------------------------------------------------
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete widget, minus its 500 on a posted value that is not an id.
+class _ValidKeysOnly:
+    """Django's autocomplete widgets, minus their 500 on a posted value that is not an id.
 
-    Re-rendering a form after a tampered POST (``organisation=abc``) made the
-    widget look the bad value up, and the database refuse the query. Values
-    that are not valid keys are simply not shown; the form already says why.
+    Re-rendering a form after a tampered POST (``organisation=abc``,
+    ``organisers=abc``) made the widget look the bad value up, and the database
+    refuse the query. Values that are not valid keys are simply not shown; the
+    form already says why.
     """
 
     def optgroups(self, name, value, attr=None):
@@ -87,13 +88,29 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, valid, attr)
 
 
+class SafeAutocompleteSelect(_ValidKeysOnly, AutocompleteSelect):
+    """An autocomplete for one choice (a foreign key)."""
+
+
+class SafeAutocompleteSelectMultiple(_ValidKeysOnly, AutocompleteSelectMultiple):
+    """An autocomplete for several choices (a many-to-many field)."""
+
+
 class SafeAutocompleteMixin:
-    """For a ModelAdmin or inline with ``autocomplete_fields``: use SafeAutocompleteSelect."""
+    """For a ModelAdmin or inline with ``autocomplete_fields``: every one of them, single
+    or multiple choice, gets the safe widget. Every admin with autocomplete fields
+    uses this (tests/lef/test_admin_site.py checks)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and type(field.widget) is AutocompleteSelect:
             field.widget.__class__ = SafeAutocompleteSelect
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is AutocompleteSelectMultiple:
+            field.widget.__class__ = SafeAutocompleteSelectMultiple
         return field
 
 

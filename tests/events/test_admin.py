@@ -361,3 +361,20 @@ def test_a_meetup_cannot_take_an_address_of_the_site_itself(client, coordinator)
 
     assert response.status_code == 200
     assert "This address is taken by the site itself" in page(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("organisers", "abc"), ("organisers", "9" * 40), ("venue", "abc")],
+)
+def test_a_posted_value_that_is_no_id_is_a_form_error(client, coordinator, field, value):
+    organiser = MemberFactory()
+    event = EventFactory(title="Blijft", organisers=[organiser])
+
+    response = edit(client, event, title="Veranderd", **{field: value})
+
+    assert response.status_code == 200  # the form again, with the error
+    assert list(response.context["adminform"].form.errors) == [field]
+    event.refresh_from_db()
+    assert event.title == "Blijft"
+    assert list(event.organisers.all()) == [organiser]

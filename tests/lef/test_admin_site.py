@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.db import models
 
+from lef.admin import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+from tests.factories import UserFactory
 from tests.members.factories_coordination import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,40 @@ def test_admin_sends_visitors_to_its_login(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+# Choices posted by hand ----------------------------------------------------------------
+
+
+def test_every_autocomplete_in_the_admin_takes_a_value_that_is_no_id_as_a_form_error(rf):
+    """Django's autocomplete widgets look a posted value up to show it again, and a
+    value that is no id (``organisers=abc``) made that a 500; lef.admin's safe
+    widgets, single and multiple choice, skip it. Every admin form uses them."""
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    found, bare = [], []
+    for model, model_admin in admin.site._registry.items():
+        # Only autocomplete_fields get these widgets (and read-only admins have no form).
+        forms = [(model, model_admin.get_form)] if model_admin.autocomplete_fields else []
+        forms += [
+            (inline.model, lambda request, inline=inline: inline.get_formset(request).form)
+            for inline in model_admin.get_inline_instances(request)
+            if inline.autocomplete_fields
+        ]
+        for form_model, get_form in forms:
+            form = get_form(request)
+            for name, field in form.base_fields.items():
+                widget = getattr(field.widget, "widget", field.widget)  # the admin's wrapper
+                if isinstance(widget, AutocompleteMixin):
+                    where = f"{form_model._meta.label}.{name}"
+                    found.append(where)
+                    safe = (SafeAutocompleteSelect, SafeAutocompleteSelectMultiple)
+                    if not isinstance(widget, safe):
+                        bare.append(where)
+
+    assert "events.Event.organisers" in found  # many-to-many
+    assert "events.Event.venue" in found  # a foreign key
+    assert bare == []
 
 
 # Date filters at the edge of the calendar -------------------------------------------

@@ -358,6 +358,19 @@ def test_admin_posting_a_bad_organisation_id_is_a_form_error(coordinator_client)
     assert list(inline_errors) == ["organisation"]
 
 
+@pytest.mark.parametrize("value", ["abc", "9" * 40])
+def test_admin_posting_a_bad_group_id_is_a_form_error(client, value):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # groups are theirs
+    member = MemberFactory(username="blijft")
+
+    response = save_member(client, member, username="anders", groups=[value])
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["groups"]
+    member.refresh_from_db()
+    assert (member.username, list(member.groups.all())) == ("blijft", [])
+
+
 def test_coordinator_cannot_change_a_members_privacy_choices(coordinator_client):
     member = MemberFactory()
     Profile.objects.filter(pk=member.pk).update(
