@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import services
 from events.forms import EmailConfirmedForm
-from events.models import Event, Registration, Venue
+from events.models import Event, Registration, Venue, holds_a_place
 from events.queries import with_waiting_position
 from lef.admin import (
     RefusalAsMessageMixin,
@@ -237,13 +237,7 @@ class EventAdmin(RefusalAsMessageMixin, SafeAutocompleteMixin, admin.ModelAdmin)
             super()
             .get_queryset(request)
             .annotate(
-                taken=Count(
-                    "registrations",
-                    filter=Q(
-                        registrations__status=Registration.Status.CONFIRMED,
-                        registrations__walk_in=False,
-                    ),
-                ),
+                taken=Count("registrations", filter=holds_a_place("registrations__")),
                 waiting_count=Count(
                     "registrations",
                     filter=Q(registrations__status=Registration.Status.WAITING),
@@ -448,12 +442,10 @@ def _sector_numbers(event: Event) -> list[dict]:
         Registration.objects.filter(event=event)
         .values_list("sector")
         .annotate(
-            signed_up=Count("pk", filter=Q(status="confirmed", walk_in=False)),
+            signed_up=Count("pk", filter=holds_a_place()),
             walk_ins=Count("pk", filter=Q(status="confirmed", walk_in=True)),
             attended=Count("pk", filter=Q(status="confirmed", checked_in_at__isnull=False)),
-            no_show=Count(
-                "pk", filter=Q(status="confirmed", walk_in=False, checked_in_at__isnull=True)
-            ),
+            no_show=Count("pk", filter=holds_a_place() & Q(checked_in_at__isnull=True)),
             waiting=Count("pk", filter=Q(status="waiting")),
             cancelled=Count("pk", filter=Q(status="cancelled")),
         )

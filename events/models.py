@@ -345,6 +345,15 @@ class Event(models.Model):
         return self.ends_at <= (now or timezone.now())
 
 
+def holds_a_place(prefix: str = "") -> Q:
+    """The one definition of a place taken: a confirmed sign-up in advance.
+
+    Walk-ins, let in at the door, take none. ``prefix`` reaches it through a
+    relation (``"registrations__"`` from a meetup), for a filtered count.
+    """
+    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED, f"{prefix}walk_in": False})
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         """Confirmed and waiting: the registrations that hold or wait for a place."""
@@ -358,8 +367,12 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
 
     def holding_a_place(self):
-        """Confirmed registrations that count towards the capacity (walk-ins do not)."""
-        return self.filter(status=Registration.Status.CONFIRMED, walk_in=False)
+        """The registrations that take a place of the capacity (:func:`holds_a_place`).
+
+        Every count of places taken is this: the services' under the meetup's
+        lock, the pages' (events.queries embeds its SQL) and the admin's.
+        """
+        return self.filter(holds_a_place())
 
 
 class Registration(models.Model):

@@ -97,55 +97,76 @@ def _counts(capacities: dict[int, int | None], *, viewer) -> dict[int, Counts]:
     if not counts:
         return counts
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    sql, params = _groups_sql(viewer_id, of_events="= ANY(%s)", by_event=True)
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, (viewer_id, list(counts), list(Registration.ACTIVE)))
+        cursor.execute(sql, [*params, list(counts)])
         for event_id, *group in cursor.fetchall():
             _add(counts[event_id], group)
     return counts
 
 
-# _counts()'s groups of active registrations (Registration.objects.active()) per
-# meetup: (meetup, status, sector, walk-in, how many, how many of them the
-# viewer's). Plain SQL: the ORM's grouped, filtered count cost a meetup's page
-# more to build and compile than to run.
-_COUNTS_SQL = """
-SELECT r.event_id, r.status, r.sector, r.walk_in, COUNT(*) AS n,
-       COUNT(*) FILTER (WHERE r.member_id = %s) AS mine
-FROM events_registration AS r
-WHERE r.event_id = ANY(%s) AND r.status = ANY(%s)
-GROUP BY r.event_id, r.status, r.sector, r.walk_in
-"""
+_REGISTRATIONS = Registration._meta.db_table
+
+
+def _condition(queryset) -> tuple[str, list]:
+    """The condition of a QuerySet method on registrations, as SQL and its parameters.
+
+    A plain statement embeds it, so the QuerySet method stays the one owner of
+    its rule (``holding_a_place()``: which sign-ups take a place).
+    """
+    query = queryset.query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def _groups_sql(viewer_id: int | None, *, of_events: str, by_event: bool = False):
+    """The groups of active registrations (``Registration.objects.active()``) of the
+    meetups whose id is ``of_events`` (SQL: "= ANY(%s)"), as SQL and the parameters
+    before those of ``of_events``.
+
+    Each group: ([meetup,] status, sector, holding a place, how many, how many
+    of them the viewer's); see :func:`_add`. Holding a place is
+    ``Registration.objects.holding_a_place()``, its SQL embedded. Plain SQL:
+    the ORM's grouped, filtered count cost a meetup's page more to build and
+    compile than to run.
+    """
+    holding, holding_params = _condition(Registration.objects.holding_a_place())
+    active, active_params = _condition(Registration.objects.active())
+    event = f"{_REGISTRATIONS}.event_id, " if by_event else ""
+    sql = f"""
+        SELECT {event}{_REGISTRATIONS}.status, {_REGISTRATIONS}.sector, {holding} AS holding,
+               COUNT(*) AS n, COUNT(*) FILTER (WHERE {_REGISTRATIONS}.member_id = %s) AS mine
+        FROM {_REGISTRATIONS}
+        WHERE {active} AND {_REGISTRATIONS}.event_id {of_events}
+        GROUP BY {event}{_REGISTRATIONS}.status, {_REGISTRATIONS}.sector, holding
+    """  # noqa: S608 -- the ORM's own conditions; every value is a parameter
+    return sql, [*holding_params, viewer_id, *active_params]
 
 
 def _add(row: Counts, group) -> None:
     # One group of a meetup's active registrations, counted into its row:
-    # (status, sector, walk-in, how many[, how many of them the viewer's]).
-    status, sector, walk_in, n, *mine = group
-    if mine and mine[0]:
+    # (status, sector, holding a place, how many, how many of them the viewer's).
+    status, sector, holding, n, mine = group
+    if mine:
         row.mine = status
     if status == Registration.Status.WAITING:
         row.waiting += n
         return
     row.present_mix[sector] += n
-    if not walk_in:
+    if holding:
         row.taken += n
         row.taken_by_sector[sector] += n
 
 
-# A card's counts, in the statement that reads its meetup: _counts()'s groups
-# (status, sector, walk-in, how many, how many of them the viewer's) as a JSON
-# list, for the page's few meetups only (PostgreSQL runs it after the LIMIT).
-# Active is Registration.ACTIVE, as in Registration.objects.active().
-_TALLY_SQL = """
-SELECT jsonb_agg(jsonb_build_array(t.status, t.sector, t.walk_in, t.n, t.mine))
-FROM (
-    SELECT r.status, r.sector, r.walk_in, COUNT(*) AS n,
-           COUNT(*) FILTER (WHERE r.member_id = %s) AS mine
-    FROM events_registration AS r
-    WHERE r.event_id = events_event.id AND r.status = ANY(%s)
-    GROUP BY r.status, r.sector, r.walk_in
-) AS t
-"""
+def _tally(viewer_id: int | None) -> RawSQL:
+    """A card's counts, in the statement that reads its meetup: :func:`_groups_sql`'s
+    groups as a JSON list, for the page's few meetups only (PostgreSQL runs it
+    after the LIMIT)."""
+    groups, params = _groups_sql(viewer_id, of_events="= events_event.id")
+    sql = f"""
+        SELECT jsonb_agg(jsonb_build_array(t.status, t.sector, t.holding, t.n, t.mine))
+        FROM ({groups}) AS t
+    """  # noqa: S608 -- the ORM's own conditions; every value is a parameter
+    return RawSQL(sql, params, output_field=JSONField())  # noqa: S611 -- as above
 
 
 def _count_of(queryset) -> Subquery:
@@ -254,9 +275,7 @@ def event_card_page(
     # (a window over all of them).
     in_all = _count_of(events) if past else Window(Count("*"))
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    # Every value is a parameter; the SQL is a constant.
-    tally = RawSQL(_TALLY_SQL, (viewer_id, list(Registration.ACTIVE)), output_field=JSONField())  # noqa: S611
-    with_total = events.annotate(in_all=in_all, tally=tally).values_list(
+    with_total = events.annotate(in_all=in_all, tally=_tally(viewer_id)).values_list(
         *_CARD_FIELDS, "in_all", "tally"
     )
 
