@@ -55,7 +55,7 @@ def personal_entries(user) -> list[CalendarEntry]:
     since = timezone.now() - timedelta(days=PERSONAL_FEED_DAYS_BACK)
     registrations = (
         Registration.objects.confirmed()
-        .filter(member=user, event__status__in=Event.VISIBLE)
+        .filter(member=user, event__status__in=sorted(Event.statuses_visible_to(user)))
         .filter(event__ends_at__gte=since)
         .select_related("event", "event__venue")
         .order_by("event__starts_at")

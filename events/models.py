@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import Sector, Transition
+from lef.coordinators import is_coordinator
 from lef.validators import validate_multiline_text, validate_plain_text
 
 
@@ -89,9 +90,25 @@ class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
 
-    def visible(self):
-        """What the site shows anyone: published and cancelled meetups, never drafts."""
-        return self.filter(status__in=Event.VISIBLE)
+    def visible_to(self, user):
+        """What ``user`` may open: :meth:`Event.statuses_visible_to` as a filter.
+
+        The check on one meetup (:meth:`Event.is_visible_to`, behind
+        ``events.permissions``) reads the same rule, so a list and a page
+        cannot disagree.
+        """
+        statuses = Event.statuses_visible_to(user)
+        if statuses == frozenset(Event.Status.values):
+            return self.all()
+        return self.filter(status__in=sorted(statuses))
+
+    def listed(self):
+        """What the lists, the calendar and the feeds show: what a visitor may open.
+
+        The same for everyone, coordinators included (they find drafts in the
+        back office).
+        """
+        return self.visible_to(None)
 
     def upcoming(self, now=None):
         """Meetups that have not ended yet, soonest first."""
@@ -119,13 +136,13 @@ class EventQuerySet(models.QuerySet):
     def with_organised_by(self, user):
         """Annotate ``organised_by_user``: whether ``user`` organises each meetup.
 
-        For ``permissions.can_check_in(..., organiser_ids=...)`` in the statement
+        For ``permissions.event_permissions(..., organiser_ids=...)`` in the statement
         that reads the meetup, instead of a query of its own. Not for a re-check
         under the meetup's lock: a subquery of the locking statement reads the
         snapshot from before the wait, and would miss a change that held the lock.
         """
         # Plain SQL: the ORM's Exists() cost twice as long to compile as the
-        # statement takes to run, on every door page.
+        # statement takes to run, on every meetup and door page.
         organised = RawSQL(  # noqa: S611 -- a constant statement, its one value a parameter
             _ORGANISED_BY_SQL, (getattr(user, "pk", None),), output_field=models.BooleanField()
         )
@@ -140,7 +157,7 @@ class Event(models.Model):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # What the site shows anyone: published and cancelled meetups, never drafts.
+    # What the site shows anyone (statuses_visible_to): published and cancelled meetups.
     VISIBLE = (Status.PUBLISHED, Status.CANCELLED)
 
     title = models.CharField(_("title"), max_length=160, validators=[validate_plain_text])
@@ -278,6 +295,23 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def statuses_visible_to(user) -> frozenset[str]:
+        """Who may see a meetup, the one rule: published and cancelled meetups are
+        for everyone, drafts for coordinators only.
+
+        :meth:`EventQuerySet.visible_to` filters by it and :meth:`is_visible_to`
+        checks one meetup by it.
+        """
+        if is_coordinator(user):
+            return frozenset(Event.Status.values)
+        return frozenset(Event.VISIBLE)
+
+    def is_visible_to(self, user) -> bool:
+        """Whether ``user`` may open this meetup (:meth:`statuses_visible_to`); no query
+        (but the coordinator check's one for staff)."""
+        return self.status in self.statuses_visible_to(user)
 
     def clean(self):
         errors = {}

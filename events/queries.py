@@ -184,8 +184,8 @@ def _count_of(queryset) -> Subquery:
 
 
 def visible_events(*, when: str = "", sector: str = "", transition: str = ""):
-    """Published and cancelled meetups, upcoming (soonest first) or past (latest first)."""
-    events = Event.objects.visible()
+    """The listed meetups, upcoming (soonest first) or past (latest first)."""
+    events = Event.objects.listed()
     events = events.past() if when == "past" else events.upcoming()
     if sector:
         events = events.for_sector(sector)
@@ -382,7 +382,7 @@ def month_calendar(*, year: int, month: int, sector: str = "", transition: str =
     """The weeks (Monday first) around one month, with the visible meetups per day. One query."""
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start, end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-    events = Event.objects.visible().filter(
+    events = Event.objects.listed().filter(
         starts_at__gte=_local_midnight(start), starts_at__lt=_local_midnight(end)
     )
     if sector:
@@ -600,8 +600,12 @@ def my_meetups(user) -> dict | None:
     )
     rows = (
         Registration.objects.active()
-        # The meetup visible and coming (Event.objects.visible().upcoming()).
-        .filter(member=user, event__status__in=Event.VISIBLE, event__ends_at__gt=now)
+        # The meetup visible to them and coming (Event.objects.visible_to(user).upcoming()).
+        .filter(
+            member=user,
+            event__status__in=sorted(Event.statuses_visible_to(user)),
+            event__ends_at__gt=now,
+        )
         .annotate(ahead=ahead)
         .order_by("event__starts_at", "event_id")
         .values_list(*line, "event_id", "status", "ahead")[:OVERVIEW_MINE]

@@ -46,9 +46,8 @@ from psycopg.errors import LockNotAvailable
 
 from events.calendars import event_attachment
 from events.models import RESERVED_SLUGS, Event, Registration
-from events.permissions import can_cancel_registration, can_check_in
+from events.permissions import event_permissions, registration_permissions
 from lef.choices import Sector
-from lef.coordinators import is_coordinator
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from lef.slugs import create_with_unique_slug, slug_base
@@ -438,7 +437,7 @@ def cancel_registration(*, registration: Registration, by) -> Registration:
             .get(pk=registration.pk)
         )
         registration.event = event
-        if not can_cancel_registration(by, registration):
+        if not registration_permissions(by, registration).cancel:
             raise RegistrationNotAllowed(_("You cannot cancel this sign-up."))
         if registration.status == Registration.Status.CANCELLED:
             raise NotRegistered(_("This sign-up was already cancelled."))
@@ -518,7 +517,7 @@ def cancel_event(*, event: Event, by) -> int:
     cancelled. Takes the meetup's lock. Raises EventChangeRefused when it was
     cancelled already, RegistrationNotAllowed for anyone but a coordinator.
     """
-    if not is_coordinator(by):
+    if not event_permissions(by, event).cancel:
         raise RegistrationNotAllowed(_("Only coordinators can cancel a meetup."))
     with _event_locked(event.pk) as locked:
         if locked.status == Event.Status.CANCELLED:
@@ -674,7 +673,7 @@ def email_confirmed(*, event: Event, subject: str, message: str, by) -> int:
     Goes through ``notify`` (kind "events": each member's choice of
     immediately, daily or off holds), with the contact address as Reply-To.
     """
-    if not is_coordinator(by):
+    if not event_permissions(by, event).email:
         raise RegistrationNotAllowed(_("Only coordinators can mail the people signed up."))
     subject = " ".join((subject or "").split())
     message = (message or "").strip()
@@ -714,7 +713,7 @@ def email_confirmed(*, event: Event, subject: str, message: str, by) -> int:
 
 
 def _may_check_in(by, event: Event) -> None:
-    if not can_check_in(by, event):
+    if not event_permissions(by, event).check_in:
         raise RegistrationNotAllowed(
             _("Only the organisers and coordinators can check people in.")
         )

@@ -31,7 +31,7 @@ from events.forms import (
     RegisterForm,
 )
 from events.models import Event, Registration
-from events.permissions import can_check_in, can_view_event, organiser_ids_of
+from events.permissions import EventPermissions, event_permissions, organiser_ids_of
 from events.services import (
     add_walk_in,
     cancel_own_registration,
@@ -40,7 +40,6 @@ from events.services import (
     undo_check_in,
 )
 from lef.calendar import ics_response
-from lef.coordinators import is_coordinator
 from lef.errors import DomainError
 from members.decorators import profile_required
 from members.models import User
@@ -143,31 +142,37 @@ def event_calendar(request):
 # One meetup ---------------------------------------------------------------------------
 
 
-def _event_or_404(request, slug: str) -> Event:
-    event = get_object_or_404(Event.objects.select_related("venue"), slug=slug)
-    if not can_view_event(request.user, event):
+def _event_or_404(request, slug: str, events=None) -> tuple[Event, EventPermissions]:
+    """The meetup and what the viewer may do with it; a 404 when they may not see it.
+
+    One query: whether the viewer organises it is read with it.
+    """
+    events = Event.objects.all() if events is None else events
+    events = events.select_related("venue").with_organised_by(request.user)
+    event = get_object_or_404(events, slug=slug)
+    organiser_ids = organiser_ids_of(request.user, event)
+    perms = event_permissions(request.user, event, organiser_ids=organiser_ids)
+    if not perms.view:
         raise Http404
-    return event
+    return event, perms
 
 
-def _render_detail(request, event: Event, *, form=None, error: str = "", status: int = 200):
+def _render_detail(
+    request, event: Event, perms: EventPermissions, *, form=None, error: str = "", status=200
+):
     counts = queries.registration_counts([event], viewer=request.user)[event.pk]
     sign_up = queries.sign_up_state(event, viewer=request.user, counts=counts)
-    organisers = queries.organisers_of(event)
-    organiser_ids = {organiser.pk for organiser in organisers}
-    may_check_in = can_check_in(request.user, event, organiser_ids=organiser_ids)
     context = {
         "event": event,
+        "perms": perms,
         "counts": counts,
         "sign_up": sign_up,
-        "organisers": organisers,
+        "organisers": queries.organisers_of(event),
         "form": form or RegisterForm(),
         "error": error,
-        "may_check_in": may_check_in,
-        "is_coordinator": may_check_in and is_coordinator(request.user),
         # The online link is for those with a place (and the people running it).
         "show_online_link": bool(event.online_url)
-        and (sign_up.state == queries.REGISTERED or may_check_in),
+        and (sign_up.state == queries.REGISTERED or perms.check_in),
     }
     return render(request, "events/event_detail.html", context, status=status)
 
@@ -175,25 +180,27 @@ def _render_detail(request, event: Event, *, form=None, error: str = "", status:
 @require_safe
 def event_detail(request, slug):
     """/events/<slug>/: everything about a meetup, and the sign-up box in the right state."""
-    return _render_detail(request, _event_or_404(request, slug))
+    return _render_detail(request, *_event_or_404(request, slug))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @profile_required
 def register(request, slug):
     """POST: sign up (or join the waiting list). A GET (after logging in) goes to the meetup."""
-    event = _event_or_404(request, slug)
+    event, perms = _event_or_404(request, slug)
     if request.method != "POST":
         return redirect(event)
     form = RegisterForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, form=form, status=400)
+        return _render_detail(request, event, perms, form=form, status=400)
     try:
         registration = register_for_event(
             event=event, member=request.user, note=form.cleaned_data["note"]
         )
     except DomainError as error:
-        return _render_detail(request, event, form=form, error=error.message, status=error.status)
+        return _render_detail(
+            request, event, perms, form=form, error=error.message, status=error.status
+        )
     if registration.status == Registration.Status.CONFIRMED:
         messages.success(
             request,
@@ -214,13 +221,13 @@ def register(request, slug):
 @login_required
 def cancel(request, slug):
     """POST: cancel your own sign-up (or leave the waiting list)."""
-    event = _event_or_404(request, slug)
+    event, perms = _event_or_404(request, slug)
     if request.method != "POST":
         return redirect(event)
     try:
         registration = cancel_own_registration(event=event, member=request.user)
     except DomainError as error:
-        return _render_detail(request, event, error=error.message, status=error.status)
+        return _render_detail(request, event, perms, error=error.message, status=error.status)
     if registration.confirmed_at:
         messages.success(
             request, _("You are no longer signed up. Your place goes to the next in line.")
@@ -236,14 +243,14 @@ def cancel(request, slug):
 @require_safe
 def event_ics(request, slug):
     """/events/<slug>/ics/: one meetup for a calendar app (cancelled ones marked cancelled)."""
-    event = _event_or_404(request, slug)
+    event, _perms = _event_or_404(request, slug)
     return ics_response([event_entry(event)], name=event.title, filename=f"{event.slug}.ics")
 
 
 @require_safe
 def events_feed(request):
     """/events/feed.ics: every published coming meetup, and the cancelled ones as cancelled."""
-    events = Event.objects.visible().upcoming().select_related("venue")
+    events = Event.objects.listed().upcoming().select_related("venue")
     return ics_response(
         [event_entry(event) for event in events],
         name=_("'t LEF meetups"),
@@ -260,14 +267,12 @@ def _door_event(request, slug: str, *, registration_id: int | None = None) -> Ev
     Whether the viewer organises it is read with it; with ``registration_id``,
     also whether that sign-up is the meetup's (``has_registration``).
     """
-    events = Event.objects.select_related("venue").with_organised_by(request.user)
+    events = Event.objects.all()
     if registration_id is not None:
         sign_up = Registration.objects.filter(pk=registration_id, event=OuterRef("pk"))
         events = events.annotate(has_registration=Exists(sign_up))
-    event = get_object_or_404(events, slug=slug)
-    if not can_view_event(request.user, event):
-        raise Http404
-    if not can_check_in(request.user, event, organiser_ids=organiser_ids_of(request.user, event)):
+    event, perms = _event_or_404(request, slug, events)
+    if not perms.check_in:
         raise PermissionDenied
     return event
 

@@ -15,10 +15,13 @@ changes (POST) are in their own cases; each case starts from the same world.
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from events.models import Event, Registration
+from events.permissions import event_permissions, registration_permissions
+from members.models import User
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, UserFactory
 from tests.helpers import Case, Redirect, check_case, to_login
 from tests.members.factories_coordination import CoordinatorFactory
 
@@ -196,3 +199,130 @@ def test_door_actions_change_nothing_for_those_who_may_not(client, world):
     world.registration.refresh_from_db()
     assert world.registration.checked_in_at is None
     assert Registration.objects.filter(walk_in=True).count() == 0
+
+
+# One rule for the page and the lists; one object of flags ---------------------------------
+
+
+def _viewers(event_ids) -> dict:
+    """Every kind of viewer, fresh as a request reads them (nothing kept from earlier)."""
+    organiser, registrant = MemberFactory(), MemberFactory()
+    for event in Event.objects.filter(pk__in=event_ids):
+        event.organisers.add(organiser)
+        RegistrationFactory(event=event, member=registrant)
+    made = {
+        "visitor": AnonymousUser(),
+        "member": MemberFactory(),
+        "registrant": registrant,
+        "organiser": organiser,
+        "deactivated member": MemberFactory(is_active=False),
+        "staff outside the group": UserFactory(is_staff=True),
+        "coordinator": CoordinatorFactory(),
+        "deactivated coordinator": CoordinatorFactory(is_active=False),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    return {
+        name: user if not user.is_authenticated else User.objects.get(pk=user.pk)
+        for name, user in made.items()
+    }
+
+
+def test_the_page_and_the_lists_ask_the_same_rule_of_every_meetup_and_viewer():
+    events = {status: EventFactory(status=status).pk for status in Event.Status.values}
+    viewers = _viewers(events.values())
+
+    page, lists = {}, {}
+    for name, user in viewers.items():
+        listed = set(Event.objects.visible_to(user).values_list("pk", flat=True))
+        for status, pk in events.items():
+            page[name, status] = event_permissions(user, Event.objects.get(pk=pk)).view
+            lists[name, status] = pk in listed
+
+    assert page == lists
+    everyone_sees = {"published", "cancelled"}
+    assert page == {
+        (name, status): status in everyone_sees or name in {"coordinator", "superuser"}
+        for name in viewers
+        for status in events
+    }
+    # The lists, the calendar and the feeds show what a visitor may open.
+    assert set(Event.objects.listed().values_list("pk", flat=True)) == {
+        events["published"],
+        events["cancelled"],
+    }
+
+
+FLAGS = ("view", "check_in", "edit", "cancel", "email")
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (
+            Event.Status.PUBLISHED,
+            {
+                "visitor": {"view"},
+                "member": {"view"},
+                "registrant": {"view"},
+                "organiser": {"view", "check_in"},
+                "deactivated member": {"view"},
+                "staff outside the group": {"view"},
+                "coordinator": set(FLAGS),
+                "deactivated coordinator": {"view"},
+                "superuser": set(FLAGS),
+            },
+        ),
+        (
+            Event.Status.DRAFT,
+            {
+                "visitor": set(),
+                "member": set(),
+                "registrant": set(),
+                "organiser": set(),
+                "deactivated member": set(),
+                "staff outside the group": set(),
+                "coordinator": set(FLAGS),
+                "deactivated coordinator": set(),
+                "superuser": set(FLAGS),
+            },
+        ),
+    ],
+)
+def test_event_permissions_say_what_each_viewer_may_do(status, expected):
+    event = EventFactory(status=status)
+    viewers = _viewers([event.pk])
+
+    granted = {
+        name: {flag for flag in FLAGS if getattr(event_permissions(user, event), flag)}
+        for name, user in viewers.items()
+    }
+
+    assert granted == expected
+
+
+def test_organiser_ids_save_the_query_and_give_the_same_answer(django_assert_num_queries):
+    event = EventFactory()
+    viewers = _viewers([event.pk])
+    organiser = viewers["organiser"]
+
+    asked = event_permissions(organiser, event)
+    with django_assert_num_queries(0):
+        given = event_permissions(organiser, event, organiser_ids={organiser.pk})
+        other = event_permissions(viewers["member"], event, organiser_ids={organiser.pk})
+
+    assert asked == given
+    assert (given.check_in, other.check_in) == (True, False)
+
+
+def test_registration_permissions_let_the_member_and_coordinators_cancel():
+    event = EventFactory()
+    viewers = _viewers([event.pk])
+    registration = Registration.objects.get(event=event, member=viewers["registrant"])
+
+    may_cancel = {
+        name
+        for name, user in viewers.items()
+        if registration_permissions(user, registration).cancel
+    }
+
+    assert may_cancel == {"registrant", "coordinator", "superuser"}

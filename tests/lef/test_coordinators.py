@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.permissions import can_cancel_registration, can_check_in, can_view_event
+from events.permissions import event_permissions, registration_permissions
 from lef.coordinators import GROUP_NAME, is_coordinator
 from members.models import User
 from projects.models import Project
@@ -66,9 +66,10 @@ def _every_app_asks(user) -> dict[str, bool]:
     return {
         "lef": is_coordinator(user),
         "projects: moderate": project_permissions(user, project).moderate,
-        "events: see a draft": can_view_event(user, draft),
-        "events: door list of a draft": can_check_in(user, draft, organiser_ids=set()),
-        "events: cancel a sign-up": can_cancel_registration(user, someone_elses_sign_up),
+        "events: see a draft": event_permissions(user, draft).view,
+        "events: door list of a draft": event_permissions(user, draft).check_in,
+        "events: cancel a meetup": event_permissions(user, draft).cancel,
+        "events: cancel a sign-up": registration_permissions(user, someone_elses_sign_up).cancel,
         "spaces: see the booker": can_see_booker(user),
         "spaces: cancel a started booking": can_cancel_booking(user, started_booking, now=now),
     }
