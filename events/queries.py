@@ -39,7 +39,8 @@ from lef.choices import Sector
 from lef.hooks import NextThing
 from lef.pagination import read_page
 from lef.templatetags.lef_tags import datetime_attr, sector_mix, timespan
-from members.models import Profile
+from members.models import Profile, audience, is_shown
+from members.templatetags.avatars import Avatar, avatar_for
 
 # Statuses of a meetup's sign-up box, from the viewer's point of view.
 CANCELLED = "cancelled"
@@ -486,20 +487,49 @@ def _viewer_sector(viewer) -> str:
         return ""
 
 
-# What the page shows of an organiser: name and link, avatar, sector. Only these
-# columns: a whole profile carries its search vector and biography, and reading
-# them cost a third of the query; tests/events pin the page's queries, so a field
-# the template starts to use without adding it here shows as a query per person.
-_ORGANISER_FIELDS = ("name", "username", "profile__primary_sector", "profile__avatar")
+# What the page reads of an organiser: name and link, avatar, sector, and what
+# is_shown asks. Only these columns: a whole profile carries its search vector and
+# biography, and reading them cost a third of the query; tests/events pin the
+# page's queries, so a field missing here shows as a query per person.
+_ORGANISER_FIELDS = (
+    "name", "username", "is_active", "profile__primary_sector", "profile__avatar",
+    "profile__visibility", "profile__onboarded_at",
+)  # fmt: skip
 
 
-def organisers_of(event: Event) -> list:
-    """The organisers with their profiles (for avatars), by name. One query."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class Organiser:
+    """An organiser as the meetup's page shows them to one viewer: who they are only
+    when :func:`members.models.is_shown`, else "a member of 't LEF"."""
+
+    shown: bool
+    name: str  # "" when not shown
+    url: str  # their profile, "" when not shown
+    avatar: Avatar  # a placeholder when not shown
+    sector: str  # their primary sector, "" when not shown
+
+
+def organisers_of(event: Event, *, viewer) -> list[Organiser]:
+    """The organisers as ``viewer`` may see them, by name. One query."""
+    seen_by = audience(viewer)
+    organisers = []
+    for person in (
         event.organisers.select_related("profile")
         .only(*_ORGANISER_FIELDS)
         .order_by("name", "username")
-    )
+    ):
+        shown = is_shown(person, seen_by)
+        profile = person.profile if shown else None
+        organisers.append(
+            Organiser(
+                shown=shown,
+                name=str(person) if shown else "",
+                url=person.get_absolute_url() if shown else "",
+                avatar=avatar_for(profile, 40, name_shown=True),
+                sector=profile.primary_sector if shown else "",
+            )
+        )
+    return organisers
 
 
 # Mijn LEF, profiles, the home page ----------------------------------------------------

@@ -167,7 +167,7 @@ def _render_detail(
         "perms": perms,
         "counts": counts,
         "sign_up": sign_up,
-        "organisers": queries.organisers_of(event),
+        "organisers": queries.organisers_of(event, viewer=request.user),
         "form": form or RegisterForm(),
         "error": error,
         # The online link is for those with a place (and the people running it).

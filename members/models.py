@@ -221,11 +221,45 @@ class ProfileQuerySet(models.QuerySet):
         return self.onboarded().exclude(user__in=deactivated)
 
     def visible_to(self, user):
-        """What ``user`` may see: members see members-only profiles, visitors public ones."""
+        """What ``user`` may see: members see members-only profiles, visitors public ones.
+
+        :func:`is_shown` asks the same of one member already read.
+        """
         profiles = self.listed()
-        if not (user and user.is_authenticated):
+        if audience(user) == PUBLIC_AUDIENCE:
             profiles = profiles.filter(visibility=Profile.Visibility.PUBLIC)
         return profiles
+
+
+# Who is shown to whom ---------------------------------------------------------------------
+
+# The two audiences: what a viewer may see of people depends only on being signed in.
+MEMBERS_AUDIENCE = "members"
+PUBLIC_AUDIENCE = "public"
+
+
+def audience(user) -> str:
+    """Who ``user`` is to the people on a page (:func:`is_shown`): signed in or not."""
+    return MEMBERS_AUDIENCE if user is not None and user.is_authenticated else PUBLIC_AUDIENCE
+
+
+def is_shown(person, seen_by: str) -> bool:
+    """May ``seen_by`` (an :func:`audience`) see who ``person`` is: their name, photo,
+    sector and a link to their profile? Otherwise a page says "a member of 't LEF".
+
+    The one rule for every app (team lists, authors, organisers): that of
+    :meth:`ProfileQuerySet.visible_to`, for one member already read with their
+    profile's visibility, sector and onboarding moment (no query); so a name
+    shown links to a profile that opens. Members see every active member who
+    finished onboarding, visitors only those of them whose profile is public.
+    """
+    profile = getattr(person, "profile", None) if person is not None else None
+    return bool(
+        profile is not None
+        and person.is_active
+        and profile.is_onboarded
+        and (seen_by == MEMBERS_AUDIENCE or profile.visibility == Profile.Visibility.PUBLIC)
+    )
 
 
 class Profile(models.Model):

@@ -22,7 +22,7 @@ from lef.http import members_only
 from lef.pagination import page_of, read_page
 from members.decorators import profile_required
 from members.matching import match_members
-from members.models import User
+from members.models import User, audience
 from projects import services
 from projects.forms import (
     AnswerForm,
@@ -41,7 +41,6 @@ from projects.forms import (
 from projects.models import Membership, Project, ProjectUpdate
 from projects.permissions import ProjectPermissions, project_permissions
 from projects.queries import (
-    audience,
     browse_page,
     invite_candidates,
     latest_updates,

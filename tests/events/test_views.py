@@ -310,7 +310,7 @@ def test_calendar_query_count_is_the_same_for_one_and_many_meetups(client, as_me
 
 def test_detail_shows_time_place_map_organisers_and_mix(client):
     venue = VenueFactory(name="PLNT", slug="plnt-test", address="Langegracht 70")
-    organiser = MemberFactory(name="Sanne de Vries")
+    organiser = MemberFactory(name="Sanne de Vries", profile__visibility=Profile.Visibility.PUBLIC)
     event = EventFactory(
         title="Brugklas",
         venue=venue,
@@ -331,6 +331,57 @@ def test_detail_shows_time_place_map_organisers_and_mix(client):
     assert "<strong>Welkom</strong>" in page
     assert "Who is coming, by sector: vo 1" in page
     assert "1 person signed up, 20 places" in page
+
+
+def _organisers(response) -> str:
+    page = text(response)
+    start = page.index('id="organisers-title"')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.mark.parametrize("as_member", [False, True])
+def test_organisers_are_shown_to_whom_their_profile_allows(client, as_member):
+    public = MemberFactory(
+        name="Anna Openbaar",
+        profile__visibility=Profile.Visibility.PUBLIC,
+        profile__primary_sector=Sector.PO,
+    )
+    private = MemberFactory(name="Bram Besloten", profile__primary_sector=Sector.MBO)
+    photo = f"avatars/ab/{'d' * 32}"
+    Profile.objects.filter(pk=private.pk).update(avatar=photo)  # members only (the default)
+    event = EventFactory(organisers=[public, private])
+    if as_member:
+        client.force_login(MemberFactory(profile__primary_sector=Sector.VO))
+
+    response = client.get(event.get_absolute_url())
+    listed = text(client.get("/events/"))
+
+    page, organisers = text(response), _organisers(response)
+    assert f'<a href="/members/{public.username}/">Anna Openbaar</a>' in organisers
+    assert "lef-sector-po" in organisers
+    hidden = ["Bram Besloten", f"/members/{private.username}/", "d" * 32, "lef-sector-mbo"]
+    if as_member:
+        assert f'<a href="/members/{private.username}/">Bram Besloten</a>' in organisers
+        assert "lef-sector-mbo" in organisers
+        assert "A member of 't LEF" not in organisers
+    else:
+        assert [found for found in hidden if found in page] == []
+        assert organisers.count("A member of 't LEF") == 1
+    assert [found for found in hidden if found in listed] == []
+
+
+def test_organisers_who_left_or_never_finished_their_profile_are_not_shown(client):
+    gone = MemberFactory(name="Cor Vertrokken", is_active=False)
+    new = MemberFactory(name="Dirk Nieuw")
+    Profile.objects.filter(pk=new.pk).update(onboarded_at=None)
+    event = EventFactory(organisers=[gone, new])
+    client.force_login(MemberFactory())
+
+    organisers = _organisers(client.get(event.get_absolute_url()))
+
+    assert "Cor Vertrokken" not in organisers
+    assert "Dirk Nieuw" not in organisers
+    assert organisers.count("A member of 't LEF") == 2
 
 
 def _box(response) -> str:
