@@ -13,7 +13,15 @@ from django.db import transaction
 
 from members.models import Organisation, Profile
 from spaces import timeslots
-from spaces.models import Amenity, Booking, Closure, OpeningHours, Resource, Space
+from spaces.models import (
+    MEMBER_QUOTA_HOURS,
+    Amenity,
+    Booking,
+    Closure,
+    OpeningHours,
+    Resource,
+    Space,
+)
 
 SPACE = {
     "slug": "lef-plnt",
@@ -27,17 +35,19 @@ SPACE = {
 }
 # weekday, opens, closes
 HOURS = [(day, time(8, 30), time(18)) for day in range(5)] + [(3, time(18), time(21))]
+# A desk is a member's for at most two days a week, so nobody holds them all.
+DESK = {"auto_release": True, "member_quota_hours": MEMBER_QUOTA_HOURS}
 RESOURCES = [
     # slug, name, kind, seats, amenities, extra rules
-    ("flexplek-raam", "Flexplek aan het raam", Resource.Kind.DESK, 1,
-     [Amenity.POWER], {"auto_release": True}),
-    ("flexplek-2", "Flexplek 2", Resource.Kind.DESK, 1, [Amenity.POWER], {"auto_release": True}),
-    ("flexplek-3", "Flexplek 3", Resource.Kind.DESK, 1, [Amenity.POWER], {"auto_release": True}),
+    ("flexplek-raam", "Flexplek aan het raam", Resource.Kind.DESK, 1, [Amenity.POWER], DESK),
+    ("flexplek-2", "Flexplek 2", Resource.Kind.DESK, 1, [Amenity.POWER], DESK),
+    ("flexplek-3", "Flexplek 3", Resource.Kind.DESK, 1, [Amenity.POWER], DESK),
     ("flexplek-stil", "Stille flexplek", Resource.Kind.DESK, 1,
-     [Amenity.POWER, Amenity.QUIET], {"auto_release": True}),
+     [Amenity.POWER, Amenity.QUIET], DESK),
     ("startup-hoek", "Start-uphoek", Resource.Kind.DESK, 4,
      [Amenity.POWER, Amenity.WHITEBOARD, Amenity.SCREEN],
-     {"audience": Resource.Audience.STARTUPS, "organisation_quota_hours": 24}),
+     {"audience": Resource.Audience.STARTUPS, "member_quota_hours": MEMBER_QUOTA_HOURS,
+      "organisation_quota_hours": 24}),
     ("de-waag", "Vergaderruimte De Waag", Resource.Kind.ROOM, 8,
      [Amenity.SCREEN, Amenity.WHITEBOARD, Amenity.ACCESSIBLE, Amenity.VIDEO],
      {"max_minutes": 240, "member_quota_hours": 8, "organisation_quota_hours": 12,

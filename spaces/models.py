@@ -132,6 +132,11 @@ class Closure(models.Model):
         return f"{self.space}: {self.date:%Y-%m-%d}"
 
 
+# A new place's fair share per member: without it one member could hold every
+# desk every weekday. Rooms and booths may want another number, or none.
+MEMBER_QUOTA_HOURS = 16
+
+
 class ResourceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -200,13 +205,17 @@ class Resource(models.Model):
         _("hours per member per week"),
         null=True,
         blank=True,
+        default=MEMBER_QUOTA_HOURS,
         help_text=_("Empty: no limit. Counted per calendar week (Monday to Sunday)."),
     )
     organisation_quota_hours = models.PositiveSmallIntegerField(
         _("hours per organisation per week"),
         null=True,
         blank=True,
-        help_text=_("Empty: no limit. Counts the bookings made on behalf of an organisation."),
+        help_text=_(
+            "Empty: no limit. Counts the bookings made on behalf of an organisation, and "
+            "every booking of a place for start-ups only."
+        ),
     )
     auto_release = models.BooleanField(
         _("release no-shows"),

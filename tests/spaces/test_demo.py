@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from spaces.demo import seed
 from spaces.models import Booking, Closure, OpeningHours, Resource, Space
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +32,18 @@ def test_seed_demo_makes_a_living_space_and_is_idempotent(settings, clock):
     assert first["bookings"] >= 20
     assert first["closures"] >= 1
     assert Booking.objects.filter(kind="block").count() == 1
+
+
+def test_every_demo_desk_has_a_member_quota(clock):
+    clock.set(2026, 11, 30, 9, 0)
+
+    seed()
+
+    desks = Resource.objects.filter(kind=Resource.Kind.DESK)
+    assert {desk.slug: desk.member_quota_hours for desk in desks} == {
+        "flexplek-raam": 16,
+        "flexplek-2": 16,
+        "flexplek-3": 16,
+        "flexplek-stil": 16,
+        "startup-hoek": 16,
+    }

@@ -239,6 +239,16 @@ def test_organisation_quota_per_week(clock):
     assert book(desk, second, local(2026, 3, 19, 9), local(2026, 3, 19, 11)).pk
 
 
+def test_a_new_desk_has_a_member_quota_of_16_hours_a_week(clock, member):
+    desk = Resource.objects.create(space=SpaceFactory(), name="Flexplek", slug="flexplek")
+    for day in (16, 17):  # Monday and Tuesday, 8 hours each
+        book(desk, member, local(2026, 3, day, 9), local(2026, 3, day, 17))
+
+    assert (desk.kind, desk.member_quota_hours) == ("desk", 16)
+    with pytest.raises(services.QuotaReached, match="16 hours a week; you have booked 16 hours"):
+        book(desk, member, local(2026, 3, 18, 9), local(2026, 3, 18, 10))
+
+
 # Weekly series -----------------------------------------------------------------------------
 
 
