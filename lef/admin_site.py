@@ -10,6 +10,9 @@ redirect, but a few date filters only fail later, with a 500:
 
 :class:`LefAdminSite` gives every registered admin :class:`SafeChangeList`
 through :class:`SafeChangeListMixin`, so no app's admin can forget it.
+
+Its index shows a coordinator today's work above the apps: every app's
+``coordinator_today`` lists (lef.hooks), each line linking to where it is handled.
 """
 
 from django.contrib import admin
@@ -17,6 +20,10 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.utils import timezone
+
+from lef import hooks
+from lef.coordinators import is_coordinator
 
 
 class SafeChangeList(ChangeList):
@@ -61,6 +68,17 @@ class LefAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def index(self, request, extra_context=None):
+        """Django's index; for a coordinator, today's work of every app above it."""
+        if is_coordinator(request.user):
+            now = timezone.now()
+            extra_context = {
+                **(extra_context or {}),
+                "coordinator_day": timezone.localdate(now),
+                "coordinator_today": hooks.coordinator_today(now),
+            }
+        return super().index(request, extra_context)
 
 
 class LefAdminConfig(AdminConfig):

@@ -7,7 +7,7 @@ them writes ``<app>/hooks.py`` with these names (each one optional), and
 :func:`discover` finds the modules at start-up, the way the admin finds
 ``admin.py``::
 
-    ORDER = 20  # where the app's sections come: projects 10, events 20, spaces 30
+    ORDER = 20  # where the app's sections come: members 5, projects 10, events 20, ...
 
     OVERVIEW_TEMPLATE = "events/includes/overview_meetups.html"
 
@@ -39,6 +39,12 @@ them writes ``<app>/hooks.py`` with these names (each one optional), and
         # Inside the account deletion's transaction (after ``deactivate``):
         # clear what identifies the member, keep the rows that counts need.
 
+    def coordinator_today(now) -> list[TodayList]:
+        # The admin index, for coordinators: what needs seeing to today
+        # (meetups at the door, waiting lists, cancellations, no-shows), each
+        # line linking to where it is handled. One or two queries, whatever
+        # the number of rows.
+
 Templates receive the hook's context as ``data``. The set of apps is fixed when
 the process starts, from code: configuration, not shared state.
 """
@@ -55,7 +61,7 @@ from django.utils.module_loading import module_has_submodule
 
 HOOK_NAMES = frozenset(
     {"overview", "overview_next_things", "profile", "calendar_entries", "export",
-     "deactivate", "delete_account"}
+     "deactivate", "delete_account", "coordinator_today"}
 )  # fmt: skip
 
 _apps: dict[str, ModuleType] = {}
@@ -167,3 +173,44 @@ def profile_sections(*, member, viewer) -> list[Section]:
                 Section(name=label, template=_apps[label].PROFILE_TEMPLATE, context=context)
             )
     return sections
+
+
+# The coordinators' today, on the admin index ---------------------------------------
+
+
+@dataclass(frozen=True)
+class TodayLine:
+    """One thing a coordinator may have to see to today: a meetup, a waiting list, a booking.
+
+    ``url`` is where it is handled (the meetup's or booking's admin page, its
+    sign-ups); ``action_url`` an optional second link, e.g. the door list.
+    """
+
+    title: str
+    url: str
+    detail: str = ""  # when, where, who: "15:30-17:00, PLNT"
+    count: int | None = None  # the number the line is about (places taken, people waiting)
+    badge: str = ""  # that number in words: "3 waiting"
+    tone: str = "ok"  # the badge's colour: ok, waiting, cancelled or action
+    action_url: str = ""
+    action_label: str = ""
+
+
+@dataclass(frozen=True)
+class TodayList:
+    """A heading and its lines; ``empty`` is said when there are none."""
+
+    heading: str
+    lines: tuple[TodayLine, ...]
+    empty: str
+    # When the lines are only the first ones: a link to all of them.
+    more_url: str = ""
+    more_label: str = ""
+
+
+def coordinator_today(now: datetime) -> list[TodayList]:
+    """Every app's lists for the admin index, in the apps' order."""
+    lists = []
+    for _label, load in implementations("coordinator_today"):
+        lists.extend(load(now))
+    return lists
