@@ -893,3 +893,44 @@ def walk_in_candidates(event: Event, *, q: str) -> list[Profile]:
         .select_related("user")
         .order_by("user__name")[:WALK_IN_SUGGESTIONS]
     )
+
+
+# The coordinators' today (the admin index) -------------------------------------------
+
+
+def meetups_to_see_to(now: datetime) -> list[Event]:
+    """Published meetups a coordinator sees to today, with their numbers. One query.
+
+    Today's and tonight's meetups (those on the local day of ``now``, ended or
+    not), and coming ones with a waiting list or sign-ups cancelled in the last
+    seven days, soonest first. Each is annotated with ``expected`` (confirmed,
+    walk-ins included, as the door list counts), ``present`` (checked in),
+    ``waiting``, ``cancelled_day`` (in the last 24 hours) and ``cancelled_week``.
+    """
+    today = timezone.localdate(now)
+    day_start, day_end = _local_midnight(today), _local_midnight(today + timedelta(days=1))
+    status = "registrations__status"
+    cancelled = Q(**{status: Registration.Status.CANCELLED})
+    return list(
+        Event.objects.published()
+        .filter(ends_at__gt=day_start)
+        .annotate(
+            expected=Count("registrations", filter=Q(**{status: Registration.Status.CONFIRMED})),
+            present=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+            waiting=Count("registrations", filter=Q(**{status: Registration.Status.WAITING})),
+            cancelled_day=Count(
+                "registrations",
+                filter=cancelled & Q(registrations__cancelled_at__gt=now - timedelta(days=1)),
+            ),
+            cancelled_week=Count(
+                "registrations",
+                filter=cancelled & Q(registrations__cancelled_at__gt=now - timedelta(days=7)),
+            ),
+        )
+        .filter(
+            Q(starts_at__lt=day_end)
+            | Q(ends_at__gt=now) & (Q(waiting__gt=0) | Q(cancelled_week__gt=0))
+        )
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
