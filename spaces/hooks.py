@@ -5,14 +5,16 @@ The names are lef.hooks's.
 
 from datetime import time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
-from lef.hooks import NextThing
-from lef.templatetags.lef_tags import short_day
+from lef.hooks import NextThing, TodayLine, TodayList
+from lef.templatetags.lef_tags import EN_DASH, short_day
 from spaces import queries, services, timeslots
 from spaces.models import Booking, Resource
+from spaces.permissions import CHECK_IN_WINDOW
 
 ORDER = 30
 OVERVIEW_TEMPLATE = "spaces/includes/overview_bookings.html"
@@ -162,3 +164,45 @@ def deactivate(user) -> list[str]:
 
 def delete_account(user) -> None:
     services.anonymise_bookings(user)
+
+
+# The coordinators' today, on the admin index ---------------------------------------
+
+TODAY_LIMIT = 8  # lines; the rest are a link away
+
+
+def coordinator_today(now) -> list[TodayList]:
+    """Today's bookings that the no-show release will free, and when. One query."""
+    found = queries.no_shows_of_today(now, limit=TODAY_LIMIT + 1)
+    lines = tuple(_no_show_line(booking, now) for booking in found[:TODAY_LIMIT])
+    more = len(found) > TODAY_LIMIT
+    query = urlencode({"when": "today", "status__exact": Booking.Status.CONFIRMED})
+    return [
+        TodayList(
+            heading=gettext("Not checked in today"),
+            lines=lines,
+            empty=gettext("No booking of today is waiting for its check-in."),
+            more_url=f"{reverse('admin:spaces_booking_changelist')}?{query}" if more else "",
+            more_label=gettext("All bookings of today") if more else "",
+        )
+    ]
+
+
+def _no_show_line(booking: Booking, now) -> TodayLine:
+    """A booking not checked in: freed CHECK_IN_WINDOW after its start (release_no_shows)."""
+    start, end = timeslots.local(booking.start), timeslots.local(booking.end)
+    release = booking.start + CHECK_IN_WINDOW
+    if release > now:
+        badge = gettext("Freed at %(time)s without a check-in") % {
+            "time": f"{timeslots.local(release):%H:%M}"
+        }
+    else:
+        badge = gettext("Freed at the next release")
+    return TodayLine(
+        title=booking.resource.name,
+        url=reverse("admin:spaces_booking_change", args=[booking.pk]),
+        detail=f"{start:%H:%M}{EN_DASH}{end:%H:%M}, {booking.resource.space.name}, "
+        f"{booking.booker}",
+        badge=badge,
+        tone="waiting" if release > now else "action",
+    )

@@ -950,3 +950,25 @@ def spaces_with_resources():
     return Space.objects.prefetch_related(
         Prefetch("resources", queryset=Resource.objects.active())
     )
+
+
+def no_shows_of_today(now: datetime, *, limit: int) -> list[Booking]:
+    """Today's bookings that ``services.release_no_shows`` frees unless the booker checks in.
+
+    Members' confirmed bookings of resources that release no-shows, starting on
+    the local day of ``now``, not checked in (yet), soonest first: at most
+    ``limit``, with their resource, space and booker. One query.
+    """
+    day = timeslots.local_date(now)
+    return list(
+        Booking.objects.bookings()
+        .blocking()
+        .filter(
+            resource__auto_release=True,
+            checked_in_at__isnull=True,
+            start__gte=timeslots.local_midnight(day),
+            start__lt=timeslots.local_midnight(day + timedelta(days=1)),
+        )
+        .select_related("resource__space", "booker")
+        .order_by("start", "pk")[:limit]
+    )

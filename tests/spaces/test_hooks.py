@@ -4,11 +4,14 @@ from datetime import date, time
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from lef.calendar import calendar_feed_for, personal_entries
+from lef.hooks import TodayLine, TodayList
 from members import privacy
 from spaces import hooks
 from spaces.models import Booking, Closure, Resource
+from spaces.timeslots import LOCAL
 from tests.factories import MemberFactory
 from tests.helpers import queries_of
 from tests.spaces.conftest import local
@@ -186,3 +189,84 @@ def test_my_lef_shows_a_new_or_cancelled_booking_at_once(client, clock, member, 
     BookingFactory(resource=ResourceFactory(name="Belcel"), booker=member,
                    start=local(2026, 3, 19, 10), end=local(2026, 3, 19, 11))  # fmt: skip
     assert ">Belcel</a>" in client.get("/").text
+
+
+# The coordinators' today (the admin index) -------------------------------------------
+
+
+def _no_show(booking, badge, tone) -> TodayLine:
+    return TodayLine(
+        title=booking.resource.name,
+        url=reverse("admin:spaces_booking_change", args=[booking.pk]),
+        detail=f"{booking.start.astimezone(LOCAL):%H:%M}\u2013"
+        f"{booking.end.astimezone(LOCAL):%H:%M}, PLNT, {booking.booker.name}",
+        badge=badge,
+        tone=tone,
+    )
+
+
+def test_today_lists_the_bookings_the_no_show_release_will_free_and_when():
+    now = local(2026, 3, 18, 10, 0)
+    space = SpaceFactory(name="PLNT")
+    desk = ResourceFactory(space=space, name="Flexplek Raam", auto_release=True)
+    other_desk = ResourceFactory(space=space, name="Stille flexplek", auto_release=True)
+    room = ResourceFactory(space=space, name="De Waag", kind=Resource.Kind.ROOM)
+    anna, bram = MemberFactory(name="Anna de Vries"), MemberFactory(name="Bram Bos")
+    late = BookingFactory(resource=desk, booker=anna, start=local(2026, 3, 18, 9),
+                          end=local(2026, 3, 18, 12))  # fmt: skip
+    coming = BookingFactory(resource=other_desk, booker=bram, start=local(2026, 3, 18, 13),
+                            end=local(2026, 3, 18, 15))  # fmt: skip
+    # Left out: checked in, a place that is not released, cancelled, released, a
+    # coordinator's block, and other days.
+    BookingFactory(resource=other_desk, booker=anna, start=local(2026, 3, 18, 8),
+                   end=local(2026, 3, 18, 9), checked_in_at=local(2026, 3, 18, 8, 5))  # fmt: skip
+    BookingFactory(resource=room, booker=anna, start=local(2026, 3, 18, 11),
+                   end=local(2026, 3, 18, 12))  # fmt: skip
+    BookingFactory(resource=desk, booker=bram, start=local(2026, 3, 18, 13),
+                   end=local(2026, 3, 18, 14), status=Booking.Status.CANCELLED)  # fmt: skip
+    BookingFactory(resource=desk, booker=bram, start=local(2026, 3, 18, 7),
+                   end=local(2026, 3, 18, 8), status=Booking.Status.RELEASED)  # fmt: skip
+    BookingFactory(resource=desk, booker=bram, start=local(2026, 3, 18, 16),
+                   end=local(2026, 3, 18, 17), kind=Booking.Kind.BLOCK)  # fmt: skip
+    BookingFactory(resource=desk, booker=bram, start=local(2026, 3, 17, 13),
+                   end=local(2026, 3, 17, 14))  # fmt: skip
+    BookingFactory(resource=desk, booker=bram, start=local(2026, 3, 19, 9),
+                   end=local(2026, 3, 19, 10))  # fmt: skip
+
+    lists = hooks.coordinator_today(now)
+
+    assert lists == [
+        TodayList(
+            heading="Not checked in today",
+            lines=(
+                _no_show(late, "Freed at the next release", "action"),
+                _no_show(coming, "Freed at 13:30 without a check-in", "waiting"),
+            ),
+            empty="No booking of today is waiting for its check-in.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("bookings", [1, 9])
+def test_today_takes_one_query_and_links_to_the_rest(django_assert_num_queries, bookings):
+    now = local(2026, 3, 18, 8, 0)
+    for _ in range(bookings):
+        BookingFactory(resource=ResourceFactory(auto_release=True), start=local(2026, 3, 18, 9),
+                       end=local(2026, 3, 18, 10))  # fmt: skip
+
+    with django_assert_num_queries(1):
+        (found,) = hooks.coordinator_today(now)
+
+    assert len(found.lines) == min(bookings, hooks.TODAY_LIMIT)
+    more = bookings > hooks.TODAY_LIMIT
+    assert (found.more_url, found.more_label) == (
+        ("/admin/spaces/booking/?when=today&status__exact=confirmed", "All bookings of today")
+        if more
+        else ("", "")
+    )
+
+
+def test_today_says_so_when_no_booking_waits_for_a_check_in():
+    (found,) = hooks.coordinator_today(local(2026, 3, 18, 8, 0))
+
+    assert (found.lines, found.empty) == ((), "No booking of today is waiting for its check-in.")
