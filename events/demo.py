@@ -1,5 +1,6 @@
 """Demo meetups for ``manage.py seed_demo``: coming and past ones at PLNT, one elsewhere,
-one online, one full with a waiting list, a draft and a cancelled one.
+one online, one full with a waiting list, a draft and a cancelled one, two today (for the
+coordinators' today on the admin index) and sign-ups cancelled in the last days.
 
 Idempotent: meetups are looked up by slug and their sign-ups made only when the
 meetup is new, so running it twice changes nothing. Dates are relative to the
@@ -43,6 +44,7 @@ class DemoEvent:
     status: str = Event.Status.PUBLISHED
     attendees: int = 0  # how many listed members sign up (0: none)
     full: bool = False  # fewer places than sign-ups: a waiting list
+    cancelled: int = 0  # how many more signed up early and cancelled in the last days
 
 
 EVENTS = [
@@ -69,6 +71,34 @@ EVENTS = [
         sectors=["po", "vo"],
         transitions=["po-vo"],
         attendees=16,
+        cancelled=2,
+    ),
+    DemoEvent(
+        slug="inloopmiddag-maak-kennis-met-t-lef",
+        title="Inloopmiddag: maak kennis met 't LEF",
+        summary="Loop binnen bij PLNT, drink een kop koffie en hoor wat collega's uit andere "
+        "sectoren hier doen.",
+        description=(
+            "Nieuw bij 't LEF? Op de inloopmiddag laten we de flexplekken en de "
+            "vergaderruimte zien en vertellen leden over hun projecten. Kom wanneer het je "
+            "uitkomt."
+        ),
+        days=0,
+        start=time(16, 0),
+        hours=1.5,
+        capacity=15,
+        attendees=9,
+    ),
+    DemoEvent(
+        slug="avondsessie-onderzoek-in-je-eigen-klas",
+        title="Avondsessie: onderzoek in je eigen klas",
+        summary="Voor wie na schooltijd verder wil met een onderzoeksvraag uit de eigen klas.",
+        description="We bespreken elkaars onderzoeksvragen in kleine groepen, van po tot ho.",
+        days=0,
+        start=time(19, 30),
+        hours=1.5,
+        capacity=12,
+        attendees=6,
     ),
     DemoEvent(
         slug="samen-praktijkonderzoek-doen",
@@ -229,7 +259,25 @@ def seed() -> int:
             organisers.append(coordinator.user)
         event.organisers.set(organisers)
         _sign_up(event, people[: spec.attendees], past=spec.days < 0)
+        _cancel(event, people[spec.attendees :][: spec.cancelled])
     return created
+
+
+def _cancel(event: Event, profiles: list[Profile]) -> None:
+    """Sign-ups made early and cancelled in the last days (the first a few hours ago)."""
+    now = timezone.now()
+    Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            member=profile.user,
+            sector=profile.primary_sector,
+            status=Registration.Status.CANCELLED,
+            created_at=event.starts_at - timedelta(days=14, hours=number),
+            cancelled_at=now - timedelta(hours=3 + 45 * number),
+            cancelled_by=profile.user,
+        )
+        for number, profile in enumerate(profiles)
+    )
 
 
 def _sign_up(event: Event, profiles: list[Profile], *, past: bool) -> None:

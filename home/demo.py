@@ -73,6 +73,16 @@ MEMBERS = [(f"{key}@demo.lef.nl", *rest) for key, *rest in PEOPLE]
 
 COORDINATOR = ("coordinator@demo.lef.nl", "Coördinator 't LEF")
 
+# A start-up a member proposed, waiting for a coordinator's approval (the admin index).
+PROPOSED = {
+    "name": "Leesclub Leiden",
+    "slug": "leesclub-leiden",
+    "kind": Organisation.Kind.STARTUP,
+    "sectors": ["po", "vo"],
+    "description": "Leerkrachten en studenten die leesclubs opzetten voor groep 7 tot en met "
+    "de brugklas.",
+}
+
 
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo data; return (email, password, description) per demo account."""
@@ -161,6 +171,14 @@ def seed() -> list[tuple[str, str, str]]:
         if index < 5:  # the first ones are printed, to try the site with
             accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
 
+    Organisation.objects.get_or_create(
+        slug=PROPOSED["slug"],
+        defaults={
+            **PROPOSED,
+            "status": Organisation.Status.PROPOSED,
+            "proposed_by": User.objects.get(email=MEMBERS[1][0]),
+        },
+    )
     events_demo.seed()  # meetups, after the members who sign up for them
     spaces_demo.seed()
     projects_demo.seed()

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from events import hooks as events_hooks
 from events.models import Event, Registration
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,22 @@ def test_seeding_the_demo_twice_changes_nothing():
     _seed()
 
     assert _snapshot() == first
+
+
+def test_demo_gives_the_coordinators_today_something_to_show():
+    _seed()
+    now = timezone.now()
+
+    lists = {found.heading: found for found in events_hooks.coordinator_today(now)}
+
+    assert [line.title for line in lists["Meetups today and tonight"].lines] == [
+        "Inloopmiddag: maak kennis met 't LEF",
+        "Avondsessie: onderzoek in je eigen klas",
+    ]
+    assert [line.title for line in lists["Waiting lists"].lines] == [
+        "Samen praktijkonderzoek doen",  # the sector cap
+        "Doorstroom mbo-hbo: wat werkt?",  # full
+    ]
+    assert [line.badge for line in lists["Cancelled sign-ups, last 7 days"].lines] == [
+        "2 cancelled"
+    ]

@@ -54,7 +54,7 @@ def test_seed_demo_with_debug_on_creates_the_demo(settings):
         "users": accounts,
         "profiles": accounts,
         "verified": accounts,
-        "organisations": len(PARTNERS) + len(SCHOOLS),
+        "organisations": len(PARTNERS) + len(SCHOOLS) + 1,  # and one proposed
         "partners": len(PARTNERS),
         "venues": 2,  # PLNT (from events' migration) and Hogeschool Leiden (events.demo)
         "coordinators": 1,
