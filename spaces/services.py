@@ -7,7 +7,8 @@ member or one organisation cannot both slip under a quota. The overlap rule is
 the database's: an exclusion constraint on the rows that block (confirmed
 bookings and blocks); a concurrent insert that loses the race gets its
 IntegrityError turned into :class:`SlotTaken`, like a booking that saw the
-slot taken before it tried. Mail is queued to go after the commit.
+slot taken before it tried. Mail is rendered and queued once the transaction
+commits (``after_commit``), outside the locks.
 
 Views, the admin and the ``release_no_shows`` command call these functions;
 nothing else writes bookings.
@@ -29,7 +30,13 @@ from django.utils.translation import ngettext
 from lef.calendar import CalendarEntry, ics_attachment
 from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed
-from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
+from lef.notifications import (
+    NotificationKind,
+    absolute_url,
+    after_commit,
+    notify,
+    send_transactional,
+)
 from lef.validators import validate_multiline_text, validate_plain_text
 from members.models import Organisation, Profile, User
 from spaces import timeslots
@@ -135,7 +142,7 @@ def book_resource(
                 purpose=purpose,
             )
         )
-        _mail_confirmation(booker, [booking])
+        after_commit(_mail_confirmation, booker=booker, bookings=[booking])
     return booking
 
 
@@ -205,7 +212,7 @@ def book_series(
                 conflicts.append(SeriesDate(first, last, error.message))
         if conflicts and (not skip_conflicts or not booked):
             raise SeriesConflict(_series_message(conflicts, weeks), conflicts=conflicts)
-        _mail_confirmation(booker, booked)
+        after_commit(_mail_confirmation, booker=booker, bookings=booked)
     return SeriesResult(bookings=booked, skipped=conflicts)
 
 
@@ -460,7 +467,8 @@ def _ics(bookings: Iterable[Booking]):
     )
 
 
-def _mail_confirmation(booker: User, bookings: list[Booking]) -> None:
+def _mail_confirmation(*, booker: User, bookings: list[Booking]) -> None:
+    """Confirm ``bookings`` to ``booker`` with their calendar file (run after the commit)."""
     send_transactional(
         recipient=booker,
         template="spaces/email/booking_confirmed",
@@ -482,7 +490,7 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
     The row stays with status cancelled, who cancelled and why; it no longer
     blocks the time. The booker gets a mail: a confirmation with the cancelled
     calendar entry when they cancelled themselves, the coordinator's message
-    (as booking news) otherwise. Locks the booking's row.
+    (as booking news) otherwise, after the commit. Locks the booking's row.
     """
     message = _clean_text(message, MAX_MESSAGE_LENGTH, _("message"), multiline=True)
     with transaction.atomic():
@@ -507,13 +515,18 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
         elif by_other:
             _notify_cancelled(booking, message=message)
         else:
-            send_transactional(
-                recipient=booking.booker,
-                template="spaces/email/booking_cancelled",
-                context={"booking": booking, "bookings_url": absolute_url("/spaces/bookings/")},
-                attachments=[_ics([booking])],
-            )
+            after_commit(_mail_own_cancellation, booking=booking)
     return booking
+
+
+def _mail_own_cancellation(*, booking: Booking) -> None:
+    """Confirm to the booker that they cancelled, with the calendar file that removes it."""
+    send_transactional(
+        recipient=booking.booker,
+        template="spaces/email/booking_cancelled",
+        context={"booking": booking, "bookings_url": absolute_url("/spaces/bookings/")},
+        attachments=[_ics([booking])],
+    )
 
 
 def _cancel(booking: Booking, *, by: User, message: str) -> None:
@@ -527,7 +540,9 @@ def _cancel(booking: Booking, *, by: User, message: str) -> None:
 
 
 def _notify_cancelled(booking: Booking, *, message: str) -> None:
-    notify(
+    """Tell the booker, after the commit, that 't LEF cancelled ``booking`` and why."""
+    after_commit(
+        notify,
         recipient=booking.booker,
         kind=NotificationKind.BOOKINGS,
         key=f"booking:{booking.pk}:cancelled",
@@ -568,7 +583,7 @@ def release_no_shows(*, now: datetime | None = None) -> int:
 
     Rerun-safe and safe to run in several processes at once: rows are taken
     with ``SELECT … FOR UPDATE SKIP LOCKED``. The booker is told (booking
-    news). Returns how many were released.
+    news, after the commit). Returns how many were released.
     """
     now = now or timezone.now()
     released = 0
@@ -588,7 +603,8 @@ def release_no_shows(*, now: datetime | None = None) -> int:
         for booking in due:
             booking.status = Booking.Status.RELEASED
             booking.save(update_fields=["status", "updated_at"])
-            notify(
+            after_commit(
+                notify,
                 recipient=booking.booker,
                 kind=NotificationKind.BOOKINGS,
                 key=f"booking:{booking.pk}:released",

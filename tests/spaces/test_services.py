@@ -4,7 +4,9 @@ from datetime import time, timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
+from lef.models import Notice
 from members.models import Organisation
 from spaces import services
 from spaces.models import Booking, Closure, Resource
@@ -365,6 +367,38 @@ def test_coordinator_cancels_with_a_message_mailed_to_the_booker(clock, desk, me
     assert (booking.status, booking.cancel_message) == ("cancelled", "Lekkage in de ruimte.")
     assert mail.outbox[0].to == [member.email]
     assert "Lekkage in de ruimte." in mail.outbox[0].body
+
+
+def test_mail_about_a_cancellation_is_made_only_once_it_commits(clock, desk, member, outbox):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    coordinator = CoordinatorFactory()
+
+    with outbox():
+        with transaction.atomic():
+            services.cancel_booking(booking=booking, by=coordinator, message="Lekkage.")
+            # Inside the transaction (and its lock) nothing is rendered or stored yet.
+            assert not Notice.objects.filter(recipient=member).exists()
+        assert len(mail.outbox) == 0  # the test's own transaction has not committed
+
+    assert Notice.objects.filter(recipient=member, key=f"booking:{booking.pk}:cancelled").exists()
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_mail_of_a_cancellation_that_rolls_back_is_never_sent(clock, desk, member, outbox):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    coordinator = CoordinatorFactory()
+
+    def cancel_then_fail():
+        with transaction.atomic():
+            services.cancel_booking(booking=booking, by=coordinator, message="Lekkage.")
+            raise RuntimeError
+
+    with outbox(), pytest.raises(RuntimeError):
+        cancel_then_fail()
+
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert (len(mail.outbox), Notice.objects.count()) == (0, 0)
 
 
 def test_cancelling_twice_is_refused(clock, desk, member):
