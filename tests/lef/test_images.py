@@ -1,14 +1,14 @@
 import os
-import resource
-import time
+import struct
 import warnings
+import zlib
 from io import BytesIO
 
 import pytest
 from django.utils import translation
 from PIL import Image, ImageCms
 
-from lef.images import MAX_BYTES, ImageRejected, reencode_image
+from lef.images import MAX_BYTES, MAX_PIXELS, ImageRejected, _decoded, reencode_image
 from tests.members.factories_avatars import (
     decode,
     image_bytes,
@@ -176,14 +176,29 @@ def test_reencode_image_16_bit_greyscale_png_is_scaled_not_clipped():
     assert red == green == blue
 
 
-def test_reencode_image_large_photo_is_decoded_reduced_and_quickly():
+def test_reencode_image_large_photo_gives_every_size():
     content = image_bytes("JPEG", size=(6000, 4000), color=(90, 90, 200))
 
-    started = time.perf_counter()
     result = reencode_image(upload(content))
 
-    assert time.perf_counter() - started < 1
     assert decode(result.renditions[400].data).size == (400, 400)
+    assert close_to(decode(result.renditions[64].data).getpixel((32, 32)), (90, 90, 200))
+
+
+def test_decoded_large_jpeg_is_decoded_at_an_eighth_not_in_full():
+    # 24 MP asked for at most 400 px: libjpeg decodes 1/8 of each side, which
+    # is still at least 400 px, instead of every one of the 24 million pixels.
+    image = Image.open(BytesIO(image_bytes("JPEG", size=(6000, 4000))))
+
+    decoded = _decoded(image, largest=400)
+
+    assert decoded.size == (750, 500)
+
+
+def test_decoded_png_has_no_reduced_decoding_and_keeps_its_size():
+    image = Image.open(BytesIO(image_bytes("PNG", size=(900, 600))))
+
+    assert _decoded(image, largest=400).size == (900, 600)
 
 
 def test_reencode_image_small_picture_is_enlarged_to_every_square_size():
@@ -283,27 +298,50 @@ def test_reencode_image_exactly_at_the_byte_cap_is_accepted():
     assert sorted(result.renditions) == [8]
 
 
-def test_reencode_image_20000_square_png_is_rejected_fast_without_decoding():
-    content = png_claiming_size(20_000, 20_000)
-    assert len(content) < 1000
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+def png_with_undecodable_pixels(width: int, height: int) -> bytes:
+    """A PNG whose header says ``width`` x ``height`` and whose pixel data is not zlib data.
 
-    started = time.perf_counter()
+    Opening it works (only the header is read); decoding it fails. So a
+    rejection for its size, not "unreadable", shows that nothing was decoded.
+    """
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"not zlib data")
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_reencode_image_20000_square_png_is_rejected_from_its_header_without_decoding():
+    # Decoding would need 1.2 GB; the header alone refuses it.
+    content = png_with_undecodable_pixels(20_000, 20_000)
+    assert len(content) < 1000
+
     error = rejection(content)
-    elapsed = time.perf_counter() - started
 
     assert error.code == "too_many_pixels"
     assert error.message == (
         "This image has too many pixels. Please choose one of at most 40 megapixels."
     )
-    assert elapsed < 1
-    # Decoding would need 1.2 GB; allow 50 MB of noise.
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 50 * 1024
+
+
+def test_reencode_image_within_the_pixel_cap_is_decoded():
+    # The other side of the two tests above: the same file, small enough, is
+    # decoded, and its broken pixel data found.
+    assert rejection(png_with_undecodable_pixels(100, 100)).code == "unreadable"
 
 
 def test_reencode_image_over_our_cap_but_under_pillows_is_rejected_by_ours():
-    # 48 MP: above our 40 MP cap, below Pillow's own limit (about 89 MP).
-    error = rejection(png_claiming_size(8000, 6000))
+    # 48 MP: above our 40 MP cap, below Pillow's own limit (about 89 MP); its
+    # pixels cannot be decoded, so the cap fired before any decoding.
+    assert MAX_PIXELS < 8000 * 6000 < Image.MAX_IMAGE_PIXELS
+    error = rejection(png_with_undecodable_pixels(8000, 6000))
 
     assert error.code == "too_many_pixels"
 
