@@ -13,8 +13,9 @@ The admin follows the site's rules, not rules of its own:
 * what derives from a profile (the search vector, the directory's cached
   cards, counts and suggestions) is kept in step by the database itself, so a
   change here shows in the directory at once, as one on the site does;
-* photos and logos go through the same services: removing a photo deletes its
-  files after the commit, a replaced logo's file is deleted too;
+* photos and logos are stored through lef.images, as on the site: a new logo
+  is written after the commit, and a removed photo's or replaced logo's files
+  are deleted after the commit;
 * a member's own choices (profile visibility, mail settings, language) are
   shown, never changed, by coordinators;
 * deactivating a member (the "active" box, or the action) goes through
@@ -26,16 +27,12 @@ The admin follows the site's rules, not rules of its own:
   in bulk) is not reachable.
 """
 
-import uuid
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
@@ -57,7 +54,7 @@ from lef.admin import (
 )
 from lef.choices import CoreActivity, Role, Sector
 from lef.errors import DomainError
-from lef.images import ImageRejected, reencode_image
+from lef.images import ImagesAdminMixin, keep_stored
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
 from members.avatars import avatar_url, delete_avatar
@@ -510,6 +507,11 @@ class UserAdmin(RefusalAsMessageMixin, DjangoUserAdmin):
         raise PermissionDenied  # see delete_view
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is Profile:
+            # The avatar changes only through members.avatars: the profile saves
+            # the one stored now, not the one this page read (maybe since replaced).
+            for inline_form in formset.forms:
+                keep_stored(inline_form.instance, "avatar")
         super().save_formset(request, form, formset, change)
         # Removing the photo is the same service as on the site: the files go
         # after the commit, so a rolled-back save keeps them.
@@ -555,10 +557,8 @@ class MergeOrganisationsForm(forms.Form):
 
 
 class OrganisationAdminForm(forms.ModelForm):
-    """Logos go through the same checks as avatars (lef.images): only real JPEG,
-    PNG or WebP within the byte and pixel caps, re-encoded without metadata."""
-
-    LOGO_SIZE = 240
+    """The logo is an upload checked and re-encoded by lef.images, as avatars are:
+    only real JPEG, PNG or WebP within the byte and pixel caps, without metadata."""
 
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"),
@@ -571,20 +571,9 @@ class OrganisationAdminForm(forms.ModelForm):
         model = Organisation
         fields = "__all__"  # noqa: DJ007 -- the ModelAdmin's `fields` chooses them
 
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if not isinstance(logo, UploadedFile):
-            return logo  # unchanged, cleared, or empty
-        try:
-            image = reencode_image(logo, sizes=(self.LOGO_SIZE,), square=False)
-        except ImageRejected as error:
-            raise forms.ValidationError(error.message, code=error.code) from error
-        data = image.renditions[self.LOGO_SIZE].data
-        return ContentFile(data, name=f"{uuid.uuid4().hex}.{image.extension}")
-
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "sector_list", "status", "is_partner", "members"]
     list_filter = [
@@ -676,7 +665,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """Save through the service, which deletes a replaced logo's file after the commit."""
+        """Save through the service; the logo was handled before (ImagesAdminMixin)."""
         if not change:
             obj.status = Organisation.Status.APPROVED
         save_organisation(organisation=obj)

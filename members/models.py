@@ -11,9 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
+from lef.images import ImageKind, StoredImageField
 from lef.tags import TagsField
 from lef.validators import validate_multiline_text, validate_plain_text
 from members.usernames import unique_username, validate_username_available
+
+# Avatars: 64 for lists and cards (and 32 px at 2x), 160 for the profile page
+# (and 80 px at 2x), 400 for a sharp large view. Shown at 400 px at most, so 25
+# megapixels (any phone's normal photo is 12-24) is plenty, and more is refused
+# from the header, before seconds of decoding.
+AVATARS = ImageKind("avatars", sizes=(64, 160, 400), square=True, max_pixels=25_000_000)
+# Logos are shown at 56 and 96 CSS pixels: 240 is sharp on any screen.
+LOGOS = ImageKind("organisations", sizes=(240,))
 
 
 class MemberManager(UserManager):
@@ -154,7 +163,7 @@ class Organisation(models.Model):
         _("description"), blank=True, validators=[validate_multiline_text]
     )
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True)
+    logo = StoredImageField(_("logo"), kind=LOGOS)
     is_partner = models.BooleanField(_("partner of 't LEF"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
@@ -310,10 +319,9 @@ class Profile(models.Model):
     )
     expertise = TagsField(verbose_name=_("expertise"))
     bio = models.TextField(_("about me"), blank=True, validators=[validate_multiline_text])
-    avatar = models.CharField(
+    avatar = StoredImageField(
         _("avatar"),
-        max_length=200,
-        blank=True,
+        kind=AVATARS,
         help_text=_("Storage name stem of the avatar; sizes are stored beside it."),
     )
     website = models.URLField(_("website"), blank=True)

@@ -6,9 +6,7 @@ A merged organisation is kept with ``merged_into`` set, so old links redirect.
 """
 
 import logging
-from functools import partial
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lef.coordinators import is_coordinator
 from lef.errors import DomainError
+from lef.images import delete_after_commit
 from members.models import Organisation, Profile, User
 from members.queries import CARD_FIELDS
 
@@ -120,23 +119,23 @@ def initials(name: str) -> str:
 def save_organisation(*, organisation: Organisation) -> Organisation:
     """Save a coordinator's changes to ``organisation`` (the admin's form, already cleaned).
 
-    Validates the model, saves with the row locked, and deletes a replaced or
-    cleared logo's file once the transaction commits (on a rollback the old
-    file stays, and the row still points at it). The members' search vectors
+    Validates the model and saves with the row locked. The logo changes only
+    through lef.images (the admin stores an upload after the commit, and
+    deletes a replaced or removed logo's files then): a save writes back the
+    logo stored now, never one it read earlier. The members' search vectors
     and directory cards follow the new name or slug by themselves.
     """
     organisation.full_clean(validate_unique=False)
     with transaction.atomic():
-        previous_logo = ""
         if organisation.pk is not None:
-            previous_logo = (
+            stored = (
                 Organisation.objects.select_for_update()
                 .values_list("logo", flat=True)
                 .get(pk=organisation.pk)
             )
+            if organisation.logo:
+                organisation.logo = stored
         organisation.save()
-        if previous_logo and previous_logo != organisation.logo.name:
-            transaction.on_commit(partial(default_storage.delete, previous_logo), robust=True)
     return organisation
 
 
@@ -172,6 +171,7 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
       redirects stay one hop;
     * ``into`` gains the sectors of ``duplicate`` and, where it has none, its
       description, website and logo; it stays a partner if either was one;
+      a logo ``into`` does not take is deleted after the commit;
     * ``duplicate`` is kept with status merged and ``merged_into`` set;
     * the moved members' search vectors and directory cards follow by themselves
       (the database keeps them in step with the profile rows).
@@ -203,13 +203,18 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
         target.is_partner = target.is_partner or dup.is_partner
         target.description = target.description or dup.description
         target.website = target.website or dup.website
-        if not target.logo and dup.logo:
-            target.logo = dup.logo.name
+        if dup.logo:
+            # One row names a logo's files: it moves, or goes with the duplicate.
+            if target.logo:
+                delete_after_commit(dup.logo)
+            else:
+                target.logo = dup.logo
+            dup.logo = ""
         target.save(update_fields=["sectors", "is_partner", "description", "website", "logo"])
 
         dup.status = Organisation.Status.MERGED
         dup.merged_into = target
-        dup.save(update_fields=["status", "merged_into"])
+        dup.save(update_fields=["status", "merged_into", "logo"])
 
         logger.info("Organisation %s merged into %s by user %s", dup.pk, target.pk, by.pk)
     duplicate.status, duplicate.merged_into = dup.status, target

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from events.models import Venue
 from home.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def _seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    # Photos and project images are stored once the seed's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 

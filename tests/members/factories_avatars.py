@@ -4,8 +4,12 @@ import struct
 import zlib
 from io import BytesIO
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
+
+from members.avatars import clean_avatar, store_avatar
 
 EXIF_ORIENTATION = 0x0112
 EXIF_MAKE = 0x010F
@@ -68,3 +72,33 @@ def decode(data: bytes) -> Image.Image:
     image = Image.open(BytesIO(data))
     image.load()
     return image
+
+
+def png_upload(
+    size: tuple[int, int] = (120, 90), color=(20, 120, 200), name: str = "me.png"
+) -> SimpleUploadedFile:
+    """A real PNG, as a browser uploads it."""
+    return upload(image_bytes("PNG", size=size, color=color), name, "image/png")
+
+
+def stored_files(folder: str) -> list[str]:
+    """Every file under ``folder`` in the default storage, sorted."""
+    if not default_storage.exists(folder):
+        return []
+    dirs, files = default_storage.listdir(folder)
+    return sorted(
+        [f"{folder}/{name}" for name in files]
+        + [path for name in dirs for path in stored_files(f"{folder}/{name}")]
+    )
+
+
+def give_avatar(profile, color=(20, 120, 200)) -> str:
+    """Store an avatar for ``profile`` as the site does, its commit included; return the stem.
+
+    The files are written once the upload's transaction commits (lef.images);
+    in a test that never commits, the commit callbacks are run here.
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        store_avatar(profile=profile, processed=clean_avatar(png_upload(color=color)))
+    assert profile.avatar, "the avatar was not stored"
+    return profile.avatar

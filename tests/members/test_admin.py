@@ -2,25 +2,27 @@
 
 import csv
 import io
-from io import BytesIO
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from PIL import Image
 
 from lef.admin import csv_safe
 from lef.choices import CoreActivity, Role, Sector
+from lef.images import save_form_images
 from members.admin import OrganisationAdminForm
-from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
+from members.organisations import save_organisation
 from members.search import build_query
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, UserFactory
+from tests.members.factories_avatars import decode, give_avatar, stored_files
 from tests.members.factories_coordination import CoordinatorFactory, ProposedOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -400,11 +402,9 @@ def test_remove_avatar_action_deletes_the_files(
     coordinator_client, settings, django_capture_on_commit_callbacks
 ):
     member = MemberFactory()
-    buffer = BytesIO()
-    Image.new("RGB", (80, 80), (0, 100, 0)).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
-    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    give_avatar(member.profile)
     media = settings.MEDIA_ROOT
+    assert len([p for p in media.rglob("*") if p.is_file()]) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(coordinator_client, USERS, "remove_avatars", [member])
@@ -419,10 +419,8 @@ def test_remove_the_photo_on_the_members_page_deletes_the_files(
     coordinator_client, settings, django_capture_on_commit_callbacks
 ):
     member = MemberFactory()
-    buffer = BytesIO()
-    Image.new("RGB", (80, 80), (0, 100, 0)).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
-    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    give_avatar(member.profile)
+    assert len([p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         response = save_member(coordinator_client, member, remove_avatar="on")
@@ -718,26 +716,118 @@ def _image_upload(name: str, image_format: str, size=(600, 300)) -> SimpleUpload
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def _logo_form(logo) -> OrganisationAdminForm:
-    data = {
-        "name": "Logo School",
-        "slug": "logo-school",
-        "kind": "school",
-        "sectors": ["po"],
-        "status": "approved",
-    }
-    return OrganisationAdminForm(data=data, files={"logo": logo})
+class LaterStepError(Exception):
+    """Something after the logo in the same transaction went wrong."""
 
 
-def test_organisation_logo_is_reencoded_as_webp_within_the_size():
-    form = _logo_form(_image_upload("logo.png", "PNG"))
+LOGO_SCHOOL = {"name": "Logo School", "slug": "logo-school", "kind": "school", "sectors": ["po"]}
 
+
+def _logo_form(logo, instance=None) -> OrganisationAdminForm:
+    data = {**LOGO_SCHOOL, "status": "approved"}
+    return OrganisationAdminForm(data=data, files={"logo": logo}, instance=instance)
+
+
+def _post_organisation(client, organisation=None, **changes):
+    if organisation is None:
+        url = reverse("admin:members_organisation_add")
+    else:
+        url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    response = client.post(url, {**LOGO_SCHOOL, **changes})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def _logo_school() -> Organisation:
+    return Organisation.objects.get(slug=LOGO_SCHOOL["slug"])
+
+
+def test_organisation_logo_upload_is_stored_after_the_commit_as_webp(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _post_organisation(coordinator_client, logo=_image_upload("logo.png", "PNG"))
+        assert stored_files("organisations") == []  # not before the commit
+
+    for callback in callbacks:
+        callback()
+    organisation = _logo_school()
+    assert stored_files("organisations") == [f"{organisation.logo}-240.webp"]
+    with default_storage.open(f"{organisation.logo}-240.webp") as stored:
+        image = decode(stored.read())
+    assert (image.format, image.size) == ("WEBP", (240, 120))
+    html = coordinator_client.get(organisation.get_absolute_url()).content.decode()
+    assert f'src="/media/{organisation.logo}-240.webp"' in html
+
+
+def test_organisation_logo_replaced_in_the_admin_leaves_only_the_new_files(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, logo=_image_upload("a.png", "PNG"))
+    organisation = _logo_school()
+    first = organisation.logo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, organisation, logo=_image_upload("b.jpg", "JPEG"))
+    organisation = _logo_school()
+
+    assert organisation.logo not in {"", first}
+    assert stored_files("organisations") == [f"{organisation.logo}-240.webp"]
+
+
+def test_organisation_logo_removed_in_the_admin_deletes_its_files(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, logo=_image_upload("a.png", "PNG"))
+    organisation = _logo_school()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, organisation, **{"logo-clear": "on"})
+    organisation = _logo_school()
+
+    assert organisation.logo == ""
+    assert stored_files("organisations") == []
+
+
+def test_organisation_saved_in_the_admin_keeps_the_logo(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, logo=_image_upload("a.png", "PNG"))
+    organisation = _logo_school()
+    stem = organisation.logo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_organisation(coordinator_client, organisation, description="Nieuw")
+    organisation = _logo_school()
+
+    assert (organisation.description, organisation.logo) == ("Nieuw", stem)
+    assert stored_files("organisations") == [f"{stem}-240.webp"]
+
+
+def test_organisation_logo_of_a_rolled_back_save_is_never_written(
+    django_capture_on_commit_callbacks,
+):
+    organisation = OrganisationFactory(slug="logo-school")
+    form = _logo_form(_image_upload("logo.png", "PNG"), instance=organisation)
     assert form.is_valid(), form.errors
-    organisation = form.save()
-    with organisation.logo.open("rb") as stored, Image.open(stored) as image:
-        assert (image.format, image.size) == ("WEBP", (240, 120))
-    assert organisation.logo.name.startswith("organisations/")
-    assert organisation.logo.name.endswith(".webp")
+
+    def save_then_fail():
+        with transaction.atomic():
+            save_form_images(organisation, form)
+            save_organisation(organisation=organisation)
+            raise LaterStepError
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(LaterStepError),
+    ):
+        save_then_fail()
+
+    assert callbacks == []
+    assert stored_files("organisations") == []
+    assert Organisation.objects.get(pk=organisation.pk).logo == ""
 
 
 def test_organisation_logo_that_is_not_an_image_is_refused():

@@ -12,20 +12,18 @@ from django.db import transaction
 from django.template import Context, Template
 from django.utils import translation
 
-from lef.images import MAX_PIXELS
+from lef.images import MAX_PIXELS, file_names, sweep_orphan_images
 from members.avatars import (
     AVATAR_MAX_PIXELS,
     AVATAR_SIZES,
     ProcessedAvatar,
-    avatar_file_names,
     avatar_url,
     clean_avatar,
     delete_avatar,
     store_avatar,
     stored_size_for,
-    sweep_orphan_avatars,
 )
-from members.models import Profile, User
+from members.models import AVATARS, Profile, User
 from members.templatetags.avatars import initials
 from tests.factories import UserFactory
 from tests.helpers import run_at_once
@@ -221,7 +219,7 @@ def test_store_avatar_replacing_leaves_no_old_files(django_capture_on_commit_cal
     assert stored_files() == files_of(profile.avatar)
 
 
-def test_store_avatar_keeps_old_files_until_commit(django_capture_on_commit_callbacks):
+def test_store_avatar_writes_nothing_before_the_commit(django_capture_on_commit_callbacks):
     profile = UserFactory().profile
     with django_capture_on_commit_callbacks(execute=True):
         store_avatar(profile=profile, processed=processed())
@@ -229,13 +227,15 @@ def test_store_avatar_keeps_old_files_until_commit(django_capture_on_commit_call
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         store_avatar(profile=profile, processed=processed())
-        assert stored_files() == sorted([*files_of(first), *files_of(profile.avatar)])
 
     assert len(callbacks) == 1
+    assert profile.avatar == first
+    assert Profile.objects.get(pk=profile.pk).avatar == first
+    assert stored_files() == files_of(first)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_store_avatar_rolled_back_leaves_old_avatar_and_files_intact():
+def test_store_avatar_rolled_back_leaves_old_avatar_and_no_new_file():
     profile = UserFactory().profile
     store_avatar(profile=profile, processed=processed())
     first = profile.avatar
@@ -249,11 +249,8 @@ def test_store_avatar_rolled_back_leaves_old_avatar_and_files_intact():
         upload_then_fail()
 
     assert Profile.objects.get(pk=profile.pk).avatar == first
-    assert set(files_of(first)) <= set(stored_files())
-    # The rolled-back upload's files are unreferenced; the sweep removes them.
-    assert len(stored_files()) == 2 * len(AVATAR_SIZES)
-    assert sweep_orphan_avatars(older_than=timedelta(0)) == len(AVATAR_SIZES)
     assert stored_files() == files_of(first)
+    assert sweep_orphan_images(older_than=timedelta(0)) == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -288,19 +285,22 @@ def test_store_avatar_two_uploads_at_once_leave_only_the_winners_files():
         assert stored_files() == files_of(Profile.objects.get(pk=profile.pk).avatar)
 
 
-def test_store_avatar_failing_to_save_the_row_removes_the_new_files():
+def test_store_avatar_for_a_profile_deleted_before_the_commit_leaves_no_file(
+    django_capture_on_commit_callbacks,
+):
     profile = UserFactory().profile
-    Profile.objects.filter(pk=profile.pk).delete()
 
-    with pytest.raises(Profile.DoesNotExist):
+    with django_capture_on_commit_callbacks(execute=True):
         store_avatar(profile=profile, processed=processed())
+        Profile.objects.filter(pk=profile.pk).delete()
 
     assert stored_files() == []
+    assert profile.avatar == ""
 
 
 def test_store_avatar_without_every_size_is_refused():
     profile = UserFactory().profile
-    incomplete = ProcessedAvatar(renditions={64: processed().renditions[64]})
+    incomplete = ProcessedAvatar(kind=AVATARS, renditions={64: processed().renditions[64]})
 
     with pytest.raises(ValueError, match="lacks sizes"):
         store_avatar(profile=profile, processed=incomplete)
@@ -364,25 +364,25 @@ def test_delete_avatar_rolled_back_keeps_the_files():
     assert stored_files() == files_of(stem)
 
 
-def test_sweep_orphan_avatars_spares_recent_and_used_files(django_capture_on_commit_callbacks):
+def test_sweep_spares_recent_and_used_avatar_files(django_capture_on_commit_callbacks):
     profile = UserFactory().profile
     with django_capture_on_commit_callbacks(execute=True):
         store_avatar(profile=profile, processed=processed())
     orphan = "avatars/ab/" + "ab" * 16 + "-64.webp"
     default_storage.save(orphan, ContentFile(b"orphan"))
 
-    assert sweep_orphan_avatars() == 0
-    assert sweep_orphan_avatars(older_than=timedelta(0)) == 1
+    assert sweep_orphan_images() == 0
+    assert sweep_orphan_images(older_than=timedelta(0)) == 1
     assert stored_files() == files_of(profile.avatar)
 
 
 @pytest.mark.parametrize(
     "stem", ["", "avatars/../../etc/passwd", "organisations/logo", "avatars/ab/short"]
 )
-def test_avatar_file_names_ignores_stems_we_did_not_make(stem):
+def test_file_names_ignores_stems_we_did_not_make(stem):
     default_storage.save("organisations/logo-64.webp", ContentFile(b"logo"))
 
-    assert avatar_file_names(stem) == []
+    assert file_names(stem) == []
 
 
 # avatar_url
@@ -540,9 +540,9 @@ def test_initials(name, expected):
 
 
 @pytest.mark.django_db
-def test_sweep_avatars_command_reports_what_it_deleted():
+def test_sweep_images_command_reports_what_it_deleted():
     out = io.StringIO()
 
-    call_command("sweep_avatars", stdout=out)
+    call_command("sweep_images", stdout=out)
 
-    assert out.getvalue() == "Deleted 0 orphan avatar file(s).\n"
+    assert out.getvalue() == "Deleted 0 orphan image file(s).\n"

@@ -7,21 +7,17 @@ test reads the directory, changes something the way one part of the platform
 does, and reads the directory (and its search, and the profile) again.
 """
 
-import io
-
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from lef.choices import Sector
-from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 from members.privacy import delete_account
 from members.services import update_profile
 from tests.factories import MemberFactory, OrganisationFactory
+from tests.members.factories_avatars import give_avatar
 from tests.members.factories_coordination import ProposedOrganisationFactory
 from tests.members.test_admin import save_member
 from tests.members.test_directory import names
@@ -97,11 +93,7 @@ def test_site_profile_form(visitor, member):
 
 def test_avatar_upload(visitor, member):
     assert "lef-avatar-initials" in directory(visitor)
-    buffer = io.BytesIO()
-    Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
-
-    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    give_avatar(member.profile)
 
     member.profile.refresh_from_db()
     assert f"{member.profile.avatar}-64.webp" in directory(visitor)
@@ -121,10 +113,7 @@ def test_admin_changes_name_and_username(visitor, coordinator_client, member):
 
 
 def test_admin_changes_the_profile_and_removes_the_photo(visitor, coordinator_client, member):
-    buffer = io.BytesIO()
-    Image.new("RGB", (90, 90), (10, 120, 40)).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
-    store_avatar(profile=member.profile, processed=clean_avatar(upload))
+    give_avatar(member.profile)
     assert "lef-avatar-initials" not in directory(visitor)
 
     response = save_member(

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lef.choices import Sector
-from members.models import Organisation, Profile
+from lef.images import store_after_commit
+from members.models import LOGOS, Organisation, Profile
 from members.organisations import (
     OrganisationError,
     approve_organisation,
@@ -17,6 +18,7 @@ from members.organisations import (
 from members.search import build_query
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 from tests.helpers import errors_of, run_at_once
+from tests.members.factories_avatars import png_upload, stored_files
 from tests.members.factories_coordination import CoordinatorFactory, ProposedOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -359,6 +361,50 @@ def test_merge_moves_members_merges_sectors_and_keeps_the_duplicate():
         Profile.objects.filter(organisation=into).values_list("pk", flat=True)
     ) == sorted([m.pk for m in moved] + [stays.pk])
     assert Profile.objects.filter(organisation=duplicate).count() == 0
+
+
+def give_logo(organisation, django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        store_after_commit(
+            instance=organisation, field="logo", image=LOGOS.clean(png_upload(size=(300, 100)))
+        )
+    return organisation.logo
+
+
+def test_merge_moves_the_duplicates_logo_to_an_organisation_without_one(
+    django_capture_on_commit_callbacks,
+):
+    into = OrganisationFactory(name="SCOL")
+    duplicate = ProposedOrganisationFactory(name="Scol Leiden")
+    logo = give_logo(duplicate, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_organisations(duplicate=duplicate, into=into, by=CoordinatorFactory())
+
+    into.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (into.logo, duplicate.logo) == (logo, "")
+    assert stored_files("organisations") == [f"{logo}-240.webp"]
+
+
+def test_merge_deletes_the_duplicates_logo_after_the_commit_when_both_have_one(
+    django_capture_on_commit_callbacks,
+):
+    into = OrganisationFactory(name="SCOL")
+    duplicate = ProposedOrganisationFactory(name="Scol Leiden")
+    kept = give_logo(into, django_capture_on_commit_callbacks)
+    dropped = give_logo(duplicate, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        merge_organisations(duplicate=duplicate, into=into, by=CoordinatorFactory())
+        assert f"{dropped}-240.webp" in stored_files("organisations")
+    for callback in callbacks:
+        callback()
+
+    into.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert (into.logo, duplicate.logo) == (kept, "")
+    assert stored_files("organisations") == [f"{kept}-240.webp"]
 
 
 def test_merge_refreshes_search_vectors_of_moved_members():

@@ -1,7 +1,6 @@
 """Privacy: the JSON export of a member's own data, and deleting (anonymising) an account."""
 
 import json
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -9,17 +8,15 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from lef.models import Notice
 from lef.ratelimit import RateLimit
 from members import privacy
-from members.avatars import clean_avatar, store_avatar
 from members.models import ContactMessage, Organisation, Profile, User
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory
+from tests.members.factories_avatars import give_avatar as store_avatar_committed
 from tests.members.factories_coordination import ProposedOrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +26,7 @@ DELETE_URL = reverse("members:delete")
 
 
 def give_avatar(user: User) -> None:
-    buffer = BytesIO()
-    Image.new("RGB", (120, 90), (20, 120, 200)).save(buffer, format="PNG")
-    upload = SimpleUploadedFile("me.png", buffer.getvalue(), content_type="image/png")
-    store_avatar(profile=user.profile, processed=clean_avatar(upload))
+    store_avatar_committed(user.profile)
     user.profile.refresh_from_db()
 
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from lef.images import file_names
 from lef.templatetags.lef_tags import day_label
-from members.avatars import AVATAR_UPLOADS, avatar_file_names
+from members.avatars import AVATAR_UPLOADS
 from members.models import ContactMessage, Organisation, Profile, User
 from members.search import build_query
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
@@ -88,14 +89,17 @@ def test_profile_edit_shows_current_values(client):
     assert 'data-hx-get="/members/expertise/suggest/"' in content
 
 
-def test_profile_edit_saves_every_field_and_refreshes_search(client):
+def test_profile_edit_saves_every_field_and_refreshes_search(
+    client, django_capture_on_commit_callbacks
+):
     organisation = OrganisationFactory(name="Het Leidse Lyceum")
     member = MemberFactory(name="Oud", username="oud")
     client.force_login(member)
 
-    response = client.post(
-        EDIT_URL, _form_data(organisation=organisation.pk, avatar=_png()), follow=False
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            EDIT_URL, _form_data(organisation=organisation.pk, avatar=_png()), follow=False
+        )
 
     assert response.status_code == 302
     assert response["Location"] == "/members/sanne/"
@@ -121,7 +125,7 @@ def test_profile_edit_saves_every_field_and_refreshes_search(client):
         "messages": "daily",
     }
     assert profile.avatar
-    assert len(avatar_file_names(profile.avatar)) == 3
+    assert len(file_names(profile.avatar)) == 3
     found = Profile.objects.filter(search_vector=build_query("tekenonderwijs"))
     assert list(found.values_list("user_id", flat=True)) == [member.pk]
     assert Profile.objects.filter(search_vector=build_query("lyceum")).count() == 1
@@ -321,9 +325,10 @@ def test_profile_edit_avatar_uploads_are_limited_per_member_per_hour(client):
 def test_profile_edit_remove_photo_deletes_it(client, django_capture_on_commit_callbacks):
     member = MemberFactory()
     client.force_login(member)
-    client.post(EDIT_URL, _form_data(avatar=_png()))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(EDIT_URL, _form_data(avatar=_png()))
     stem = Profile.objects.get(user=member).avatar
-    files = avatar_file_names(stem)
+    files = file_names(stem)
     assert len(files) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -565,10 +570,11 @@ def test_profile_page_owner_before_onboarding_is_told_only_they_see_it(client):
     assert "Only you can see this page" in content
 
 
-def test_profile_page_shows_avatar_image(client):
+def test_profile_page_shows_avatar_image(client, django_capture_on_commit_callbacks):
     member = MemberFactory(username="jan", profile__visibility="public")
     client.force_login(member)
-    client.post(EDIT_URL, _form_data(username="jan", avatar=_png()))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(EDIT_URL, _form_data(username="jan", avatar=_png()))
     client.logout()
 
     content = client.get("/members/jan/").content.decode()
