@@ -193,11 +193,11 @@ def _no_show_line(booking: Booking, now) -> TodayLine:
     start, end = timeslots.local(booking.start), timeslots.local(booking.end)
     release = booking.start + CHECK_IN_WINDOW
     if release > now:
-        badge = gettext("Freed at %(time)s without a check-in") % {
+        badge = gettext("Freed at %(time)s unless checked in") % {
             "time": f"{timeslots.local(release):%H:%M}"
         }
     else:
-        badge = gettext("Freed at the next release")
+        badge = gettext("Due to be freed")
     return TodayLine(
         title=booking.resource.name,
         url=reverse("admin:spaces_booking_change", args=[booking.pk]),

@@ -97,7 +97,7 @@ def test_the_index_shows_a_coordinator_each_kind_of_line_with_where_it_is_handle
     assert '<span class="lef-today-badge lef-today-waiting">1 waiting</span>' in html
     assert '<span class="lef-today-badge lef-today-cancelled">1 cancelled</span>' in html
     assert (
-        '<span class="lef-today-badge lef-today-waiting">Freed at 15:30 without a check-in</span>'
+        '<span class="lef-today-badge lef-today-waiting">Freed at 15:30 unless checked in</span>'
         in html
     )
     assert '<h2 id="lef-today-title" class="lef-today-title">Today' in html

@@ -239,8 +239,8 @@ def test_today_lists_the_bookings_the_no_show_release_will_free_and_when():
         TodayList(
             heading="Not checked in today",
             lines=(
-                _no_show(late, "Freed at the next release", "action"),
-                _no_show(coming, "Freed at 13:30 without a check-in", "waiting"),
+                _no_show(late, "Due to be freed", "action"),
+                _no_show(coming, "Freed at 13:30 unless checked in", "waiting"),
             ),
             empty="No booking of today is waiting for its check-in.",
         )
