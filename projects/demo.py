@@ -24,9 +24,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from lef.choices import CoreActivity, Role, Sector
+from lef.images import store_after_commit
 from members.models import Profile, User
-from projects import images
-from projects.models import Membership, Project, ProjectUpdate
+from projects.models import PROJECT_IMAGES, Membership, Project, ProjectUpdate
 
 PO, VO, MBO, HO, OTHER = Sector.PO, Sector.VO, Sector.MBO, Sector.HO, Sector.OTHER
 T, TE, INNO, RES, LEAD = (
@@ -458,8 +458,9 @@ def seed() -> int:
             upload = SimpleUploadedFile(
                 "project.png", picture(spec.slug, spec.sectors), content_type="image/png"
             )
-            project.image = images.write_files(images.clean_image(upload))
-            Project.objects.filter(pk=project.pk).update(image=project.image)
+            store_after_commit(
+                instance=project, field="image", image=PROJECT_IMAGES.clean(upload)
+            )
         team = [lead]
         _member(project, lead, Membership.Role.LEAD, Membership.Status.ACTIVE, started)
         for who in spec.team:

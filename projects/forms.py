@@ -12,13 +12,14 @@ from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector, Transition
+from lef.images import ACCEPT as IMAGE_ACCEPT
 from lef.ratelimit import RateLimit
 from lef.tags import TagsFormField, normalise_tag
 from lef.validators import validate_multiline_text, validate_plain_text
-from projects.images import clean_image
 from projects.models import (
     LOOKING_FOR_MAX_LENGTH,
     MAX_TEAM_SIZE,
+    PROJECT_IMAGES,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Project,
@@ -32,7 +33,6 @@ from projects.services import (
     ProjectDetails,
 )
 
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Each upload is decoded and re-encoded: a ceiling per member.
 IMAGE_UPLOADS = RateLimit("project-image-upload", limit=20, window=60 * 60)
 EARLIEST = datetime.date(2000, 1, 1)
@@ -76,7 +76,7 @@ class ImageFieldMixin:
                 code="rate_limited",
             )
         IMAGE_UPLOADS.hit(user.pk)
-        return clean_image(uploaded)
+        return PROJECT_IMAGES.clean(uploaded)
 
 
 class ProjectForm(ImageFieldMixin, forms.Form):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector, Transition
+from lef.images import ImageKind, StoredImageField
 from lef.tags import TagsField
 from lef.validators import validate_multiline_text, validate_plain_text
 
@@ -25,6 +26,10 @@ TITLE_MAX_LENGTH = 120
 SUMMARY_MAX_LENGTH = 280
 LOOKING_FOR_MAX_LENGTH = 280
 MAX_TEAM_SIZE = 500
+# Project and update images: 480 for cards and the feed (and 240 px at 2x), 960
+# for the project page's header and sharp cards on high-density screens. Fitted,
+# never cropped: a landscape photo stays landscape.
+PROJECT_IMAGES = ImageKind("projects", sizes=(480, 960), max_pixels=25_000_000)
 
 
 def sector_array(verbose_name):
@@ -87,10 +92,9 @@ class Project(models.Model):
     description = models.TextField(
         _("description"), blank=True, validators=[validate_multiline_text]
     )
-    image = models.CharField(
+    image = StoredImageField(
         _("image"),
-        max_length=200,
-        blank=True,
+        kind=PROJECT_IMAGES,
         editable=False,
         help_text=_("Storage name stem of the image; sizes are stored beside it."),
     )
@@ -376,7 +380,7 @@ class ProjectUpdate(models.Model):
         related_name="project_updates",
     )
     text = models.TextField(_("text"), validators=[validate_multiline_text])
-    image = models.CharField(_("image"), max_length=200, blank=True, editable=False)
+    image = StoredImageField(_("image"), kind=PROJECT_IMAGES, editable=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

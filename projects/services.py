@@ -40,12 +40,11 @@ from django.utils.translation import ngettext
 
 from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
+from lef.images import CleanImage, delete_after_commit, store_after_commit
 from lef.notifications import NotificationKind, absolute_url, after_commit, notify
 from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import validate_multiline_text
 from members.models import Profile, User
-from projects import images
-from projects.images import ProcessedImage
 from projects.models import Membership, Project, ProjectUpdate
 
 logger = logging.getLogger(__name__)
@@ -333,60 +332,56 @@ def _validate(project: Project, *, exclude: Sequence[str] = ()) -> None:
 
 
 def start_project(
-    *, by: User, details: ProjectDetails, image: ProcessedImage | None = None
+    *, by: User, details: ProjectDetails, image: CleanImage | None = None
 ) -> Project:
     """Create a project with ``by`` as its first lead.
 
     ``by`` must have finished onboarding; at most 5 projects a day per member
     (counted from Project rows under the member's row lock). The slug is made
     from the title, unique (a clash with a concurrent start is retried in a
-    savepoint), never "new". Raises ProjectNotAllowed, ProjectInvalid or TooMany.
+    savepoint), never "new". ``image`` is stored once the project is
+    committed (lef.images). Raises ProjectNotAllowed, ProjectInvalid or TooMany.
     """
     _require_onboarded(by)
     project = Project(created_by=by)
     details.apply_to(project)
     _validate(project, exclude=["slug"])
-    stem = images.write_files(image) if image is not None else ""
-    try:
-        with transaction.atomic():
-            _lock_member(by)
-            _check_rate(
-                Project.objects.filter(created_by=by),
-                STARTS_PER_MEMBER,
-                _("You have started several projects today. Please try again tomorrow."),
-            )
-            project.image = stem
-            now = timezone.now()
-            project.created_at = project.last_activity_at = now
+    with transaction.atomic():
+        _lock_member(by)
+        _check_rate(
+            Project.objects.filter(created_by=by),
+            STARTS_PER_MEMBER,
+            _("You have started several projects today. Please try again tomorrow."),
+        )
+        now = timezone.now()
+        project.created_at = project.last_activity_at = now
 
-            def create(slug: str) -> Project:
-                project.slug = slug
-                project.save(force_insert=True)
-                return project
+        def create(slug: str) -> Project:
+            project.slug = slug
+            project.save(force_insert=True)
+            return project
 
-            create_with_unique_slug(
-                Project,
-                slug_base(
-                    project.title,
-                    max_length=Project._meta.get_field("slug").max_length,
-                    fallback="project",
-                ),
-                create,
-                reserved=RESERVED_SLUGS,
-            )
-            Membership.objects.create(
-                project=project,
-                member=by,
-                role=Membership.Role.LEAD,
-                status=Membership.Status.ACTIVE,
-                created_at=now,
-                decided_at=now,
-                joined_at=now,
-            )
-    except BaseException:
-        if stem:
-            images.delete_files(stem)
-        raise
+        create_with_unique_slug(
+            Project,
+            slug_base(
+                project.title,
+                max_length=Project._meta.get_field("slug").max_length,
+                fallback="project",
+            ),
+            create,
+            reserved=RESERVED_SLUGS,
+        )
+        Membership.objects.create(
+            project=project,
+            member=by,
+            role=Membership.Role.LEAD,
+            status=Membership.Status.ACTIVE,
+            created_at=now,
+            decided_at=now,
+            joined_at=now,
+        )
+        if image is not None:
+            store_after_commit(instance=project, field="image", image=image)
     return project
 
 
@@ -395,45 +390,36 @@ def update_project(
     project: Project,
     by: User,
     details: ProjectDetails,
-    image: ProcessedImage | None = None,
+    image: CleanImage | None = None,
     remove_image: bool = False,
 ) -> Project:
     """Save the edit form: every field of ``details``; a new or removed image.
 
     Only a lead (or a coordinator, from the admin) may; an archived project is
     changed by coordinators only. The maximum team size cannot go below the
-    current team (counted under the project's lock). A replaced image's files
-    are deleted after the commit. The slug stays, so links keep working. Set
+    current team (counted under the project's lock). A new image is stored
+    after the commit, and a replaced or removed image's files are deleted then
+    (lef.images). The slug stays, so links keep working. Set
     to completed or archived, it declines the requests and invitations still
     waiting and tells each asker.
     """
-    stem = images.write_files(image) if image is not None else ""
-    try:
-        with transaction.atomic():
-            locked = _lock(project)
-            _require_lead(locked, by)
-            if locked.is_archived and not is_coordinator(by):
-                raise ProjectNotAllowed(
-                    _("This project is archived. Ask a coordinator to reopen it.")
-                )
-            details.apply_to(locked)
-            _validate(locked)
-            check_max_team_size(locked.max_team_size, active=_active_count(locked))
-            previous = locked.image
-            if stem:
-                locked.image = stem
-            elif remove_image:
-                locked.image = ""
-            if locked.image != previous:
-                images.delete_files_on_commit(previous)
-            locked.last_activity_at = timezone.now()
-            locked.save()
-            if not locked.is_open:  # completed or archived: nobody can still join
-                _close_pending(locked, by=by)
-    except BaseException:
-        if stem:
-            images.delete_files(stem)
-        raise
+    with transaction.atomic():
+        locked = _lock(project)
+        _require_lead(locked, by)
+        if locked.is_archived and not is_coordinator(by):
+            raise ProjectNotAllowed(_("This project is archived. Ask a coordinator to reopen it."))
+        details.apply_to(locked)
+        _validate(locked)
+        check_max_team_size(locked.max_team_size, active=_active_count(locked))
+        if image is not None:
+            store_after_commit(instance=locked, field="image", image=image)
+        elif remove_image and locked.image:
+            delete_after_commit(locked.image)
+            locked.image = ""
+        locked.last_activity_at = timezone.now()
+        locked.save()
+        if not locked.is_open:  # completed or archived: nobody can still join
+            _close_pending(locked, by=by)
     for name in [*ProjectDetails.names(), "image", "last_activity_at", "updated_at"]:
         setattr(project, name, getattr(locked, name))
     return project
@@ -870,9 +856,11 @@ def hand_over_lead(*, project: Project, by: User, to: User) -> Membership:
 
 
 def post_update(
-    *, project: Project, author: User, text: str, image: ProcessedImage | None = None
+    *, project: Project, author: User, text: str, image: CleanImage | None = None
 ) -> ProjectUpdate:
     """A team member posts an update; the team hears of it in the next digest.
+
+    ``image`` is stored once the update is committed (lef.images).
 
     At most 10 an hour per author. Raises ProjectNotAllowed (not on the team,
     archived project), ProjectInvalid (empty or too long) or TooMany.
@@ -880,28 +868,22 @@ def post_update(
     text = _clean_text(text, limit=MAX_UPDATE_LENGTH, what=_("An update"))
     if not text:
         raise ProjectInvalid(_("Write a few words for your update."), {"text": []})
-    stem = images.write_files(image) if image is not None else ""
-    try:
-        with transaction.atomic():
-            locked = _lock(project)
-            current = _membership_of(locked, author)
-            if current is None or not current.is_active:
-                raise ProjectNotAllowed(_("Only team members can post updates."))
-            if locked.is_archived:
-                raise ProjectNotAllowed(_("This project is archived."))
-            _check_rate(
-                ProjectUpdate.objects.filter(author=author),
-                UPDATES_PER_AUTHOR,
-                _("You have posted many updates this hour. Please try again later."),
-            )
-            update = ProjectUpdate.objects.create(
-                project=locked, author=author, text=text, image=stem
-            )
-            _touch(locked)
-    except BaseException:
-        if stem:
-            images.delete_files(stem)
-        raise
+    with transaction.atomic():
+        locked = _lock(project)
+        current = _membership_of(locked, author)
+        if current is None or not current.is_active:
+            raise ProjectNotAllowed(_("Only team members can post updates."))
+        if locked.is_archived:
+            raise ProjectNotAllowed(_("This project is archived."))
+        _check_rate(
+            ProjectUpdate.objects.filter(author=author),
+            UPDATES_PER_AUTHOR,
+            _("You have posted many updates this hour. Please try again later."),
+        )
+        update = ProjectUpdate.objects.create(project=locked, author=author, text=text)
+        _touch(locked)
+        if image is not None:
+            store_after_commit(instance=update, field="image", image=image)
     project.last_activity_at = locked.last_activity_at
     return update
 

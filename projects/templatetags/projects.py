@@ -1,14 +1,14 @@
-"""Template helpers of the projects area: image addresses and vocabulary labels.
+"""Template helpers of the projects area: vocabulary labels.
 
 {% load projects %}
-{{ project.image|project_image:480 }}     the address of the stored size for 480 px
 {{ code|vocab:"transition" }}             a code as its translated label
+
+Image addresses come from ``{% load images %}`` (``{{ project.image|image_url:480 }}``).
 """
 
 from django import template
 
 from lef.choices import CoreActivity, Role, Sector, Transition
-from projects.images import image_url
 
 register = template.Library()
 
@@ -18,12 +18,6 @@ VOCABULARIES = {
     "activity": CoreActivity,
     "role": Role,
 }
-
-
-@register.filter
-def project_image(stem: str, size: int) -> str:
-    """The address of a project or update image for ``size`` CSS pixels ("" without one)."""
-    return image_url(stem, int(size)) or ""
 
 
 @register.filter

@@ -10,9 +10,9 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from lef.choices import Role, Sector
+from lef.images import file_names
 from members.models import Profile, User
 from projects import services
-from projects.images import file_names
 from projects.models import Membership, Project, ProjectUpdate
 from tests.helpers import queries_of
 from tests.members.factories_avatars import image_bytes
@@ -770,10 +770,13 @@ def test_start_a_project_through_the_form(client, po_teacher):
     assert Membership.objects.leads().get(project=project).member == po_teacher
 
 
-def test_start_a_project_with_an_image_stores_clean_renditions(client, po_teacher):
+def test_start_a_project_with_an_image_stores_clean_renditions(
+    client, po_teacher, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("klas.png", image_bytes("PNG", size=(1600, 900)), "image/png")
 
-    client.post("/projects/new/", _start_data(image=upload))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/projects/new/", _start_data(image=upload))
 
     project = Project.objects.get()
     assert [name.rsplit("-", 1)[1] for name in file_names(project.image)] == [
@@ -952,16 +955,19 @@ def test_leave_as_the_last_lead_names_the_next_lead(client):
     assert Membership.objects.leads().get(project=project).member == successor
 
 
-def test_post_an_update_with_an_image_and_a_lead_hides_it(client):
+def test_post_an_update_with_an_image_and_a_lead_hides_it(
+    client, django_capture_on_commit_callbacks
+):
     project = ProjectFactory()
     member = MemberFactory()
     add_member(project, member)
     client.force_login(member)
     upload = SimpleUploadedFile("foto.jpg", image_bytes("JPEG", size=(800, 600)), "image/jpeg")
 
-    response = client.post(
-        f"{project.get_absolute_url()}updates/", {"text": "Eerste les!", "image": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{project.get_absolute_url()}updates/", {"text": "Eerste les!", "image": upload}
+        )
 
     update = ProjectUpdate.objects.get()
     assert response.status_code == 302
