@@ -9,13 +9,10 @@ actions (cancel, check in), and coordinators cannot delete them (cancelling
 keeps the row; a superuser's delete goes through the service too).
 """
 
-import uuid
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -36,9 +33,7 @@ from lef.admin import (
 )
 from lef.choices import Sector, Transition
 from lef.errors import DomainError
-from lef.images import ImageRejected, reencode_image
-
-IMAGE_SIZE = 1200
+from lef.images import ImagesAdminMixin
 
 
 @admin.register(Venue)
@@ -52,8 +47,9 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 class EventAdminForm(forms.ModelForm):
-    """Images go through lef.images (real JPEG, PNG or WebP, re-encoded without metadata);
-    a change that would break a place rule is refused here, with the service's message."""
+    """The image is an upload checked and re-encoded by lef.images (its model field's
+    form field); a change that would break a place rule is refused here, with the
+    service's message."""
 
     target_sectors = forms.MultipleChoiceField(
         label=_("For sectors"),
@@ -72,17 +68,6 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = "__all__"  # noqa: DJ007 -- the ModelAdmin's fieldsets choose them
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image  # unchanged, cleared, or empty
-        try:
-            reencoded = reencode_image(image, sizes=(IMAGE_SIZE,), square=False)
-        except ImageRejected as error:
-            raise forms.ValidationError(error.message, code=error.code) from error
-        data = reencoded.renditions[IMAGE_SIZE].data
-        return ContentFile(data, name=f"{uuid.uuid4().hex}.{reencoded.extension}")
 
     def _post_clean(self):
         # Check the rules against the instance with the new values (set by
@@ -187,7 +172,7 @@ def _status(registration) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(RefusalAsMessageMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "when", "venue", "status", "places", "waiting"]
     list_select_related = ["venue"]

@@ -31,11 +31,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -49,6 +46,7 @@ from events.models import RESERVED_SLUGS, Event, Registration
 from events.permissions import event_permissions, registration_permissions
 from lef.choices import Sector
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
+from lef.images import copy_of, delete_after_commit, store_after_commit
 from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
 from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import invisible_characters, validate_multiline_text
@@ -573,7 +571,9 @@ def save_event(*, event: Event) -> Event:
     * a status changed to cancelled cancels the meetup (:func:`cancel_event`);
     * promotes from the waiting list: a higher capacity or a looser (or no)
       sector cap gives the places that freed up, in the same transaction;
-    * deletes a replaced image's file once the transaction commits.
+    * keeps the image the row has: it changes only through lef.images (the
+      admin stores an upload after the commit, and deletes a removed image's
+      files then), so a save never writes back a stem it read earlier.
     """
     event.full_clean(validate_unique=False)
     if event.pk is None:
@@ -586,14 +586,13 @@ def save_event(*, event: Event) -> Event:
         check_event_change(current=current, changed=event)
         cancelling = event.status == Event.Status.CANCELLED and not current.is_cancelled
         moved = any(getattr(event, name) != getattr(current, name) for name in TIME_AND_PLACE)
-        previous_image = current.image.name
+        if event.image:
+            event.image = current.image
         event.sequence = current.sequence + (1 if moved else 0)
         event.cancelled_at = current.cancelled_at
         if cancelling:
             event.status = current.status  # _cancel_locked sets it, and raises the sequence
         event.save()
-        if previous_image and previous_image != event.image.name:
-            transaction.on_commit(partial(default_storage.delete, previous_image), robust=True)
         if cancelling:
             _cancel_locked(event, now=now)
         elif moved and event.status == Event.Status.PUBLISHED:
@@ -617,22 +616,18 @@ def delete_event(*, event: Event) -> None:
                 )
                 % {"title": locked.title}
             )
-        image = locked.image.name
         locked.delete()
-        if image:
-            transaction.on_commit(partial(default_storage.delete, image), robust=True)
+        delete_after_commit(locked.image)
 
 
 def duplicate_event(*, event: Event) -> Event:
-    """A draft copy of ``event`` (same texts, place, times, caps, organisers), without sign-ups."""
+    """A draft copy of ``event`` (same texts, place, times, caps, organisers), without sign-ups.
+
+    The copy gets its own copy of the image, stored once the copy is committed.
+    """
     source = Event.objects.get(pk=event.pk)
     title = (_("%(title)s (copy)") % {"title": source.title})[:160]
-    image_name = ""
-    if source.image:
-        with source.image.open("rb") as image:
-            image_name = default_storage.save(
-                f"events/{uuid.uuid4().hex}.webp", ContentFile(image.read())
-            )
+    image = copy_of(source.image)
     copied = {
         name: getattr(source, name)
         for name in (
@@ -652,9 +647,7 @@ def duplicate_event(*, event: Event) -> Event:
     }
 
     def create(slug: str) -> Event:
-        return Event.objects.create(
-            title=title, slug=slug, status=Event.Status.DRAFT, image=image_name, **copied
-        )
+        return Event.objects.create(title=title, slug=slug, status=Event.Status.DRAFT, **copied)
 
     with transaction.atomic():
         copy = create_with_unique_slug(
@@ -664,6 +657,8 @@ def duplicate_event(*, event: Event) -> Event:
             reserved=RESERVED_SLUGS,
         )
         copy.organisers.set(source.organisers.all())
+        if image is not None:
+            store_after_commit(instance=copy, field="image", image=image)
     return copy
 
 

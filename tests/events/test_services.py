@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
@@ -493,7 +491,6 @@ def test_delete_event_with_registrations_is_refused_and_without_works():
 def test_duplicate_event_makes_a_draft_copy_without_sign_ups():
     organiser = member()
     event = EventFactory(title="Rekenen", organisers=[organiser], max_sector_share=50)
-    event.image.save("origineel.webp", ContentFile(b"RIFF-image-bytes"), save=True)
     fill(event, 2)
 
     with translation.override("nl"):  # as a Dutch coordinator in the back office
@@ -503,9 +500,6 @@ def test_duplicate_event_makes_a_draft_copy_without_sign_ups():
     assert (copy.capacity, copy.max_sector_share, copy.venue) == (20, 50, event.venue)
     assert list(copy.organisers.all()) == [organiser]
     assert copy.registrations.count() == 0
-    assert copy.image.name != event.image.name
-    with default_storage.open(copy.image.name) as copied:
-        assert copied.read() == b"RIFF-image-bytes"
 
 
 # At the door ----------------------------------------------------------------------------
@@ -669,6 +663,7 @@ def test_export_holds_the_members_own_registrations():
         "po",
     )
     assert row["url"] == f"http://127.0.0.1:8000/events/{event.slug}/"
+
 
 # The lock's timeout ------------------------------------------------------------------------
 
