@@ -34,7 +34,7 @@ from lef.templatetags.lef_tags import EN_DASH
 from members.models import Organisation, User
 from spaces import timeslots
 from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource, Space
-from spaces.permissions import can_check_in
+from spaces.permissions import BookingPermissions, booking_permissions
 
 
 def _hours_by_space(space_ids: Iterable[int]) -> dict[int, list[OpeningHours]]:
@@ -568,8 +568,15 @@ class BookingLine:
     organisation: str  # on whose behalf, or ""
     purpose: str
     checked_in: bool
-    can_check_in: bool
-    can_cancel: bool
+    perms: BookingPermissions  # what the member may do with it now
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.perms.check_in
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.perms.cancel
 
 
 def _upcoming_sql() -> str:
@@ -617,8 +624,6 @@ def _paths() -> _Paths:
 
 def _line(user, row: Sequence, *, now: datetime, paths: _Paths) -> BookingLine:
     """A BookingLine from a row of :func:`_upcoming_sql`, with what ``user`` may do with it now."""
-    from spaces.permissions import can_cancel_booking  # noqa: PLC0415
-
     pk, start, end, status, kind, booker_id, checked_in_at, people, purpose, *names = row
     name, slug, space, organisation = names
     # The columns the permissions read; no resource or organisation instances.
@@ -644,8 +649,7 @@ def _line(user, row: Sequence, *, now: datetime, paths: _Paths) -> BookingLine:
         organisation=organisation or "",
         purpose=purpose,
         checked_in=checked_in_at is not None,
-        can_check_in=can_check_in(user, booking, now=now),
-        can_cancel=can_cancel_booking(user, booking, now=now),
+        perms=booking_permissions(user, booking, now=now),
     )
 
 

@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lef.calendar import CalendarEntry, ics_attachment
-from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import (
     NotificationKind,
@@ -43,9 +42,11 @@ from spaces import timeslots
 from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource
 from spaces.permissions import (
     CHECK_IN_WINDOW,
-    can_book_resource,
-    can_cancel_booking,
+    booking_permissions,
+    booking_refusal,
     is_startup_member,
+    resource_permissions,
+    space_permissions,
 )
 
 MAX_SERIES_WEEKS = 12
@@ -77,7 +78,15 @@ class BookingRuleBroken(BookingError):  # noqa: N818 -- a domain outcome, like E
 
 
 class BookingNotAllowed(BookingError, NotAllowed):  # noqa: N818 -- a domain outcome, like EventFull
-    """The member may not do this (not their booking, resource only for start-ups)."""
+    """The member may not do this (not their booking, resource only for start-ups).
+
+    ``code`` names the rule when it is one of :class:`spaces.permissions.Refusal`'s,
+    so a page can add the way out (finish your profile, see other places).
+    """
+
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message)
+        self.code = code
 
 
 class SlotTaken(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
@@ -252,14 +261,10 @@ def _lock_for_booking(resource, booker, organisation):
 
 
 def _check_booker(resource, booker, profile, people, organisation) -> None:
-    if not resource.active:
-        raise BookingNotAllowed(_("This resource cannot be booked at the moment."))
-    if not can_book_resource(booker, resource, profile=profile):
-        if resource.audience == Resource.Audience.STARTUPS and not is_startup_member(profile):
-            raise BookingNotAllowed(
-                _("This resource is for members of education start-ups and initiatives.")
-            )
-        raise BookingNotAllowed(_("Finish your profile first to book a seat."))
+    """Who may book, for whom and how many; the refusal is the permissions' own, with its code."""
+    refusal = booking_refusal(booker, resource, profile=profile)
+    if refusal is not None:
+        raise BookingNotAllowed(refusal.message, code=refusal.code)
     if organisation is not None and (
         profile is None
         or profile.organisation_id != organisation.pk
@@ -501,18 +506,17 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
         )
         if booking.status != Booking.Status.CONFIRMED:
             raise TooLate(_("This booking was already cancelled or released."))
-        coordinator = is_coordinator(by)
-        by_other = booking.booker_id != by.pk
-        if not can_cancel_booking(by, booking):
+        perms = booking_permissions(by, booking)
+        if not perms.cancel:
             if booking.booker_id == by.pk and not booking.is_block:
                 raise TooLate(_("This booking has started; it can no longer be cancelled."))
             raise BookingNotAllowed(_("You can only cancel your own bookings."))
-        if coordinator and by_other and not booking.is_block and not message:
+        if perms.cancel_needs_message and not message:
             raise BookingRuleBroken(_("Tell the member why their booking is cancelled."))
         _cancel(booking, by=by, message=message)
         if booking.is_block:
             pass
-        elif by_other:
+        elif booking.booker_id != by.pk:
             _notify_cancelled(booking, message=message)
         else:
             after_commit(_mail_own_cancellation, booking=booking)
@@ -638,7 +642,7 @@ def block_slots(
     booking row of kind "block" under the same exclusion constraint; opening
     hours and quotas do not apply to it. Locks the bookings it cancels.
     """
-    if not is_coordinator(by):
+    if not all(resource_permissions(by, resource).block for resource in resources):
         raise BookingNotAllowed(_("Only coordinators can block slots."))
     reason = _clean_text(reason, MAX_PURPOSE_LENGTH, _("reason"))
     if not reason:
@@ -721,7 +725,7 @@ def close_day(*, closure: Closure, by: User, cancel_bookings: bool = False) -> l
     space's resources first, as a booking does, so no booking slips in
     between: one that waited books against the closure.
     """
-    if not is_coordinator(by):
+    if not space_permissions(by, closure.space).change:
         raise BookingNotAllowed(_("Only coordinators can close a space."))
     closure.full_clean()
     with transaction.atomic():

@@ -23,7 +23,12 @@ from members.models import Profile
 from spaces import queries, services, timeslots
 from spaces.forms import BookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
-from spaces.permissions import can_book_resource, can_see_booker, is_startup_member
+from spaces.permissions import (
+    Refusal,
+    can_see_booker,
+    is_startup_member,
+    resource_permissions,
+)
 
 PAST_PER_PAGE = 20
 RESOURCES_PER_PAGE = 12
@@ -277,8 +282,8 @@ def resource_detail(request, slug):
     # Only start-up resources ask about the member's organisation.
     startups_only = resource.audience == Resource.Audience.STARTUPS
     profile = _profile_of(request.user, organisation=startups_only)
-    can_book = can_book_resource(request.user, resource, profile=profile)
-    book_url = reverse("spaces:book", kwargs={"slug": resource.slug}) if can_book else ""
+    perms = resource_permissions(request.user, resource, profile=profile)
+    book_url = reverse("spaces:book", kwargs={"slug": resource.slug}) if perms.book else ""
     labels = [day_text(grid_day, year=False) for grid_day in days]
     today = timeslots.local_date(now)
     step = timedelta(days=7 if view == "week" else 1)
@@ -293,7 +298,7 @@ def resource_detail(request, slug):
         "view": view,
         "day": day,
         "here": resource.get_absolute_url(),
-        "can_book": can_book,
+        "perms": perms,
         "errors": [error for errors in form.errors.values() for error in errors],
         # ISO dates for the links and the date input (|date in a template costs more).
         "shown_day": day.isoformat(),
@@ -339,20 +344,11 @@ def book(request, slug):
     """The booking form for one resource; POST books it (or a weekly series)."""
     resource = get_object_or_404(Resource.objects.active().select_related("space"), slug=slug)
     profile = _profile_of(request.user)
+    perms = resource_permissions(request.user, resource, profile=profile)
+    if not perms.book:
+        return _refused(request, resource, perms.refusal)
     # "On behalf of" is for start-ups and initiatives (their hours count together).
     organisation = profile.organisation if is_startup_member(profile) else None
-    if not can_book_resource(request.user, resource, profile=profile):
-        message = (
-            _("This resource is for members of education start-ups and initiatives.")
-            if resource.audience == Resource.Audience.STARTUPS and not is_startup_member(profile)
-            else _("This resource cannot be booked at the moment.")
-        )
-        return render(
-            request,
-            "spaces/booking_form.html",
-            {"resource": resource, "space": resource.space, "refused": message},
-            status=403,
-        )
     status = 200
     conflicts = None
     if request.method == "POST":
@@ -390,6 +386,11 @@ def book(request, slug):
                 form.add_error(None, error.message)
                 conflicts = error.conflicts
                 status = status_for(error)
+            except services.BookingNotAllowed as error:
+                if error.code:  # who may book changed under them: say why, and the way out
+                    return _refused(request, resource, Refusal(error.code, error.message))
+                form.add_error(None, error.message)
+                status = status_for(error)
             except services.BookingError as error:
                 form.add_error(None, error.message)
                 status = status_for(error)
@@ -425,6 +426,12 @@ def book(request, slug):
         "longest": services.duration_label(resource.max_minutes),
     }
     return render(request, "spaces/booking_form.html", context, status=status)
+
+
+def _refused(request, resource, refusal: Refusal):
+    """The booking form's page saying why this member cannot book ``resource`` (403)."""
+    context = {"resource": resource, "space": resource.space, "refusal": refusal}
+    return render(request, "spaces/booking_form.html", context, status=403)
 
 
 def _form_day(form):

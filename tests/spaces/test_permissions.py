@@ -11,6 +11,12 @@ import pytest
 
 from members.models import Organisation
 from spaces.models import Booking, Resource
+from spaces.permissions import (
+    Refusal,
+    booking_permissions,
+    resource_permissions,
+    space_permissions,
+)
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.helpers import Case, Redirect, check_case, to_login
 from tests.members.factories_coordination import CoordinatorFactory
@@ -123,3 +129,71 @@ def test_only_the_booker_sees_their_slot_as_theirs(client, world, clock):
 
     assert (mine.text.count("lef-slot-mine"), theirs.text.count("lef-slot-mine")) == (2, 0)
     assert theirs.text.count("lef-slot-taken") == 2
+
+
+def test_one_object_of_flags_per_resource_and_viewer(world):
+    desk = Resource.objects.get(slug="flexplek")
+    corner = Resource.objects.get(slug="startup-plek")
+    waiting = OrganisationFactory(
+        kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
+    )
+    users = {**world.users, "waiting": MemberFactory(profile__organisation=waiting)}
+
+    def flags(resource):
+        return {
+            viewer: (
+                perms.book,
+                perms.refusal.code if perms.refusal else None,
+                perms.see_bookers,
+                perms.block,
+                perms.change,
+            )
+            for viewer, user in users.items()
+            for perms in [resource_permissions(user, resource)]
+        }
+
+    assert flags(desk) == {
+        "anonymous": (False, Refusal.LOGIN, False, False, False),
+        "member": (True, None, False, False, False),
+        "startup": (True, None, False, False, False),
+        "booker": (True, None, False, False, False),
+        "coordinator": (True, None, True, True, True),
+        "waiting": (True, None, False, False, False),
+    }
+    assert flags(corner) == {
+        "anonymous": (False, Refusal.LOGIN, False, False, False),
+        "member": (False, Refusal.STARTUPS_ONLY, False, False, False),
+        "startup": (True, None, False, False, False),
+        "booker": (False, Refusal.STARTUPS_ONLY, False, False, False),
+        "coordinator": (False, Refusal.STARTUPS_ONLY, True, True, True),
+        "waiting": (False, Refusal.STARTUP_PENDING, False, False, False),
+    }
+    assert [space_permissions(user, desk.space).change for user in users.values()] == [
+        False, False, False, False, True, False
+    ]  # fmt: skip
+
+
+def test_one_object_of_flags_per_booking_and_viewer(world, clock):
+    def flags(booking):
+        return {
+            viewer: (perms.cancel, perms.cancel_needs_message, perms.check_in)
+            for viewer, user in world.users.items()
+            for perms in [booking_permissions(user, booking)]
+        }
+
+    clock.set(2026, 3, 16, 8, 10)  # ten minutes into the first booking, before the later one
+
+    assert flags(world.booking) == {
+        "anonymous": (False, False, False),
+        "member": (False, False, False),
+        "startup": (False, False, False),
+        "booker": (False, False, True),
+        "coordinator": (True, True, False),
+    }
+    assert flags(world.later) == {
+        "anonymous": (False, False, False),
+        "member": (False, False, False),
+        "startup": (False, False, False),
+        "booker": (True, False, False),
+        "coordinator": (True, True, False),
+    }

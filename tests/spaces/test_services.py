@@ -10,6 +10,7 @@ from lef.models import Notice
 from members.models import Organisation
 from spaces import services
 from spaces.models import Booking, Closure, Resource
+from spaces.permissions import Refusal
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.spaces.conftest import local
@@ -186,6 +187,26 @@ def test_startups_only_resource(clock, member):
     with pytest.raises(services.BookingNotAllowed, match="start-ups and initiatives") as caught:
         book(desk, member, local(2026, 3, 18, 12), local(2026, 3, 18, 13))
     assert caught.value.status == 403
+
+
+def test_a_startup_waiting_for_approval_reads_why_it_cannot_book(clock, member):
+    corner = ResourceFactory(audience=Resource.Audience.STARTUPS)
+    waiting = OrganisationFactory(
+        kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
+    )
+    founder = MemberFactory(profile__organisation=waiting)
+
+    with pytest.raises(services.BookingNotAllowed) as pending:
+        book(corner, founder, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    with pytest.raises(services.BookingNotAllowed) as other:
+        book(corner, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+
+    assert (pending.value.code, pending.value.message) == (
+        Refusal.STARTUP_PENDING,
+        "Your start-up or initiative is waiting for a coordinator's approval. "
+        "Once it is approved, you can book this place.",
+    )
+    assert (other.value.code, other.value.status) == (Refusal.STARTUPS_ONLY, 403)
 
 
 def test_on_behalf_of_another_organisation_is_refused(clock, desk, member):

@@ -374,6 +374,24 @@ def test_startup_member_books_on_behalf_of_their_organisation(client, clock):
     assert Booking.objects.get().organisation == startup
 
 
+def test_a_startup_waiting_for_approval_is_told_why_on_the_grid_and_the_form(client, clock):
+    waiting = OrganisationFactory(
+        kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
+    )
+    client.force_login(MemberFactory(profile__organisation=waiting))
+    corner = ResourceFactory(audience=Resource.Audience.STARTUPS)
+    why = "Your start-up or initiative is waiting for a coordinator&#x27;s approval."
+
+    grid = client.get(f"/spaces/{corner.slug}/", {"date": "2026-03-18"})
+    form = client.get(f"/spaces/{corner.slug}/book/")
+    posted = post_booking(client, corner)
+
+    assert (why in grid.text, f"/spaces/{corner.slug}/book/?" in grid.text) == (True, False)
+    assert (form.status_code, why in form.text) == (403, True)
+    assert (posted.status_code, why in posted.text) == (403, True)
+    assert Booking.objects.count() == 0
+
+
 def test_series_conflict_lists_dates_then_books_the_rest(client, clock, desk, member):
     BookingFactory(resource=desk, start=local(2026, 3, 25, 10), end=local(2026, 3, 25, 11))
     client.force_login(member)
