@@ -289,10 +289,12 @@ class Membership(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="memberships"
     )
+    # PROTECT: deleting a user must not take their memberships (and the last-lead
+    # rule) with it; accounts are anonymised (members.privacy), never deleted.
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="project_memberships",
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)

@@ -13,6 +13,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -446,3 +447,12 @@ def test_superuser_cannot_delete_their_own_account_in_the_admin(superuser_client
     assert messages_of(response) == ["Delete your own account on your account page, not here."]
     me.refresh_from_db()
     assert (me.name, me.is_active) == ("Root", True)
+
+
+def test_a_hard_delete_of_a_team_member_is_refused():
+    project = ProjectFactory()
+
+    with pytest.raises(ProtectedError):
+        project.created_by.delete()
+
+    assert Membership.objects.filter(project=project).count() == 1
