@@ -127,15 +127,18 @@ def book_resource(
     Checks, in this order: who may book, people and purpose, then the time
     rules of the resource (past, notice, how far ahead, slot alignment,
     shortest and longest, opening hours, closure days), whether the time is
-    free, and the weekly quotas of the member and of ``organisation``.
-    Locks the booker's user row and the organisation's row. The exclusion
-    constraint has the last word on overlaps: losing a race raises
-    :class:`SlotTaken` too.
+    free, and the weekly quotas of the member and of the organisation. A
+    booking of a place for start-ups only is always on behalf of the member's
+    start-up, so it counts toward the start-up's quota. Locks the booker's user
+    row, the organisation's row and the resource's (see
+    :func:`_lock_for_booking`). The exclusion constraint has the last word on
+    overlaps: losing a race raises :class:`SlotTaken` too. The confirmation is
+    mailed after the commit.
     """
     purpose = _clean_text(purpose, MAX_PURPOSE_LENGTH, _("purpose"))
     with transaction.atomic():
         resource, profile = _lock_for_booking(resource, booker, organisation)
-        _check_booker(resource, booker, profile, people, organisation)
+        organisation = _check_booker(resource, booker, profile, people, organisation)
         now = timezone.now()
         _check_time(resource, start, end, now=now)
         _check_free(resource, start, end)
@@ -195,7 +198,7 @@ def book_series(
     series = uuid.uuid4() if weeks > 1 else None
     with transaction.atomic():
         resource, profile = _lock_for_booking(resource, booker, organisation)
-        _check_booker(resource, booker, profile, people, organisation)
+        organisation = _check_booker(resource, booker, profile, people, organisation)
         now = timezone.now()
         booked, conflicts = [], []
         for first, last in series_dates(start, end, weeks):
@@ -238,6 +241,12 @@ def _series_message(conflicts: Sequence[SeriesDate], weeks: int) -> str:
 def _lock_for_booking(resource, booker, organisation):
     """Lock the booker's row, the organisation's, then the resource's (always this order).
 
+    The organisation is the one booked on behalf of, else the member's own
+    approved start-up: their bookings of a place for start-ups only count
+    toward its quota whether or not they said "on behalf of" (see
+    :func:`_check_booker`), and which places those are is only known once the
+    resource is locked, after the organisation.
+
     The resource's lock makes bookings of one resource take turns, so the
     second of two people after one slot sees the first one's row and gets a
     clear refusal. Without it both would insert, and PostgreSQL, checking
@@ -247,6 +256,9 @@ def _lock_for_booking(resource, booker, organisation):
     resource are still inserted alongside.
     """
     User.objects.select_for_update().filter(pk=booker.pk).values_list("pk").get()
+    profile = Profile.objects.select_related("organisation").filter(user=booker).first()
+    if organisation is None and is_startup_member(profile):
+        organisation = profile.organisation
     if organisation is not None:
         Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list(
             "pk"
@@ -256,12 +268,16 @@ def _lock_for_booking(resource, booker, organisation):
         .select_related("space")
         .get(pk=resource.pk)
     )
-    profile = Profile.objects.select_related("organisation").filter(user=booker).first()
     return resource, profile
 
 
-def _check_booker(resource, booker, profile, people, organisation) -> None:
-    """Who may book, for whom and how many; the refusal is the permissions' own, with its code."""
+def _check_booker(resource, booker, profile, people, organisation) -> Organisation | None:
+    """Who may book, for whom and how many; returns on whose behalf the booking is.
+
+    That is ``organisation`` as asked, except on a place for start-ups only:
+    there it is always the member's start-up, so its quota holds for all of
+    its members' bookings. The refusal is the permissions' own, with its code.
+    """
     refusal = booking_refusal(booker, resource, profile=profile)
     if refusal is not None:
         raise BookingNotAllowed(refusal.message, code=refusal.code)
@@ -282,6 +298,9 @@ def _check_booker(resource, booker, profile, people, organisation) -> None:
             )
             % {"name": resource.name, "seats": resource.seats}
         )
+    if resource.audience == Resource.Audience.STARTUPS:
+        return profile.organisation
+    return organisation
 
 
 def _check_time(resource: Resource, start: datetime, end: datetime, *, now: datetime) -> None:

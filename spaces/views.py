@@ -347,15 +347,19 @@ def book(request, slug):
     perms = resource_permissions(request.user, resource, profile=profile)
     if not perms.book:
         return _refused(request, resource, perms.refusal)
-    # "On behalf of" is for start-ups and initiatives (their hours count together).
+    # "On behalf of" is for start-ups and initiatives (their hours count together);
+    # on a place for start-ups only every booking is (the service sees to it).
+    startups_only = resource.audience == Resource.Audience.STARTUPS
     organisation = profile.organisation if is_startup_member(profile) else None
     status = 200
     conflicts = None
     if request.method == "POST":
-        form = BookingForm(request.POST, resource=resource, organisation=organisation)
+        form = BookingForm(
+            request.POST, resource=resource, organisation=None if startups_only else organisation
+        )
         if form.is_valid():
             data = form.cleaned_data
-            on_behalf = organisation if data.get("on_behalf") else None
+            on_behalf = organisation if data.get("on_behalf") or startups_only else None
             try:
                 if data["weeks"] > 1:
                     result = services.book_series(
@@ -411,7 +415,7 @@ def book(request, slug):
         form = BookingForm(
             initial=_initial_from_query(request, resource),
             resource=resource,
-            organisation=organisation,
+            organisation=None if startups_only else organisation,
         )
     day = _form_day(form)
     grid = queries.availability(resource=resource, days=[day], viewer=request.user)
@@ -420,6 +424,7 @@ def book(request, slug):
         "space": resource.space,
         "form": form,
         "conflicts": conflicts,
+        "counts_for": organisation if startups_only else None,
         "day": day,
         "free_ranges": _free_ranges(grid),
         "shortest": services.duration_label(resource.min_minutes),

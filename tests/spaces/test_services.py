@@ -262,6 +262,22 @@ def test_organisation_quota_per_week(clock):
     assert book(desk, second, local(2026, 3, 19, 9), local(2026, 3, 19, 11)).pk
 
 
+def test_a_startups_own_bookings_of_a_startups_only_place_count_toward_its_quota(clock):
+    corner = ResourceFactory(audience=Resource.Audience.STARTUPS, organisation_quota_hours=3)
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP, name="Leerlab")
+    first, second = (
+        MemberFactory(profile__organisation=startup),
+        MemberFactory(profile__organisation=startup),
+    )
+    # Neither says "on behalf of": on this place every booking is the start-up's.
+    booking = book(corner, first, local(2026, 3, 17, 9), local(2026, 3, 17, 11))
+
+    with pytest.raises(services.QuotaReached, match=r"Leerlab can book .* for 3 hours a week"):
+        book(corner, second, local(2026, 3, 18, 9), local(2026, 3, 18, 11))
+    assert booking.organisation == startup
+    assert book(corner, second, local(2026, 3, 18, 9), local(2026, 3, 18, 10)).pk
+
+
 def test_a_new_desk_has_a_member_quota_of_16_hours_a_week(clock, member):
     desk = Resource.objects.create(space=SpaceFactory(), name="Flexplek", slug="flexplek")
     for day in (16, 17):  # Monday and Tuesday, 8 hours each

@@ -360,16 +360,31 @@ def test_startups_only_resource_refuses_other_members_with_403(client, clock, me
     assert Booking.objects.count() == 0
 
 
-def test_startup_member_books_on_behalf_of_their_organisation(client, clock):
+def test_startup_member_books_on_behalf_of_their_organisation(client, clock, desk):
     startup = OrganisationFactory(kind=Organisation.Kind.STARTUP, name="Leerlab Leiden")
     founder = MemberFactory(profile__organisation=startup)
-    desk = ResourceFactory(audience=Resource.Audience.STARTUPS)
     client.force_login(founder)
 
     form = client.get(f"/spaces/{desk.slug}/book/")
     response = post_booking(client, desk, on_behalf="on")
 
     assert "Book on behalf of Leerlab Leiden" in form.text
+    assert response.status_code == 302
+    assert Booking.objects.get().organisation == startup
+
+
+def test_a_startups_only_place_is_always_booked_for_the_startup(client, clock):
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP, name="Leerlab Leiden")
+    client.force_login(MemberFactory(profile__organisation=startup))
+    corner = ResourceFactory(audience=Resource.Audience.STARTUPS)
+
+    form = client.get(f"/spaces/{corner.slug}/book/")
+    response = post_booking(client, corner)
+
+    assert "Book on behalf of" not in form.text
+    assert "Booked on behalf of Leerlab Leiden: the hours of its members count together." in (
+        form.text
+    )
     assert response.status_code == 302
     assert Booking.objects.get().organisation == startup
 
