@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,28 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.admin import RefusalAsMessageMixin, csv_response, labels, local_time
 from lef.coordinators import is_coordinator
-from lef.images import ImageRejected, reencode_image
+from lef.images import ImagesAdminMixin
 from spaces import queries, services, timeslots
 from spaces.forms import BlockForm, CancelForm
 from spaces.models import Amenity, Booking, Closure, OpeningHours, Resource, Space
-
-PHOTO_SIZE = 1200
-
-
-def clean_photo(upload, stem: str):
-    """An uploaded photo re-encoded as WebP (no EXIF, no surprises), or a form error."""
-    if not upload or not hasattr(upload, "content_type"):
-        return upload  # unchanged or cleared
-    try:
-        image = reencode_image(upload, sizes=(PHOTO_SIZE,), square=False)
-    except ImageRejected as exc:
-        raise ValidationError(exc.message, code=exc.code) from exc
-    return ContentFile(image.renditions[PHOTO_SIZE].data, name=f"{stem or 'photo'}.webp")
-
-
-class PhotoForm(forms.ModelForm):
-    def clean_photo(self):
-        return clean_photo(self.cleaned_data.get("photo"), self.cleaned_data.get("slug", ""))
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -100,8 +81,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
-    form = PhotoForm
+class SpaceAdmin(ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
     list_display = ["name", "address"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
@@ -152,7 +132,7 @@ class SpaceAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
             )
 
 
-class ResourceForm(PhotoForm):
+class ResourceForm(forms.ModelForm):
     amenities = forms.MultipleChoiceField(
         label=_("amenities"),
         choices=Amenity.choices,
@@ -166,7 +146,7 @@ class ResourceForm(PhotoForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ImagesAdminMixin, admin.ModelAdmin):
     form = ResourceForm
     list_display = ["name", "kind", "space", "seats", "audience", "active", "auto_release"]
     list_filter = ["space", "kind", "audience", "active"]

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lef.errors import status_for
+from lef.images import image_url
 from lef.templatetags.lef_tags import day_text
 from members.decorators import profile_required
 from members.models import Profile
@@ -65,7 +66,7 @@ class Card:
         resource = self.resource
         self.pk = str(resource.pk)
         self.name = resource.name
-        self.photo_url = resource.photo.url if resource.photo else ""
+        self.photo_url = image_url(resource.photo, 400) or ""
         self.icon = _KIND_ICONS.get(resource.kind, "bi-laptop")
         self.about = f"{resource.get_kind_display()} · {resource.space.name}"
         self.seats = ngettext("%(counter)s seat", "%(counter)s seats", resource.seats) % {

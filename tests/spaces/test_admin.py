@@ -9,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from PIL import Image
 
+from lef.images import file_names
 from spaces import services
 from spaces.models import Booking, Closure, Resource
 from tests.factories import MemberFactory
@@ -148,7 +149,9 @@ def _png() -> io.BytesIO:
     return buffer
 
 
-def test_resource_photo_is_reencoded_and_bad_files_are_refused(client, coordinator, desk):
+def test_resource_photo_is_reencoded_and_bad_files_are_refused(
+    client, coordinator, desk, django_capture_on_commit_callbacks
+):
     data = {"space": desk.space.pk, "kind": "desk", "name": "Flexplek Raam", "slug": desk.slug,
             "description": "", "active": "on", "seats": 1, "audience": "members",
             "slot_minutes": 30, "min_minutes": 30, "max_minutes": 480, "max_days_ahead": 28,
@@ -156,13 +159,14 @@ def test_resource_photo_is_reencoded_and_bad_files_are_refused(client, coordinat
     url = f"/admin/spaces/resource/{desk.pk}/change/"
 
     bad = client.post(url, {**data, "photo": io.BytesIO(b"not an image")})
-    good = client.post(url, {**data, "photo": _png()})
+    with django_capture_on_commit_callbacks(execute=True):
+        good = client.post(url, {**data, "photo": _png()})
 
     assert bad.status_code == 200
     assert bad.context["adminform"].form.errors["photo"]
     assert good.status_code == 302
     desk.refresh_from_db()
-    assert desk.photo.name.endswith(".webp")
+    assert file_names(desk.photo) == [f"{desk.photo}-1200.webp"]
     assert desk.amenities == ["screen", "quiet"]
 
 
