@@ -2,7 +2,11 @@
 
 Bookings are never edited or deleted here: cancelling (with a message to the
 booker) and blocking go through :mod:`spaces.services`, so the rules, the mails
-and the exclusion constraint hold exactly as on the site.
+and the exclusion constraint hold exactly as on the site. So do the changes to
+a place that bookings depend on: closure days, opening hours, and a resource
+made unbookable or for start-ups only. Each refuses on the form with the
+number of bookings in the way, unless the coordinator ticks the box that
+cancels them and mails their owners.
 """
 
 from datetime import date, timedelta
@@ -25,10 +29,62 @@ from lef.images import ImagesAdminMixin
 from spaces import queries, services, timeslots
 from spaces.forms import BlockForm, CancelForm
 from spaces.models import Amenity, Booking, Closure, OpeningHours, Resource, Space
+from spaces.permissions import resource_permissions, space_permissions
+
+
+def cancelled_message(count: int) -> str:
+    """What the admin says after a save that cancelled ``count`` bookings."""
+    return ngettext(
+        "%(count)d booking cancelled and its owner mailed.",
+        "%(count)d bookings cancelled and their owners mailed.",
+        count,
+    ) % {"count": count}
+
+
+class SpaceForm(forms.ModelForm):
+    cancel_bookings = forms.BooleanField(
+        label=_("Cancel the bookings the new opening hours leave out, and mail their owners"),
+        required=False,
+        help_text=_("Only when you change the opening hours below."),
+    )
+
+
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    """A space's opening hours, checked as a whole against the bookings they would leave out.
+
+    What the new hours would be is known only from all rows together; the
+    service checks again when it saves them, under its locks.
+    """
+
+    def __init__(self, *args, cancel_bookings: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cancel_bookings = cancel_bookings
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or self.cancel_bookings or any(self.errors):
+            return
+        rows, weekdays = [], set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            deleted = self._should_delete_form(form)
+            if form.instance.pk is not None and (deleted or form.has_changed()):
+                weekdays.add(form.initial["weekday"])  # the day it leaves
+            if deleted or not data:
+                continue
+            rows.append(
+                OpeningHours(weekday=data["weekday"], opens=data["opens"], closes=data["closes"])
+            )
+            if form.has_changed():
+                weekdays.add(data["weekday"])
+        count = len(services.bookings_outside_hours(self.instance.pk, rows, weekdays=weekdays))
+        if count:
+            raise ValidationError(services.hours_refusal_message(count))
 
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 
@@ -82,13 +138,31 @@ class ClosureInline(admin.TabularInline):
 
 @admin.register(Space)
 class SpaceAdmin(ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
+    form = SpaceForm
     list_display = ["name", "address"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, ClosureInline]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            space_permissions(request.user, obj).change
+        )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, OpeningHoursInline):
+            # The box is on the space's own form; the hours are checked on theirs.
+            kwargs["cancel_bookings"] = forms.CheckboxInput().value_from_datadict(
+                request.POST, {}, "cancel_bookings"
+            )
+        return kwargs
+
     def save_formset(self, request, form, formset, change):
-        """New and moved closure days go through ``services.close_day`` (bookings, mail)."""
+        """Opening hours and closure days go through the services (bookings, mail)."""
+        if formset.model is OpeningHours:
+            self._save_opening_hours(request, form, formset)
+            return
         if formset.model is not Closure:
             super().save_formset(request, form, formset, change)
             return
@@ -131,6 +205,37 @@ class SpaceAdmin(ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def _save_opening_hours(self, request, form, formset):
+        """New, changed and deleted rows in one call of ``services.change_opening_hours``."""
+        # What the admin's change message and history read (formset.save() sets them).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        saved = []
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            row = inline_form.save(commit=False)
+            saved.append(row)
+            if row.pk is None:
+                formset.new_objects.append(row)
+            else:
+                formset.changed_objects.append((row, inline_form.changed_data))
+        formset.deleted_objects = [
+            inline_form.instance
+            for inline_form in formset.deleted_forms
+            if inline_form.instance.pk is not None
+        ]
+        if not saved and not formset.deleted_objects:
+            return
+        cancelled = services.change_opening_hours(
+            space=form.instance,
+            saved=saved,
+            deleted=formset.deleted_objects,
+            by=request.user,
+            cancel_bookings=form.cleaned_data.get("cancel_bookings", False),
+        )
+        if cancelled:
+            self.message_user(request, cancelled_message(len(cancelled)), messages.WARNING)
+
 
 class ResourceForm(forms.ModelForm):
     amenities = forms.MultipleChoiceField(
@@ -139,14 +244,48 @@ class ResourceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    cancel_bookings = forms.BooleanField(
+        label=_("Cancel the bookings this change affects and mail their owners"),
+        required=False,
+        help_text=_(
+            "Only when you make it no longer bookable, or for start-ups and initiatives only."
+        ),
+    )
 
     class Meta:
         model = Resource
         fields = "__all__"  # noqa: DJ007 -- every field is the coordinators' to set
 
+    def clean(self):
+        """Refuse a change that leaves bookings behind, unless the box says to cancel them.
+
+        ``services.save_resource`` checks again under its lock when it saves.
+        """
+        cleaned = super().clean()
+        if self.instance.pk is None or cleaned.get("cancel_bookings"):
+            return cleaned
+        count = len(
+            services.bookings_stranded_by(
+                self.instance.pk,
+                active=cleaned.get("active", False),
+                audience=cleaned.get("audience") or self.instance.audience,
+            )
+        )
+        if count:
+            # The box says how many, now that it is known (the field is bound already).
+            self["cancel_bookings"].label = ngettext(
+                "Cancel the %(count)d booking this change affects and mail its owner",
+                "Cancel the %(count)d bookings this change affects and mail their owners",
+                count,
+            ) % {"count": count}
+            raise ValidationError(
+                services.resource_refusal_message(cleaned.get("name") or str(self.instance), count)
+            )
+        return cleaned
+
 
 @admin.register(Resource)
-class ResourceAdmin(ImagesAdminMixin, admin.ModelAdmin):
+class ResourceAdmin(ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
     form = ResourceForm
     list_display = ["name", "kind", "space", "seats", "audience", "active", "auto_release"]
     list_filter = ["space", "kind", "audience", "active"]
@@ -155,7 +294,21 @@ class ResourceAdmin(ImagesAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     actions = ["block_selected"]
     fieldsets = [
-        (None, {"fields": ["space", "kind", "name", "slug", "description", "photo", "active"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "space",
+                    "kind",
+                    "name",
+                    "slug",
+                    "description",
+                    "photo",
+                    "active",
+                    "cancel_bookings",
+                ]
+            },
+        ),
         (_("Seats and amenities"), {"fields": ["seats", "amenities"]}),
         (
             _("Booking rules"),
@@ -175,9 +328,24 @@ class ResourceAdmin(ImagesAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or resource_permissions(request.user, obj).change
+        )
+
     def has_delete_permission(self, request, obj=None):
         # Bookings keep their resource; untick "bookable" instead.
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Through ``services.save_resource``: bookings it would strand, and their mail."""
+        cancelled = services.save_resource(
+            resource=obj,
+            by=request.user,
+            cancel_bookings=form.cleaned_data.get("cancel_bookings", False),
+        )
+        if cancelled:
+            self.message_user(request, cancelled_message(len(cancelled)), messages.WARNING)
 
     @admin.action(description=_("Block slots of the selected resources …"), permissions=["change"])
     def block_selected(self, request, queryset):

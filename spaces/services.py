@@ -11,7 +11,10 @@ slot taken before it tried. Mail is rendered and queued once the transaction
 commits (``after_commit``), outside the locks.
 
 Views, the admin and the ``release_no_shows`` command call these functions;
-nothing else writes bookings.
+nothing else writes bookings. Changes to a place that would leave bookings on
+a closed or unbookable place (closure days, opening hours, a resource no
+longer bookable or for start-ups only) go through here too, and either refuse
+with the number of bookings in the way or cancel them and mail their owners.
 """
 
 import uuid
@@ -22,6 +25,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.functions import ExtractIsoWeekDay
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -39,7 +44,7 @@ from lef.notifications import (
 from lef.validators import validate_multiline_text, validate_plain_text
 from members.models import Organisation, Profile, User
 from spaces import timeslots
-from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource
+from spaces.models import MAX_SPAN, Booking, Closure, OpeningHours, Resource, Space
 from spaces.permissions import (
     CHECK_IN_WINDOW,
     booking_permissions,
@@ -91,6 +96,14 @@ class BookingNotAllowed(BookingError, NotAllowed):  # noqa: N818 -- a domain out
 
 class SlotTaken(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
     """Someone else holds (part of) this time."""
+
+
+class BookingsInTheWay(SlotTaken):
+    """A change to a place would leave members' bookings on it; ``count`` says how many."""
+
+    def __init__(self, message: str, *, count: int):
+        super().__init__(message)
+        self.count = count
 
 
 class QuotaReached(BookingError, Conflict):  # noqa: N818 -- a domain outcome, like EventFull
@@ -562,8 +575,12 @@ def _cancel(booking: Booking, *, by: User, message: str) -> None:
     )
 
 
-def _notify_cancelled(booking: Booking, *, message: str) -> None:
-    """Tell the booker, after the commit, that 't LEF cancelled ``booking`` and why."""
+def _notify_cancelled(booking: Booking, *, message: str, place_url: str = "") -> None:
+    """Tell the booker, after the commit, that 't LEF cancelled ``booking`` and why.
+
+    ``place_url`` is where to look for another place (the resource's grid
+    unless given: a resource that is no longer bookable has none).
+    """
     after_commit(
         notify,
         recipient=booking.booker,
@@ -573,7 +590,7 @@ def _notify_cancelled(booking: Booking, *, message: str) -> None:
         context={
             "booking": booking,
             "message": message,
-            "resource_url": absolute_url(booking.resource.get_absolute_url()),
+            "resource_url": absolute_url(place_url or booking.resource.get_absolute_url()),
         },
     )
 
@@ -659,7 +676,8 @@ def block_slots(
     naming them, unless ``cancel_conflicting``: then each is cancelled with
     ``reason`` as the message to its booker. Only coordinators. A block is a
     booking row of kind "block" under the same exclusion constraint; opening
-    hours and quotas do not apply to it. Locks the bookings it cancels.
+    hours and quotas do not apply to it. Locks the bookings it cancels; the
+    mail goes after the commit.
     """
     if not all(resource_permissions(by, resource).block for resource in resources):
         raise BookingNotAllowed(_("Only coordinators can block slots."))
@@ -735,45 +753,264 @@ def bookings_on_day(space_id: int, day) -> list[Booking]:
     )
 
 
+def _lock_resources_of(space_id: int) -> None:
+    """Lock every resource of the space, in the order bookings lock them (see _lock_for_booking).
+
+    A booking of one of them that comes after waits, and then sees the change.
+    """
+    list(
+        Resource.objects.select_for_update(no_key=True)
+        .filter(space_id=space_id)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
+def _cancel_with_message(
+    bookings: Sequence[Booking], *, by: User, message: str, place_url: str = ""
+) -> list[Booking]:
+    """Cancel those of ``bookings`` that are still confirmed; mail each booker ``message``.
+
+    Each row is locked first, so a member who cancels at the same moment
+    does not get their own cancellation overwritten (nor two mails).
+    """
+    locked = list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(pk__in=[booking.pk for booking in bookings], status=Booking.Status.CONFIRMED)
+        .select_related("resource__space", "booker")
+        .order_by("start", "pk")
+    )
+    for booking in locked:
+        _cancel(booking, by=by, message=message)
+        _notify_cancelled(booking, message=message, place_url=place_url)
+    return locked
+
+
 def close_day(*, closure: Closure, by: User, cancel_bookings: bool = False) -> list[Booking]:
     """Save ``closure`` (a new or moved closure day of a space); returns the bookings cancelled.
 
-    Members' bookings on that day make it fail with :class:`SlotTaken`, unless
-    ``cancel_bookings``: then each is cancelled and its booker gets the
-    closure's reason (or that the place is closed). Only coordinators. Locks the
-    space's resources first, as a booking does, so no booking slips in
-    between: one that waited books against the closure.
+    Members' bookings on that day make it fail with :class:`BookingsInTheWay`,
+    unless ``cancel_bookings``: then each is cancelled and its booker gets the
+    closure's reason (or that the place is closed), after the commit. Only
+    coordinators. Locks the space's resources first, as a booking does, so no
+    booking slips in between: one that waited books against the closure.
     """
     if not space_permissions(by, closure.space).change:
         raise BookingNotAllowed(_("Only coordinators can close a space."))
     closure.full_clean()
     with transaction.atomic():
-        list(
-            Resource.objects.select_for_update(no_key=True)
-            .filter(space_id=closure.space_id)
-            .order_by("pk")
-            .values_list("pk")
-        )
+        _lock_resources_of(closure.space_id)
         in_the_way = bookings_on_day(closure.space_id, closure.date)
         if in_the_way and not cancel_bookings:
-            raise SlotTaken(
+            raise BookingsInTheWay(
                 ngettext(
                     "There is %(count)d booking on %(day)s. Choose to cancel it, or another day.",
                     "There are %(count)d bookings on %(day)s. Choose to cancel them, "
                     "or another day.",
                     len(in_the_way),
                 )
-                % {"count": len(in_the_way), "day": date_format(closure.date, "l j F Y")}
+                % {"count": len(in_the_way), "day": date_format(closure.date, "l j F Y")},
+                count=len(in_the_way),
             )
         closure.save()
         message = closure.reason or _("%(space)s is closed on %(day)s.") % {
             "space": closure.space.name,
             "day": date_format(closure.date, "l j F Y"),
         }
-        for booking in in_the_way:
-            _cancel(booking, by=by, message=message)
-            _notify_cancelled(booking, message=message)
-    return in_the_way
+        cancelled = _cancel_with_message(in_the_way, by=by, message=message)
+    return cancelled
+
+
+# Opening hours ---------------------------------------------------------------------
+
+
+def bookings_outside_hours(
+    space_id: int, hours: Iterable, *, weekdays: Iterable[int], now: datetime | None = None
+) -> list[Booking]:
+    """Members' confirmed future bookings in ``space_id``'s resources that ``hours`` leave out.
+
+    ``hours`` are OpeningHours rows, saved or not (what the space's hours
+    would be); only bookings on ``weekdays`` (0 is Monday) are looked at,
+    those whose hours change. A booking is left out when no open window of
+    its day holds it, the rule :func:`book_resource` applies. Bookings that
+    have begun are left alone.
+    """
+    weekdays = set(weekdays)
+    if not weekdays:
+        return []
+    hours = list(hours)
+    now = now or timezone.now()
+    candidates = (
+        Booking.objects.blocking()
+        .bookings()
+        .filter(resource__space_id=space_id, start__gt=now)
+        .annotate(local_weekday=ExtractIsoWeekDay("start", tzinfo=timeslots.LOCAL))
+        .filter(local_weekday__in=[weekday + 1 for weekday in weekdays])
+        .only("pk", "start", "end")
+        .order_by("start", "pk")
+    )
+    return [
+        booking
+        for booking in candidates
+        if not any(
+            window.contains(booking.start, booking.end)
+            for window in timeslots.open_windows(timeslots.local_date(booking.start), hours)
+        )
+    ]
+
+
+def hours_refusal_message(count: int) -> str:
+    """What a coordinator reads when new opening hours would leave ``count`` bookings out."""
+    return ngettext(
+        "%(count)d booking falls outside the new opening hours. "
+        "Choose to cancel it and mail its owner, or keep the hours.",
+        "%(count)d bookings fall outside the new opening hours. "
+        "Choose to cancel them and mail their owners, or keep the hours.",
+        count,
+    ) % {"count": count}
+
+
+def change_opening_hours(
+    *,
+    space: Space,
+    saved: Sequence[OpeningHours] = (),
+    deleted: Sequence[OpeningHours] = (),
+    by: User,
+    cancel_bookings: bool = False,
+) -> list[Booking]:
+    """Save ``saved`` and delete ``deleted`` opening-hour rows of ``space``; returns the cancelled.
+
+    Members' confirmed future bookings that the new hours leave outside (see
+    :func:`bookings_outside_hours`) make it fail with :class:`BookingsInTheWay`
+    and change nothing, unless ``cancel_bookings``: then each is cancelled and
+    its booker mailed why, after the commit. Only coordinators. Locks the
+    space's resources first, as a booking does, so no booking slips in
+    between: one that waited is checked against the new hours.
+    """
+    if not space_permissions(by, space).change:
+        raise BookingNotAllowed(_("Only coordinators can change opening hours."))
+    for row in saved:
+        row.space = space
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise BookingRuleBroken(error.messages[0]) from error
+    with transaction.atomic():
+        _lock_resources_of(space.pk)
+        stored = dict(OpeningHours.objects.filter(space=space).values_list("pk", "weekday"))
+        weekdays = {row.weekday for row in saved} | {
+            stored[row.pk] for row in [*saved, *deleted] if row.pk in stored
+        }
+        OpeningHours.objects.filter(
+            space=space, pk__in=[row.pk for row in deleted if row.pk is not None]
+        ).delete()
+        for row in saved:
+            row.save()
+        in_the_way = bookings_outside_hours(
+            space.pk, OpeningHours.objects.filter(space=space), weekdays=weekdays
+        )
+        if in_the_way and not cancel_bookings:
+            raise BookingsInTheWay(hours_refusal_message(len(in_the_way)), count=len(in_the_way))
+        message = _(
+            "%(space)s has new opening hours, and the time you booked is outside them."
+        ) % {"space": space.name}
+        cancelled = _cancel_with_message(in_the_way, by=by, message=message)
+    return cancelled
+
+
+# Resources -------------------------------------------------------------------------
+
+
+def bookings_stranded_by(
+    resource_id: int | None, *, active: bool, audience: str, now: datetime | None = None
+) -> list[Booking]:
+    """Members' confirmed future bookings the stored resource would no longer take.
+
+    That is, were it made ``active`` and for ``audience``: all of them when it
+    stops being bookable; those of members outside an approved start-up when
+    it becomes for start-ups only (the rule :func:`book_resource` applies).
+    What it already was strands nothing: its bookings stood then too.
+    Bookings that have begun are left alone.
+    """
+    stored = Resource.objects.filter(pk=resource_id).values_list("active", "audience").first()
+    if stored is None:
+        return []
+    was_active, was_audience = stored
+    closing = was_active and not active
+    startups = Resource.Audience.STARTUPS
+    narrowing = active and audience == startups and was_audience != startups
+    if not (closing or narrowing):
+        return []
+    bookings = (
+        Booking.objects.blocking()
+        .bookings()
+        .filter(resource_id=resource_id, start__gt=now or timezone.now())
+        .select_related("booker__profile__organisation")
+        .order_by("start", "pk")
+    )
+    if closing:
+        return list(bookings)
+    return [
+        booking
+        for booking in bookings
+        if not is_startup_member(getattr(booking.booker, "profile", None))
+    ]
+
+
+def resource_refusal_message(name: str, count: int) -> str:
+    """What a coordinator reads when a change to resource ``name`` would strand ``count``."""
+    return ngettext(
+        "%(resource)s has %(count)d booking coming up that it would no longer take. "
+        "Choose to cancel it and mail its owner, or keep the resource as it is.",
+        "%(resource)s has %(count)d bookings coming up that it would no longer take. "
+        "Choose to cancel them and mail their owners, or keep the resource as it is.",
+        count,
+    ) % {"resource": name, "count": count}
+
+
+def save_resource(*, resource: Resource, by: User, cancel_bookings: bool = False) -> list[Booking]:
+    """Save ``resource``, new or changed (the admin's form); returns the bookings cancelled.
+
+    Making it not bookable, or for start-ups only, would leave members'
+    confirmed future bookings on a place that refuses them (see
+    :func:`bookings_stranded_by`): that fails with :class:`BookingsInTheWay`
+    and saves nothing, unless ``cancel_bookings``: then each is cancelled and
+    its booker mailed why, after the commit. Only coordinators. Locks the
+    resource's row first, as a booking does, so no booking slips in between:
+    one that waited sees the resource as saved.
+    """
+    if not resource_permissions(by, resource).change:
+        raise BookingNotAllowed(_("Only coordinators can change resources."))
+    try:
+        resource.full_clean()
+    except ValidationError as error:
+        raise BookingRuleBroken(error.messages[0]) from error
+    with transaction.atomic():
+        if resource.pk is not None:
+            Resource.objects.select_for_update(no_key=True).filter(pk=resource.pk).values_list(
+                "pk"
+            ).first()
+        in_the_way = bookings_stranded_by(
+            resource.pk, active=resource.active, audience=resource.audience
+        )
+        if in_the_way and not cancel_bookings:
+            raise BookingsInTheWay(
+                resource_refusal_message(resource.name, len(in_the_way)), count=len(in_the_way)
+            )
+        if not resource.active:
+            message = _("%(resource)s can no longer be booked.") % {"resource": resource.name}
+        else:
+            message = _(
+                "%(resource)s is now for members of education start-ups and initiatives only."
+            ) % {"resource": resource.name}
+        cancelled = _cancel_with_message(
+            in_the_way,
+            by=by,
+            message=message,
+            place_url="" if resource.active else reverse("spaces:list"),
+        )
+        resource.save()
+    return cancelled
 
 
 # Account deletion ------------------------------------------------------------------

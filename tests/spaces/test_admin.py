@@ -1,18 +1,20 @@
 """The coordinators' back office: cancel with a message, block, CSV, occupancy, photos."""
 
 import io
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
+from django.test import Client
 from PIL import Image
 
 from lef.images import file_names
+from members.models import Organisation
 from spaces import services
-from spaces.models import Booking, Closure, Resource
-from tests.factories import MemberFactory
+from spaces.models import Booking, Closure, OpeningHours, Resource
+from tests.factories import MemberFactory, OrganisationFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.spaces.conftest import local
 from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
@@ -262,3 +264,188 @@ def test_only_coordinators_close_a_day_and_a_closed_day_takes_no_booking(clock, 
             start=local(2026, 3, 18, 10),
             end=local(2026, 3, 18, 11),
         )
+
+
+# Opening hours and resources: through the services, with the bookings they affect -------
+
+
+def _change_form_data(client, url: str, **changes) -> dict:
+    """What a change page posts back as it stands, with ``changes`` to the main form.
+
+    Each opening-hours row can be changed by weekday: ``hours={1: ("12:00", "18:00")}``.
+    """
+    hours = changes.pop("hours", {})
+    response = client.get(url)
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if name != "photo"}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= {
+            f"{formset.prefix}-TOTAL_FORMS": len(formset.forms),
+            f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
+        }
+        for inline_form in formset.forms:
+            values = {name: inline_form[name].value() for name in inline_form.fields}
+            if values.get("weekday") in hours:
+                values["opens"], values["closes"] = hours[values["weekday"]]
+            data |= {inline_form.add_prefix(name): value for name, value in values.items()}
+    data |= changes
+    # An unticked box and an empty number are left out, as a browser does.
+    return {
+        name: value for name, value in data.items() if value is not None and value is not False
+    }
+
+
+def _upcoming(member) -> list:
+    """The starts of ``member``'s coming bookings as My bookings lists them."""
+    member_client = Client(headers={"accept-language": "en"})
+    member_client.force_login(member)
+    return [line.start for line in member_client.get("/spaces/bookings/").context["upcoming"]]
+
+
+def test_new_opening_hours_that_leave_bookings_out_are_refused_unless_they_are_cancelled(
+    client, clock, coordinator, django_capture_on_commit_callbacks
+):
+    space = SpaceFactory()  # open 08:00-18:00 every day
+    desk = ResourceFactory(space=space, name="Flexplek Raam")
+    booker = MemberFactory(email="boeker@school.example")
+    morning = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 17, 9),
+                             end=local(2026, 3, 17, 10))  # Tuesday: left out  # fmt: skip
+    afternoon = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 17, 14),
+                               end=local(2026, 3, 17, 15))  # fmt: skip
+    wednesday = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 18, 9),
+                               end=local(2026, 3, 18, 10))  # fmt: skip
+    url = f"/admin/spaces/space/{space.pk}/change/"
+    data = _change_form_data(client, url, hours={1: ("12:00", "18:00")})
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "1 booking falls outside the new opening hours." in refused.text
+    assert OpeningHours.objects.get(space=space, weekday=1).opens == time(8)
+    assert _upcoming(booker) == [morning.start, afternoon.start, wednesday.start]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, data | {"cancel_bookings": "on"})
+
+    assert done.status_code == 302
+    assert OpeningHours.objects.get(space=space, weekday=1).opens == time(12)
+    morning.refresh_from_db()
+    assert (morning.status, morning.cancelled_by, morning.cancel_message) == (
+        "cancelled",
+        coordinator,
+        f"{space.name} has new opening hours, and the time you booked is outside them.",
+    )
+    assert _upcoming(booker) == [afternoon.start, wednesday.start]
+    assert [m.to for m in mail.outbox] == [["boeker@school.example"]]
+    assert "the time you booked is outside them" in mail.outbox[0].body
+    assert "1 booking cancelled and its owner mailed." in client.get(done.url).text
+
+
+def test_an_opening_hours_row_removed_counts_the_bookings_on_its_day(
+    client, clock, coordinator, django_capture_on_commit_callbacks
+):
+    space = SpaceFactory(hours=[(1, time(8), time(18)), (2, time(8), time(18))])
+    booking = BookingFactory(resource=ResourceFactory(space=space), start=local(2026, 3, 17, 9),
+                             end=local(2026, 3, 17, 10))  # fmt: skip
+    url = f"/admin/spaces/space/{space.pk}/change/"
+    data = _change_form_data(client, url)
+    tuesday = next(
+        key[: -len("-weekday")] for key, value in data.items() if key.endswith("-weekday")
+        and str(value) == "1"
+    )  # fmt: skip
+    data[f"{tuesday}-DELETE"] = "on"
+
+    refused = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, data | {"cancel_bookings": "on"})
+
+    assert "1 booking falls outside the new opening hours." in refused.text
+    assert done.status_code == 302
+    assert list(OpeningHours.objects.filter(space=space).values_list("weekday", flat=True)) == [2]
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert len(mail.outbox) == 1
+
+
+def _resource_url(resource) -> str:
+    return f"/admin/spaces/resource/{resource.pk}/change/"
+
+
+def test_making_a_resource_unbookable_is_refused_with_the_count_unless_they_are_cancelled(
+    client, clock, coordinator, desk, django_capture_on_commit_callbacks
+):
+    booker = MemberFactory(email="boeker@school.example")
+    coming = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 18, 10),
+                            end=local(2026, 3, 18, 11))  # fmt: skip
+    past = BookingFactory(resource=desk, booker=booker, start=local(2026, 3, 13, 10),
+                          end=local(2026, 3, 13, 11))  # fmt: skip
+    data = _change_form_data(client, _resource_url(desk))
+    del data["active"]
+
+    refused = client.post(_resource_url(desk), data)
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["__all__"] == [
+        "Flexplek Raam has 1 booking coming up that it would no longer take. "
+        "Choose to cancel it and mail its owner, or keep the resource as it is."
+    ]
+    assert "Cancel the 1 booking this change affects and mail its owner" in refused.text
+    assert Resource.objects.get(pk=desk.pk).active is True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(_resource_url(desk), data | {"cancel_bookings": "on"})
+
+    assert done.status_code == 302
+    assert "1 booking cancelled and its owner mailed." in client.get(done.url).text
+    assert Resource.objects.get(pk=desk.pk).active is False
+    coming.refresh_from_db()
+    past.refresh_from_db()
+    assert (coming.status, coming.cancel_message, past.status) == (
+        "cancelled", "Flexplek Raam can no longer be booked.", "confirmed"
+    )  # fmt: skip
+    assert _upcoming(booker) == []
+    assert client.get(f"/spaces/{desk.slug}/").status_code == 404
+    assert [m.to for m in mail.outbox] == [["boeker@school.example"]]
+    assert "/spaces/\n" in mail.outbox[0].body  # where to find another place
+
+
+def test_making_a_resource_startups_only_cancels_only_the_others_bookings(
+    client, clock, coordinator, desk, django_capture_on_commit_callbacks
+):
+    startup = OrganisationFactory(kind=Organisation.Kind.STARTUP)
+    founder = MemberFactory(profile__organisation=startup)
+    teacher = MemberFactory(email="leraar@school.example")
+    theirs = BookingFactory(resource=desk, booker=founder, start=local(2026, 3, 18, 10),
+                            end=local(2026, 3, 18, 11))  # fmt: skip
+    mine = BookingFactory(resource=desk, booker=teacher, start=local(2026, 3, 18, 12),
+                          end=local(2026, 3, 18, 13))  # fmt: skip
+    data = _change_form_data(client, _resource_url(desk), audience="startups")
+
+    refused = client.post(_resource_url(desk), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(_resource_url(desk), data | {"cancel_bookings": "on"})
+
+    assert "has 1 booking coming up that it would no longer take" in refused.text
+    assert done.status_code == 302
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert (theirs.status, mine.status) == ("confirmed", "cancelled")
+    assert _upcoming(founder) == [theirs.start]
+    assert _upcoming(teacher) == []
+    assert [m.to for m in mail.outbox] == [["leraar@school.example"]]
+    assert "now for members of education start-ups and initiatives only" in mail.outbox[0].body
+
+
+def test_a_resource_change_that_strands_nothing_saves_without_asking(
+    client, clock, coordinator, desk
+):
+    BookingFactory(resource=desk, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11))
+    data = _change_form_data(client, _resource_url(desk), name="Flexplek Tuin", seats=2)
+
+    response = client.post(_resource_url(desk), data)
+
+    assert response.status_code == 302
+    desk.refresh_from_db()
+    assert (desk.name, desk.seats, desk.active) == ("Flexplek Tuin", 2, True)
+    assert Booking.objects.get().status == "confirmed"

@@ -9,7 +9,7 @@ from django.db import transaction
 from lef.models import Notice
 from members.models import Organisation
 from spaces import services
-from spaces.models import Booking, Closure, Resource
+from spaces.models import Booking, Closure, OpeningHours, Resource
 from spaces.permissions import Refusal
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.members.factories_coordination import CoordinatorFactory
@@ -558,3 +558,74 @@ def test_release_no_shows_command(clock, member):
 
     assert out.getvalue() == "Released 1 booking(s).\n"
     assert Booking.objects.get().status == "released"
+
+
+# Opening hours and resources ----------------------------------------------------------------
+
+
+def test_new_opening_hours_refuse_with_the_count_or_cancel_what_they_leave_out(
+    clock, member, outbox
+):
+    space = SpaceFactory()  # open 08:00-18:00 every day
+    desk = ResourceFactory(space=space)
+    coordinator = CoordinatorFactory()
+    early = book(desk, member, local(2026, 3, 17, 8), local(2026, 3, 17, 9))  # Tuesday
+    late = book(desk, member, local(2026, 3, 17, 17), local(2026, 3, 17, 18))
+    tuesday = OpeningHours.objects.get(space=space, weekday=1)
+    tuesday.opens, tuesday.closes = time(9), time(17)
+    added = OpeningHours(weekday=1, opens=time(17), closes=time(18))  # a second range
+    mail.outbox.clear()
+
+    with pytest.raises(services.BookingsInTheWay) as caught:
+        services.change_opening_hours(space=space, saved=[tuesday], by=coordinator)
+    assert (caught.value.count, caught.value.status) == (2, 409)
+    assert OpeningHours.objects.get(pk=tuesday.pk).opens == time(8)  # nothing changed
+
+    with outbox():
+        cancelled = services.change_opening_hours(
+            space=space, saved=[tuesday, added], by=coordinator, cancel_bookings=True
+        )
+
+    assert cancelled == [early]
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.status, late.status) == ("cancelled", "confirmed")
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    with pytest.raises(services.BookingRuleBroken, match="outside the opening hours"):
+        book(desk, member, local(2026, 3, 24, 8), local(2026, 3, 24, 9))
+
+
+def test_only_coordinators_change_opening_hours_and_resources(clock, desk, member):
+    tuesday = OpeningHours.objects.get(space=desk.space, weekday=1)
+    desk.active = False
+
+    with pytest.raises(services.BookingNotAllowed):
+        services.change_opening_hours(space=desk.space, deleted=[tuesday], by=member)
+    with pytest.raises(services.BookingNotAllowed):
+        services.save_resource(resource=desk, by=member)
+    assert OpeningHours.objects.filter(pk=tuesday.pk).exists()
+    assert Resource.objects.get(pk=desk.pk).active is True
+
+
+def test_a_resource_made_unbookable_takes_its_coming_bookings_with_it_only_when_told(
+    clock, desk, member, outbox
+):
+    coordinator = CoordinatorFactory()
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    desk.active = False
+    mail.outbox.clear()
+
+    with pytest.raises(services.BookingsInTheWay, match="has 1 booking coming up"):
+        services.save_resource(resource=desk, by=coordinator)
+    assert Resource.objects.get(pk=desk.pk).active is True
+    with outbox():
+        assert services.save_resource(resource=desk, by=coordinator, cancel_bookings=True) == [
+            booking
+        ]
+
+    assert Resource.objects.get(pk=desk.pk).active is False
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by) == ("cancelled", coordinator)
+    assert len(mail.outbox) == 1
+    # Saving it again (it is already unbookable) strands nothing.
+    assert services.save_resource(resource=desk, by=coordinator) == []
