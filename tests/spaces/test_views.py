@@ -13,6 +13,7 @@ from spaces import services, timeslots
 from spaces.forms import SearchForm
 from spaces.models import Booking, Closure, Resource
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+from tests.helpers import queries_of
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.spaces.conftest import local
 from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
@@ -584,3 +585,68 @@ def test_the_search_form_is_written_out_with_the_forms_own_fields(client, clock)
     assert '<option value="room" selected>' in form_html
     assert '<option value="screen" selected>' in form_html
     assert 'name="seats" value="3"' in form_html
+
+
+# The same number of statements for one row and for many -----------------------------------
+
+
+MANY = 30
+
+
+def test_the_overview_costs_the_same_for_one_place_and_many(client, clock, member):
+    client.force_login(member)
+    ResourceFactory(space=SpaceFactory())
+    one, _ = queries_of(client, "/spaces/")
+    for _number in range(MANY - 1):
+        resource = ResourceFactory(space=SpaceFactory())
+        BookingFactory(resource=resource, start=local(2026, 3, 16, 9), end=local(2026, 3, 16, 10))
+
+    many, response = queries_of(client, "/spaces/")
+    last, last_page = queries_of(client, "/spaces/", page=3)
+
+    assert (response.context["page_obj"].paginator.count, len(last_page.context["cards"])) == (
+        MANY,
+        MANY - 24,
+    )
+    assert many == last == one
+
+
+def test_a_grid_costs_the_same_for_one_booking_and_many(client, clock, desk, member):
+    client.force_login(member)
+    week = {"date": "2026-03-17", "view": "week"}
+    BookingFactory(resource=desk, start=local(2026, 3, 16, 8), end=local(2026, 3, 16, 9))
+    one, _ = queries_of(client, f"/spaces/{desk.slug}/", **week)
+    for day in range(16, 23):
+        for hour in range(9, 17):
+            BookingFactory(resource=desk, start=local(2026, 3, day, hour),
+                           end=local(2026, 3, day, hour, 30))  # fmt: skip
+
+    many, response = queries_of(client, f"/spaces/{desk.slug}/", **week)
+
+    assert response.text.count(">Taken<") == 2 + 7 * 8
+    assert many == one
+
+
+def test_my_bookings_cost_the_same_for_one_booking_and_many(client, clock, member):
+    clock.set(2026, 3, 18, 12, 0)
+    client.force_login(member)
+
+    def add(day):
+        BookingFactory(resource=ResourceFactory(), booker=member,
+                       start=local(2026, 3, 19, 10) + timedelta(days=day),
+                       end=local(2026, 3, 19, 11) + timedelta(days=day),
+                       organisation=OrganisationFactory())  # fmt: skip
+        BookingFactory(resource=ResourceFactory(), booker=member,
+                       start=local(2026, 3, 17, 10) - timedelta(days=day),
+                       end=local(2026, 3, 17, 11) - timedelta(days=day),
+                       status="cancelled")  # fmt: skip
+
+    add(0)
+    one, _ = queries_of(client, "/spaces/bookings/")
+    for day in range(1, MANY):
+        add(day)
+
+    many, response = queries_of(client, "/spaces/bookings/")
+
+    assert (len(response.context["upcoming"]), len(response.context["past"])) == (MANY, 20)
+    assert many == one
