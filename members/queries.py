@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import CoreActivity, Sector
 from lef.pagination import page_of
 from members.models import Organisation, Profile, User, ordered_sectors
-from members.search import build_query, search_words
+from members.search import build_query, every_word_first, search_words, words_matched
 from members.templatetags.avatars import Avatar, card_avatar
 
 # Columns a suggestion card never shows; the search vector is by far the widest.
@@ -86,37 +86,41 @@ def _found(viewer: User, q: str, filters: dict) -> tuple[QuerySet[Profile], Sear
     """The visible profiles that pass ``filters`` and match the search ``q``, and its query."""
     profiles = _filtered(Profile.objects.visible_to(viewer), **filters)
     query = build_query(q)
-    if query is not None:
-        profiles = profiles.filter(search_vector=query)
-    return profiles, query
+    return (profiles if query is None else profiles.filter(search_vector=query)), query
 
 
-def _card_rows(profiles: QuerySet[Profile], query: SearchQuery | None, *, ranked: bool):
-    recent = ("-updated_at", "-user_id")
+def _card_rows(
+    profiles: QuerySet[Profile], query: SearchQuery | None, *, q: str = "", ranked: bool
+):
+    """The rows of CARD_FIELDS in the directory's order (see :func:`directory`)."""
+    keys = []
+    matched = words_matched(q) if query is not None else None
+    if matched is not None:
+        profiles = profiles.alias(words=matched)
+        keys.append("-words")
     if query is not None and ranked:
-        profiles = profiles.alias(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", *recent
-        )
-    else:
-        profiles = profiles.order_by(*recent)
-    return profiles.values(*CARD_FIELDS)
+        profiles = profiles.alias(rank=SearchRank(F("search_vector"), query))
+        keys.append("-rank")
+    return profiles.order_by(*keys, "-updated_at", "-user_id").values(*CARD_FIELDS)
 
 
 def directory(*, viewer: User, q: str = "", ranked: bool = True, **filters) -> QuerySet:
     """Profiles ``viewer`` may see that pass every given filter (they combine with AND).
 
     ``filters``: ``sector`` (the primary or any further sector), ``role``,
-    ``activity``, ``organisation`` (a pk) and ``open_only``. With a search text
-    and ``ranked`` the rows are ordered by relevance (``rank``); otherwise the
-    most recently active profiles come first (the last change to the profile),
-    which says more about whom to contact than the alphabet.
+    ``activity``, ``organisation`` (a pk) and ``open_only``. A search text
+    finds the profiles that match any of its words, those matching the most
+    words first; then, with ``ranked``, by relevance (``rank``). Otherwise,
+    and within those, the most recently active profiles come first (the last
+    change to the profile), which says more about whom to contact than the
+    alphabet.
     The search is a ``search_vector @@ tsquery`` condition, which the GIN index
     ``members_profile_search_gin`` answers (see tests/members/test_search.py for
     the EXPLAIN); the card's user and organisation come in the same query, with
     only the columns a card shows, as dicts of CARD_FIELDS (for member_cards).
     """
     profiles, query = _found(viewer, q, filters)
-    return _card_rows(profiles, query, ranked=ranked)
+    return _card_rows(profiles, query, q=q, ranked=ranked)
 
 
 def directory_organisations(*, viewer: User) -> list[tuple[int, str, str]]:
@@ -158,15 +162,31 @@ def directory_page(*, viewer: User, page_number, per_page: int, q: str = "", **f
     search it counts the matches of the GIN index up to SEARCH_COUNT_AT_MOST + 1
     only (a word most members use would otherwise recheck thousands of long
     rows; ``page.count_is_capped`` then says "more than ..."), and ranks the
-    rows by relevance only when there are at most RANK_AT_MOST. The count also
-    saves the paginator its own COUNT(*).
+    rows (most words matched, then relevance) only when there are at most
+    RANK_AT_MOST; a broader search of several words puts those matching every
+    word first, each part read from members_profile_recent_idx
+    (:func:`members.search.every_word_first`). The count also saves the
+    paginator its own COUNT(*).
     """
     profiles, query = _found(viewer, q, filters)
     if query is None:
         count = profiles.count()
     else:
         count = profiles.values("pk")[: SEARCH_COUNT_AT_MOST + 1].count()
-    rows = _card_rows(profiles, query, ranked=count <= RANK_AT_MOST)
+    if query is not None and count > RANK_AT_MOST and len(search_words(q)) > 1:
+        # The end of the page asked for, without a query: the paginator clamps
+        # the number from the count alone.
+        paginator = Paginator((), per_page)
+        paginator.count = count
+        unsearched = _filtered(Profile.objects.visible_to(viewer), **filters)
+        rows = every_word_first(
+            unsearched.values(*CARD_FIELDS, "updated_at"),
+            q,
+            order=("-updated_at", "-pk"),
+            up_to=paginator.get_page(page_number).number * per_page,
+        )
+    else:
+        rows = _card_rows(profiles, query, q=q, ranked=count <= RANK_AT_MOST)
     page = page_of(rows, number=page_number, per_page=per_page, count=count)
     page.count_is_capped = query is not None and count > SEARCH_COUNT_AT_MOST
     return page

@@ -477,7 +477,10 @@ def test_directory_broad_search_says_more_than_and_suggests_narrowing(client, mo
     searched = client.get(URL, {"q": "rekenen"}).content.decode()
     plain = client.get(URL).content.decode()
 
-    assert "More than 1 members found. Add a word or a filter to see fewer." in searched
+    assert (
+        "More than 1 members found. Add a filter or use a more precise word to see fewer."
+        in searched
+    )
     assert "2 members found" in plain
 
 
