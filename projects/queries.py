@@ -12,7 +12,7 @@ from itertools import accumulate
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -36,7 +36,7 @@ from lef.pagination import page_of
 from lef.templatetags.lef_tags import datetime_attr, day_label, day_text, sector_mix
 from members.matching import activity_labels, shared_count_sql
 from members.models import Profile, User, is_shown
-from members.search import build_query
+from members.search import build_query, every_word_first, search_words, words_matched
 from members.templatetags.avatars import avatar_for
 from projects.models import Membership, Project, ProjectUpdate
 
@@ -125,8 +125,10 @@ def browse_projects(
     Without ``status`` archived projects are left out. ``for_my_sector`` keeps
     projects looking for one of the viewer's sectors. A search (Dutch and
     English stemming, parts of compounds; the GIN index on the generated
-    ``search_vector``) orders by relevance when ``ranked`` and no other sort is
-    asked for (see RANK_AT_MOST and :func:`browse_page`).
+    ``search_vector``) finds the projects that match any of its words. Unless
+    another sort is asked for, those matching the most words come first, then
+    by relevance when ``ranked`` (see RANK_AT_MOST and :func:`browse_page`),
+    else in the list's own order.
     """
     projects = Project.objects.visible_to(viewer).defer(*CARD_DEFERRED)
     projects = projects.filter(status=status) if status else projects.listed()
@@ -142,13 +144,20 @@ def browse_projects(
         sectors = _profile_of(viewer).sectors if _profile_of(viewer) else []
         projects = projects.filter(looking_for_sectors__overlap=sectors or [""])
     query = build_query(q)
-    if query is not None:
-        projects = projects.filter(search_vector=query)
-        if sort == DEFAULT_SORT and ranked:
-            return projects.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-                "-rank", "-created_at", "-pk"
-            )
-    return projects.order_by(*_ordering(sort))
+    if query is None:
+        return projects.order_by(*_ordering(sort))
+    projects = projects.filter(search_vector=query)
+    if sort != DEFAULT_SORT:
+        return projects.order_by(*_ordering(sort))
+    keys = []
+    matched = words_matched(q)
+    if matched is not None:
+        projects = projects.alias(words=matched)
+        keys.append("-words")
+    if ranked:
+        projects = projects.annotate(rank=SearchRank(F("search_vector"), query))
+        return projects.order_by(*keys, "-rank", "-created_at", "-pk")
+    return projects.order_by(*keys, *_ordering(sort))
 
 
 def browse_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
@@ -156,11 +165,29 @@ def browse_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
 
     Two queries: the count, then the page. The count decides whether a search
     is ordered by relevance (at most RANK_AT_MOST matches) and is handed to
-    the paginator, which so counts no second time.
+    the paginator, which so counts no second time. A broader search of several
+    words in the list's own order puts the projects matching every word first,
+    each part read from projects_featured_idx as far as the page asked for
+    (:func:`members.search.every_word_first`), instead of testing every
+    match's search vector for each word.
     """
     count = browse_projects(viewer=viewer, ranked=False, **filters).count()
-    projects = browse_projects(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
-    return page_of(with_team(projects), number=page_number, per_page=per_page, count=count)
+    q, sort = filters.get("q", ""), filters.get("sort", DEFAULT_SORT)
+    if count > RANK_AT_MOST and sort == DEFAULT_SORT and len(search_words(q)) > 1:
+        paginator = Paginator((), per_page)
+        paginator.count = count  # clamps the page number without a query
+        unsearched = browse_projects(viewer=viewer, **{**filters, "q": ""})
+        projects = every_word_first(
+            with_team(unsearched),
+            q,
+            order=_ordering(sort),
+            up_to=paginator.get_page(page_number).number * per_page,
+        )
+    else:
+        projects = with_team(
+            browse_projects(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
+        )
+    return page_of(projects, number=page_number, per_page=per_page, count=count)
 
 
 def _ordering(sort: str) -> tuple:
