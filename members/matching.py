@@ -30,7 +30,7 @@ tags, sectors and team); ``suggest_members`` applies it to one member's profile.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField
+from django.db.models import F, Func, IntegerField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
@@ -171,9 +171,12 @@ def match_members(
     """Members ``viewer`` may see, best match first, who share expertise or activities.
 
     Members whose primary sector is in ``exclude_sectors`` and the users in
-    ``exclude_user_ids`` are left out. ``seed`` orders ties (the viewer's id by
-    default). One query (none when there is nothing to match on), whatever the
-    number of members.
+    ``exclude_user_ids`` are left out, and so are the viewer and staff
+    accounts (coordinators, administrators: ``is_staff`` or ``is_superuser``):
+    they run 't LEF and are found in the directory, not suggested as a
+    colleague to meet. ``seed`` orders ties (the viewer's id by default). One
+    query (none when there is nothing to match on), whatever the number of
+    members.
     """
     activities, expertise = list(dict.fromkeys(activities)), list(dict.fromkeys(expertise))
     if not (activities or expertise) or limit <= 0:
@@ -183,7 +186,17 @@ def match_members(
     visible_sql, visible_params = (
         Profile.objects.visible_to(viewer).values("user_id").query.sql_with_params()
     )
-    left_out = [list(exclude_sectors), [int(pk) for pk in exclude_user_ids]]
+    left_out_ids = [int(pk) for pk in exclude_user_ids]
+    if viewer is not None and viewer.pk is not None:
+        left_out_ids.append(viewer.pk)
+    # The few staff accounts, read once into a hash by PostgreSQL, as
+    # ProfileQuerySet.listed() leaves out the deactivated.
+    staff_sql, staff_params = (
+        User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+        .values("pk")
+        .query.sql_with_params()
+    )
+    left_out = [list(exclude_sectors), left_out_ids]
     # (which profiles, its parameters, the tags worth counting in the ranking)
     matches = []
     if expertise:
@@ -210,12 +223,12 @@ def match_members(
             SELECT user_id FROM (
                 SELECT p.user_id, {columns} FROM {Profile._meta.db_table} p
                 WHERE {match} AND p.primary_sector <> ALL(%s::varchar[])
-                    AND p.user_id <> ALL(%s::bigint[])
+                    AND p.user_id <> ALL(%s::bigint[]) AND p.user_id NOT IN ({staff_sql})
                 ORDER BY {ranks} OFFSET 0
             ) AS ranked
             WHERE user_id IN ({visible_sql}) ORDER BY {ranks} LIMIT %s
         """)  # noqa: S608 -- our table and expressions; every value is a parameter
-        params += [*key_params, *match_params, *left_out, *visible_params, limit]
+        params += [*key_params, *match_params, *left_out, *staff_params, *visible_params, limit]
     # Members sharing a tag always rank above those sharing only an activity, so
     # the second part runs only when the first finds fewer than ``limit``.
     winners, params = (

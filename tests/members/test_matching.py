@@ -227,3 +227,29 @@ def test_matching_on_activities_alone_works(me):
     member("Zelfde Werk", activities=[RESEARCH])
 
     assert suggested(me) == ["Zelfde Werk"]
+
+
+def test_matching_never_suggests_the_viewer_to_herself(me):
+    """A coordinator looking for people for a project she is not on is not one of them."""
+    member("Ho Kandidaat", sector=Sector.HO, expertise=["rekenen"])
+
+    suggestions = match_members(viewer=me.user, activities=[TEACHING], expertise=["rekenen"])
+
+    assert [s.profile.user.name for s in suggestions] == ["Ho Kandidaat"]
+
+
+def test_matching_never_suggests_staff_accounts(me):
+    """Coordinators and administrators run 't LEF; they are not colleagues to meet."""
+    coordinator = member("Coordinator", sector=Sector.OTHER, expertise=["rekenen"])
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    administrator = member("Beheerder", sector=Sector.OTHER, expertise=["rekenen"])
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
+    # Made in the admin: staff with an empty profile, never onboarded.
+    UserFactory(name="Nieuwe Coordinator", is_staff=True)
+    member("Collega", sector=Sector.HO, expertise=["rekenen"])
+
+    assert suggested(me) == ["Collega"]
+    suggestions = match_members(viewer=me.user, activities=[TEACHING], expertise=["rekenen"])
+    assert [s.profile.user.name for s in suggestions] == ["Collega"]
