@@ -186,17 +186,18 @@ def match_members(
     visible_sql, visible_params = (
         Profile.objects.visible_to(viewer).values("user_id").query.sql_with_params()
     )
-    left_out_ids = [int(pk) for pk in exclude_user_ids]
+    left_out_ids = {int(pk) for pk in exclude_user_ids}
     if viewer is not None and viewer.pk is not None:
-        left_out_ids.append(viewer.pk)
+        left_out_ids.add(viewer.pk)
     # The few staff accounts, read once into a hash by PostgreSQL, as
     # ProfileQuerySet.listed() leaves out the deactivated.
     staff_sql, staff_params = (
         User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+        .order_by()
         .values("pk")
         .query.sql_with_params()
     )
-    left_out = [list(exclude_sectors), left_out_ids]
+    left_out = [list(exclude_sectors), sorted(left_out_ids)]
     # (which profiles, its parameters, the tags worth counting in the ranking)
     matches = []
     if expertise:
