@@ -7,7 +7,9 @@ own models, so what the group may do in the admin grows with the apps, while
 who is a coordinator stays one question: in the group, or a superuser.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
+from django.db.models import Exists, OuterRef, Q
 
 GROUP_NAME = "Coordinators"
 _ANSWER = "_lef_is_coordinator"
@@ -29,6 +31,21 @@ def is_coordinator(user) -> bool:
         answer = user.groups.filter(name=GROUP_NAME).exists()
         setattr(user, _ANSWER, answer)
     return answer
+
+
+def coordinators():
+    """Every coordinator, as a QuerySet of users: :func:`is_coordinator` asked in SQL.
+
+    For mail to all of them (an organisation to approve). One query, whatever
+    the number of groups a user is in.
+    """
+    user_model = get_user_model()
+    in_group = user_model.groups.through.objects.filter(
+        user=OuterRef("pk"), group__name=GROUP_NAME
+    )
+    return user_model.objects.filter(is_active=True, is_staff=True).filter(
+        Q(is_superuser=True) | Exists(in_group)
+    )
 
 
 def grant_to_coordinators(apps, schema_editor, *, app_label: str, codenames: list[str]):

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from lef.coordinators import is_coordinator
 from lef.mail import Attachment, queue_mail
 from lef.models import Notice
 
@@ -47,6 +48,18 @@ class NotificationKind(models.TextChoices):
     EVENTS = "events", _("Meetup news")
     BOOKINGS = "bookings", _("Booking news")
     MESSAGES = "messages", _("Messages from members")
+    COORDINATION = "coordination", _("Work for coordinators, such as organisations to approve")
+
+
+# Kinds only coordinators get (lef.coordinators): nobody else is offered their setting.
+COORDINATOR_KINDS = frozenset({NotificationKind.COORDINATION})
+
+
+def kinds_for(user) -> list[NotificationKind]:
+    """The kinds of mail ``user`` can get, so the kinds whose setting they are offered."""
+    if is_coordinator(user):
+        return list(NotificationKind)
+    return [kind for kind in NotificationKind if kind not in COORDINATOR_KINDS]
 
 
 DEFAULT_DELIVERY = Notice.Delivery.IMMEDIATE

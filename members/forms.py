@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector
 from lef.models import Notice
-from lef.notifications import NotificationKind, full_notification_settings
+from lef.notifications import full_notification_settings, kinds_for
 from lef.tags import TagsFormField, normalise_tags, validate_tags
 from lef.validators import validate_multiline_text, validate_plain_text
 from members.avatars import AVATAR_UPLOADS, clean_avatar
@@ -257,11 +257,15 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
             "looking_for": profile.looking_for,
             "visibility": profile.visibility,
         }
-        for kind, delivery in full_notification_settings(profile.notification_settings).items():
+        # Every kind's current choice: a kind not offered (coordinators' work,
+        # for a member who is not one) keeps it when the form is saved.
+        self.notification_settings = full_notification_settings(profile.notification_settings)
+        self.notification_kinds = [kind.value for kind in kinds_for(user)]
+        for kind, delivery in self.notification_settings.items():
             initial[_notify_field_name(kind)] = delivery
         super().__init__(*args, initial=initial, **kwargs)
         self.fields.update(_organisation_fields())
-        for kind in NotificationKind:
+        for kind in kinds_for(user):
             self.fields[_notify_field_name(kind.value)] = forms.ChoiceField(
                 label=kind.label, choices=Notice.Delivery.choices
             )
@@ -351,7 +355,7 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
                         ),
                     )
                 ),
-                *[_notify_field_name(kind) for kind in NotificationKind.values],
+                *[_notify_field_name(kind) for kind in self.notification_kinds],
                 "language",
                 css_id="notifications",
             ),
@@ -386,8 +390,8 @@ class ProfileForm(OrganisationFormMixin, forms.Form):
             s for s in cleaned_data.get("other_sectors", []) if s != primary
         ]
         cleaned_data["notification_settings"] = {
-            kind: cleaned_data.pop(_notify_field_name(kind), Notice.Delivery.IMMEDIATE)
-            for kind in NotificationKind.values
+            kind: cleaned_data.pop(_notify_field_name(kind), delivery)
+            for kind, delivery in self.notification_settings.items()
         }
         return cleaned_data
 

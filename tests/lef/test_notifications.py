@@ -54,6 +54,7 @@ def test_full_notification_settings_defaults_to_immediately():
         "events": "daily",
         "bookings": "immediate",
         "messages": "immediate",
+        "coordination": "immediate",
     }
 
 

@@ -123,6 +123,7 @@ def test_profile_edit_saves_every_field_and_refreshes_search(
         "events": "daily",
         "bookings": "off",
         "messages": "daily",
+        "coordination": "immediate",  # not offered to a member who is no coordinator: kept
     }
     assert profile.avatar
     assert len(file_names(profile.avatar)) == 3

@@ -57,6 +57,7 @@ def test_update_profile_saves_and_normalises():
         "events": "off",
         "bookings": "immediate",
         "messages": "immediate",
+        "coordination": "immediate",
     }
 
 
