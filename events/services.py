@@ -20,7 +20,7 @@ lock the places are counted from the registration rows themselves (no stored
 * walk-ins (people let in at the door) do not take a place: the capacity is
   about sign-ups in advance.
 
-Mail goes out only after the transaction commits (lef.notifications). Views,
+Mail goes out only after the transaction commits (lef.notifications.after_commit). Views,
 the admin, management commands and tasks all call these functions.
 """
 
@@ -47,7 +47,13 @@ from events.permissions import event_permissions, registration_permissions
 from lef.choices import Sector
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
 from lef.images import copy_of, delete_after_commit, store_after_commit
-from lef.notifications import NotificationKind, absolute_url, notify, send_transactional
+from lef.notifications import (
+    NotificationKind,
+    absolute_url,
+    after_commit,
+    notify,
+    send_transactional,
+)
 from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import invisible_characters, validate_multiline_text
 
@@ -251,25 +257,31 @@ def _mail(registration: Registration, template: str, *, calendar: str = "", **ex
     """
     if registration.member_id is None:
         return
+    after_commit(
+        _send_mail,
+        registration=registration,
+        template=template,
+        calendar=calendar,
+        context=_context(registration.event, registration, **extra),
+    )
+
+
+def _send_mail(*, registration: Registration, template: str, calendar: str, context) -> None:
+    # _mail's mail, once the transaction has committed.
     event = registration.event
-    context = _context(event, registration, **extra)
-
-    def send():
-        attachments = []
-        if calendar:
-            cancelled = calendar == "cancelled" or event.is_cancelled
-            attachments.append(
-                event_attachment(event, with_online_link=not cancelled, cancelled=cancelled)
-            )
-        send_transactional(
-            recipient=registration.member,
-            template=f"events/email/{template}",
-            context=context,
-            reply_to=[settings.LEF_CONTACT_EMAIL],
-            attachments=attachments,
+    attachments = []
+    if calendar:
+        cancelled = calendar == "cancelled" or event.is_cancelled
+        attachments.append(
+            event_attachment(event, with_online_link=not cancelled, cancelled=cancelled)
         )
-
-    transaction.on_commit(send, robust=True)
+    send_transactional(
+        recipient=registration.member,
+        template=f"events/email/{template}",
+        context=context,
+        reply_to=[settings.LEF_CONTACT_EMAIL],
+        attachments=attachments,
+    )
 
 
 def _mail_confirmed(registration: Registration, template: str) -> None:
