@@ -149,6 +149,7 @@ class Organisation(models.Model):
         PROPOSED = "proposed", _("Proposed")
         APPROVED = "approved", _("Approved")
         MERGED = "merged", _("Merged into another")
+        DECLINED = "declined", _("Declined")
 
     name = models.CharField(_("name"), max_length=160, validators=[validate_plain_text])
     slug = models.SlugField(_("slug"), max_length=160, unique=True)

@@ -1,20 +1,33 @@
 """Organisations: who may see which, the directory reads, and the coordinators' actions.
 
-Members pick an approved organisation or propose a new one; coordinators approve
-proposals and merge duplicates (in the admin, which calls the services below).
-A merged organisation is kept with ``merged_into`` set, so old links redirect.
+Members pick an approved organisation or propose a new one; coordinators approve,
+decline or merge proposals (in the admin, which calls the services below). The
+loop is closed by mail: every coordinator hears of a proposal (now or in their
+daily digest, as they chose), and the proposer hears what was decided.
+A merged organisation is kept with ``merged_into`` set, so old links redirect;
+a declined one is kept too, seen by nobody.
 """
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lef.coordinators import is_coordinator
+from lef.coordinators import coordinators, is_coordinator
 from lef.errors import DomainError
 from lef.images import delete_after_commit
+from lef.notifications import (
+    NotificationKind,
+    absolute_url,
+    after_commit,
+    notify,
+    send_transactional,
+)
+from lef.validators import validate_multiline_text
 from members.models import Organisation, Profile, User
 from members.queries import CARD_FIELDS
 
@@ -22,6 +35,9 @@ from members.queries import CARD_FIELDS
 # merges to the new target, so chains are one link long; the cap only guards
 # against a loop made by hand in the database.
 MAX_MERGE_HOPS = 5
+
+# A coordinator's note to the proposer when declining (mailed, not stored).
+MAX_DECLINE_REASON_LENGTH = 1000
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +159,10 @@ def approve_organisation(*, organisation: Organisation, by: User) -> Organisatio
     """Approve a proposed organisation so that everyone can see and pick it.
 
     Locks the organisation's row. Approving an approved one does nothing; a merged
-    one cannot be approved (its members now belong elsewhere).
+    one cannot be approved (its members now belong elsewhere). A declined one can
+    be (a coordinator changed their mind). When the status changes, the proposer
+    is mailed after the commit (:func:`proposer_to_tell`): they can choose it now,
+    and a start-up can book the places for start-ups.
     """
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -156,6 +175,62 @@ def approve_organisation(*, organisation: Organisation, by: User) -> Organisatio
             locked.status = Organisation.Status.APPROVED
             locked.save(update_fields=["status"])
             logger.info("Organisation %s approved by user %s", locked.pk, by.pk)
+            proposer = proposer_to_tell(locked)
+            if proposer is not None:
+                on_profile = Profile.objects.filter(user=proposer, organisation=locked).exists()
+                _tell_proposer(
+                    proposer,
+                    locked,
+                    template="members/email/organisation_approved",
+                    on_profile=on_profile,
+                    is_startup=locked.kind == Organisation.Kind.STARTUP,
+                )
+    organisation.status = locked.status
+    return locked
+
+
+def decline_organisation(
+    *, organisation: Organisation, by: User, reason: str = ""
+) -> Organisation:
+    """Decline a proposed organisation: it is kept, marked declined, and nobody sees it.
+
+    Locks the organisation's row. Profiles that named it (its proposer's) no
+    longer do, in the same transaction: a member chooses again from the list or
+    proposes anew. The proposer is mailed after the commit, with the
+    coordinator's ``reason`` if one is given (it is mailed, not stored).
+    Declining a declined one does nothing and mails nobody; an approved or
+    merged one cannot be declined (merge a duplicate into the right one instead).
+    Raises OrganisationError, and then nothing is written.
+    """
+    reason = reason.strip()
+    if len(reason) > MAX_DECLINE_REASON_LENGTH:
+        raise OrganisationError(
+            _("Keep the reason to at most %(max)d characters.")
+            % {"max": MAX_DECLINE_REASON_LENGTH}
+        )
+    try:
+        validate_multiline_text(reason)
+    except ValidationError as error:
+        raise OrganisationError(error.messages[0]) from error
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.status == Organisation.Status.PROPOSED:
+            locked.status = Organisation.Status.DECLINED
+            locked.save(update_fields=["status"])
+            Profile.objects.filter(organisation=locked).update(organisation=None)
+            logger.info("Organisation %s declined by user %s", locked.pk, by.pk)
+            proposer = proposer_to_tell(locked)
+            if proposer is not None:
+                _tell_proposer(
+                    proposer,
+                    locked,
+                    template="members/email/organisation_declined",
+                    reason=reason,
+                )
+        elif locked.status != Organisation.Status.DECLINED:
+            raise OrganisationError(
+                _("%(name)s is not a proposal, so it cannot be declined.") % {"name": locked.name}
+            )
     organisation.status = locked.status
     return locked
 
@@ -195,6 +270,7 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
                     _("%(name)s has already been merged into another organisation.")
                     % {"name": org.name}
                 )
+        was_proposed = dup.status == Organisation.Status.PROPOSED
 
         Profile.objects.filter(organisation=dup).update(organisation=target)
         Organisation.objects.filter(merged_into=dup).update(merged_into=target)
@@ -217,5 +293,80 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
         dup.save(update_fields=["status", "merged_into", "logo"])
 
         logger.info("Organisation %s merged into %s by user %s", dup.pk, target.pk, by.pk)
+        proposer = proposer_to_tell(dup) if was_proposed else None
+        if proposer is not None:
+            _tell_proposer(
+                proposer,
+                dup,
+                template="members/email/organisation_merged",
+                into=target,
+                into_url=absolute_url(target.get_absolute_url()),
+            )
     duplicate.status, duplicate.merged_into = dup.status, target
     return target
+
+
+# Closing the loop by mail -------------------------------------------------------------
+
+
+def tell_coordinators_about_proposal(*, organisation: Organisation) -> int:
+    """Tell every coordinator that ``organisation`` was proposed; returns how many.
+
+    Call it inside the transaction that creates the proposal: each coordinator
+    (lef.coordinators, the proposer left out) gets a notice of kind
+    "coordination" once it commits, immediately or in their daily digest as
+    they chose, never for a proposal that rolled back. The notice's key makes
+    it one per proposal and coordinator.
+    """
+    proposer = organisation.proposed_by
+    recipients = list(
+        coordinators().exclude(pk=organisation.proposed_by_id).order_by("pk").only("pk")
+    )
+    context = {
+        "organisation": organisation,
+        "proposer": proposer,
+        "review_url": absolute_url(
+            reverse("admin:members_organisation_change", args=[organisation.pk])
+        ),
+        "proposals_url": absolute_url(
+            f"{reverse('admin:members_organisation_changelist')}?status__exact="
+            f"{Organisation.Status.PROPOSED}"
+        ),
+    }
+    for recipient in recipients:
+        after_commit(
+            notify,
+            recipient=recipient,
+            kind=NotificationKind.COORDINATION,
+            key=f"organisation:{organisation.pk}:proposed",
+            template="members/email/organisation_proposed",
+            context=context,
+            about=proposer,
+        )
+    return len(recipients)
+
+
+def proposer_to_tell(organisation: Organisation) -> User | None:
+    """Who proposed ``organisation``, if they can be mailed: an active member with an address."""
+    if organisation.proposed_by_id is None:
+        return None
+    proposer = organisation.proposed_by
+    return proposer if proposer.is_active and proposer.email else None
+
+
+def _tell_proposer(proposer: User, organisation: Organisation, *, template: str, **context):
+    """Mail ``proposer`` what became of their proposal, once the transaction commits.
+
+    A mail that answers the member's own request, so it cannot be turned off.
+    """
+    after_commit(
+        send_transactional,
+        recipient=proposer,
+        template=template,
+        context={
+            "organisation": organisation,
+            "organisation_url": absolute_url(organisation.get_absolute_url()),
+            "profile_url": absolute_url(reverse("members:edit")) + "#organisation",
+            **context,
+        },
+    )

@@ -41,6 +41,7 @@ from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import validate_multiline_text
 from members.avatars import ProcessedAvatar, delete_avatar, store_avatar
 from members.models import ContactMessage, Organisation, Profile, User
+from members.organisations import tell_coordinators_about_proposal
 
 MAX_CONTACT_LENGTH = 2000
 
@@ -106,7 +107,8 @@ def propose_organisation(
     pick (``Organisation.objects.selectable_by``: approved, or their own
     proposal), approved ones first; otherwise creates a Proposed organisation
     with ``proposed_by=user`` for coordinators to approve or merge, under a
-    unique slug (a clash with a concurrent proposal is retried in a savepoint).
+    unique slug (a clash with a concurrent proposal is retried in a savepoint),
+    and tells every coordinator once the surrounding transaction commits.
     """
     name = " ".join(name.split())
     if not name:
@@ -140,13 +142,15 @@ def propose_organisation(
 
     try:
         with transaction.atomic():
-            return create_with_unique_slug(
+            organisation = create_with_unique_slug(
                 Organisation, slug_base(name, max_length=160, fallback="organisatie"), create
             )
+            tell_coordinators_about_proposal(organisation=organisation)
     except IntegrityError as error:
         raise ProfileInvalidError(
             _("Could not save the new organisation. Please try again.")
         ) from error
+    return organisation
 
 
 def _chosen_organisation(

@@ -128,13 +128,14 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                update_profile(user=request.user, **form.cleaned_data)
+                profile = update_profile(user=request.user, **form.cleaned_data)
             except UsernameUnavailableError as error:
                 form.add_error("username", error.message)
             except MemberActionError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("Your profile has been saved."))
+                _say_coordinators_were_told(request, profile, form.cleaned_data)
                 return redirect("members:detail", username=request.user.username)
     else:
         form = ProfileForm(user=request.user)
@@ -154,7 +155,7 @@ def onboarding(request):
         form = OnboardingForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                complete_onboarding(user=request.user, **form.cleaned_data)
+                profile = complete_onboarding(user=request.user, **form.cleaned_data)
             except MemberActionError as error:
                 form.add_error(None, error.message)
             else:
@@ -162,12 +163,36 @@ def onboarding(request):
                     request,
                     _("Welcome to 't LEF, %(name)s!") % {"name": request.user.get_short_name()},
                 )
+                _say_coordinators_were_told(request, profile, form.cleaned_data)
                 return HttpResponseRedirect(_with_next(reverse("members:interests"), next_url))
     else:
         form = OnboardingForm(user=request.user)
     status = 400 if form.is_bound else 200
     context = {"form": form, "next_url": next_url}
     return render(request, "members/onboarding.html", context, status=status)
+
+
+def _say_coordinators_were_told(request, profile: Profile, cleaned_data: dict) -> None:
+    """After a member typed a new organisation: it waits for the coordinators, who know.
+
+    ``propose_organisation`` told them when the proposal was made (a name typed
+    again finds the member's own proposal, of which they were told then).
+    """
+    organisation = profile.organisation
+    if (
+        cleaned_data.get("new_organisation_name")
+        and organisation is not None
+        and organisation.status == Organisation.Status.PROPOSED
+    ):
+        messages.info(
+            request,
+            _(
+                "%(name)s is new on 't LEF, so we have told the coordinators. "
+                "You get an email once they have looked at it; until then it shows "
+                "as awaiting approval."
+            )
+            % {"name": organisation.name},
+        )
 
 
 def _with_next(url: str, next_url: str) -> str:
