@@ -258,12 +258,32 @@ def seed() -> int:
         if coordinator is not None:
             organisers.append(coordinator.user)
         event.organisers.set(organisers)
-        _sign_up(event, people[: spec.attendees], past=spec.days < 0)
-        _cancel(event, people[spec.attendees :][: spec.cancelled])
+        attendees = people[: spec.attendees]
+        cancelling = people[spec.attendees :][: spec.cancelled]
+        moments = _sign_up_moments(event, len(cancelling) + len(attendees))
+        # Those who cancelled signed up first (they were early), then the rest.
+        _cancel(event, cancelling, moments[: len(cancelling)])
+        _sign_up(event, attendees, moments[len(cancelling) :], past=spec.days < 0)
     return created
 
 
-def _cancel(event: Event, profiles: list[Profile]) -> None:
+# Between two sign-ups; the last one comes this long before the meetup starts
+# (or before now, for a meetup still to come).
+SIGN_UP_GAP = timedelta(hours=7)
+LAST_SIGN_UP = timedelta(hours=2)
+
+
+def _sign_up_moments(event: Event, count: int) -> list[datetime]:
+    """``count`` moments people signed up, first come first: all in the past, before the start.
+
+    So the order of the rows (who came first) is the order of their dates, and
+    a waiting list's positions follow it, as they do on the live site.
+    """
+    last = min(timezone.now(), event.starts_at) - LAST_SIGN_UP
+    return [last - SIGN_UP_GAP * (count - 1 - number) for number in range(count)]
+
+
+def _cancel(event: Event, profiles: list[Profile], moments: list[datetime]) -> None:
     """Sign-ups made early and cancelled in the last days (the first a few hours ago)."""
     now = timezone.now()
     Registration.objects.bulk_create(
@@ -272,21 +292,25 @@ def _cancel(event: Event, profiles: list[Profile]) -> None:
             member=profile.user,
             sector=profile.primary_sector,
             status=Registration.Status.CANCELLED,
-            created_at=event.starts_at - timedelta(days=14, hours=number),
-            cancelled_at=now - timedelta(hours=3 + 45 * number),
+            created_at=signed_at,
+            confirmed_at=signed_at,
+            cancelled_at=max(
+                now - timedelta(hours=3 + 45 * number), signed_at + timedelta(hours=1)
+            ),
             cancelled_by=profile.user,
         )
-        for number, profile in enumerate(profiles)
+        for number, (profile, signed_at) in enumerate(zip(profiles, moments, strict=True))
     )
 
 
-def _sign_up(event: Event, profiles: list[Profile], *, past: bool) -> None:
+def _sign_up(
+    event: Event, profiles: list[Profile], moments: list[datetime], *, past: bool
+) -> None:
     """Sign-ups in order, as the rules would place them (demo data only: no mail)."""
     taken: dict[str, int] = {}
     limit = event.sector_limit
-    signed_at = event.starts_at - timedelta(days=12)
     rows = []
-    for number, profile in enumerate(profiles):
+    for number, (profile, moment) in enumerate(zip(profiles, moments, strict=True)):
         sector = profile.primary_sector
         full = event.capacity is not None and sum(taken.values()) >= event.capacity
         sector_full = limit is not None and taken.get(sector, 0) >= limit
@@ -296,7 +320,6 @@ def _sign_up(event: Event, profiles: list[Profile], *, past: bool) -> None:
             reason = "sector_full" if sector_full else "full"
         else:
             taken[sector] = taken.get(sector, 0) + 1
-        moment = signed_at + timedelta(hours=number * 7)
         rows.append(
             Registration(
                 event=event,

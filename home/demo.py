@@ -73,6 +73,12 @@ MEMBERS = [(f"{key}@demo.lef.nl", *rest) for key, *rest in PEOPLE]
 
 COORDINATOR = ("coordinator@demo.lef.nl", "Coördinator 't LEF")
 
+# The coordinator joined first, the members one after another since (the last
+# some weeks ago), each filling in their profile right away.
+FIRST_JOINED = timedelta(days=120)
+JOINED_GAP = timedelta(hours=50)
+ONBOARDING_TIME = timedelta(minutes=15)
+
 # A start-up a member proposed, waiting for a coordinator's approval (the admin index).
 PROPOSED = {
     "name": "Leesclub Leiden",
@@ -124,11 +130,13 @@ def seed() -> list[tuple[str, str, str]]:
         )
 
     accounts = []
+    now = timezone.now()
     email, name = COORDINATOR
     coordinator = _account(email, name, is_staff=True)
     coordinator.groups.add(Group.objects.get(name=GROUP_NAME))
     _profile(
         coordinator,
+        joined=now - FIRST_JOINED,
         sector=Sector.OTHER,
         organisation=organisations["gemeente-leiden"],
         roles=[Role.POLICY],
@@ -148,6 +156,7 @@ def seed() -> list[tuple[str, str, str]]:
         user = _account(email, name)
         created = _profile(
             user,
+            joined=now - FIRST_JOINED + JOINED_GAP * (index + 1),
             sector=sector,
             organisation=organisations[org_slug],
             roles=roles,
@@ -159,11 +168,11 @@ def seed() -> list[tuple[str, str, str]]:
             looking_for=looking_for,
             public=public,
         )
-        # Active at different moments, so the directory's "recently active
-        # first" mixes sectors as a real one would.
+        # Active at different moments (since they joined), so the directory's
+        # "recently active first" mixes sectors as a real one would.
         if created:
             Profile.objects.filter(pk=user.pk).update(
-                updated_at=timezone.now() - timedelta(hours=(index * 37) % 240)
+                updated_at=now - timedelta(hours=(index * 37) % 240)
             )
         # Most have a photo; some keep their initials, as in real life.
         if index % 6 != 5:
@@ -200,6 +209,7 @@ def _account(email: str, name: str, *, is_staff: bool = False) -> User:
 def _profile(
     user,
     *,
+    joined,
     sector,
     organisation,
     roles,
@@ -211,10 +221,15 @@ def _profile(
     looking_for,
     public,
 ) -> bool:
-    """Fill in ``user``'s profile unless it was filled in before; whether it was now."""
+    """Fill in ``user``'s profile unless it was filled in before; whether it was now.
+
+    The account dates from ``joined`` and its profile was filled in right after,
+    so the admin's dates tell the same story as the rest of the demo.
+    """
     profile, _ = Profile.objects.get_or_create(user=user)
     if profile.onboarded_at:
         return False  # already seeded (or edited by hand): leave it alone
+    User.objects.filter(pk=user.pk).update(date_joined=joined)
     profile.primary_sector = sector
     profile.organisation = organisation
     profile.roles = list(roles)
@@ -226,7 +241,7 @@ def _profile(
     profile.looking_for = looking_for
     # Public profiles let visitors who are not logged in see the directory at work.
     profile.visibility = Profile.Visibility.PUBLIC if public else Profile.Visibility.MEMBERS
-    profile.onboarded_at = timezone.now()
+    profile.onboarded_at = joined + ONBOARDING_TIME
     profile.save()
     return True
 

@@ -10,6 +10,7 @@ import random
 from datetime import date, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from members.models import Organisation, Profile
 from spaces import timeslots
@@ -152,8 +153,9 @@ def _bookings(resources: list[Resource], today: date) -> None:
     wednesday = _next_weekday(today, 2)
     start, end = timeslots.at(wednesday, time(15)), timeslots.at(wednesday, time(17, 30))
     coordinator = Profile.objects.filter(user__is_staff=True, user__is_active=True).first()
+    made = []
     if room and coordinator and _free(room, start, end):
-        Booking.objects.create(
+        booking = Booking.objects.create(
             resource=room,
             booker=coordinator.user,
             start=start,
@@ -161,6 +163,7 @@ def _bookings(resources: list[Resource], today: date) -> None:
             purpose="Meetup aansluiting po-vo",
             kind=Booking.Kind.BLOCK,
         )
+        made.append(booking)
     for day in days:
         for resource in resources:
             if resource.audience == Resource.Audience.STARTUPS and not startups:
@@ -179,7 +182,7 @@ def _bookings(resources: list[Resource], today: date) -> None:
                 end = start + timedelta(minutes=length)
                 if end > timeslots.at(day, time(18)) or not _free(resource, start, end):
                     continue
-                Booking.objects.create(
+                booking = Booking.objects.create(
                     resource=resource,
                     booker=profile.user,
                     organisation=profile.organisation
@@ -193,3 +196,17 @@ def _bookings(resources: list[Resource], today: date) -> None:
                     if start < now and comes
                     else None,
                 )
+                made.append(booking)
+    _date_in_order(made, since=timeslots.at(monday - timedelta(days=7), time(8)))
+
+
+def _date_in_order(bookings: list[Booking], *, since) -> None:
+    """Date the new bookings as people made them: one after another, in the past, each
+    before the first of them starts (``created_at`` is set to now on insert)."""
+    if not bookings:
+        return
+    until = min(timezone.now(), *(booking.start for booking in bookings))
+    step = (until - since) / (len(bookings) + 1)
+    for number, booking in enumerate(bookings, start=1):
+        booking.created_at = since + step * number
+    Booking.objects.bulk_update(bookings, ["created_at"])

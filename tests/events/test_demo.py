@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from events import hooks as events_hooks
 from events.models import Event, Registration
+from events.queries import with_waiting_position
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,38 @@ def test_demo_gives_the_coordinators_today_something_to_show():
     assert [line.badge for line in lists["Cancelled sign-ups, last 7 days"].lines] == [
         "2 cancelled"
     ]
+
+
+def test_demo_sign_ups_are_in_the_past_and_in_the_order_people_came():
+    _seed()
+    now = timezone.now()
+
+    registrations = list(Registration.objects.order_by("event_id", "pk"))
+    assert registrations
+    assert [r.pk for r in registrations if r.created_at >= now] == []
+    assert [r.pk for r in registrations if r.created_at >= r.event.starts_at] == []
+    assert [r.pk for r in registrations if r.cancelled_at and r.cancelled_at <= r.created_at] == []
+    for event in Event.objects.all():
+        rows = list(event.registrations.order_by("pk").values_list("created_at", flat=True))
+        assert rows == sorted(rows), event.slug
+        assert len(set(rows)) == len(rows), event.slug
+
+
+def test_demo_waiting_lists_follow_who_signed_up_first():
+    _seed()
+
+    waiting = Registration.objects.filter(status="waiting")
+    events = Event.objects.filter(pk__in=waiting.values("event_id")).order_by("slug")
+    assert [event.slug for event in events] == [
+        "doorstroom-mbo-hbo-wat-werkt",
+        "samen-praktijkonderzoek-doen",
+    ]
+    for event in events:
+        line = with_waiting_position(waiting.filter(event=event)).order_by("pk")
+        # First to sign up (the lowest id) is first in line, and signed up first.
+        assert [row.ahead for row in line] == [1, 2], event.slug
+        assert [row.created_at for row in line] == sorted(row.created_at for row in line)
+        if event.max_sector_share is None:
+            # A full meetup: everyone with a place came before the first one waiting.
+            later = event.registrations.holding_a_place().filter(created_at__gt=line[0].created_at)
+            assert list(later) == [], event.slug

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from events.models import Venue
 from home.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
@@ -121,3 +122,18 @@ def test_seed_demo_accounts_can_log_in_with_the_printed_password(client, setting
 
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_seed_demo_members_joined_before_they_filled_in_their_profile(settings):
+    settings.DEBUG = True
+    _seed()
+    now = timezone.now()
+
+    profiles = list(Profile.objects.select_related("user").order_by("user__date_joined"))
+    assert len({p.user.date_joined for p in profiles}) == len(profiles)
+    assert [
+        p.user.email
+        for p in profiles
+        if not p.user.date_joined < p.onboarded_at <= p.updated_at < now
+    ] == []
+    assert profiles[0].user.email == "coordinator@demo.lef.nl"

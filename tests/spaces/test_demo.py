@@ -47,3 +47,18 @@ def test_every_demo_desk_has_a_member_quota(clock):
         "flexplek-stil": 16,
         "startup-hoek": 16,
     }
+
+
+def test_demo_bookings_are_dated_in_the_past_in_the_order_they_were_made(settings, clock):
+    settings.DEBUG = True
+    now = clock.set(2026, 12, 2, 14, 0)  # a Wednesday: bookings behind and ahead
+
+    call_command("seed_demo", stdout=None)
+
+    bookings = list(Booking.objects.order_by("pk"))
+    assert len(bookings) >= 20
+    assert [b.pk for b in bookings if b.created_at >= now] == []
+    assert [b.pk for b in bookings if b.created_at >= b.start] == []
+    made = [b.created_at for b in bookings]
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
