@@ -57,12 +57,16 @@ from lef.errors import DomainError
 from lef.images import ImagesAdminMixin, keep_stored
 from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
+from lef.validators import validate_multiline_text
 from members.avatars import avatar_url, delete_avatar
 from members.models import ContactMessage, Organisation, Profile, User
 from members.organisations import (
+    MAX_DECLINE_REASON_LENGTH,
     OrganisationError,
     approve_organisation,
+    decline_organisation,
     merge_organisations,
+    proposer_to_tell,
     save_organisation,
 )
 from members.privacy import delete_account
@@ -556,6 +560,20 @@ class MergeOrganisationsForm(forms.Form):
         ).order_by("name")
 
 
+class DeclineOrganisationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("A note to the member who proposed it (optional)"),
+        required=False,
+        max_length=MAX_DECLINE_REASON_LENGTH,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_(
+            "It goes into the email they get, and is not stored. For example why, "
+            "or which organisation in the list to choose instead."
+        ),
+    )
+
+
 class OrganisationAdminForm(forms.ModelForm):
     """The logo is an upload checked and re-encoded by lef.images, as avatars are:
     only real JPEG, PNG or WebP within the byte and pixel caps, without metadata."""
@@ -600,15 +618,17 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
         "proposed_by",
         "created_at",
     ]
-    actions = ["approve_selected", "merge_selected"]
+    actions = ["approve_selected", "decline_selected", "merge_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("profiles"))
 
     def get_urls(self):
         approve = self.admin_site.admin_view(self.approve_view)
+        decline = self.admin_site.admin_view(self.decline_view)
         return [
             path("<path:object_id>/approve/", approve, name="members_organisation_approve"),
+            path("<path:object_id>/decline/", decline, name="members_organisation_decline"),
             *super().get_urls(),
         ]
 
@@ -621,19 +641,117 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, organisation):
             raise PermissionDenied
+        # The service mails the proposer when the status changes (not for a second click).
+        changes = organisation.status != Organisation.Status.APPROVED
         try:
             approve_organisation(organisation=organisation, by=request.user)
         except OrganisationError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
             self.log_change(request, organisation, gettext("Approved."))
+            message = gettext("%(name)s is approved: everyone can see and choose it now.") % {
+                "name": organisation.name
+            }
             self.message_user(
                 request,
-                gettext("%(name)s is approved: everyone can see and choose it now.")
-                % {"name": organisation.name},
+                self._with_proposer_mailed(message, organisation, mailed=changes),
                 messages.SUCCESS,
             )
         return redirect("admin:members_organisation_change", organisation.pk)
+
+    def decline_view(self, request, object_id):
+        """From the organisation's own page: decline it, with an optional note to the proposer.
+
+        GET asks for the note, POST declines (the same service as the action).
+        """
+        if request.method not in {"GET", "HEAD", "POST"}:
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        organisation = self.get_object(request, unquote(object_id))
+        if organisation is None:
+            raise Http404
+        if not self.has_change_permission(request, organisation):
+            raise PermissionDenied
+        if organisation.status != Organisation.Status.PROPOSED:
+            self.message_user(
+                request,
+                gettext("Only a proposed organisation can be declined."),
+                messages.WARNING,
+            )
+            return redirect("admin:members_organisation_change", organisation.pk)
+        form = DeclineOrganisationForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            self._decline(request, [organisation], reason=form.cleaned_data["reason"])
+            return redirect("admin:members_organisation_change", organisation.pk)
+        return self._decline_confirmation(request, [organisation], form, from_action=False)
+
+    def _with_proposer_mailed(self, message: str, organisation, *, mailed: bool) -> str:
+        """``message``, and that the proposer was mailed when the service did so."""
+        proposer = proposer_to_tell(organisation) if mailed else None
+        if proposer is None:
+            return message
+        told = gettext("%(name)s, who proposed it, has been mailed.") % {"name": proposer}
+        return f"{message} {told}"
+
+    def _decline(self, request, organisations, *, reason: str) -> None:
+        """Decline each proposal through the service; say what was done and who was mailed."""
+        declined = []
+        for organisation in organisations:
+            try:
+                decline_organisation(organisation=organisation, by=request.user, reason=reason)
+            except OrganisationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            self.log_change(request, organisation, gettext("Declined."))
+            declined.append(organisation)
+        if len(organisations) == 1 and declined:
+            message = gettext("%(name)s is declined: nobody can see or choose it now.") % {
+                "name": declined[0].name
+            }
+            self.message_user(
+                request,
+                self._with_proposer_mailed(message, declined[0], mailed=True),
+                messages.SUCCESS,
+            )
+        elif len(organisations) > 1:
+            self._report_bulk(
+                request,
+                ngettext(
+                    "Declined %(count)d organisation.",
+                    "Declined %(count)d organisations.",
+                    len(declined),
+                )
+                % {"count": len(declined)},
+                declined,
+            )
+
+    def _report_bulk(self, request, message: str, organisations) -> None:
+        """What an action did, and how many proposers it mailed."""
+        mailed = sum(1 for organisation in organisations if proposer_to_tell(organisation))
+        if mailed:
+            message += " " + ngettext(
+                "Mailed %(count)d member about their proposal.",
+                "Mailed %(count)d members about their proposals.",
+                mailed,
+            ) % {"count": mailed}
+        self.message_user(request, message, messages.SUCCESS)
+
+    def _decline_confirmation(self, request, organisations, form, *, from_action: bool):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Decline organisations")
+            if from_action
+            else gettext("Decline %(name)s") % {"name": organisations[0].name},
+            "opts": self.model._meta,
+            "organisations": organisations,
+            "form": form,
+            "from_action": from_action,
+            "original": None if from_action else organisations[0],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/members/organisation/decline_confirmation.html", context
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """The profile's organisation picker offers no merged organisations."""
@@ -672,7 +790,7 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve selected organisations"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        approved = 0
+        approved = []
         for organisation in queryset.filter(status=Organisation.Status.PROPOSED):
             try:
                 approve_organisation(organisation=organisation, by=request.user)
@@ -680,15 +798,17 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
                 self.message_user(request, error.message, messages.ERROR)
                 continue
             self.log_change(request, organisation, gettext("Approved."))
-            approved += 1
+            approved.append(organisation)
         merged = queryset.filter(status=Organisation.Status.MERGED).count()
-        self.message_user(
+        self._report_bulk(
             request,
             ngettext(
-                "Approved %(count)d organisation.", "Approved %(count)d organisations.", approved
+                "Approved %(count)d organisation.",
+                "Approved %(count)d organisations.",
+                len(approved),
             )
-            % {"count": approved},
-            messages.SUCCESS,
+            % {"count": len(approved)},
+            approved,
         )
         if merged:
             self.message_user(
@@ -701,6 +821,24 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
                 % {"count": merged},
                 messages.WARNING,
             )
+
+    @admin.action(description=_("Decline selected proposals …"), permissions=["change"])
+    def decline_selected(self, request, queryset):
+        """Ask for an optional note to the proposers, then decline the selected proposals."""
+        proposals = list(queryset.filter(status=Organisation.Status.PROPOSED).order_by("name"))
+        if not proposals:
+            self.message_user(
+                request,
+                gettext("Select at least one proposed organisation to decline."),
+                messages.WARNING,
+            )
+            return None
+        confirmed = request.POST.get("post") == "yes"
+        form = DeclineOrganisationForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
+            self._decline(request, proposals, reason=form.cleaned_data["reason"])
+            return None
+        return self._decline_confirmation(request, proposals, form, from_action=True)
 
     @admin.action(description=_("Merge selected organisations into …"), permissions=["change"])
     def merge_selected(self, request, queryset):
