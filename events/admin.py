@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from events import services
 from events.forms import EmailConfirmedForm
 from events.models import Event, Registration, Venue, holds_a_place
+from events.permissions import event_permissions
 from events.queries import with_waiting_position
 from lef.admin import (
     RefusalAsMessageMixin,
@@ -251,6 +252,18 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
         return render_to_string(
             "admin/events/event/sector_numbers.html",
             {"rows": _sector_numbers(event), "ended": event.has_ended()},
+        )
+
+    # Who may change a meetup: events.permissions, as on the site ------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or event_permissions(request.user, obj).edit
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or event_permissions(request.user, obj).edit
         )
 
     # Writes go through the services --------------------------------------------------

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -15,7 +16,7 @@ from events.services import register_for_event
 from lef.choices import Sector
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.helpers import clear_mail, form_data, ics_of, mails_to, outbox, vevents
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, UserFactory
 from tests.helpers import queries_of
 from tests.members.factories_coordination import CoordinatorFactory
 
@@ -381,3 +382,18 @@ def test_a_posted_value_that_is_no_id_is_a_form_error(client, coordinator, field
     event.refresh_from_db()
     assert event.title == "Blijft"
     assert list(event.organisers.all()) == [organiser]
+
+
+def test_staff_with_the_apps_permissions_but_no_coordinator_cannot_change_a_meetup(client):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="events"))
+    client.force_login(staff)
+    event = EventFactory(title="Blijft")
+    data = form_data(client.get(change_url(event)), form_id="event_form")
+
+    changed = client.post(change_url(event), {**data, "title": "Veranderd"})
+    deleted = client.post(f"{CHANGELIST}{event.pk}/delete/", {"post": "yes"})
+
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    event.refresh_from_db()
+    assert event.title == "Blijft"
