@@ -209,7 +209,10 @@ class Resource(models.Model):
         null=True,
         blank=True,
         default=MEMBER_QUOTA_HOURS,
-        help_text=_("Empty: no limit. Counted per calendar week (Monday to Sunday)."),
+        help_text=_(
+            "Empty: no limit. Counted per calendar week (Monday to Sunday); for a desk, "
+            "over every desk of its space."
+        ),
     )
     organisation_quota_hours = models.PositiveSmallIntegerField(
         _("hours per organisation per week"),

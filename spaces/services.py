@@ -393,15 +393,30 @@ def _check_quotas(resource, booker, organisation, start, end) -> None:
     minutes = (end - start).total_seconds() / 60
     bookings = Booking.objects.bookings().filter(resource=resource)
     if resource.member_quota_hours is not None:
-        used = _week_minutes(bookings.filter(booker=booker), start)
+        if resource.kind == Resource.Kind.DESK:
+            # Desks are alike: a member's hours count over every desk of the space,
+            # or one member could hold them all.
+            desks = Booking.objects.bookings().filter(
+                resource__space_id=resource.space_id, resource__kind=Resource.Kind.DESK
+            )
+            used = _week_minutes(desks.filter(booker=booker), start)
+            message = _(
+                "You can book desks in %(name)s for %(hours)d hours a week; you have "
+                "booked %(used)s of them this week."
+            )
+            name = resource.space.name
+        else:
+            used = _week_minutes(bookings.filter(booker=booker), start)
+            message = _(
+                "You can book %(name)s for %(hours)d hours a week; you have booked "
+                "%(used)s of them this week."
+            )
+            name = resource.name
         if used + minutes > resource.member_quota_hours * 60:
             raise QuotaReached(
-                _(
-                    "You can book %(name)s for %(hours)d hours a week; you have booked "
-                    "%(used)s of them this week."
-                )
+                message
                 % {
-                    "name": resource.name,
+                    "name": name,
                     "hours": resource.member_quota_hours,
                     "used": duration_label(used),
                 }

@@ -288,6 +288,27 @@ def test_a_new_desk_has_a_member_quota_of_16_hours_a_week(clock, member):
         book(desk, member, local(2026, 3, 18, 9), local(2026, 3, 18, 10))
 
 
+def test_a_members_desk_hours_count_over_every_desk_of_the_space(clock, member):
+    """Four desks with 16 hours each must not give one member 64 hours (the review's finding)."""
+    space = SpaceFactory()
+    desks = [
+        Resource.objects.create(space=space, name=f"Flexplek {n}", slug=f"flexplek-{n}")
+        for n in range(1, 5)
+    ]
+    room = Resource.objects.create(
+        space=space, name="Zaal", slug="zaal", kind=Resource.Kind.ROOM, member_quota_hours=16
+    )
+    book(desks[0], member, local(2026, 3, 16, 9), local(2026, 3, 16, 17))
+    book(desks[1], member, local(2026, 3, 17, 9), local(2026, 3, 17, 17))
+
+    with pytest.raises(services.QuotaReached, match=r"desks in .* 16 hours a week"):
+        book(desks[2], member, local(2026, 3, 18, 9), local(2026, 3, 18, 10))
+    # A desk in another space, and a room here, have hours of their own.
+    book(Resource.objects.create(space=SpaceFactory(), name="Elders", slug="elders"), member,
+         local(2026, 3, 18, 9), local(2026, 3, 18, 10))  # fmt: skip
+    book(room, member, local(2026, 3, 18, 9), local(2026, 3, 18, 10))
+
+
 # Weekly series -----------------------------------------------------------------------------
 
 
