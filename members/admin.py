@@ -768,6 +768,12 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
             readonly.append("proposed_by")
         return readonly
 
+    def view_on_site(self, organisation):
+        """A declined organisation has no page on the site (a merged one's redirects)."""
+        if organisation.status == Organisation.Status.DECLINED:
+            return None
+        return organisation.get_absolute_url()
+
     @admin.display(description=_("sectors"))
     def sector_list(self, organisation):
         return labels(organisation.sectors, Sector)

@@ -565,6 +565,7 @@ def test_admin_decline_asks_for_a_note_then_declines_and_mails(
 
     change_page = carla_client.get(change_url)
     assert f'href="{url}"' in change_page.content.decode()
+    assert change_page.context["has_absolute_url"] is True
     asked = carla_client.get(url)
     assert asked.status_code == 200
     assert asked.templates[0].name == "admin/members/organisation/decline_confirmation.html"
@@ -582,6 +583,8 @@ def test_admin_decline_asks_for_a_note_then_declines_and_mails(
     assert Organisation.objects.get(pk=organisation.pk).status == Organisation.Status.DECLINED
     message = _mail_to("sanne@school.example")
     assert "Kies SCOL uit de lijst." in message.body
+    # A declined organisation has no page on the site to link to.
+    assert carla_client.get(change_url).context["has_absolute_url"] is False
 
 
 def test_admin_decline_with_a_bad_note_shows_the_error_and_declines_nothing(
