@@ -95,16 +95,21 @@ def _startup_waits_for_approval(profile) -> bool:
     )
 
 
-def booking_refusal(user, resource, *, profile=None) -> Refusal | None:
+def booking_refusal(user, resource, *, profile=None, is_active=None) -> Refusal | None:
     """Why ``user`` may not book ``resource`` at all, or None when they may.
 
     Members who finished onboarding may book active resources; resources for
     start-ups and initiatives only take members of an approved organisation of
     that kind. ``profile`` saves a query when the caller has it (with organisation).
+    ``is_active`` is the account's flag as the services read it under the lock
+    of the user's row; ``user.is_active`` may be older than that (the account
+    deactivated since the request loaded it).
     """
     from spaces.models import Resource  # noqa: PLC0415 -- models import nothing of this
 
-    if user is None or not user.is_authenticated or not user.is_active:
+    if is_active is None:
+        is_active = user is not None and user.is_active
+    if user is None or not user.is_authenticated or not is_active:
         return Refusal(Refusal.LOGIN, _("Log in to book."))
     if not resource.active:
         return Refusal(Refusal.INACTIVE, _("This resource cannot be booked at the moment."))

@@ -150,8 +150,10 @@ def book_resource(
     """
     purpose = _clean_text(purpose, MAX_PURPOSE_LENGTH, _("purpose"))
     with transaction.atomic():
-        resource, profile = _lock_for_booking(resource, booker, organisation)
-        organisation = _check_booker(resource, booker, profile, people, organisation)
+        resource, profile, active = _lock_for_booking(resource, booker, organisation)
+        organisation = _check_booker(
+            resource, booker, profile, people, organisation, active=active
+        )
         now = timezone.now()
         _check_time(resource, start, end, now=now)
         _check_free(resource, start, end)
@@ -210,8 +212,10 @@ def book_series(
     purpose = _clean_text(purpose, MAX_PURPOSE_LENGTH, _("purpose"))
     series = uuid.uuid4() if weeks > 1 else None
     with transaction.atomic():
-        resource, profile = _lock_for_booking(resource, booker, organisation)
-        organisation = _check_booker(resource, booker, profile, people, organisation)
+        resource, profile, active = _lock_for_booking(resource, booker, organisation)
+        organisation = _check_booker(
+            resource, booker, profile, people, organisation, active=active
+        )
         now = timezone.now()
         booked, conflicts = [], []
         for first, last in series_dates(start, end, weeks):
@@ -254,6 +258,9 @@ def _series_message(conflicts: Sequence[SeriesDate], weeks: int) -> str:
 def _lock_for_booking(resource, booker, organisation):
     """Lock the booker's row, the organisation's, then the resource's (always this order).
 
+    Returns the resource and the booker's profile as read under the locks, and
+    whether the account is still active.
+
     The organisation is the one booked on behalf of, else the member's own
     approved start-up: their bookings of a place for start-ups only count
     toward its quota whether or not they said "on behalf of" (see
@@ -268,7 +275,14 @@ def _lock_for_booking(resource, booker, organisation):
     deadlock, after a second. ``no_key``: booking rows pointing at the
     resource are still inserted alongside.
     """
-    User.objects.select_for_update().filter(pk=booker.pk).values_list("pk").get()
+    # Whether the account is active is read here, under the lock: the caller's
+    # ``booker`` may predate a deactivation that committed while this waited.
+    active = (
+        User.objects.select_for_update()
+        .filter(pk=booker.pk)
+        .values_list("is_active", flat=True)
+        .get()
+    )
     profile = Profile.objects.select_related("organisation").filter(user=booker).first()
     if organisation is None and is_startup_member(profile):
         organisation = profile.organisation
@@ -281,17 +295,19 @@ def _lock_for_booking(resource, booker, organisation):
         .select_related("space")
         .get(pk=resource.pk)
     )
-    return resource, profile
+    return resource, profile, active
 
 
-def _check_booker(resource, booker, profile, people, organisation) -> Organisation | None:
+def _check_booker(
+    resource, booker, profile, people, organisation, *, active: bool
+) -> Organisation | None:
     """Who may book, for whom and how many; returns on whose behalf the booking is.
 
     That is ``organisation`` as asked, except on a place for start-ups only:
     there it is always the member's start-up, so its quota holds for all of
     its members' bookings. The refusal is the permissions' own, with its code.
     """
-    refusal = booking_refusal(booker, resource, profile=profile)
+    refusal = booking_refusal(booker, resource, profile=profile, is_active=active)
     if refusal is not None:
         raise BookingNotAllowed(refusal.message, code=refusal.code)
     if organisation is not None and (

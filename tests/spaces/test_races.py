@@ -13,9 +13,11 @@ from datetime import time, timedelta
 import pytest
 from django.utils import translation
 
-from members.models import Organisation
+from members.models import Organisation, User
+from members.services import deactivate_member
 from spaces import services, timeslots
 from spaces.models import Booking, Closure, Resource
+from spaces.permissions import Refusal
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.helpers import run_at_once
 from tests.spaces.factories import ResourceFactory
@@ -218,3 +220,41 @@ def test_two_members_of_one_startup_booking_at_once_stay_within_its_quota(attemp
 
     assert sorted(_kind(outcome) for outcome in outcomes) == ["booked", "quota"]
     assert list(Booking.objects.values_list("organisation", flat=True)) == [startup.pk]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_bookings_made_while_the_member_is_deactivated_never_stand(attempt):
+    """The booker's row is locked and its is_active read again: a stale ``member`` books nothing.
+
+    Each thread holds the ``member`` loaded before the deactivation, as a
+    request does. A booking that got its turn before the deactivation is
+    cancelled by it; one that waited for it is refused, as for a visitor.
+    """
+    desk = ResourceFactory(max_days_ahead=60)
+    coordinator = _coordinator()
+    member = MemberFactory()
+    slots = [_slot(attempt, weeks_ahead=week)[1:] for week in range(MEMBERS)]
+
+    def book(start, end):
+        with translation.override("en"):
+            return services.book_resource(resource=desk, booker=member, start=start, end=end)
+
+    deactivated, *booked = run_at_once(
+        [
+            lambda: deactivate_member(user=User.objects.get(pk=member.pk), by=coordinator),
+            *[lambda start=start, end=end: book(start, end) for start, end in slots],
+        ]
+    )
+
+    made = [outcome.pk for outcome in booked if isinstance(outcome, Booking)]
+    refused = [outcome for outcome in booked if not isinstance(outcome, Booking)]
+    assert isinstance(deactivated, list), deactivated
+    assert [(type(o), getattr(o, "code", o)) for o in refused] == [
+        (services.BookingNotAllowed, Refusal.LOGIN)
+    ] * len(refused)
+    assert len(made) + len(refused) == MEMBERS
+    # Whatever got in first was cancelled by the deactivation; nothing holds a seat.
+    assert not Booking.objects.filter(booker=member, status="confirmed").exists()
+    assert sorted(
+        Booking.objects.filter(booker=member, status="cancelled").values_list("pk", flat=True)
+    ) == sorted(made)

@@ -178,6 +178,24 @@ def test_inactive_resource_cannot_be_booked(clock, member):
         book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
 
 
+def test_a_member_deactivated_since_they_were_loaded_cannot_book(clock, desk, member):
+    # The request's user object still says active; the row, read under its lock, does not.
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+
+    with pytest.raises(services.BookingNotAllowed) as single:
+        book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    with pytest.raises(services.BookingNotAllowed) as series:
+        services.book_series(
+            resource=desk, booker=member, start=local(2026, 3, 18, 10),
+            end=local(2026, 3, 18, 11), weeks=2,
+        )  # fmt: skip
+
+    assert (member.is_active, single.value.code, series.value.code) == (
+        True, Refusal.LOGIN, Refusal.LOGIN
+    )  # fmt: skip
+    assert Booking.objects.count() == 0
+
+
 def test_startups_only_resource(clock, member):
     desk = ResourceFactory(audience=Resource.Audience.STARTUPS)
     startup = OrganisationFactory(kind=Organisation.Kind.STARTUP)
