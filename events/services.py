@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg.errors import LockNotAvailable
 
-from events.calendars import event_attachment
+from events.calendars import event_invitation
 from events.models import RESERVED_SLUGS, Event, Registration
 from events.permissions import event_permissions, registration_permissions
 from lef.choices import Sector
@@ -251,7 +251,8 @@ def _mail(registration: Registration, template: str, *, calendar: str = "", **ex
     Rendered and queued once the transaction commits, so not while the
     meetup's lock is held (others wait for it) and never for a change that
     rolled back. ``calendar``: "" for no .ics file, "place" for the meetup
-    (with its online link), "cancelled" for it marked cancelled. ``extra`` is
+    (with its online link), "cancelled" for it marked cancelled: an iTIP
+    message (REQUEST or CANCEL) that updates the member's calendar. ``extra`` is
     read now (a place in line must be counted under the lock); a failure to
     render is logged, never undoes the committed change.
     """
@@ -268,13 +269,9 @@ def _mail(registration: Registration, template: str, *, calendar: str = "", **ex
 
 def _send_mail(*, registration: Registration, template: str, calendar: str, context) -> None:
     # _mail's mail, once the transaction has committed.
-    event = registration.event
     attachments = []
     if calendar:
-        cancelled = calendar == "cancelled" or event.is_cancelled
-        attachments.append(
-            event_attachment(event, with_online_link=not cancelled, cancelled=cancelled)
-        )
+        attachments.append(event_invitation(registration, cancelled=calendar == "cancelled"))
     send_transactional(
         recipient=registration.member,
         template=f"events/email/{template}",

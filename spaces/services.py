@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, When
 from django.db.models.functions import ExtractIsoWeekDay
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lef.calendar import CalendarEntry, ics_attachment
+from lef.calendar import Attendee, CalendarEntry, invitation_attachment
 from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import (
     NotificationKind,
@@ -241,7 +241,7 @@ def book_series(
                 conflicts.append(SeriesDate(first, last, error.message))
         if conflicts and (not skip_conflicts or not booked):
             raise SeriesConflict(_series_message(conflicts, weeks), conflicts=conflicts)
-        after_commit(_mail_confirmation, booker=booker, bookings=booked)
+        after_commit(_mail_confirmation, booker=booker, bookings=booked, skipped=conflicts)
     return SeriesResult(bookings=booked, skipped=conflicts)
 
 
@@ -390,8 +390,24 @@ def _check_time(resource: Resource, start: datetime, end: datetime, *, now: date
 
 
 def _check_free(resource: Resource, start: datetime, end: datetime) -> None:
-    if Booking.objects.blocking().overlapping(start, end, resource=resource).exists():
-        raise SlotTaken(_("This time is already taken. Choose another slot."))
+    """Raise SlotTaken when a booking or block holds part of the time; a block says why.
+
+    The block's reason is what the grid shows on it, for everyone; whose
+    booking it is, is not said.
+    """
+    holding = list(
+        Booking.objects.blocking()
+        .overlapping(start, end, resource=resource)
+        .order_by(Case(When(kind=Booking.Kind.BLOCK, then=0), default=1), "start")
+        .values_list("kind", "purpose")[:1]
+    )
+    if not holding:
+        return
+    [(kind, reason)] = holding
+    reason = reason.rstrip(". ")
+    if kind == Booking.Kind.BLOCK and reason:
+        raise SlotTaken(_("This time is blocked: %(reason)s.") % {"reason": reason})
+    raise SlotTaken(_("This time is already taken. Choose another slot."))
 
 
 def _week_minutes(queryset, start: datetime) -> int:
@@ -529,23 +545,41 @@ def calendar_entry(booking: Booking) -> CalendarEntry:
     )
 
 
-def _ics(bookings: Iterable[Booking]):
-    return ics_attachment(
-        [calendar_entry(b) for b in bookings], name="'t LEF", filename="booking.ics"
-    )
+def _ics(bookings: Iterable[Booking], *, booker: User) -> list:
+    """The bookings as invitations to the booker's calendar (lef.calendar): one per booking.
+
+    An iTIP message updates one UID at a time, so a series gets a file per
+    date; each later change or cancellation of one date updates just that one.
+    """
+    attendee = Attendee(email=booker.email, name=str(booker))
+    return [
+        invitation_attachment(
+            calendar_entry(b),
+            attendee=attendee,
+            filename=f"booking-{timezone.localtime(b.start):%Y-%m-%d}.ics",
+        )
+        for b in bookings
+    ]
 
 
-def _mail_confirmation(*, booker: User, bookings: list[Booking]) -> None:
-    """Confirm ``bookings`` to ``booker`` with their calendar file (run after the commit)."""
+def _mail_confirmation(
+    *, booker: User, bookings: list[Booking], skipped: Sequence[SeriesDate] = ()
+) -> None:
+    """Confirm ``bookings`` to ``booker`` with their calendar file (run after the commit).
+
+    A weekly series is one mail that names its dates once, and the dates the
+    member chose to leave out (``skipped``) with the reason.
+    """
     send_transactional(
         recipient=booker,
         template="spaces/email/booking_confirmed",
         context={
             "bookings": bookings,
+            "skipped": list(skipped),
             "resource": bookings[0].resource,
             "bookings_url": absolute_url("/spaces/bookings/"),
         },
-        attachments=[_ics(bookings)],
+        attachments=_ics(bookings, booker=booker),
     )
 
 
@@ -560,6 +594,43 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
     calendar entry when they cancelled themselves, the coordinator's message
     (as booking news) otherwise, after the commit. Locks the booking's row.
     """
+    return _cancel_from(booking=booking, by=by, message=message, later=False)[0]
+
+
+def cancel_series(*, booking: Booking, by: User, message: str = "") -> list[Booking]:
+    """Cancel ``booking`` and the later ones of its weekly series ("this and all later ones").
+
+    The later ones are the series' confirmed bookings of the same booker that
+    start after ``booking``; earlier ones, and ones already cancelled or
+    released, stay as they are. ``booking`` alone when it is no series. The
+    rules of :func:`cancel_booking` hold for ``booking`` (the later ones have
+    not started when it has not). One mail for all of them, not one per date.
+    Locks ``booking``'s row, then the later ones' in time order. Returns the
+    bookings cancelled, in time order.
+    """
+    return _cancel_from(booking=booking, by=by, message=message, later=True)
+
+
+def later_in_series(booking: Booking):
+    """The confirmed bookings of ``booking``'s series by its booker that start after it.
+
+    A QuerySet in time order (none when ``booking`` is no series).
+    """
+    if booking.series is None:
+        return Booking.objects.none()
+    return (
+        Booking.objects.bookings()
+        .filter(
+            series=booking.series,
+            booker_id=booking.booker_id,
+            status=Booking.Status.CONFIRMED,
+            start__gt=booking.start,
+        )
+        .order_by("start", "pk")
+    )
+
+
+def _cancel_from(*, booking: Booking, by: User, message: str, later: bool) -> list[Booking]:
     message = _clean_text(message, MAX_MESSAGE_LENGTH, _("message"), multiline=True)
     with transaction.atomic():
         booking = (
@@ -576,23 +647,36 @@ def cancel_booking(*, booking: Booking, by: User, message: str = "") -> Booking:
             raise BookingNotAllowed(_("You can only cancel your own bookings."))
         if perms.cancel_needs_message and not message:
             raise BookingRuleBroken(_("Tell the member why their booking is cancelled."))
-        _cancel(booking, by=by, message=message)
+        cancelled = [booking]
+        if later and not booking.is_block:
+            cancelled += list(
+                later_in_series(booking)
+                .select_for_update(of=("self",))
+                .select_related("resource__space", "booker")
+            )
+        for row in cancelled:
+            _cancel(row, by=by, message=message)
         if booking.is_block:
             pass
         elif booking.booker_id != by.pk:
-            _notify_cancelled(booking, message=message)
+            _notify_cancelled(booking, message=message, bookings=cancelled)
         else:
-            after_commit(_mail_own_cancellation, booking=booking)
-    return booking
+            after_commit(_mail_own_cancellation, bookings=cancelled)
+    return cancelled
 
 
-def _mail_own_cancellation(*, booking: Booking) -> None:
-    """Confirm to the booker that they cancelled, with the calendar file that removes it."""
+def _mail_own_cancellation(*, bookings: list[Booking]) -> None:
+    """Confirm to the booker that they cancelled, with the calendar files that remove them."""
+    booking = bookings[0]
     send_transactional(
         recipient=booking.booker,
         template="spaces/email/booking_cancelled",
-        context={"booking": booking, "bookings_url": absolute_url("/spaces/bookings/")},
-        attachments=[_ics([booking])],
+        context={
+            "booking": booking,
+            "bookings": bookings,
+            "bookings_url": absolute_url("/spaces/bookings/"),
+        },
+        attachments=_ics(bookings, booker=booking.booker),
     )
 
 
@@ -606,11 +690,15 @@ def _cancel(booking: Booking, *, by: User, message: str) -> None:
     )
 
 
-def _notify_cancelled(booking: Booking, *, message: str, place_url: str = "") -> None:
+def _notify_cancelled(
+    booking: Booking, *, message: str, place_url: str = "", bookings: Sequence[Booking] = ()
+) -> None:
     """Tell the booker, after the commit, that 't LEF cancelled ``booking`` and why.
 
     ``place_url`` is where to look for another place (the resource's grid
     unless given: a resource that is no longer bookable has none).
+    ``bookings``: all that were cancelled with it (dates of a series), in
+    one mail.
     """
     after_commit(
         notify,
@@ -620,6 +708,7 @@ def _notify_cancelled(booking: Booking, *, message: str, place_url: str = "") ->
         template="spaces/email/booking_cancelled_by_coordinator",
         context={
             "booking": booking,
+            "bookings": list(bookings) or [booking],
             "message": message,
             "resource_url": absolute_url(place_url or booking.resource.get_absolute_url()),
         },

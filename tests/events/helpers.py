@@ -34,11 +34,16 @@ def mails_to(user) -> list:
     return [message for message in outbox() if user.email in message.to]
 
 
+def ics_attachment_of(message) -> tuple[str, str, str]:
+    """The one .ics attachment of a mail: (file name, text, MIME type)."""
+    attachments = [a for a in message.attachments if a[2].startswith("text/calendar")]
+    assert len(attachments) == 1, message.attachments
+    return attachments[0]
+
+
 def ics_of(message) -> Calendar:
     """The .ics attachment of a mail, parsed."""
-    attachments = [a for a in message.attachments if a[2] == "text/calendar"]
-    assert len(attachments) == 1, message.attachments
-    content = attachments[0][1]
+    content = ics_attachment_of(message)[1]
     return Calendar.from_ical(content.encode() if isinstance(content, str) else content)
 
 

@@ -1,14 +1,24 @@
-"""The personal calendar feed (/calendar/<token>.ics) and resetting its address (/calendar/)."""
+"""The personal calendar feed (/calendar/<token>.ics), resetting its address (/calendar/),
+and the invitations (iTIP) attached to mail."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from lef.calendar import calendar_feed_for, new_token
+from lef.calendar import (
+    LOCAL,
+    Attendee,
+    CalendarEntry,
+    calendar_feed_for,
+    invitation_attachment,
+    new_token,
+)
 from lef.models import CalendarFeed
+from spaces.services import cancel_booking
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory
 from tests.spaces.factories import BookingFactory, ResourceFactory
@@ -197,3 +207,115 @@ def test_reset_changes_only_the_members_own_feed(client):
 
     assert _token(other) == other_token
     assert client.get(_feed_url(other_token)).status_code == 200
+
+
+# Invitations: iTIP messages (RFC 5546) in mail ---------------------------------------------
+
+
+def _entry(**changes) -> CalendarEntry:
+    start = datetime(2026, 12, 15, 15, 30, tzinfo=LOCAL)
+    return CalendarEntry(
+        **{
+            "uid": "event-7",
+            "start": start,
+            "end": start + timedelta(hours=1, minutes=30),
+            "summary": "Rekenen in de brugklas",
+            "location": "PLNT, Langegracht 70, Leiden",
+            "sequence": 2,
+            **changes,
+        }
+    )
+
+
+def _itip(text: str):
+    calendar = Calendar.from_ical(text)
+    [entry] = calendar.walk("VEVENT")
+    return calendar, entry
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "method", "status"),
+    [(False, "REQUEST", "CONFIRMED"), (True, "CANCEL", "CANCELLED")],
+    ids=["request", "cancel"],
+)
+def test_an_invitation_has_every_field_outlook_needs(settings, cancelled, method, status):
+    settings.LEF_CONTACT_EMAIL = "lef@hsleiden.nl"
+    attendee = Attendee(email="sanne@school.nl", name="Sanne de Vries")
+
+    filename, text, mimetype = invitation_attachment(
+        _entry(cancelled=cancelled), attendee=attendee, filename="brugklas.ics"
+    )
+
+    calendar, entry = _itip(text)
+    assert (filename, mimetype) == ("brugklas.ics", f"text/calendar; method={method}")
+    assert (str(calendar["method"]), str(calendar["version"])) == (method, "2.0")
+    assert "prodid" in calendar
+    assert (str(entry["uid"]), int(entry["sequence"]), str(entry["status"])) == (
+        "event-7@127.0.0.1",
+        2,
+        status,
+    )
+    assert entry.decoded("dtstamp").tzinfo is not None
+    assert entry.decoded("dtstart") == datetime(2026, 12, 15, 15, 30, tzinfo=LOCAL)
+    assert (str(entry["organizer"]), dict(entry["organizer"].params)) == (
+        "mailto:lef@hsleiden.nl",
+        {"CN": "'t LEF"},
+    )
+    assert (str(entry["attendee"]), dict(entry["attendee"].params)) == (
+        "mailto:sanne@school.nl",
+        {
+            "CN": "Sanne de Vries",
+            "CUTYPE": "INDIVIDUAL",
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "ACCEPTED",
+            "RSVP": "FALSE",
+        },
+    )
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Amsterdam"]
+
+
+def test_an_attendee_name_with_quotes_and_commas_survives_the_round_trip():
+    attendee = Attendee(email="a@school.nl", name='Anna "Ank" de Vries, PhD')
+
+    _filename, text, _mimetype = invitation_attachment(
+        _entry(), attendee=attendee, filename="x.ics"
+    )
+
+    _calendar, entry = _itip(text)
+    assert entry["attendee"].params["CN"] == 'Anna "Ank" de Vries, PhD'
+
+
+def test_a_feed_is_published_without_organiser_or_attendees(client):
+    member = MemberFactory()
+    _meetup_and_booking_for(member, days=3)
+
+    response = client.get(_feed_url(calendar_feed_for(member).token))
+
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["method"]) == "PUBLISH"
+    assert [("organizer" in e, "attendee" in e) for e in calendar.walk("VEVENT")] == [
+        (False, False),
+        (False, False),
+    ]
+
+
+def test_a_booking_cancelled_by_its_booker_is_a_cancel_newer_than_the_feeds_entry(
+    client, django_capture_on_commit_callbacks
+):
+    member = MemberFactory(email="sanne@school.nl")
+    _event, booking = _meetup_and_booking_for(member, days=3)
+    feed = Calendar.from_ical(client.get(_feed_url(calendar_feed_for(member).token)).content)
+    [in_feed] = [e for e in feed.walk("VEVENT") if str(e["uid"]).startswith("booking-")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_booking(booking=booking, by=member)
+
+    [message] = mail.outbox
+    [(filename, text, mimetype)] = message.attachments
+    assert filename.startswith("booking-")
+    calendar, entry = _itip(text)
+    assert mimetype == "text/calendar; method=CANCEL"
+    assert (str(calendar["method"]), str(entry["status"])) == ("CANCEL", "CANCELLED")
+    assert str(entry["uid"]) == str(in_feed["uid"])
+    assert (int(in_feed["sequence"]), int(entry["sequence"])) == (0, 1)
+    assert str(entry["attendee"]) == "mailto:sanne@school.nl"

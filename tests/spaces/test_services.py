@@ -54,7 +54,7 @@ def test_booking_is_stored_in_utc_and_confirmed_by_mail_with_ics(clock, desk, me
     assert message.to == [member.email]
     assert "Flexplek 1" in message.subject
     filename, content, mimetype = message.attachments[0]
-    assert (filename, mimetype) == ("booking.ics", "text/calendar")
+    assert (filename, mimetype) == ("booking-2026-03-18.ics", "text/calendar; method=REQUEST")
     assert "DTSTART;TZID=Europe/Amsterdam:20260318T100000" in content
 
 
@@ -345,7 +345,8 @@ def test_series_books_every_week_at_the_same_local_time_across_dst(clock, member
     assert starts[2] - starts[1] == timedelta(days=7, hours=-1)  # summer time began between
     assert len({b.series for b in result.bookings}) == 1
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].attachments[0][1].count("BEGIN:VEVENT") == 3
+    # One invitation per date: iTIP updates one UID at a time.
+    assert [a[1].count("BEGIN:VEVENT") for a in mail.outbox[0].attachments] == [1, 1, 1]
 
 
 def test_series_with_a_conflict_books_nothing_then_the_rest(clock, member):
@@ -371,6 +372,33 @@ def test_series_with_a_conflict_books_nothing_then_the_rest(clock, member):
 
     assert [b.start for b in result.bookings] == [local(2026, 3, 18, 10), local(2026, 4, 8, 10)]
     assert len(result.skipped) == 2
+
+
+def test_a_series_clash_with_a_block_names_its_reason_as_the_grid_does(clock, member):
+    desk = ResourceFactory(max_days_ahead=60)
+    coordinator = CoordinatorFactory()
+    services.block_slots(resources=[desk], start=local(2026, 3, 25, 9),
+                         end=local(2026, 3, 25, 12), by=coordinator,
+                         reason="Meetup po-vo.")  # fmt: skip
+    # A member's booking in the same hour as a block: the block's reason is the one said.
+    services.block_slots(resources=[desk], start=local(2026, 4, 1, 10, 30),
+                         end=local(2026, 4, 1, 11), by=coordinator, reason="Onderhoud")  # fmt: skip
+    BookingFactory(resource=desk, start=local(2026, 4, 1, 10), end=local(2026, 4, 1, 10, 30))
+    BookingFactory(resource=desk, start=local(2026, 4, 8, 10), end=local(2026, 4, 8, 11))
+
+    with pytest.raises(services.SeriesConflict) as series:
+        services.book_series(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11), weeks=4)  # fmt: skip
+    with pytest.raises(services.SlotTaken) as single:
+        book(desk, member, local(2026, 3, 25, 11), local(2026, 3, 25, 12))
+
+    assert [(c.start, c.reason) for c in series.value.conflicts] == [
+        (local(2026, 3, 25, 10), "This time is blocked: Meetup po-vo."),
+        (local(2026, 4, 1, 10), "This time is blocked: Onderhoud."),
+        # Whose booking holds a time is not said.
+        (local(2026, 4, 8, 10), "This time is already taken. Choose another slot."),
+    ]
+    assert single.value.message == "This time is blocked: Meetup po-vo."
 
 
 def test_series_respects_the_weekly_quota(clock, member):
