@@ -109,6 +109,14 @@ def test_every_scheduled_command_exists():
     }
 
 
+def test_readme_lists_the_commands_the_scheduler_runs(settings):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+
+    assert [
+        job.name for job in JOBS if f"python manage.py {' '.join(job.command)}" not in readme
+    ] == []
+
+
 def test_run_scheduler_list_prints_the_schedule():
     out = StringIO()
 
