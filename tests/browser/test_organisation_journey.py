@@ -5,9 +5,11 @@ in the mail, declines it with a note, and the founder gets that note by mail."""
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
+from lef.coordinators import GROUP_NAME
 from members.models import Organisation
 from tests.browser.helpers import (
     LINK,
@@ -24,6 +26,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 NAME = "Onderwijslab 071"
 
 
+@pytest.fixture
+def coordinators_group():
+    """The Coordinators group with its rights on organisations, as the migrations make it.
+
+    A live-server test empties every table when it ends, this group too.
+    """
+    group, _created = Group.objects.get_or_create(name=GROUP_NAME)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="members",
+            codename__in=["view_organisation", "change_organisation"],
+        )
+    )
+    return group
+
+
 def _only_mail_to(address: str):
     messages = [m for m in mail.outbox if m.to == [address]]
     assert len(messages) == 1, [(m.to, m.subject) for m in mail.outbox]
@@ -31,7 +49,7 @@ def _only_mail_to(address: str):
 
 
 def test_founder_proposes_her_start_up_and_the_coordinator_declines_it_with_a_note(
-    new_page, login_as
+    new_page, login_as, coordinators_group
 ):
     coordinator = CoordinatorFactory(
         name="Carla Coördinator", email="carla@lef.example", language="nl"
