@@ -47,6 +47,11 @@ encrypt() {  # encrypt stdin to $1 with the public key only (no private key here
 }
 
 target="$BACKUP_DIR/daily/$stamp"
+if [ -e "$target" ]; then
+    log "$target exists already"
+    exit 1
+fi
+rm -rf "$target.partial"  # left by a run that died
 mkdir -p "$target.partial"
 "${bin}pg_dump" --dbname="$DATABASE_URL" --format=custom --no-owner --no-privileges \
     | encrypt "$target.partial/database.dump.gpg"
