@@ -56,6 +56,7 @@ from lef.notifications import (
 )
 from lef.slugs import create_with_unique_slug, slug_base
 from lef.validators import invisible_characters, validate_multiline_text
+from members.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +127,14 @@ FROM (SELECT current_setting('lock_timeout') AS value OFFSET 0) AS before
 
 
 @contextmanager
-def _event_locked(event_id: int) -> Iterator[Event]:
+def _event_locked(event_id: int, *, member=None) -> Iterator[Event]:
     """A transaction holding the meetup's row lock; yields the meetup as it is now.
+
+    With ``member``, their user row is locked first, in the order
+    members.services.deactivate_member takes them (the member, then the
+    meetups it frees), and ``member.is_active`` is read again under that lock:
+    a deactivation that committed meanwhile is seen, and one that comes later
+    waits for this transaction and then frees what it made.
 
     A lock that cannot be had within ``LOCK_TIMEOUT`` becomes :class:`EventBusy`
     (and everything in the block rolls back). The timeout lasts as long as the
@@ -142,6 +149,13 @@ def _event_locked(event_id: int) -> Iterator[Event]:
             with connection.cursor() as cursor:
                 cursor.execute(_SET_LOCK_TIMEOUT_SQL, [LOCK_TIMEOUT])
                 before = cursor.fetchone()[0]
+            if member is not None:
+                member.is_active = (
+                    User.objects.select_for_update()
+                    .filter(pk=member.pk)
+                    .values_list("is_active", flat=True)
+                    .get()
+                )
             event = (
                 Event.objects.select_for_update(of=("self",))
                 .select_related("venue")
@@ -323,23 +337,27 @@ def _check_registration_open(event: Event, now: datetime) -> None:
 def register_for_event(*, event: Event, member, note: str = "") -> Registration:
     """Sign ``member`` up for ``event``: a place if there is one, else the waiting list.
 
-    Takes the meetup's row lock, checks that sign-up is open (published, after
-    the opening and before the closing moment) and that the member has no
-    active registration, then counts the places taken: a full meetup puts the
-    member on the waiting list with reason ``full``; a meetup whose cap for the
-    member's sector is reached puts them there with reason ``sector_full``
-    while other sectors still get a place. The sector is the member's primary
-    sector now, kept on the registration. Mails a confirmation (with the
-    meetup as an .ics file) or the waiting-list position after the commit.
+    Takes the member's row lock, then the meetup's; checks under them that the
+    account is active (a deactivation at the same moment either comes first
+    and is refused here, or waits and then frees the place), that sign-up is
+    open (published, after the opening and before the closing moment) and that
+    the member has no active registration, then counts the places taken: a
+    full meetup puts the member on the waiting list with reason ``full``; a
+    meetup whose cap for the member's sector is reached puts them there with
+    reason ``sector_full`` while other sectors still get a place. The sector
+    is the member's primary sector now, kept on the registration. Mails a
+    confirmation (with the meetup as an .ics file) or the waiting-list
+    position after the commit.
 
-    Raises ProfileIncomplete, RegistrationClosed, AlreadyRegistered,
-    EventActionError (a bad note) or EventBusy.
+    Raises ProfileIncomplete, RegistrationNotAllowed (an inactive account),
+    RegistrationClosed, AlreadyRegistered, EventActionError (a bad note) or
+    EventBusy.
     """
     note = _clean_note(note)
-    if not member.is_active:
-        raise RegistrationNotAllowed(_("This account cannot sign up."))
     sector = _sector_of(member)
-    with _event_locked(event.pk) as locked:
+    with _event_locked(event.pk, member=member) as locked:
+        if not member.is_active:
+            raise RegistrationNotAllowed(_("This account cannot sign up."))
         now = timezone.now()
         _check_registration_open(locked, now)
         if Registration.objects.active().filter(event=locked, member=member).exists():
@@ -372,6 +390,8 @@ def _promote_locked(event: Event, *, now: datetime) -> list[Registration]:
     Only for a published meetup that has not started. Walks the waiting list in
     order: whoever's sector still has room gets a place, until none is left;
     the others keep their place in line, with the reason brought up to date.
+    An inactive account is passed over (deactivation takes it off the list; an
+    older one may still be on it): a place goes only to someone who can come.
     """
     if event.status != Event.Status.PUBLISHED or event.has_started(now):
         return []
@@ -383,7 +403,7 @@ def _promote_locked(event: Event, *, now: datetime) -> list[Registration]:
     for registration in waiting:
         if places.is_full:
             break
-        if places.sector_is_full(registration.sector):
+        if places.sector_is_full(registration.sector) or not _can_come(registration):
             continue
         registration.status = Registration.Status.CONFIRMED
         registration.waiting_reason = ""
@@ -397,6 +417,11 @@ def _promote_locked(event: Event, *, now: datetime) -> list[Registration]:
         registration.event = event
         _mail_confirmed(registration, "promoted")
     return promoted
+
+
+def _can_come(registration: Registration) -> bool:
+    """Whether a place may go to this person: a guest, or a member whose account is active."""
+    return registration.member_id is None or registration.member.is_active
 
 
 def _update_waiting_reasons(still_waiting: list[Registration], places: Places) -> None:

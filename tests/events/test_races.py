@@ -10,11 +10,14 @@ from contextlib import contextmanager
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.utils import translation
 
 from events import services
 from events.models import Event, Registration
-from events.services import EventBusy, register_for_event, save_event
+from events.services import EventBusy, RegistrationNotAllowed, register_for_event, save_event
 from lef.choices import Sector
+from members.models import User
+from members.services import deactivate_member
 from tests.events.factories import EventFactory
 from tests.factories import MemberFactory
 from tests.helpers import errors_of, run_at_once
@@ -46,8 +49,8 @@ def _capacity_raised_first(monkeypatch, *, first: bool):
     locked = services._event_locked
 
     @contextmanager
-    def watched(event_id):
-        with locked(event_id) as event:
+    def watched(event_id, **kwargs):
+        with locked(event_id, **kwargs) as event:
             if getattr(raising, "now", False):
                 has_lock.set()
             yield event
@@ -160,3 +163,87 @@ def test_a_busy_meetup_leaves_the_callers_transaction_its_own_lock_timeout(monke
 
     assert after == "7s"
     assert Registration.objects.count() == 0
+
+
+# Signing up while the account is deactivated ------------------------------------------
+
+
+MEETUPS = 3
+
+
+def _coordinator():
+    # A superuser: the Coordinators group of the migrations is gone after a flush.
+    return MemberFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", ATTEMPTS)
+def test_sign_ups_made_while_the_member_is_deactivated_never_keep_a_place(attempt):
+    """The member's row is locked and is_active read again: a stale ``member`` keeps nothing.
+
+    Each sign-up holds the member as loaded before the deactivation, as a
+    request does. One that got its turn first is cancelled by the deactivation;
+    one that waited for it is refused.
+    """
+    coordinator = _coordinator()
+    meetups = [EventFactory(title="Brugklas") for _ in range(MEETUPS)]
+    member = MemberFactory(profile__primary_sector=Sector.PO)
+
+    def sign_up(event):
+        with translation.override("en"):
+            return register_for_event(event=event, member=member)
+
+    deactivated, *signed_up = run_at_once(
+        [
+            lambda: deactivate_member(user=User.objects.get(pk=member.pk), by=coordinator),
+            *[lambda event=event: sign_up(event) for event in meetups],
+        ]
+    )
+
+    made = [o.pk for o in signed_up if isinstance(o, Registration)]
+    refused = [o for o in signed_up if not isinstance(o, Registration)]
+    assert isinstance(deactivated, list), deactivated
+    assert [(type(o), o.message) for o in refused] == [
+        (RegistrationNotAllowed, "This account cannot sign up.")
+    ] * len(refused)
+    assert len(made) + len(refused) == MEETUPS
+    # Whatever got in first was cancelled by the deactivation; nothing holds a place.
+    assert not Registration.objects.active().filter(member=member).exists()
+    assert sorted(
+        Registration.objects.filter(member=member, status="cancelled").values_list("pk", flat=True)
+    ) == sorted(made)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivation_that_commits_as_the_sign_up_begins_is_seen_under_the_lock(monkeypatch):
+    """The window of the old check: the member was active when the sign-up began, and
+    the deactivation (finding nothing to free) committed before the meetup's lock."""
+    event = EventFactory()
+    member = MemberFactory(profile__primary_sector=Sector.PO)
+    deactivated = threading.Event()
+    sector_of = services._sector_of
+
+    def after_the_deactivation(user):
+        assert deactivated.wait(timeout=30)
+        return sector_of(user)
+
+    monkeypatch.setattr(services, "_sector_of", after_the_deactivation)
+
+    def deactivate():
+        try:
+            return deactivate_member(user=User.objects.get(pk=member.pk), by=_coordinator())
+        finally:
+            deactivated.set()
+
+    def sign_up():
+        with translation.override("en"):
+            return register_for_event(event=event, member=member)
+
+    done, refused = run_at_once([deactivate, sign_up])
+
+    assert done == []
+    assert (type(refused), refused.message) == (
+        RegistrationNotAllowed,
+        "This account cannot sign up.",
+    )
+    assert Registration.objects.filter(member=member).count() == 0

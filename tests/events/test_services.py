@@ -352,6 +352,24 @@ def test_raising_the_capacity_promotes_as_many_as_fit_in_order():
     assert len(mails_to(waiting[0].member)) == 2  # waiting, then promoted
 
 
+def test_a_place_that_frees_up_passes_over_an_inactive_account_on_the_waiting_list():
+    event = EventFactory(capacity=1)
+    holder = fill(event, 1)[0]
+    gone, next_in_line = fill(event, 2)
+    # An account made inactive before deactivation took people off waiting lists.
+    type(gone.member).objects.filter(pk=gone.member_id).update(is_active=False)
+    clear_mail()
+
+    cancel_own_registration(event=event, member=holder.member)
+
+    assert [Registration.objects.get(pk=r.pk).status for r in (gone, next_in_line)] == [
+        "waiting",
+        "confirmed",
+    ]
+    assert mails_to(gone.member) == []
+    assert len(mails_to(next_in_line.member)) == 1
+
+
 def test_unlimited_capacity_promotes_everyone():
     event = EventFactory(capacity=1)
     fill(event, 3)
