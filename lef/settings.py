@@ -8,6 +8,7 @@ and the mail variables. See the README for the full list.
 import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -142,14 +143,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
 CACHES = {
-    # A database cache is shared by every web process, so nothing depends on
-    # one process. It holds the rate limits (allauth's and ours); pages read
-    # the database, not a cache (README, "Speed").
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "lef_cache",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    },
+    # A cache shared by every web process on every machine, so nothing depends
+    # on one process: Redis (or Valkey) when REDIS_URL is set, otherwise a
+    # table in the database. It holds the rate limits (allauth's and ours);
+    # pages read the database, not a cache (README, "Speed").
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lef_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -183,8 +189,35 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
+# Uploads: S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (every
+# machine reads and writes the same bucket), otherwise the folder MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Unset: Amazon S3 itself; set for any other S3-compatible service.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            # Unset: the keys come from boto3's usual places (AWS_ACCESS_KEY_ID
+            # and AWS_SECRET_ACCESS_KEY, or the machine's role).
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            # A public domain (a CDN or a public bucket) serves plain URLs;
+            # without one, pages show signed URLs that expire.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": not env("AWS_S3_CUSTOM_DOMAIN"),
+            "querystring_expire": int(env("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "signature_version": "s3v4",  # what every region and S3-compatible service takes
+            "default_acl": None,  # the bucket's own policy decides
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -290,11 +323,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Images from object storage come from its own origin, which pages must allow.
+_MEDIA_ORIGINS = []
+if AWS_STORAGE_BUCKET_NAME:
+    if env("AWS_S3_CUSTOM_DOMAIN"):
+        _MEDIA_ORIGINS = [f"https://{env('AWS_S3_CUSTOM_DOMAIN')}"]
+    elif env("AWS_S3_ENDPOINT_URL"):
+        _endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL"))
+        _MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+    else:
+        _MEDIA_ORIGINS = ["https://*.amazonaws.com"]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

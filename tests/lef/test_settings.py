@@ -22,6 +22,13 @@ SETTINGS_FILE = BASE_DIR / "lef" / "settings.py"
 ENV_NAMES = [
     "ADMIN_EMAILS",
     "ALLOWED_HOSTS",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_QUERYSTRING_EXPIRE",
+    "AWS_S3_CUSTOM_DOMAIN",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_STORAGE_BUCKET_NAME",
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "DB_POOL_MAX_SIZE",
@@ -32,6 +39,7 @@ ENV_NAMES = [
     "LEF_SITE_URL",
     "LOG_LEVEL",
     "MEDIA_ROOT",
+    "REDIS_URL",
     "SECRET_KEY",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
@@ -284,3 +292,62 @@ def test_check_deploy_flags_the_development_secret_key_with_debug():
 
     assert result.returncode == 1
     assert "security.W009" in result.stderr
+
+
+# Several machines: uploads in a bucket, the cache in Redis, by settings alone.
+
+
+def test_settings_without_bucket_or_redis_keep_files_on_disk_and_the_cache_in_the_database(
+    load_settings,
+):
+    s = load_settings()
+
+    assert s.STORAGES["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert s.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert s.SECURE_CSP["img-src"] == ["'self'", "data:"]
+    assert not hasattr(s, "SESSION_ENGINE")  # database sessions, read by every machine
+
+
+def test_settings_bucket_stores_uploads_in_s3_with_signed_urls(load_settings):
+    s = load_settings(
+        AWS_STORAGE_BUCKET_NAME="lef-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.net:9000/",
+        AWS_S3_REGION_NAME="eu-west-1",
+        AWS_ACCESS_KEY_ID="key",
+        AWS_SECRET_ACCESS_KEY="secret",
+    )
+    storage = s.STORAGES["default"]
+
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "lef-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.net:9000/"
+    assert storage["OPTIONS"]["region_name"] == "eu-west-1"
+    assert (storage["OPTIONS"]["access_key"], storage["OPTIONS"]["secret_key"]) == (
+        "key",
+        "secret",
+    )
+    assert storage["OPTIONS"]["querystring_auth"] is True
+    assert storage["OPTIONS"]["querystring_expire"] == 3600
+    assert storage["OPTIONS"]["signature_version"] == "s3v4"
+    assert storage["OPTIONS"]["file_overwrite"] is False
+    # Pages may show images from the bucket's origin, and only from there.
+    assert s.SECURE_CSP["img-src"] == ["'self'", "data:", "https://s3.example.net:9000"]
+
+
+def test_settings_bucket_with_a_public_domain_serves_plain_urls(load_settings):
+    s = load_settings(AWS_STORAGE_BUCKET_NAME="lef-media", AWS_S3_CUSTOM_DOMAIN="media.lef.nl")
+    options = s.STORAGES["default"]["OPTIONS"]
+
+    assert options["custom_domain"] == "media.lef.nl"
+    assert options["querystring_auth"] is False
+    assert options["access_key"] is None  # boto3 finds the keys itself (role, environment)
+    assert s.SECURE_CSP["img-src"] == ["'self'", "data:", "https://media.lef.nl"]
+
+
+def test_settings_redis_url_puts_the_cache_and_rate_limits_in_redis(load_settings):
+    s = load_settings(REDIS_URL="redis://cache.internal:6379/2")
+
+    assert s.CACHES["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+    }
