@@ -38,6 +38,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from lef.images import sweep_orphan_images
 from lef.ratelimit import RateLimit
 from members.models import Profile
 from spaces.models import Booking
@@ -245,19 +246,14 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def test_an_image_uploaded_through_one_node_is_served_by_the_other(nodes, s3):
-    one, other = nodes
-    member = MemberFactory(name="Sanne de Vries", username="sanne")
-    browser = _browser()
-    assert _log_in(browser, one, member.email, PASSWORD).status_code == 302
-    token = _csrf_token(browser, f"{one}/members/me/edit/")
-
-    saved = browser.post(
-        f"{one}/members/me/edit/",
+def _save_profile(browser, node: str, member, token: str, *, avatar=None, **fields):
+    """Post the profile form on ``node``: the member's own values, a new avatar or ``fields``."""
+    return browser.post(
+        f"{node}/members/me/edit/",
         data={
             "csrfmiddlewaretoken": token,
-            "name": "Sanne de Vries",
-            "username": "sanne",
+            "name": member.name,
+            "username": member.username,
             "primary_sector": "vo",
             "roles": ["teacher"],
             "organisation": str(member.profile.organisation_id),
@@ -268,11 +264,22 @@ def test_an_image_uploaded_through_one_node_is_served_by_the_other(nodes, s3):
             "notify_bookings": "off",
             "notify_messages": "daily",
             "language": "en",
+            **fields,
         },
-        files={"avatar": ("foto.png", _png(), "image/png")},
+        files={"avatar": ("foto.png", avatar, "image/png")} if avatar else None,
         allow_redirects=False,
         timeout=30,
     )
+
+
+def test_an_image_uploaded_through_one_node_is_served_by_the_other(nodes, s3):
+    one, other = nodes
+    member = MemberFactory(name="Sanne de Vries", username="sanne")
+    browser = _browser()
+    assert _log_in(browser, one, member.email, PASSWORD).status_code == 302
+    token = _csrf_token(browser, f"{one}/members/me/edit/")
+
+    saved = _save_profile(browser, one, member, token, avatar=_png())
     page = browser.get(f"{other}/members/sanne/", timeout=30)
 
     assert saved.status_code == 302, saved.text[:2000]
@@ -360,3 +367,43 @@ def test_rate_limit_counts_every_concurrent_hit_on_redis(settings, redis_url):
     assert sorted(counts) == list(range(1, 21))
     assert limit.count("sanne") == 20
     assert 0 < ttl <= 60  # the window ends: never a counter without expiry
+
+
+def test_image_files_in_the_bucket_are_swept_and_deleted_as_on_disk(nodes, s3, settings):
+    one, other = nodes
+    member = MemberFactory(name="Sanne de Vries", username="sanne")
+    browser = _browser()
+    assert _log_in(browser, one, member.email, PASSWORD).status_code == 302
+    token = _csrf_token(browser, f"{one}/members/me/edit/")
+    assert _save_profile(browser, one, member, token, avatar=_png()).status_code == 302
+    stem = Profile.objects.get(user=member).avatar
+    bucket = _bucket(s3)
+    orphan = "avatars/ab/ab" + "0" * 30 + "-64.webp"  # a crash between writing and pointing
+    bucket.put_object(Key=orphan, Body=b"RIFF")
+    settings.STORAGES = {**settings.STORAGES, "default": _node_storage(s3)}
+
+    swept = sweep_orphan_images(older_than=timedelta(0))
+    kept = sorted(item.key for item in bucket.objects.all())
+    removed = _save_profile(browser, other, member, token, remove_avatar="on")
+
+    assert swept >= 1  # the orphan (and what earlier tests' rows no longer name)
+    assert kept == [f"{stem}-{size}.webp" for size in (160, 400, 64)]
+    assert removed.status_code == 302
+    assert Profile.objects.get(user=member).avatar == ""
+    assert list(bucket.objects.all()) == []  # deleted from the bucket after the commit
+
+
+def _node_storage(endpoint: str) -> dict:
+    """The storage the nodes' settings make of their environment, for this process."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BUCKET,
+            "endpoint_url": endpoint,
+            "region_name": "us-east-1",
+            "access_key": "testing",
+            "secret_key": "testing",
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
