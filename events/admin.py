@@ -30,11 +30,13 @@ from lef.admin import (
     SafeAutocompleteMixin,
     choice_filter,
     csv_response,
+    list_time,
     local_time,
 )
 from lef.choices import Sector, Transition
 from lef.errors import DomainError
 from lef.images import ImagesAdminMixin
+from lef.templatetags.lef_tags import day_label
 
 
 @admin.register(Venue)
@@ -149,11 +151,11 @@ class RegistrationInline(admin.TabularInline):
 
     @admin.display(description=_("checked in"))
     def checked_in(self, registration):
-        return local_time(registration.checked_in_at)
+        return list_time(registration.checked_in_at)
 
     @admin.display(description=_("signed up at"))
     def signed_up(self, registration):
-        return local_time(registration.created_at)
+        return list_time(registration.created_at)
 
 
 def _person(registration) -> str:
@@ -233,7 +235,7 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, event):
-        return local_time(event.starts_at)
+        return list_time(event.starts_at, event.ends_at)
 
     @admin.display(description=_("places taken"), ordering="taken")
     def places(self, event):
@@ -498,9 +500,7 @@ class EventListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         since = timezone.now() - timedelta(days=60)
         events = Event.objects.filter(ends_at__gte=since).order_by("starts_at")[:40]
-        choices = [
-            (str(event.pk), f"{event} ({local_time(event.starts_at)[:10]})") for event in events
-        ]
+        choices = [(str(event.pk), f"{event} ({day_label(event.starts_at)})") for event in events]
         value = self.value()
         if value and value.isdigit() and value not in {pk for pk, _label in choices}:
             chosen = Event.objects.filter(pk=int(value)).first()
@@ -596,11 +596,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("checked in"), ordering="checked_in_at")
     def checked_in(self, registration):
-        return local_time(registration.checked_in_at)
+        return list_time(registration.checked_in_at)
 
     @admin.display(description=_("signed up at"), ordering="created_at")
     def signed_up(self, registration):
-        return local_time(registration.created_at)
+        return list_time(registration.created_at)
 
     @admin.action(
         description=_("Cancel selected sign-ups (the place goes to the next in line)"),

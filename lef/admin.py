@@ -6,6 +6,7 @@
 * :func:`csv_response`: a streaming CSV download that Excel opens as UTF-8,
   with every cell made safe against spreadsheet formulas (:func:`csv_safe`);
 * :func:`labels`: codes shown as their translated labels ("Teacher, Researcher");
+* :func:`list_time`: a moment in a list, in Amsterdam and the page's language;
 * :class:`ReadOnlyAdmin`: records coordinators look at but never change.
 
 Also registers the admin of :class:`lef.models.Notice` (superusers only).
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from lef.errors import DomainError
 from lef.models import Notice
+from lef.templatetags.lef_tags import timespan
 
 # Filters ----------------------------------------------------------------------------
 
@@ -124,8 +126,18 @@ def labels(codes: Iterable[str], choices: type[models.Choices], separator: str =
 
 
 def local_time(moment) -> str:
-    """A moment as a coordinator reads it in a spreadsheet: Europe/Amsterdam, to the minute."""
+    """A moment as a coordinator reads it in a spreadsheet: Europe/Amsterdam, to the minute.
+
+    For CSV files (a spreadsheet reads "2026-12-03 15:30" as a date in every
+    language); lists show :func:`list_time`.
+    """
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def list_time(moment, end=None) -> str:
+    """A moment (or span) as a list in the admin shows it: in Europe/Amsterdam and the
+    page's language, "zo 13 dec 2026, 15:30" / "Sun 13 Dec 2026, 15:30-17:00"."""
+    return timespan(moment, end)
 
 
 # CSV export --------------------------------------------------------------------------

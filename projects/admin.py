@@ -30,6 +30,7 @@ from lef.admin import (
     choice_filter,
     csv_response,
     labels,
+    list_time,
     local_time,
 )
 from lef.choices import CoreActivity, Role, Sector, Transition
@@ -209,7 +210,7 @@ class TeamInline(admin.TabularInline):
 
     @admin.display(description=_("since"))
     def since(self, membership):
-        return local_time(membership.joined_at or membership.created_at)
+        return list_time(membership.joined_at or membership.created_at)
 
 
 class TeamSizeFilter(admin.SimpleListFilter):

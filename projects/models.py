@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from lef.choices import CoreActivity, Role, Sector, Transition
 from lef.images import ImageKind, StoredImageField
 from lef.tags import TagsField
+from lef.templatetags.lef_tags import day_label
 from lef.validators import validate_multiline_text, validate_plain_text
 
 TITLE_MAX_LENGTH = 120
@@ -412,4 +413,4 @@ class ProjectUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project} · {self.created_at:%Y-%m-%d}"
+        return f"{self.project} · {day_label(self.created_at)}"  # the day in Amsterdam

@@ -19,11 +19,10 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from lef.admin import RefusalAsMessageMixin, csv_response, labels, local_time
+from lef.admin import RefusalAsMessageMixin, csv_response, labels, list_time, local_time
 from lef.coordinators import is_coordinator
 from lef.images import ImagesAdminMixin
 from spaces import queries, services, timeslots
@@ -417,19 +416,15 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("when"), ordering="start")
     def when(self, booking):
-        return format_html(
-            "{}\u2013{}",
-            local_time(booking.start),
-            timeslots.local(booking.end).strftime("%H:%M"),
-        )
+        return list_time(booking.start, booking.end)
 
     @admin.display(description=_("start"))
     def start_local(self, booking):
-        return local_time(booking.start)
+        return list_time(booking.start)
 
     @admin.display(description=_("end"))
     def end_local(self, booking):
-        return local_time(booking.end)
+        return list_time(booking.end)
 
     @admin.display(description=_("checked in"), boolean=True)
     def checked_in(self, booking):

@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lef.images import ImageKind, StoredImageField
+from lef.templatetags.lef_tags import day_label, timespan
 from lef.validators import validate_multiline_text, validate_plain_text
 from members.models import Organisation
 
@@ -132,7 +133,7 @@ class Closure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.space}: {self.date:%Y-%m-%d}"
+        return f"{self.space}: {day_label(self.date)}"
 
 
 # A new place's fair share per member: without it one member could hold every
@@ -420,7 +421,8 @@ class Booking(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.resource} {self.start:%Y-%m-%d %H:%M}"
+        # The admin's title and path: in Amsterdam and the page's language, not UTC.
+        return f"{self.resource}, {timespan(self.start, self.end)}"
 
     @property
     def minutes(self) -> int:
