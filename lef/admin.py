@@ -3,8 +3,9 @@
 * :class:`ChoiceListFilter`: a list filter on one vocabulary choice, in a plain
   field or an ArrayField, that ignores values it does not know (a tampered
   query string shows the unfiltered list, never an error);
-* :func:`csv_response`: a streaming CSV download that Excel opens as UTF-8,
-  with every cell made safe against spreadsheet formulas (:func:`csv_safe`);
+* :func:`csv_response`: a streaming CSV download that Excel opens as UTF-8 and
+  splits into columns in the coordinator's language, with every cell made safe
+  against spreadsheet formulas (:func:`csv_safe`);
 * :func:`labels`: codes shown as their translated labels ("Teacher, Researcher");
 * :func:`list_time`: a moment in a list, in Amsterdam and the page's language;
 * :class:`ReadOnlyAdmin`: records coordinators look at but never change.
@@ -20,7 +21,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from lef.errors import DomainError
 from lef.models import Notice
@@ -162,13 +163,24 @@ class _Echo:
         return value
 
 
+def csv_delimiter() -> str:
+    """The column separator Excel expects in the active language.
+
+    Excel splits a CSV file at the list separator of the computer's region:
+    a semicolon where the decimal separator is a comma (Dutch), a comma
+    elsewhere. A Dutch coordinator's export with commas opened as one column.
+    """
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
+
+
 def csv_response(rows: Iterable[Iterable], *, filename: str) -> StreamingHttpResponse:
     """Stream ``rows`` (the header first) as ``<filename>-<date>.csv``.
 
     Every cell passes :func:`csv_safe`; the file starts with a byte-order mark
-    so that Excel opens it as UTF-8.
+    so that Excel opens it as UTF-8, and separates columns with
+    :func:`csv_delimiter` (";" in Dutch), so that it opens as columns.
     """
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), delimiter=csv_delimiter())
 
     def lines():
         yield "\ufeff"
