@@ -257,7 +257,8 @@ class Event(models.Model):
 
     class Meta:
         verbose_name = _("meetup")
-        verbose_name_plural = _("meetups")
+        # Not "meetups": the app's name, so the admin's path would read "Meetups > Meetups".
+        verbose_name_plural = _("meetup pages")
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="events_status_start_idx"),

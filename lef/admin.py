@@ -10,22 +10,79 @@
 * :func:`list_time`: a moment in a list, in Amsterdam and the page's language;
 * :class:`ReadOnlyAdmin`: records coordinators look at but never change.
 
-Also registers the admin of :class:`lef.models.Notice` (superusers only).
+Also registers the admin of :class:`lef.models.Notice` (superusers only), and
+makes Django's own admin speak one language at a time (:func:`boolean_icon`,
+:data:`DJANGO_CATALOGUE_GAPS`).
 """
 
 import csv
 from collections.abc import Iterable
 
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.templatetags.static import static
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 
 from lef.errors import DomainError
 from lef.models import Notice
 from lef.templatetags.lef_tags import timespan
+
+# Django's own admin in the page's language ---------------------------------------------
+
+# Strings of Django's admin that Django 6.1's Dutch catalogue leaves untranslated, so
+# that the Dutch admin showed them in English ("Filter by begint om", the screen-reader
+# headings "Search meetups" and "Pagination meetups"). Named here so that makemessages
+# keeps them in our catalogue, which comes first (LOCALE_PATHS); the strings of the
+# admin's scripts are in lef/admin_catalogue.js for the same reason.
+DJANGO_CATALOGUE_GAPS = (
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop("Logout"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop('The app "%s" could not be found.'),
+    ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count"),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would result in deleting "
+        "related objects, but your account doesn't have permission to delete the "
+        "following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the "
+        "following protected related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All "
+        "of the following related items will be deleted:"
+    ),
+)
+
+BOOLEAN_ICONS = {True: "yes", False: "no", None: "unknown"}
+
+
+def boolean_icon(value: bool | None) -> str:
+    """Django's yes / no / unknown icon, its text in the page's language.
+
+    Django (6.1) writes the Python value as the icon's alternative text, "True",
+    "False" or "None", whatever the language: what a screen reader read out for
+    every yes/no column and read-only box of the Dutch admin. Installed in
+    Django's place below, so every list and change form uses it.
+    """
+    text = {True: gettext("Yes"), False: gettext("No"), None: gettext("Unknown")}[value]
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{BOOLEAN_ICONS[value]}.svg"), text
+    )
+
+
+# Django's list and form helpers look the function up on this module at each call.
+admin_list._boolean_icon = boolean_icon
 
 # Filters ----------------------------------------------------------------------------
 

@@ -9,18 +9,24 @@ redirect, but a few date filters only fail later, with a 500:
   is only checked when the query is compiled, after Django's own guard.
 
 :class:`LefAdminSite` gives every registered admin :class:`SafeChangeList`
-through :class:`SafeChangeListMixin`, so no app's admin can forget it.
+through :class:`SafeChangeListMixin`, so no app's admin can forget it; and
+:class:`InlineWordingMixin`, so an inline's "Add another …" reads as a sentence
+in every language ("Nog een openingstijd toevoegen").
 
 Its index shows a coordinator today's work above the apps: every app's
 ``coordinator_today`` lists (lef.hooks), each line linking to where it is handled.
 """
 
+import json
+
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lef import hooks
 from lef.coordinators import is_coordinator
@@ -56,6 +62,32 @@ class SafeChangeListMixin:
         return changelist
 
 
+class InlineAdminFormSet(helpers.InlineAdminFormSet):
+    """An inline whose "Add another …" link keeps the name as it is written.
+
+    Django capitalises the name in the middle of the sentence: "Nog een
+    Openingstijd toevoegen" in Dutch, where it is "Nog een openingstijd toevoegen".
+    """
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = gettext("Add another %(verbose_name)s") % {
+            "verbose_name": self.opts.verbose_name
+        }
+        return json.dumps(data)
+
+
+class InlineWordingMixin:
+    """For a ModelAdmin: its inlines are :class:`InlineAdminFormSet`. Added by LefAdminSite."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if type(inline_formset) is helpers.InlineAdminFormSet:
+                inline_formset.__class__ = InlineAdminFormSet  # the same object, reworded
+        return inline_formsets
+
+
 class LefAdminSite(admin.AdminSite):
     """Django's admin site, giving every registered admin the shared guards."""
 
@@ -64,7 +96,7 @@ class LefAdminSite(admin.AdminSite):
         if not issubclass(admin_class, SafeChangeListMixin):
             admin_class = type(
                 admin_class.__name__,
-                (SafeChangeListMixin, admin_class),
+                (SafeChangeListMixin, InlineWordingMixin, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -167,7 +167,8 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = _("project")
-        verbose_name_plural = _("projects")
+        # Not "projects": the app's name, so the admin's path would read "Projects > Projects".
+        verbose_name_plural = _("project pages")
         ordering = ["-created_at"]
         permissions = [("feature_project", _("Can feature and archive projects on the site"))]
         indexes = [

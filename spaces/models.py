@@ -27,6 +27,7 @@ from django.db.models import F, Func, Q, Value
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lef.images import ImageKind, StoredImageField
 from lef.templatetags.lef_tags import day_label, timespan
@@ -75,8 +76,10 @@ class Space(models.Model):
     photo = StoredImageField(_("photo"), kind=SPACE_PHOTOS)
 
     class Meta:
-        verbose_name = _("space")
-        verbose_name_plural = _("spaces")
+        # Not "spaces", the app's name ("Spaces > Spaces" in the admin's path); and in
+        # Dutch not "locaties", the name of the meetups' venues.
+        verbose_name = pgettext_lazy("spaces", "location")
+        verbose_name_plural = pgettext_lazy("spaces", "locations")
         ordering = ["name"]
 
     def __str__(self):
@@ -98,7 +101,7 @@ class OpeningHours(models.Model):
     closes = models.TimeField(_("closes"), help_text=_("00:00 means midnight."))
 
     class Meta:
-        verbose_name = _("opening hours")
+        verbose_name = _("opening time")  # one row: "Add another opening time"
         verbose_name_plural = _("opening hours")
         ordering = ["weekday", "opens"]
         constraints = [
