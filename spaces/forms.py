@@ -1,6 +1,6 @@
 """The shape of spaces input: search, grid, booking, blocking. Rules live in services."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -121,19 +121,32 @@ class SearchForm(BootstrapMixin, TimeRangeMixin, forms.Form):
         label=_("With"), choices=[("", _("Anything")), *Amenity.choices], required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggested: tuple[datetime, datetime] | None = None, **kwargs):
+        """``suggested``: the (start, end) an unbound form asks about first.
+
+        The view finds it in the opening hours (spaces.queries.search_start);
+        without it, the next whole hour today (not before nine), for two hours.
+        """
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            # A sensible question to start from: the next whole hour (not before nine
-            # in the morning), for two hours.
-            now = timeslots.local(timezone.now())
-            start = min(max(now.hour + 1, 9), 20)
+        if self.is_bound:
+            return
+        if suggested is not None:
+            start, end = (timeslots.local(moment) for moment in suggested)
             self.initial.update(
-                {"day": now.date(), "start_time": time(start), "end_time": time(start + 2)}
+                {"day": start.date(), "start_time": start.time(), "end_time": end.time()}
             )
+            return
+        now = timeslots.local(timezone.now())
+        start = min(max(now.hour + 1, 9), 20)
+        self.initial.update(
+            {"day": now.date(), "start_time": time(start), "end_time": time(start + 2)}
+        )
 
     def clean(self):
-        return self._clean_range(super().clean())
+        cleaned = self._clean_range(super().clean())
+        if "end" in cleaned and cleaned["end"] <= timezone.now():
+            raise forms.ValidationError(_("That time has passed. Choose a time still to come."))
+        return cleaned
 
     def shown_values(self) -> dict[str, str]:
         """What each input shows: its value as its widget formats it ("" for none).

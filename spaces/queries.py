@@ -240,6 +240,43 @@ def days_open(
 # How far the search looks for the next day on which the same times are open.
 OPEN_AHEAD_DAYS = 14
 
+# The search's first question: two hours from the next whole hour, not before nine.
+SEARCH_FROM = time(9)
+SEARCH_SPAN = timedelta(hours=2)
+SEARCH_SHORTEST = timedelta(hours=1)
+
+
+def _next_whole_hour(moment: datetime) -> datetime:
+    """``moment`` rounded up to a whole hour (Amsterdam's offsets are whole hours)."""
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    return hour if hour == moment else hour + timedelta(hours=1)
+
+
+def search_start(
+    now: datetime, days: dict[date, list[timeslots.Window]]
+) -> tuple[datetime, datetime] | None:
+    """Where the search starts: the first open hours still to come, as (start, end).
+
+    Today from the next whole hour, later days from 09:00 (or the first whole
+    hour the places open), for two hours or until they close, and at least an
+    hour: late in the evening that is the next open day, not hours already
+    past. ``days`` are the open windows by day (see :func:`days_open`); None
+    when none of them has such a time.
+    """
+    today = timeslots.local_date(now)
+    for day in sorted(days):
+        if day < today:
+            continue
+        earliest = timeslots.at(day, SEARCH_FROM)
+        if day == today:
+            earliest = max(earliest, _next_whole_hour(now + timedelta(microseconds=1)))
+        for window in days[day]:
+            start = _next_whole_hour(max(earliest, window.start))
+            end = min(start + SEARCH_SPAN, window.end)
+            if end - start >= SEARCH_SHORTEST:
+                return start, end
+    return None
+
 
 @dataclass(frozen=True)
 class ClosedThen:

@@ -99,9 +99,8 @@ def _resource_url(slug: str) -> str:
     return reverse("spaces:resource", kwargs={"slug": "-"}).replace("/-/", f"/{slug}/")
 
 
-def _overview_cards(resources: list[Resource], *, day, now) -> list[Card]:
+def _overview_cards(resources: list[Resource], *, day, now, hours, closures) -> list[Card]:
     """How free each resource is for the rest of ``day``, from what rode along with it."""
-    hours, closures = queries.calendar_of(resources, day, day)
     path = reverse("spaces:resource", kwargs={"slug": "-"})
     return [
         Card(
@@ -121,17 +120,16 @@ def _overview_cards(resources: list[Resource], *, day, now) -> list[Card]:
 def resource_list(request):
     """All resources with how free each is today, and the "free for …" search."""
     searched = any(key in request.GET for key in ("day", "start_time", "end_time"))
-    form = SearchForm(request.GET if searched else None)
+    form = SearchForm(request.GET) if searched else None
     now = timezone.now()
     context = {
-        "form": form,
         "searched": searched,
         "today": timeslots.local_date(now),
         # Also for the results alone (htmx), which do not run the page's {% url %}.
         "list_url": reverse("spaces:list"),
     }
     status = 200
-    if searched and form.is_valid():
+    if form is not None and form.is_valid():
         data = form.cleaned_data
         seats = data.get("seats") or 1
         wanted = {
@@ -166,16 +164,26 @@ def resource_list(request):
             status = 400
         # A page at a time: on a phone a long list of cards is no overview.
         day = timeslots.local_date(now)
+        # The closures of the coming days ride along too: the search's first
+        # question is the next open hours, tomorrow's when today's are over.
+        last = day + timedelta(days=queries.OPEN_AHEAD_DAYS)
         resources = queries.with_calendar(
-            Resource.objects.active().select_related("space"), day, day
+            Resource.objects.active().select_related("space"), day, last
         )
         page = queries.counted_page(
             queries.with_holds(resources, *queries.day_bounds([day])),
             request.GET.get("page"),
             per_page=RESOURCES_PER_PAGE,
         )
-        page.object_list = _overview_cards(list(page.object_list), day=day, now=now)
+        shown = list(page.object_list)
+        hours, closures = queries.calendar_of(shown, day, last)
+        page.object_list = _overview_cards(shown, day=day, now=now, hours=hours, closures=closures)
         context.update(page_obj=page, cards=page.object_list)
+        if form is None:
+            form = SearchForm(
+                suggested=queries.search_start(now, queries.days_open(day, last, hours, closures))
+            )
+    context["form"] = form
     template = "spaces/resource_list.html"
     if _is_partial(request):
         template += "#results"

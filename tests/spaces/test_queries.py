@@ -1,14 +1,15 @@
 """The reads behind the spaces pages: what holds a resource's time, and the search's view of it."""
 
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
 
 from spaces import queries
+from spaces.timeslots import LOCAL
 from tests.factories import MemberFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.spaces.conftest import local
-from tests.spaces.factories import BookingFactory, ResourceFactory
+from tests.spaces.factories import BookingFactory, ResourceFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,55 @@ def test_no_past_bookings_is_one_empty_page(clock):
     page = queries.past_page(MemberFactory(), 4, per_page=2, now=local(2026, 3, 18, 12))
 
     assert (page.number, page.paginator.num_pages, list(page)) == (1, 1, [])
+
+
+# Where the search starts ---------------------------------------------------------------
+
+WEEKDAYS_8_TO_18 = [(day, time(8), time(18)) for day in range(5)]
+
+
+def _open_days(now, hours):
+    """The open windows from ``now``'s day on, as the overview reads them."""
+    first = now.astimezone(LOCAL).date()
+    space = SpaceFactory(hours=hours)
+    last = first + timedelta(days=queries.OPEN_AHEAD_DAYS)
+    found_hours, closures = queries.calendar_of([ResourceFactory(space=space)], first, last)
+    return queries.days_open(first, last, found_hours, closures)
+
+
+@pytest.mark.parametrize(
+    ("now", "start", "end"),
+    [
+        # Monday 16 March 2026: from the next whole hour, never before nine, two hours.
+        (local(2026, 3, 16, 7, 10), local(2026, 3, 16, 9), local(2026, 3, 16, 11)),
+        (local(2026, 3, 16, 10, 0), local(2026, 3, 16, 11), local(2026, 3, 16, 13)),
+        (local(2026, 3, 16, 10, 20), local(2026, 3, 16, 11), local(2026, 3, 16, 13)),
+        # Until closing, if an hour is left.
+        (local(2026, 3, 16, 16, 30), local(2026, 3, 16, 17), local(2026, 3, 16, 18)),
+        # Late: tomorrow morning, not hours already past.
+        (local(2026, 3, 16, 17, 5), local(2026, 3, 17, 9), local(2026, 3, 17, 11)),
+        (local(2026, 3, 16, 22, 45), local(2026, 3, 17, 9), local(2026, 3, 17, 11)),
+        # Friday evening: the weekend is closed, so Monday.
+        (local(2026, 3, 20, 21, 0), local(2026, 3, 23, 9), local(2026, 3, 23, 11)),
+    ],
+)
+def test_the_search_starts_at_the_next_open_hours(clock, now, start, end):
+    clock.moment = now
+
+    assert queries.search_start(now, _open_days(now, WEEKDAYS_8_TO_18)) == (start, end)
+
+
+def test_the_search_starts_on_a_whole_hour_of_a_late_opening(clock):
+    now = clock.set(2026, 3, 16, 20, 0)
+    afternoons = [(day, time(13, 30), time(17)) for day in range(7)]
+
+    assert queries.search_start(now, _open_days(now, afternoons)) == (
+        local(2026, 3, 17, 14),
+        local(2026, 3, 17, 16),
+    )
+
+
+def test_the_search_has_no_start_when_nothing_opens(clock):
+    now = clock.set(2026, 3, 16, 20, 0)
+
+    assert queries.search_start(now, _open_days(now, [])) is None

@@ -148,6 +148,33 @@ def test_bad_search_is_a_400_with_a_message(client, clock, desk, params):
     assert response.context["form"].errors
 
 
+def test_late_in_the_evening_the_search_asks_about_the_next_open_day(client, clock):
+    ResourceFactory(space=SpaceFactory(hours=WEEKDAYS))
+    clock.set(2026, 3, 20, 21, 30)  # a Friday night; closed at the weekend
+
+    response = client.get("/spaces/")
+
+    values = response.context["form"].shown_values()
+    assert (values["day"], values["start_time"], values["end_time"]) == (
+        "2026-03-23", "09:00", "11:00"
+    )  # fmt: skip
+
+
+def test_a_search_for_a_time_that_has_passed_says_so(client, clock, desk):
+    clock.set(2026, 3, 18, 22, 0)
+
+    passed = client.get("/spaces/", {"day": "2026-03-18", "start_time": "17:00",
+                                     "end_time": "18:00"})  # fmt: skip
+    going_on = client.get("/spaces/", {"day": "2026-03-18", "start_time": "21:00",
+                                       "end_time": "23:00"})  # fmt: skip
+
+    assert passed.status_code == 400
+    assert passed.context["form"].non_field_errors() == [
+        "That time has passed. Choose a time still to come."
+    ]
+    assert going_on.status_code == 200
+
+
 # What every page of a member costs: the session, the user and their profile (the
 # layout's reminder). Each page adds a fixed number for its own rows.
 MEMBER_QUERIES = 3
