@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lef.validators import validate_multiline_text, validate_plain_text
@@ -180,6 +181,18 @@ class GridForm(forms.Form):
         return self.cleaned_data.get("view") or "day"
 
 
+def repeat_choices() -> list[tuple[int, str]]:
+    """Once, or every week for 2 to MAX_SERIES_WEEKS weeks: in the language of the request.
+
+    Worded when the form is shown, not when the module is imported: a
+    ``gettext_lazy(...) % ...`` at import time froze the Dutch words into the
+    English form.
+    """
+    return [(1, gettext("Only this date"))] + [
+        (n, gettext("Every week, %(n)d times") % {"n": n}) for n in range(2, MAX_SERIES_WEEKS + 1)
+    ]
+
+
 class BookingForm(BootstrapMixin, TimeRangeMixin, forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
@@ -201,11 +214,7 @@ class BookingForm(BootstrapMixin, TimeRangeMixin, forms.Form):
     )
     on_behalf = forms.BooleanField(label=_("Book on behalf of my organisation"), required=False)
     weeks = forms.TypedChoiceField(
-        label=_("Repeat"),
-        coerce=int,
-        initial=1,
-        choices=[(1, _("Only this date"))]
-        + [(n, _("Every week, %(n)d times") % {"n": n}) for n in range(2, MAX_SERIES_WEEKS + 1)],
+        label=_("Repeat"), coerce=int, initial=1, choices=repeat_choices
     )
     skip_conflicts = forms.BooleanField(required=False, widget=forms.HiddenInput())
 

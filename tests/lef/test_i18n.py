@@ -5,6 +5,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import escape
 
+from tests.factories import MemberFactory
+from tests.spaces.factories import ResourceFactory
+
 pytestmark = pytest.mark.django_db
 
 # Strings of the layout and the home page that every visitor sees.
@@ -100,3 +103,23 @@ def test_dutch_catalogue_translates_the_layout():
     untranslated = [text for text in LAYOUT_STRINGS if t("nl", text) == t("en", text)]
 
     assert untranslated == []
+
+
+# Forms worded in the page's language ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [("en", "Every week, 2 times", "Elke week"), ("nl", "Elke week, 2 keer", "Every week")],
+)
+def test_booking_form_repeats_in_the_pages_language_only(client, language, shown, not_shown):
+    """The repeat options were worded once, in Dutch, when the module was imported."""
+    resource = ResourceFactory()
+    client.force_login(MemberFactory())
+
+    response = client.get(f"/spaces/{resource.slug}/book/", headers={"accept-language": language})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert shown in html
+    assert not_shown not in html
