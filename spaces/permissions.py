@@ -40,6 +40,11 @@ class Refusal:
         """Whether finishing the profile is the way out (else: another place)."""
         return self.code == self.PROFILE
 
+    @property
+    def waits_for_approval(self) -> bool:
+        """Whether the member's start-up waits for approval (meanwhile: places for all)."""
+        return self.code == self.STARTUP_PENDING
+
 
 @dataclass(frozen=True)
 class ResourcePermissions:
@@ -119,12 +124,15 @@ def booking_refusal(user, resource, *, profile=None, is_active=None) -> Refusal 
         return Refusal(Refusal.PROFILE, _("Finish your profile first to book a seat."))
     if resource.audience == Resource.Audience.STARTUPS and not is_startup_member(profile):
         if _startup_waits_for_approval(profile):
+            # Why not yet, and what happens next: approving mails the proposer
+            # (members.organisations.approve_organisation).
             return Refusal(
                 Refusal.STARTUP_PENDING,
                 _(
-                    "Your start-up or initiative is waiting for a coordinator's approval. "
-                    "Once it is approved, you can book this place."
-                ),
+                    "Your start-up %(name)s is waiting for a coordinator's approval. Once it "
+                    "is approved you can book this place; we will mail you when it is."
+                )
+                % {"name": profile.organisation.name},
             )
         return Refusal(
             Refusal.STARTUPS_ONLY,

@@ -210,7 +210,7 @@ def test_startups_only_resource(clock, member):
 def test_a_startup_waiting_for_approval_reads_why_it_cannot_book(clock, member):
     corner = ResourceFactory(audience=Resource.Audience.STARTUPS)
     waiting = OrganisationFactory(
-        kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
+        name="Leerlab Leiden", kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
     )
     founder = MemberFactory(profile__organisation=waiting)
 
@@ -221,8 +221,8 @@ def test_a_startup_waiting_for_approval_reads_why_it_cannot_book(clock, member):
 
     assert (pending.value.code, pending.value.message) == (
         Refusal.STARTUP_PENDING,
-        "Your start-up or initiative is waiting for a coordinator's approval. "
-        "Once it is approved, you can book this place.",
+        "Your start-up Leerlab Leiden is waiting for a coordinator's approval. Once it is "
+        "approved you can book this place; we will mail you when it is.",
     )
     assert (other.value.code, other.value.status) == (Refusal.STARTUPS_ONLY, 403)
 

@@ -419,17 +419,22 @@ def test_a_startups_only_place_is_always_booked_for_the_startup(client, clock):
 
 def test_a_startup_waiting_for_approval_is_told_why_on_the_grid_and_the_form(client, clock):
     waiting = OrganisationFactory(
-        kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
+        name="Leerlab Leiden", kind=Organisation.Kind.STARTUP, status=Organisation.Status.PROPOSED
     )
     client.force_login(MemberFactory(profile__organisation=waiting))
     corner = ResourceFactory(audience=Resource.Audience.STARTUPS)
-    why = "Your start-up or initiative is waiting for a coordinator&#x27;s approval."
+    why = (
+        "Your start-up Leerlab Leiden is waiting for a coordinator&#x27;s approval. Once it is "
+        "approved you can book this place; we will mail you when it is."
+    )
+    meanwhile = '<a href="/spaces/">Meanwhile, book a place open to all members</a>'
 
     grid = client.get(f"/spaces/{corner.slug}/", {"date": "2026-03-18"})
     form = client.get(f"/spaces/{corner.slug}/book/")
     posted = post_booking(client, corner)
 
     assert (why in grid.text, f"/spaces/{corner.slug}/book/?" in grid.text) == (True, False)
+    assert (meanwhile in grid.text, meanwhile in form.text) == (True, True)
     assert (form.status_code, why in form.text) == (403, True)
     assert (posted.status_code, why in posted.text) == (403, True)
     assert Booking.objects.count() == 0
