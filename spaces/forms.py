@@ -243,6 +243,23 @@ class BookingForm(BootstrapMixin, TimeRangeMixin, forms.Form):
         return self._clean_range(cleaned, fold=cleaned.get("fold") or 0)
 
 
+class CancelBookingForm(forms.Form):
+    """A member cancelling on the site: this booking, or (a series) this and all later ones."""
+
+    ONE, LATER = "one", "later"
+
+    confirm = forms.CharField(widget=forms.HiddenInput(), initial="yes")
+    scope = forms.ChoiceField(
+        choices=[(ONE, _("Only this one")), (LATER, _("This one and all later ones"))],
+        initial=ONE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or self.ONE
+
+
 class CancelForm(BootstrapMixin, forms.Form):
     message = forms.CharField(
         label=_("Message to the member"),

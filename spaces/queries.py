@@ -4,6 +4,7 @@ Each costs a fixed number of queries whatever the number of resources or
 bookings: rows are fetched in one go per model and put together in Python.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -606,6 +607,7 @@ class BookingLine:
     purpose: str
     checked_in: bool
     perms: BookingPermissions  # what the member may do with it now
+    series: uuid.UUID | None = None  # the weekly series it belongs to
 
     @property
     def can_check_in(self) -> bool:
@@ -626,7 +628,7 @@ def _upcoming_sql() -> str:
     running it.
     """
     return f"""SELECT b.id, b.start, b."end", b.status, b.kind, b.booker_id, b.checked_in_at,
-            b.people, b.purpose, r.name, r.slug, s.name, o.name
+            b.people, b.purpose, r.name, r.slug, s.name, o.name, b.series
         FROM {_table(Booking)} AS b
         JOIN {_table(Resource)} AS r ON r.id = b.resource_id
         JOIN {_table(Space)} AS s ON s.id = r.space_id
@@ -662,7 +664,7 @@ def _paths() -> _Paths:
 def _line(user, row: Sequence, *, now: datetime, paths: _Paths) -> BookingLine:
     """A BookingLine from a row of :func:`_upcoming_sql`, with what ``user`` may do with it now."""
     pk, start, end, status, kind, booker_id, checked_in_at, people, purpose, *names = row
-    name, slug, space, organisation = names
+    name, slug, space, organisation, series = names
     # The columns the permissions read; no resource or organisation instances.
     booking = Booking(
         pk=pk,
@@ -687,6 +689,7 @@ def _line(user, row: Sequence, *, now: datetime, paths: _Paths) -> BookingLine:
         purpose=purpose,
         checked_in=checked_in_at is not None,
         perms=booking_permissions(user, booking, now=now),
+        series=series,
     )
 
 
@@ -702,6 +705,37 @@ def upcoming_bookings(user, *, now: datetime | None = None) -> list[BookingLine]
         rows = cursor.fetchall()
     paths = _paths()
     return [_line(user, row, now=now, paths=paths) for row in rows]
+
+
+@dataclass(frozen=True)
+class SeriesLines:
+    """The coming dates of one weekly series, shown as one entry in my bookings."""
+
+    lines: list[BookingLine]  # two or more, soonest first
+
+    @property
+    def first(self) -> BookingLine:
+        return self.lines[0]
+
+
+def grouped(lines: Sequence[BookingLine]) -> list[BookingLine | SeriesLines]:
+    """``lines`` with the dates of each weekly series as one entry, where its first date is.
+
+    A series with one coming date left is shown as the booking it is.
+    """
+    by_series = defaultdict(list)
+    for line in lines:
+        if line.series is not None:
+            by_series[line.series].append(line)
+    entries, seen = [], set()
+    for line in lines:
+        dates = by_series.get(line.series, ())
+        if len(dates) < 2:
+            entries.append(line)
+        elif line.series not in seen:
+            seen.add(line.series)
+            entries.append(SeriesLines(lines=dates))
+    return entries
 
 
 @dataclass(frozen=True)

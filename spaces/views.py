@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lef.errors import status_for
 from lef.images import image_url
@@ -22,10 +22,11 @@ from lef.templatetags.lef_tags import day_text
 from members.decorators import profile_required
 from members.models import Profile
 from spaces import queries, services, timeslots
-from spaces.forms import BookingForm, GridForm, SearchForm
+from spaces.forms import BookingForm, CancelBookingForm, GridForm, SearchForm
 from spaces.models import Booking, Resource
 from spaces.permissions import (
     Refusal,
+    can_cancel_booking,
     can_see_booker,
     is_startup_member,
     resource_permissions,
@@ -475,8 +476,11 @@ def my_bookings(request):
     page = queries.past_page(
         request.user, request.GET.get("page"), per_page=PAST_PER_PAGE, now=now
     )
+    upcoming = queries.upcoming_bookings(request.user, now=now)
     context = {
-        "upcoming": queries.upcoming_bookings(request.user, now=now),
+        "upcoming": upcoming,
+        # A weekly series is one entry: "Every Tuesday 09:00-12:00, until 3 March, 8 times".
+        "entries": queries.grouped(upcoming),
         "page_obj": page,
         "past": page.object_list,
     }
@@ -484,23 +488,71 @@ def my_bookings(request):
 
 
 def _own_booking(request, pk) -> Booking:
-    booking = Booking.objects.bookings().filter(pk=pk, booker=request.user).first()
+    booking = (
+        Booking.objects.bookings()
+        .filter(pk=pk, booker=request.user)
+        .select_related("resource__space")
+        .first()
+    )
     if booking is None:
         raise Http404
     return booking
 
 
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk):
+    """Ask first, then cancel: this booking, or (a series) this one and all later ones.
+
+    GET, and a POST without ``confirm`` (a form of an older page), show the
+    question; the question's form POSTs ``confirm`` and the ``scope``.
+    """
     booking = _own_booking(request, pk)
-    try:
-        services.cancel_booking(booking=booking, by=request.user)
-    except services.BookingError as error:
-        messages.error(request, error.message)
-        return _back(request, status=status_for(error))
-    messages.success(request, _("Your booking is cancelled. We have mailed you a confirmation."))
-    return _back(request)
+    form = CancelBookingForm(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            if form.cleaned_data["scope"] == CancelBookingForm.LATER:
+                cancelled = services.cancel_series(booking=booking, by=request.user)
+            else:
+                cancelled = [services.cancel_booking(booking=booking, by=request.user)]
+        except services.BookingError as error:
+            messages.error(request, error.message)
+            return _back(request, status=status_for(error))
+        messages.success(
+            request,
+            ngettext(
+                "Your booking is cancelled. We have mailed you a confirmation.",
+                "Your %(count)d bookings are cancelled. We have mailed you a confirmation.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled)},
+        )
+        return _back(request)
+    if not can_cancel_booking(request.user, booking):
+        messages.error(
+            request,
+            _("This booking was already cancelled or released.")
+            if booking.status != Booking.Status.CONFIRMED
+            else _("This booking has started; it can no longer be cancelled."),
+        )
+        return _back(request, status=409)
+    later = list(services.later_in_series(booking))
+    if not form.is_bound:
+        scope = request.GET.get("scope")
+        form = CancelBookingForm(
+            initial={"scope": scope if later and scope == CancelBookingForm.LATER else "one"}
+        )
+    context = {
+        "booking": booking,
+        "resource": booking.resource,
+        "later": later,
+        "series": [booking, *later],
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "spaces/booking_cancel.html", context, status=status)
 
 
 @login_required
@@ -518,7 +570,8 @@ def check_in(request, pk):
 
 def _back(request, *, status: int = 302):
     """Back to where the form was (Mijn LEF or my bookings); an error page keeps its status."""
-    target = reverse("home") if request.POST.get("next") == "home" else reverse("spaces:bookings")
+    came_from = request.POST.get("next") or request.GET.get("next")
+    target = reverse("home") if came_from == "home" else reverse("spaces:bookings")
     if status == 302:
         return redirect(target)
     return render(request, "spaces/action_failed.html", {"back": target}, status=status)

@@ -381,8 +381,10 @@ def test_a_series_clash_with_a_block_names_its_reason_as_the_grid_does(clock, me
                          end=local(2026, 3, 25, 12), by=coordinator,
                          reason="Meetup po-vo.")  # fmt: skip
     # A member's booking in the same hour as a block: the block's reason is the one said.
-    services.block_slots(resources=[desk], start=local(2026, 4, 1, 10, 30),
-                         end=local(2026, 4, 1, 11), by=coordinator, reason="Onderhoud")  # fmt: skip
+    services.block_slots(
+        resources=[desk], start=local(2026, 4, 1, 10, 30), end=local(2026, 4, 1, 11),
+        by=coordinator, reason="Onderhoud",
+    )  # fmt: skip
     BookingFactory(resource=desk, start=local(2026, 4, 1, 10), end=local(2026, 4, 1, 10, 30))
     BookingFactory(resource=desk, start=local(2026, 4, 8, 10), end=local(2026, 4, 8, 11))
 
@@ -511,6 +513,122 @@ def test_cancelling_twice_is_refused(clock, desk, member):
 
     with pytest.raises(services.TooLate, match="already cancelled"):
         services.cancel_booking(booking=booking, by=member)
+
+
+# A weekly series is one series ---------------------------------------------------------------
+
+
+@pytest.fixture
+def reader():
+    """A member who reads their mail in English (the msgids)."""
+    return MemberFactory(name="Sanne de Vries", language="en")
+
+
+def _series(member, desk=None, *, weeks=4, **kwargs):
+    """Every Wednesday 10:00-11:00 from 18 March 2026, ``weeks`` times."""
+    desk = desk or ResourceFactory(name="Flexplek 1", slug="flexplek-1", max_days_ahead=60)
+    return services.book_series(
+        resource=desk, booker=member, start=local(2026, 3, 18, 10), end=local(2026, 3, 18, 11),
+        weeks=weeks, **kwargs,
+    ).bookings  # fmt: skip
+
+
+def test_the_confirmation_of_a_series_names_its_dates_once(clock, reader, outbox):
+    desk = ResourceFactory(name="Flexplek 1", max_days_ahead=60)
+    Closure.objects.create(space=desk.space, date=local(2026, 4, 1).date(), reason="Studiedag")
+
+    with outbox():
+        _series(reader, desk, skip_conflicts=True)
+
+    [message] = mail.outbox
+    assert message.subject == (
+        "'t LEF: you booked Flexplek 1, every Wednesday 10:00\u201311:00, until 8 April, 3 times"
+    )
+    assert (
+        f"You booked Flexplek 1 at {desk.space.name}, every Wednesday 10:00\u201311:00, "
+        "until 8 April, 3 times:\n"
+        "- Wed 18 Mar 2026\n- Wed 25 Mar 2026\n- Wed 8 Apr 2026\n\n"
+        "Not booked, as you chose:\n"
+        f"- Wed 1 Apr 2026: {desk.space.name} is closed on Wednesday 1 April 2026.\n"
+    ) in message.body
+
+
+def test_cancelling_this_and_later_cancels_the_rest_of_the_series_with_one_mail(
+    clock, reader, outbox
+):
+    first, second, third, fourth = _series(reader)
+    services.cancel_booking(booking=third, by=reader)  # one date was cancelled before
+    mail.outbox.clear()
+
+    with outbox():
+        cancelled = services.cancel_series(booking=second, by=reader)
+
+    assert [b.pk for b in cancelled] == [second.pk, fourth.pk]
+    assert dict(Booking.objects.values_list("pk", "status")) == {
+        first.pk: "confirmed", second.pk: "cancelled", third.pk: "cancelled",
+        fourth.pk: "cancelled",
+    }  # fmt: skip
+    [message] = mail.outbox
+    assert message.subject == (
+        "'t LEF: bookings cancelled, Flexplek 1, every Wednesday 10:00\u201311:00, until 8 April, "
+        "2 times"
+    )
+    assert "- Wed 25 Mar 2026\n- Wed 8 Apr 2026\n" in message.body
+    # The calendar files take both dates out of the agenda.
+    calendars = "".join(attachment[1] for attachment in message.attachments)
+    assert calendars.count("STATUS:CANCELLED") == 2
+
+
+def test_cancelling_one_date_of_a_series_leaves_the_others(clock, reader, outbox):
+    _first, second, _third = _series(reader, weeks=3)
+
+    with outbox():
+        services.cancel_booking(booking=second, by=reader)
+
+    assert list(Booking.objects.order_by("start").values_list("status", flat=True)) == [
+        "confirmed", "cancelled", "confirmed"
+    ]  # fmt: skip
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("'t LEF: booking cancelled, Flexplek 1, Wed 25 Mar")
+
+
+def test_cancelling_this_and_later_of_a_single_booking_cancels_it_alone(clock, desk, member):
+    booking = book(desk, member, local(2026, 3, 18, 10), local(2026, 3, 18, 11))
+    _series(member, ResourceFactory(max_days_ahead=60), weeks=2)  # another series: untouched
+
+    assert [b.pk for b in services.cancel_series(booking=booking, by=member)] == [booking.pk]
+    assert Booking.objects.filter(status="confirmed").count() == 2
+
+
+def test_this_and_later_follows_the_rules_of_cancelling_one(clock, member):
+    first, second = _series(member, weeks=2)
+    clock.set(2026, 3, 18, 10, 0)
+
+    with pytest.raises(services.TooLate):
+        services.cancel_series(booking=first, by=member)
+    with pytest.raises(services.BookingNotAllowed):
+        services.cancel_series(booking=second, by=MemberFactory())
+    with pytest.raises(services.BookingRuleBroken, match="Tell the member why"):
+        services.cancel_series(booking=second, by=CoordinatorFactory())
+    assert Booking.objects.filter(status="confirmed").count() == 2
+
+
+def test_a_coordinator_cancelling_the_rest_of_a_series_sends_one_message(clock, reader, outbox):
+    _first, second, _third = _series(reader, weeks=3)
+
+    with outbox():
+        cancelled = services.cancel_series(
+            booking=second, by=CoordinatorFactory(), message="De ruimte gaat dicht."
+        )
+
+    assert len(cancelled) == 2
+    [message] = mail.outbox
+    assert message.subject == (
+        "'t LEF cancelled your bookings: Flexplek 1, every Wednesday 10:00\u201311:00, "
+        "until 1 April, 2 times"
+    )
+    assert "- Wed 25 Mar 2026\n- Wed 1 Apr 2026\n" in message.body
+    assert "De ruimte gaat dicht." in message.body
 
 
 # Check-in and no-shows ------------------------------------------------------------------------

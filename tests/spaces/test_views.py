@@ -513,6 +513,20 @@ def test_my_bookings_query_count_is_fixed(  # noqa: PLR0917 -- parametrized
     assert (len(response.context["upcoming"]), len(response.context["past"])) == (rows, rows)
 
 
+@pytest.mark.parametrize("series", [1, 3])
+def test_my_bookings_with_series_costs_the_same(
+    client, clock, member, django_assert_num_queries, series
+):
+    client.force_login(member)
+    for _ in range(series):
+        _weekly(member, ResourceFactory(max_days_ahead=60), weeks=3)
+
+    with django_assert_num_queries(MEMBER_QUERIES + 2):
+        response = client.get("/spaces/bookings/")
+
+    assert [len(entry.lines) for entry in response.context["entries"]] == [3] * series
+
+
 def test_cancel_and_check_in_from_my_bookings(client, clock, desk, member):
     booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
                              end=local(2026, 3, 18, 11))  # fmt: skip
@@ -523,8 +537,8 @@ def test_cancel_and_check_in_from_my_bookings(client, clock, desk, member):
 
     listing = client.get("/spaces/bookings/")
     checked = client.post(f"/spaces/bookings/{booking.pk}/check-in/")
-    cancelled = client.post(f"/spaces/bookings/{later.pk}/cancel/")
-    too_late = client.post(f"/spaces/bookings/{booking.pk}/cancel/")
+    cancelled = client.post(f"/spaces/bookings/{later.pk}/cancel/", {"confirm": "yes"})
+    too_late = client.post(f"/spaces/bookings/{booking.pk}/cancel/", {"confirm": "yes"})
 
     assert [(i.can_check_in, i.can_cancel) for i in listing.context["upcoming"]] == [
         (True, False), (False, True)
@@ -535,6 +549,132 @@ def test_cancel_and_check_in_from_my_bookings(client, clock, desk, member):
     assert (booking.checked_in_at, later.status) == (local(2026, 3, 18, 10, 5), "cancelled")
 
 
+def _weekly(member, desk, weeks=4):
+    """Every Wednesday 10:00-11:00 from 18 March 2026, booked through the service."""
+    return services.book_series(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                                end=local(2026, 3, 18, 11), weeks=weeks).bookings  # fmt: skip
+
+
+def test_cancelling_asks_first_and_changes_nothing_until_confirmed(
+    client, clock, desk, member, django_capture_on_commit_callbacks
+):
+    booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 18, 10),
+                             end=local(2026, 3, 18, 11))  # fmt: skip
+    client.force_login(member)
+
+    listing = client.get("/spaces/bookings/")
+    question = client.get(f"/spaces/bookings/{booking.pk}/cancel/")
+    old_form = client.post(f"/spaces/bookings/{booking.pk}/cancel/")  # no "confirm": asks too
+    booking.refresh_from_db()
+    asked = (question.status_code, old_form.status_code, booking.status, len(mail.outbox))
+
+    # My bookings links to the question; the question's form cancels.
+    assert (
+        f'<a class="btn btn-outline-danger btn-sm" href="/spaces/bookings/{booking.pk}/cancel/">'
+        in (listing.text)
+    )
+    assert asked == (200, 200, "confirmed", 0)
+    assert "Cancel your booking?" in question.text
+    assert "Wed 18 Mar 2026, 10:00\u201311:00" in question.text
+    assert 'name="scope"' not in question.text  # no series: nothing to choose
+    assert f'action="/spaces/bookings/{booking.pk}/cancel/"' in question.text
+    assert '<input type="hidden" name="confirm" value="yes">' in question.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/spaces/bookings/{booking.pk}/cancel/", {"confirm": "yes"})
+
+    booking.refresh_from_db()
+    assert (done.status_code, done["Location"], booking.status) == (
+        302, "/spaces/bookings/", "cancelled"
+    )  # fmt: skip
+
+
+def test_my_bookings_shows_a_weekly_series_as_one_entry(client, clock, desk, member):
+    series = _weekly(member, desk)
+    single = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 19, 9),
+                            end=local(2026, 3, 19, 10))  # fmt: skip
+    client.force_login(member)
+
+    response = client.get("/spaces/bookings/")
+
+    entries = response.context["entries"]
+    assert [getattr(e, "pk", None) or [line.pk for line in e.lines] for e in entries] == [
+        [booking.pk for booking in series], single.pk
+    ]  # fmt: skip
+    assert "Every Wednesday 10:00\u201311:00, until 8 April, 4 times" in response.text
+    assert "Show the 4 dates" in response.text
+    # "Cancel the series" asks about the first date with "this and all later" chosen;
+    # each date has its own "Cancel".
+    assert f'href="/spaces/bookings/{series[0].pk}/cancel/?scope=later"' in response.text
+    for booking in series:
+        assert f'href="/spaces/bookings/{booking.pk}/cancel/"' in response.text
+
+
+def test_the_question_for_a_date_of_a_series_offers_this_one_or_all_later(
+    client, clock, desk, member
+):
+    _first, second, _third, fourth = _weekly(member, desk)
+    client.force_login(member)
+
+    one = client.get(f"/spaces/bookings/{second.pk}/cancel/")
+    later = client.get(f"/spaces/bookings/{second.pk}/cancel/", {"scope": "later"})
+    last = client.get(f"/spaces/bookings/{fourth.pk}/cancel/")
+
+    assert "Only this one, Wed 25 Mar 2026, 10:00\u201311:00" in one.text
+    assert "This one and all later ones: 3 bookings, until Wed 8 Apr 2026" in one.text
+    assert 'value="one" id="scope-one" checked' in one.text
+    assert 'value="later" id="scope-later" checked' in later.text
+    assert (
+        "Part of a weekly booking: every Wednesday 10:00\u201311:00, until 8 April, 3 times."
+        in (one.text)
+    )
+    assert 'name="scope"' not in last.text  # the last date has nothing later
+
+
+@pytest.mark.parametrize(
+    ("scope", "statuses"),
+    [
+        ("one", ["confirmed", "cancelled", "confirmed", "confirmed"]),
+        ("later", ["confirmed", "cancelled", "cancelled", "cancelled"]),
+    ],
+)
+def test_cancel_this_one_or_this_and_all_later(client, clock, desk, member, scope, statuses):  # noqa: PLR0917 -- parametrized
+    series = _weekly(member, desk)
+    client.force_login(member)
+
+    response = client.post(
+        f"/spaces/bookings/{series[1].pk}/cancel/", {"confirm": "yes", "scope": scope}
+    )
+
+    assert response.status_code == 302
+    assert list(Booking.objects.order_by("start").values_list("status", flat=True)) == statuses
+
+
+def test_a_bad_scope_is_a_400_and_cancels_nothing(client, clock, desk, member):
+    series = _weekly(member, desk, weeks=2)
+    client.force_login(member)
+
+    response = client.post(
+        f"/spaces/bookings/{series[0].pk}/cancel/", {"confirm": "yes", "scope": "everything"}
+    )
+
+    assert response.status_code == 400
+    assert "Choose which bookings to cancel." in response.text
+    assert Booking.objects.filter(status="confirmed").count() == 2
+
+
+def test_the_question_for_a_booking_that_began_says_it_is_too_late(client, clock, desk, member):
+    booking = BookingFactory(resource=desk, booker=member, start=local(2026, 3, 16, 8),
+                             end=local(2026, 3, 16, 9))  # fmt: skip
+    client.force_login(member)
+    clock.set(2026, 3, 16, 8, 5)
+
+    response = client.get(f"/spaces/bookings/{booking.pk}/cancel/")
+
+    assert response.status_code == 409
+    assert "This booking has started; it can no longer be cancelled." in response.text
+
+
 def test_someone_elses_booking_is_404_for_cancel_and_check_in(client, clock, desk):
     booking = BookingFactory(resource=desk, start=local(2026, 3, 18, 10),
                              end=local(2026, 3, 18, 11))  # fmt: skip
@@ -543,7 +683,8 @@ def test_someone_elses_booking_is_404_for_cancel_and_check_in(client, clock, des
     assert client.post(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 404
     assert client.post(f"/spaces/bookings/{booking.pk}/check-in/").status_code == 404
     assert client.post("/spaces/bookings/99999999999/cancel/").status_code == 404
-    assert client.get(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 405
+    assert client.get(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 404
+    assert client.put(f"/spaces/bookings/{booking.pk}/cancel/").status_code == 405
 
 
 def test_my_bookings_bad_page_is_not_an_error(client, clock, member):

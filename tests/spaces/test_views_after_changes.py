@@ -101,7 +101,9 @@ def test_booking_and_cancelling_on_the_site(clock, desk, member, sanne, other):
     assert "Flexplek Raam" in my_bookings(sanne).split("Earlier and cancelled")[0]
 
     booking = Booking.objects.get()
-    cancelled = sanne.post(f"/spaces/bookings/{booking.pk}/cancel/")
+    asked = sanne.post(f"/spaces/bookings/{booking.pk}/cancel/")
+    assert (asked.status_code, Booking.objects.get().status) == (200, "confirmed")
+    cancelled = sanne.post(f"/spaces/bookings/{booking.pk}/cancel/", {"confirm": "yes"})
 
     assert cancelled.status_code == 302
     assert bookable(grid(other, desk), "10:00")
