@@ -135,6 +135,8 @@ class RegistrationInline(admin.TabularInline):
 
     @admin.display(description=_("person"))
     def person(self, registration):
+        if registration.guest_email:  # left at the door, for the organisers to follow up
+            return f"{_person(registration)} ({registration.guest_email})"
         return _person(registration)
 
     @admin.display(description=_("sector"))
@@ -411,7 +413,7 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
                     r.event.title,
                     local_time(r.event.starts_at),
                     _person(r),
-                    r.member.email if active_member else "",
+                    r.member.email if active_member else r.guest_email,
                     r.get_sector_display(),
                     _status(r),
                     gettext("yes") if r.walk_in else "",
@@ -555,6 +557,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     fields = [
         "event",
         "person",
+        "guest_email",
         "sector",
         "status",
         "waiting_reason",

@@ -8,7 +8,7 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.services import MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
+from events.services import MAX_GUEST_EMAIL_LENGTH, MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
 from lef.choices import Sector, Transition
 from lef.validators import validate_multiline_text, validate_plain_text
 
@@ -98,6 +98,12 @@ class GuestWalkInForm(forms.Form):
         label=_("Name"), max_length=MAX_GUEST_NAME_LENGTH, validators=[validate_plain_text]
     )
     sector = forms.ChoiceField(label=_("Sector"), choices=_with_blank(Sector.choices, "—"))
+    guest_email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        max_length=MAX_GUEST_EMAIL_LENGTH,
+        help_text=_("So the organisers can follow up. Only they see it."),
+    )
 
 
 class MemberWalkInForm(forms.Form):

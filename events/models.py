@@ -420,8 +420,9 @@ class Registration(models.Model):
     ``sector`` is the member's sector when they signed up; it stays, so the
     meetup's sector counts hold after they change sector or delete their
     account. A walk-in is someone let in at the door: a member, or a guest
-    without an account (``guest_name``); walk-ins do not take a place of the
-    capacity, which is about sign-ups in advance.
+    without an account (``guest_name``, and an email address if they leave
+    one for the organisers: ``guest_email``); walk-ins do not take a place of
+    the capacity, which is about sign-ups in advance.
     """
 
     class Status(models.TextChoices):
@@ -452,6 +453,14 @@ class Registration(models.Model):
         blank=True,
         validators=[validate_plain_text],
         help_text=_("For a walk-in without an account."),
+    )
+    guest_email = models.EmailField(
+        _("guest's email address"),
+        blank=True,
+        help_text=_(
+            "Left at the door by a walk-in without an account, so the organisers can "
+            "follow up. Only organisers and coordinators see it."
+        ),
     )
     sector = models.CharField(_("sector"), max_length=8, choices=Sector.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -496,6 +505,11 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=Q(member__isnull=False) | ~Q(guest_name=""),
                 name="events_registration_has_a_person",
+            ),
+            # A member's address is their account's; only a guest leaves one here.
+            models.CheckConstraint(
+                condition=Q(member__isnull=True) | Q(guest_email=""),
+                name="events_guest_email_only_for_guests",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["confirmed", "waiting", "cancelled"]),

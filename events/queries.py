@@ -768,6 +768,7 @@ class DoorRow(TypedDict):
     checked_in: str  # "15:42", or "" when not here yet
     here_since: str  # "here since 15:42", or ""
     note: str
+    email: str  # a guest's, left at the door for the organisers ("" for members)
     toggle_url: str
 
 
@@ -783,7 +784,7 @@ def door_row_id(pk: int) -> str:
 # ``like`` or ``pk`` their condition is a NULL test that PostgreSQL drops.
 _DOOR_SQL = """
 SELECT r.id, r.sector, r.status, r.walk_in, r.checked_in_at, r.note, r.guest_name,
-       r.member_id, u.name, u.username, u.is_active
+       r.guest_email, r.member_id, u.name, u.username, u.is_active
 FROM events_registration AS r
 LEFT JOIN members_user AS u ON u.id = r.member_id
 WHERE r.event_id = %(event)s AND r.status = ANY(%(active)s)
@@ -817,8 +818,8 @@ def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorR
     waiting_status = Registration.Status.WAITING
     rows = []
     for values in found:
-        row_pk, sector, status, walk_in, checked_in_at, note, guest = values[:7]
-        member_id, name, username, active = values[7:]
+        row_pk, sector, status, walk_in, checked_in_at, note, guest, email = values[:8]
+        member_id, name, username, active = values[8:]
         shown = guest if member_id is None else (name or username) if active else deleted
         checked_in = f"{timezone.localtime(checked_in_at):%H:%M}" if checked_in_at else ""
         rows.append(
@@ -832,6 +833,7 @@ def door_list(event: Event, *, q: str = "", pk: int | None = None) -> list[DoorR
                 checked_in=checked_in,
                 here_since=here_since % {"time": checked_in} if checked_in else "",
                 note=note,
+                email=email,
                 toggle_url=f"{door}{row_pk}/",  # events:check_in_toggle
             )
         )

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -66,6 +68,7 @@ MAX_NOTE_LENGTH = 500
 MAX_MESSAGE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 150
 MAX_GUEST_NAME_LENGTH = 150
+MAX_GUEST_EMAIL_LENGTH = 254  # Registration.guest_email's
 # Fields that change where or when a meetup is: calendars must replace their copy.
 TIME_AND_PLACE = ("starts_at", "ends_at", "venue_id", "online_url")
 
@@ -803,16 +806,40 @@ def undo_check_in(*, registration: Registration, by) -> Registration:
         return registration
 
 
+def _clean_guest_email(email: str) -> str:
+    email = (email or "").strip()
+    if not email:
+        return ""
+    try:
+        if len(email) > MAX_GUEST_EMAIL_LENGTH:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError as error:
+        raise EventActionError(
+            _("Write the guest's email address in full, like name@school.nl, or leave it empty.")
+        ) from error
+    return email
+
+
 def add_walk_in(
-    *, event: Event, by, member=None, guest_name: str = "", sector: str = ""
+    *,
+    event: Event,
+    by,
+    member=None,
+    guest_name: str = "",
+    sector: str = "",
+    guest_email: str = "",
 ) -> Registration:
     """Let someone in at the door who did not sign up: a member, or a guest by name.
 
     A member who is signed up or waiting is simply checked in. A walk-in is
     confirmed and checked in at once, with the member's sector (or the sector
-    given for a guest); it does not take a place of the capacity.
+    given for a guest); it does not take a place of the capacity. A guest may
+    leave an email address (optional) so the organisers can follow up; it is
+    kept on their registration, shown to organisers and coordinators only.
     """
     guest_name = " ".join((guest_name or "").split())
+    guest_email = _clean_guest_email(guest_email) if member is None else ""
     with _event_locked(event.pk) as locked:
         _may_check_in(by, locked)
         now = timezone.now()
@@ -842,6 +869,7 @@ def add_walk_in(
             event=locked,
             member=member,
             guest_name=guest_name,
+            guest_email=guest_email,
             sector=sector,
             status=Registration.Status.CONFIRMED,
             walk_in=True,

@@ -277,6 +277,10 @@ def _door_event(request, slug: str, *, registration_id: int | None = None) -> Ev
     return event
 
 
+# The door list's query parameter after a walk-in was added: the search is focused.
+ADDED = "added"
+
+
 def _door_url(event: Event, q: str = "") -> str:
     url = reverse("events:check_in", kwargs={"slug": event.slug})
     return f"{url}?{urlencode({'q': q})}" if q else url
@@ -291,6 +295,7 @@ def _render_door(
     status: int = 200,
     guest_form=None,
     search=None,
+    focus_search: bool = False,
 ):
     search = search or DoorSearchForm({"q": q})
     q = search.query()
@@ -305,6 +310,7 @@ def _render_door(
         "attendance": queries.attendance(event, door=None if q else rows),
         "guest_form": guest_form or GuestWalkInForm(),
         "error": error,
+        "focus_search": focus_search,
     }
     response = _render_maybe_partial(request, "events/check_in.html", "door", context, status)
     if context["partial"] and request.method == "POST":
@@ -340,7 +346,9 @@ def check_in_page(request, slug):
     event = _door_event(request, slug)
     search = DoorSearchForm(request.GET)
     status = 400 if search.is_bound and not search.is_valid() else 200
-    return _render_door(request, event, search=search, status=status)
+    # Just after a walk-in: the cursor waits in the empty search for the next person.
+    focus = ADDED in request.GET
+    return _render_door(request, event, search=search, status=status, focus_search=focus)
 
 
 @login_required
@@ -369,7 +377,8 @@ def check_in_toggle(request, slug, registration_id: int):
 @login_required
 @require_POST
 def walk_in(request, slug):
-    """POST a member (``member``: their id) or a guest (``guest_name``, ``sector``) at the door."""
+    """POST a member (``member``: their id) or a guest (``guest_name``, ``sector``, and an
+    optional ``guest_email``) at the door; then back to the empty search, focused."""
     event = _door_event(request, slug)
     q = request.POST.get("q", "")[:100]
     guest_form = None
@@ -394,4 +403,5 @@ def walk_in(request, slug):
             request, event, q=q, guest_form=guest_form, error=error.message, status=error.status
         )
     messages.success(request, _("%(name)s is checked in.") % {"name": registration.person_name})
-    return redirect(_door_url(event, registration.person_name))
+    # Back to an empty search, ready for the next person at the door.
+    return redirect(f"{_door_url(event)}?{ADDED}=1")
