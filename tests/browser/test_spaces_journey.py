@@ -79,8 +79,14 @@ def test_two_members_book_tomorrow_morning(page, phone_page, login_as, house):
     starts = [timeslots.local(b.start).hour for b in Booking.objects.order_by("start")]
     assert starts == [9, 11]
 
-    # Plans change: the colleague cancels it on that page, and 11:00 is free again at once.
-    phone_page.get_by_role("button", name=re.compile("^" + re.escape(t("Cancel")))).click()
+    # Plans change: the colleague cancels it on that page (asked first), and 11:00 is
+    # free again at once.
+    phone_page.get_by_role("link", name=re.compile("^" + re.escape(t("Cancel")))).click()
+    expect(phone_page.get_by_role("heading", name=t("Cancel your booking?"))).to_be_visible()
+    assert Booking.objects.get(booker=colleague).status == Booking.Status.CONFIRMED
+    assert_accessible(phone_page)
+    assert_no_horizontal_scroll(phone_page)
+    phone_page.get_by_role("button", name=t("Yes, cancel")).click()
     expect(phone_page.get_by_text(t("You have no bookings coming up."))).to_be_visible()
     assert Booking.objects.get(booker=colleague).status == Booking.Status.CANCELLED
     page.goto(f"/spaces/flexplek-raam/?date={tomorrow.isoformat()}")
