@@ -153,7 +153,7 @@ CASES = [
         "guest walk-in",
         "/events/brugklas/check-in/walk-in/",
         door(
-            Redirect("/events/brugklas/check-in/?q=Wethouder"),
+            Redirect("/events/brugklas/check-in/?added=1"),
             path="/events/brugklas/check-in/walk-in/",
         ),
         method="post",
