@@ -13,15 +13,21 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import services
-from events.forms import EmailConfirmedForm
+from events.forms import CancelEventForm, CopyEventForm, EmailConfirmedForm
 from events.models import Event, Registration, Venue, holds_a_place
 from events.permissions import event_permissions
 from events.queries import with_waiting_position
@@ -116,6 +122,7 @@ class RegistrationInline(admin.TabularInline):
         "walk_in",
         "checked_in",
         "signed_up",
+        "cancel",
     ]
     readonly_fields = fields
 
@@ -158,6 +165,22 @@ class RegistrationInline(admin.TabularInline):
     @admin.display(description=_("signed up at"))
     def signed_up(self, registration):
         return list_time(registration.created_at)
+
+    @admin.display(description=_("cancel"))
+    def cancel(self, registration):
+        """A link to cancel this one sign-up, after a confirmation (EventAdmin's page)."""
+        if not registration.is_active or registration.checked_in_at is not None:
+            return ""
+        url = reverse(
+            "admin:events_event_cancel_registration",
+            args=[registration.event_id, registration.pk],
+        )
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
+            url,
+            gettext("Cancel"),
+            _person(registration),
+        )
 
 
 def _person(registration) -> str:
@@ -273,7 +296,9 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
     # Writes go through the services --------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        services.save_event(event=obj)
+        done = _what_saving_did(services.save_event(event=obj))
+        if done:
+            self.message_user(request, done, messages.SUCCESS)
 
     def delete_model(self, request, obj):
         services.delete_event(event=obj)
@@ -284,20 +309,69 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
 
     # Actions ---------------------------------------------------------------------------
 
-    @admin.action(description=_("Duplicate selected meetups (as drafts)"), permissions=["add"])
+    @admin.action(
+        description=_("Copy selected meetups to a new date (as drafts)"), permissions=["add"]
+    )
     def duplicate_selected(self, request, queryset):
-        copies = [services.duplicate_event(event=event) for event in queryset.order_by("pk")]
-        for copy in copies:
-            self.log_addition(request, copy, gettext("Duplicated."))
-        self.message_user(
+        events = list(queryset.order_by("starts_at", "pk"))
+        return self._copy(request, events, action="duplicate_selected")
+
+    def _copy(self, request, events, *, action=""):
+        """Ask for the new date (and, for one meetup, the title); then make the draft copies.
+
+        From the list's action (``action``: any number of meetups, each keeps its
+        title) or from one meetup's "Copy" button.
+        """
+        days = [timezone.localdate(event.starts_at) for event in events]
+        confirmed = request.POST.get("post") == "yes"
+        form = CopyEventForm(
+            request.POST if confirmed else None,
+            source_days=days,
+            title=events[0].title if len(events) == 1 else "",
+        )
+        if confirmed and form.is_valid():
+            try:
+                copies = [
+                    services.duplicate_event(
+                        event=event,
+                        starts_on=form.new_day(day),
+                        title=form.cleaned_data.get("title", ""),
+                    )
+                    for event, day in zip(events, days, strict=True)
+                ]
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                for event, copy in zip(events, copies, strict=True):
+                    self.log_addition(
+                        request, copy, gettext("Copied from “%(title)s”.") % {"title": event}
+                    )
+                if len(copies) == 1:
+                    self.message_user(
+                        request,
+                        gettext("Made a draft copy for %(day)s. Check it, then publish it.")
+                        % {"day": day_label(copies[0].starts_at)},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:events_event_change", copies[0].pk)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Made %(count)d draft copy. Check it, then publish it.",
+                        "Made %(count)d draft copies. Check them, then publish them.",
+                        len(copies),
+                    )
+                    % {"count": len(copies)},
+                    messages.SUCCESS,
+                )
+                return None
+        return self._confirmation(
             request,
-            ngettext(
-                "Made %(count)d draft copy. Set its date and publish it.",
-                "Made %(count)d draft copies. Set their dates and publish them.",
-                len(copies),
-            )
-            % {"count": len(copies)},
-            messages.SUCCESS,
+            "admin/events/event/copy.html",
+            title=gettext("Copy a meetup") if len(events) == 1 else gettext("Copy meetups"),
+            events=events,
+            action=action,
+            form=form,
         )
 
     @admin.action(
@@ -310,25 +384,27 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
                 request, gettext("The selected meetups are cancelled already."), messages.WARNING
             )
             return None
-        if request.POST.get("post") == "yes":
+        return self._cancel(request, events, action="cancel_selected")
+
+    def _cancel(self, request, events, *, action=""):
+        """Ask first (with room for a personal message in the mail); then cancel and mail.
+
+        From the list's action (``action``) or from one meetup's "Cancel" button.
+        """
+        confirmed = request.POST.get("post") == "yes"
+        form = CancelEventForm(request.POST if confirmed else None)
+        if confirmed and form.is_valid():
             mailed = 0
             for event in events:
                 try:
-                    mailed += services.cancel_event(event=event, by=request.user)
+                    mailed += services.cancel_event(
+                        event=event, by=request.user, message=form.cleaned_data["message"]
+                    )
                 except DomainError as error:
                     self.message_user(request, error.message, messages.ERROR)
                     continue
                 self.log_change(request, event, gettext("Cancelled."))
-            self.message_user(
-                request,
-                ngettext(
-                    "Cancelled. %(count)d person was mailed.",
-                    "Cancelled. %(count)d people were mailed.",
-                    mailed,
-                )
-                % {"count": mailed},
-                messages.SUCCESS,
-            )
+            self.message_user(request, _cancelled_and_mailed(mailed), messages.SUCCESS)
             return None
         counts = dict(
             Registration.objects.active()
@@ -341,9 +417,10 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
         return self._confirmation(
             request,
             "admin/events/event/cancel_confirmation.html",
-            title=gettext("Cancel meetups"),
+            title=gettext("Cancel a meetup") if len(events) == 1 else gettext("Cancel meetups"),
             events=events,
-            action="cancel_selected",
+            action=action,
+            form=form,
         )
 
     @admin.action(description=_("Email everyone with a place"), permissions=["change"])
@@ -424,6 +501,91 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
 
         return csv_response(rows(), filename="meetup-sign-ups")
 
+    # One meetup's own buttons: copy, cancel, cancel one sign-up --------------------------
+
+    def get_urls(self):
+        own = [  # the longest first: "<path:…>/cancel/" would match a sign-up's address too
+            path(
+                "<path:object_id>/sign-ups/<int:registration_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_registration_view),
+                name="events_event_cancel_registration",
+            ),
+            path(
+                "<path:object_id>/copy/",
+                self.admin_site.admin_view(self.copy_view),
+                name="events_event_copy",
+            ),
+            path(
+                "<path:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="events_event_cancel",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _event_or_404(self, request, object_id) -> Event:
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404
+        return event
+
+    def copy_view(self, request, object_id):
+        """The change page's "Copy": the new date and title, then the draft copy's page."""
+        event = self._event_or_404(request, object_id)
+        if not (self.has_add_permission(request) and self.has_view_permission(request, event)):
+            raise PermissionDenied
+        return self._copy(request, [event])
+
+    def cancel_view(self, request, object_id):
+        """The change page's "Cancel meetup": asks first, with room for a personal message."""
+        event = self._event_or_404(request, object_id)
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        if event.is_cancelled:
+            self.message_user(
+                request, gettext("This meetup was already cancelled."), messages.WARNING
+            )
+            return redirect("admin:events_event_change", event.pk)
+        return self._cancel(request, [event]) or redirect("admin:events_event_change", event.pk)
+
+    def cancel_registration_view(self, request, object_id, registration_id):
+        """Cancel one sign-up from the meetup's page: asks first, then says what happened.
+
+        Through services.cancel_registration, as everywhere: the person is mailed
+        and the place goes to the next in line (mailed too).
+        """
+        event = self._event_or_404(request, object_id)
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        registration = get_object_or_404(
+            Registration.objects.select_related("member"), pk=registration_id, event=event
+        )
+        registration.event = event
+        if request.method == "POST":
+            try:
+                done = services.cancel_registration(registration=registration, by=request.user)
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.log_change(request, registration, gettext("Cancelled."))
+                self.message_user(request, _what_cancelling_did(done), messages.SUCCESS)
+            return redirect("admin:events_event_change", event.pk)
+        if not registration.is_active:
+            self.message_user(
+                request, gettext("This sign-up was already cancelled."), messages.WARNING
+            )
+            return redirect("admin:events_event_change", event.pk)
+        return self._confirmation(
+            request,
+            "admin/events/event/cancel_registration.html",
+            title=gettext("Cancel a sign-up"),
+            events=[event],
+            action="",
+            registration=registration,
+            person=_person(registration),
+            waiting_count=Registration.objects.waiting().filter(event=event).count(),
+        )
+
     def _confirmation(self, request, template, *, title, events, action, **extra):
         context = {
             **self.admin_site.each_context(request),
@@ -433,9 +595,63 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
             "action": action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
+            # One meetup's page, when asked from there (not from the list's action).
+            "event_url": ""
+            if action
+            else reverse("admin:events_event_change", args=[events[0].pk]),
             **extra,
         }
         return TemplateResponse(request, template, context)
+
+
+# What a change did, in the coordinator's message ----------------------------------------
+
+
+def _moved_up(count: int) -> str:
+    return ngettext(
+        "%(count)d person moved up from the waiting list and was mailed.",
+        "%(count)d people moved up from the waiting list and were mailed.",
+        count,
+    ) % {"count": count}
+
+
+def _cancelled_and_mailed(count: int) -> str:
+    return ngettext(
+        "Cancelled. %(count)d person was mailed.",
+        "Cancelled. %(count)d people were mailed.",
+        count,
+    ) % {"count": count}
+
+
+def _what_saving_did(saved: services.EventSaved) -> str:
+    """What a save did besides the change ("" when nothing): mails and promotions."""
+    done = []
+    if saved.cancelled:
+        done.append(_cancelled_and_mailed(saved.mailed))
+    elif saved.mailed:
+        done.append(
+            ngettext(
+                "%(count)d person was mailed the new time or place.",
+                "%(count)d people were mailed the new time or place.",
+                saved.mailed,
+            )
+            % {"count": saved.mailed}
+        )
+    if saved.promoted:
+        done.append(_moved_up(saved.promoted))
+    return " ".join(done)
+
+
+def _what_cancelling_did(done: services.Cancelled) -> str:
+    registration = done.registration
+    if registration.member_id is not None and registration.member.is_active:
+        said = gettext("Cancelled the sign-up of %(name)s; they got a mail about it.")
+    else:
+        said = gettext("Cancelled the sign-up of %(name)s.")
+    parts = [said % {"name": _person(registration)}]
+    if done.promoted:
+        parts.append(_moved_up(len(done.promoted)))
+    return " ".join(parts)
 
 
 def _sector_numbers(event: Event) -> list[dict]:
@@ -610,10 +826,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def cancel_selected(self, request, queryset):
-        done = 0
+        done = promoted = 0
         for registration in queryset.active().order_by("pk"):
             try:
-                services.cancel_registration(registration=registration, by=request.user)
+                cancelled = services.cancel_registration(
+                    registration=registration, by=request.user
+                )
             except DomainError as error:
                 self.message_user(
                     request, f"{_person(registration)}: {error.message}", messages.ERROR
@@ -621,12 +839,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 continue
             self.log_change(request, registration, gettext("Cancelled."))
             done += 1
-        self.message_user(
-            request,
-            ngettext("Cancelled %(count)d sign-up.", "Cancelled %(count)d sign-ups.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
+            promoted += len(cancelled.promoted)
+        said = ngettext("Cancelled %(count)d sign-up.", "Cancelled %(count)d sign-ups.", done) % {
+            "count": done
+        }
+        if promoted:
+            said = f"{said} {_moved_up(promoted)}"
+        self.message_user(request, said, messages.SUCCESS)
 
     @admin.action(description=_("Check in selected people"), permissions=["change"])
     def check_in_selected(self, request, queryset):

@@ -1,15 +1,18 @@
-"""The shape of what people send about meetups: filters, a month, a note, a walk-in."""
+"""The shape of what people send about meetups: filters, a month, a note, a walk-in,
+and the coordinators' copy, cancellation and message in the admin."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
+from django.contrib.admin.widgets import AdminRadioSelect
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.services import MAX_GUEST_EMAIL_LENGTH, MAX_GUEST_NAME_LENGTH, MAX_NOTE_LENGTH
 from lef.choices import Sector, Transition
+from lef.templatetags.lef_tags import day_label
 from lef.validators import validate_multiline_text, validate_plain_text
 
 FIRST_YEAR, LAST_YEAR = 2018, 2100  # 't LEF's first meetups were in 2018
@@ -120,4 +123,109 @@ class EmailConfirmedForm(forms.Form):
         validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         help_text=_("Plain text. Each person gets it as they chose for meetup news."),
+    )
+
+
+# The coordinators' copy and cancellation (admin) ----------------------------------------
+
+
+def same_weekday_next_month(day: date) -> date:
+    """The same weekday in the same week of the next month, as monthly meetups go.
+
+    The second Tuesday gives the second Tuesday; a fifth one, which most months
+    lack, gives the last.
+    """
+    week = (day.day - 1) // 7
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    first = date(year, month, 1)
+    found = first + timedelta(days=(day.weekday() - first.weekday()) % 7 + 7 * week)
+    return found if found.month == month else found - timedelta(days=7)
+
+
+class CopyEventForm(forms.Form):
+    """The admin's "Copy": on which day (a quick choice or a date), and, for one meetup,
+    the title of the copy (its address is made from the title and the day)."""
+
+    WEEK, FOUR_WEEKS, NEXT_MONTH, ON_DATE = "week", "four_weeks", "next_month", "date"
+    SHIFTS = {
+        WEEK: lambda day: day + timedelta(days=7),
+        FOUR_WEEKS: lambda day: day + timedelta(days=28),
+        NEXT_MONTH: same_weekday_next_month,
+    }
+
+    when = forms.ChoiceField(
+        label=_("New date"),
+        widget=AdminRadioSelect(attrs={"class": "radiolist"}),
+        initial=WEEK,
+    )
+    day = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Only for “On a date”."),
+    )
+    title = forms.CharField(
+        label=_("Title of the copy"),
+        max_length=160,
+        validators=[validate_plain_text],
+        help_text=_("The address of the copy is made from this title and the new date."),
+    )
+
+    def __init__(self, *args, source_days: list[date], title: str = "", **kwargs):
+        """``source_days``: the day of each meetup to copy. For one, the quick
+        choices name the day they give, and the title can be changed."""
+        super().__init__(*args, **kwargs)
+        self.source_days = source_days
+        labels = {
+            self.WEEK: _("A week later"),
+            self.FOUR_WEEKS: _("Four weeks later"),
+            self.NEXT_MONTH: _("Next month, in the same week on the same weekday"),
+        }
+        if len(source_days) == 1:
+            labels = {
+                value: f"{label} ({day_label(self.SHIFTS[value](source_days[0]))})"
+                for value, label in labels.items()
+            }
+        self.fields["when"].choices = [*labels.items(), (self.ON_DATE, _("On a date"))]
+        if len(source_days) == 1:
+            self.fields["title"].initial = title
+        else:
+            del self.fields["title"]
+
+    def new_day(self, source_day: date) -> date:
+        """The day the copy of a meetup on ``source_day`` is on (after is_valid())."""
+        when = self.cleaned_data["when"]
+        if when == self.ON_DATE:
+            return self.cleaned_data["day"]
+        return self.SHIFTS[when](source_day)
+
+    def clean(self):
+        cleaned = super().clean()
+        when = cleaned.get("when")
+        if when == self.ON_DATE and not cleaned.get("day"):
+            self.add_error("day", _("Choose the date of the copy."))
+        elif when and not self.errors:
+            today = timezone.localdate()
+            if any(self.new_day(day) < today for day in self.source_days):
+                self.add_error(
+                    "day" if when == self.ON_DATE else "when",
+                    _("That day has passed; choose a later one."),
+                )
+        return cleaned
+
+
+class CancelEventForm(forms.Form):
+    """The admin's "Cancel": an optional word from the coordinator in the mail."""
+
+    message = forms.CharField(
+        label=_("Personal message (optional)"),
+        required=False,
+        max_length=5000,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_(
+            "Goes into the cancellation mail to everyone signed up or waiting, for example "
+            "why, or when the meetup comes back. Plain text."
+        ),
     )

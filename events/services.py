@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -68,6 +68,7 @@ MAX_NOTE_LENGTH = 500
 MAX_MESSAGE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 150
 MAX_GUEST_NAME_LENGTH = 150
+TITLE_LENGTH = 160  # Event.title's
 MAX_GUEST_EMAIL_LENGTH = 254  # Registration.guest_email's
 # Fields that change where or when a meetup is: calendars must replace their copy.
 TIME_AND_PLACE = ("starts_at", "ends_at", "venue_id", "online_url")
@@ -452,14 +453,23 @@ def promote_waiting(*, event: Event) -> list[Registration]:
 # Cancelling a sign-up ----------------------------------------------------------------
 
 
-def cancel_registration(*, registration: Registration, by) -> Registration:
+@dataclass(frozen=True)
+class Cancelled:
+    """What cancelling a sign-up did: the sign-up, and who got the place (each mailed)."""
+
+    registration: Registration
+    promoted: tuple[Registration, ...] = ()
+
+
+def cancel_registration(*, registration: Registration, by) -> Cancelled:
     """Cancel a sign-up (by the member, or by a coordinator) and pass the place on.
 
     Takes the meetup's lock, then the registration's. The row stays, marked
     cancelled, with who cancelled it and when. In the same transaction the
     first eligible people on the waiting list get the free place, and are
     mailed. A member cannot cancel once the meetup has started, nor anyone
-    after a check-in (undo the check-in first).
+    after a check-in (undo the check-in first). Returns the sign-up and who
+    moved up, for the coordinator's message.
 
     Raises RegistrationNotAllowed, NotRegistered (already cancelled),
     EventActionError or EventBusy.
@@ -496,11 +506,11 @@ def cancel_registration(*, registration: Registration, by) -> Registration:
             by_member=by_member,
             was_confirmed=was_confirmed,
         )
-        _promote_locked(event, now=now)
-    return registration
+        promoted = _promote_locked(event, now=now)
+    return Cancelled(registration=registration, promoted=tuple(promoted))
 
 
-def cancel_own_registration(*, event: Event, member) -> Registration:
+def cancel_own_registration(*, event: Event, member) -> Cancelled:
     """Cancel ``member``'s active sign-up for ``event`` (see :func:`cancel_registration`)."""
     registration = Registration.objects.active().filter(event=event, member=member).first()
     if registration is None:
@@ -522,7 +532,7 @@ def delete_registration(*, registration: Registration) -> None:
 # Coordinators: meetups ----------------------------------------------------------------
 
 
-def _mail_everyone_active(event: Event, template: str) -> int:
+def _mail_everyone_active(event: Event, template: str, **extra) -> int:
     registrations = list(
         Registration.objects.active()
         .filter(event=event, member__isnull=False)
@@ -532,32 +542,47 @@ def _mail_everyone_active(event: Event, template: str) -> int:
     for registration in registrations:
         registration.event = event
         confirmed = registration.status == Registration.Status.CONFIRMED
-        _mail(registration, template, calendar="place" if confirmed else "")
+        _mail(registration, template, calendar="place" if confirmed else "", **extra)
     return len(registrations)
 
 
-def _cancel_locked(event: Event, *, now: datetime) -> int:
+def _cancel_locked(event: Event, *, now: datetime, message: str = "") -> int:
     event.status = Event.Status.CANCELLED
     event.cancelled_at = now
     event.sequence += 1
     event.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-    return _mail_everyone_active(event, "event_cancelled")
+    return _mail_everyone_active(event, "event_cancelled", message=message)
 
 
-def cancel_event(*, event: Event, by) -> int:
+def _clean_message(message: str) -> str:
+    """A coordinator's own words for a mail: plain text, at most MAX_MESSAGE_LENGTH."""
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise EventActionError(
+            _("Write a message of at most %(max)d characters.") % {"max": MAX_MESSAGE_LENGTH}
+        )
+    if invisible_characters(message, multiline=True):
+        raise EventActionError(validate_multiline_text.multiline_message)
+    return message
+
+
+def cancel_event(*, event: Event, by, message: str = "") -> int:
     """Cancel a meetup and mail everyone signed up or waiting; return how many were mailed.
 
     The registrations stay as they are (nothing is lost); the meetup shows as
     cancelled everywhere, and its calendar entry (sequence raised) as
-    cancelled. Takes the meetup's lock. Raises EventChangeRefused when it was
-    cancelled already, RegistrationNotAllowed for anyone but a coordinator.
+    cancelled. ``message``, optional, is the coordinator's own word to them,
+    put in the mail (not stored). Takes the meetup's lock. Raises
+    EventChangeRefused when it was cancelled already, RegistrationNotAllowed
+    for anyone but a coordinator, EventActionError for a message too long.
     """
     if not event_permissions(by, event).cancel:
         raise RegistrationNotAllowed(_("Only coordinators can cancel a meetup."))
+    message = _clean_message(message)
     with _event_locked(event.pk) as locked:
         if locked.status == Event.Status.CANCELLED:
             raise EventChangeRefused(_("This meetup was already cancelled."))
-        mailed = _cancel_locked(locked, now=timezone.now())
+        mailed = _cancel_locked(locked, now=timezone.now(), message=message)
     event.refresh_from_db()
     return mailed
 
@@ -596,7 +621,18 @@ def check_event_change(*, current: Event, changed: Event) -> None:
             )
 
 
-def save_event(*, event: Event) -> Event:
+@dataclass(frozen=True)
+class EventSaved:
+    """What saving a coordinator's change did besides the change, for the message they read."""
+
+    event: Event
+    cancelled: bool = False  # the meetup was cancelled by this save
+    moved: bool = False  # its time or place changed
+    mailed: int = 0  # people told of the cancellation, or of the new time or place
+    promoted: int = 0  # people who moved up from the waiting list (each mailed)
+
+
+def save_event(*, event: Event) -> EventSaved:
     """Save a coordinator's changes to a meetup (the admin's form, already cleaned).
 
     A new meetup is simply saved. A change takes the meetup's lock and then:
@@ -611,13 +647,15 @@ def save_event(*, event: Event) -> Event:
     * keeps the image the row has: it changes only through lef.images (the
       admin stores an upload after the commit, and deletes a removed image's
       files then), so a save never writes back a stem it read earlier.
+
+    Returns what it did (:class:`EventSaved`): who was mailed, who moved up.
     """
     event.full_clean(validate_unique=False)
     if event.pk is None:
         if event.status == Event.Status.CANCELLED:
             raise EventChangeRefused(_("A new meetup cannot start out cancelled."))
         event.save()
-        return event
+        return EventSaved(event=event)
     with _event_locked(event.pk) as current:
         now = timezone.now()
         check_event_change(current=current, changed=event)
@@ -630,12 +668,15 @@ def save_event(*, event: Event) -> Event:
         if cancelling:
             event.status = current.status  # _cancel_locked sets it, and raises the sequence
         event.save()
+        mailed = 0
         if cancelling:
-            _cancel_locked(event, now=now)
+            mailed = _cancel_locked(event, now=now)
         elif moved and event.status == Event.Status.PUBLISHED:
-            _mail_everyone_active(event, "event_changed")
-        _promote_locked(event, now=now)
-    return event
+            mailed = _mail_everyone_active(event, "event_changed")
+        promoted = _promote_locked(event, now=now)
+    return EventSaved(
+        event=event, cancelled=cancelling, moved=moved, mailed=mailed, promoted=len(promoted)
+    )
 
 
 def delete_event(*, event: Event) -> None:
@@ -657,13 +698,36 @@ def delete_event(*, event: Event) -> None:
         delete_after_commit(locked.image)
 
 
-def duplicate_event(*, event: Event) -> Event:
-    """A draft copy of ``event`` (same texts, place, times, caps, organisers), without sign-ups.
+def _on_another_day(moment: datetime | None, days: timedelta) -> datetime | None:
+    """``moment`` ``days`` later, at the same hour in Amsterdam (whatever the clocks did)."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return datetime.combine(
+        local.date() + days, local.time(), tzinfo=timezone.get_default_timezone()
+    )
 
-    The copy gets its own copy of the image, stored once the copy is committed.
+
+def duplicate_event(*, event: Event, starts_on: date, title: str = "") -> Event:
+    """A draft copy of ``event`` on ``starts_on``, without sign-ups.
+
+    Same texts, place, caps and organisers; the same hour in Amsterdam and the
+    same length, on the new day; the sign-up window (if set) moves with it by
+    as many days. The title is ``title`` (or the original's), and the address
+    is made from that title and the new date ("brugklas-2027-01-12"), so
+    copies of a monthly meetup each read as their own. The copy gets its own
+    copy of the image, stored once the copy is committed. Raises
+    EventActionError for a title that is empty, too long or holds invisible
+    characters.
     """
     source = Event.objects.get(pk=event.pk)
-    title = (_("%(title)s (copy)") % {"title": source.title})[:160]
+    title = " ".join((title or source.title).split())
+    if not title or len(title) > TITLE_LENGTH or invisible_characters(title):
+        raise EventActionError(
+            _("Write a title of at most %(max)d characters.") % {"max": TITLE_LENGTH}
+        )
+    days = starts_on - timezone.localdate(source.starts_at)
+    starts_at = _on_another_day(source.starts_at, days)
     image = copy_of(source.image)
     copied = {
         name: getattr(source, name)
@@ -672,15 +736,17 @@ def duplicate_event(*, event: Event) -> Event:
             "description",
             "venue_id",
             "online_url",
-            "starts_at",
-            "ends_at",
             "capacity",
             "max_sector_share",
-            "registration_opens_at",
-            "registration_closes_at",
             "target_sectors",
             "target_transitions",
         )
+    }
+    copied |= {
+        "starts_at": starts_at,
+        "ends_at": starts_at + (source.ends_at - source.starts_at),
+        "registration_opens_at": _on_another_day(source.registration_opens_at, days),
+        "registration_closes_at": _on_another_day(source.registration_closes_at, days),
     }
 
     def create(slug: str) -> Event:
@@ -689,7 +755,7 @@ def duplicate_event(*, event: Event) -> Event:
     with transaction.atomic():
         copy = create_with_unique_slug(
             Event,
-            slug_base(title, max_length=160, fallback="meetup"),
+            slug_base(f"{title} {starts_on.isoformat()}", max_length=160, fallback="meetup"),
             create,
             reserved=RESERVED_SLUGS,
         )

@@ -225,10 +225,10 @@ def cancel(request, slug):
     if request.method != "POST":
         return redirect(event)
     try:
-        registration = cancel_own_registration(event=event, member=request.user)
+        cancelled = cancel_own_registration(event=event, member=request.user)
     except DomainError as error:
         return _render_detail(request, event, perms, error=error.message, status=error.status)
-    if registration.confirmed_at:
+    if cancelled.registration.confirmed_at:
         messages.success(
             request, _("You are no longer signed up. Your place goes to the next in line.")
         )

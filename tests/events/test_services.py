@@ -1,12 +1,14 @@
 """The rules of events.services: places, sector caps, the waiting list, cancelling, the door."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events import services
+from events.forms import same_weekday_next_month
 from events.models import Event, Registration
 from events.services import (
     AlreadyRegistered,
@@ -42,6 +44,10 @@ from tests.members.factories_coordination import CoordinatorFactory
 pytestmark = pytest.mark.django_db
 
 PO, VO, MBO, HO = Sector.PO, Sector.VO, Sector.MBO, Sector.HO
+
+
+def amsterdam(*parts) -> datetime:
+    return datetime(*parts, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
 def member(sector=PO, **kwargs):
@@ -506,18 +512,95 @@ def test_delete_event_with_registrations_is_refused_and_without_works():
     assert not Event.objects.filter(pk=empty.pk).exists()
 
 
-def test_duplicate_event_makes_a_draft_copy_without_sign_ups():
+def test_duplicate_event_makes_a_draft_copy_on_the_new_day_without_sign_ups():
     organiser = member()
-    event = EventFactory(title="Rekenen", organisers=[organiser], max_sector_share=50)
-    fill(event, 2)
+    event = EventFactory(
+        title="Rekenen",
+        organisers=[organiser],
+        max_sector_share=50,
+        starts_at=amsterdam(2030, 3, 12, 15, 30),
+        ends_at=amsterdam(2030, 3, 12, 17, 0),
+        registration_opens_at=amsterdam(2030, 2, 26, 9, 0),
+        registration_closes_at=amsterdam(2030, 3, 11, 12, 0),
+    )
+    RegistrationFactory.create_batch(2, event=event)
 
-    with translation.override("nl"):  # as a Dutch coordinator in the back office
-        copy = duplicate_event(event=event)
+    copy = duplicate_event(event=event, starts_on=date(2030, 4, 9))
 
-    assert (copy.title, copy.status, copy.slug) == ("Rekenen (kopie)", "draft", "rekenen-kopie")
+    assert (copy.title, copy.status, copy.slug) == ("Rekenen", "draft", "rekenen-2030-04-09")
+    # The same hours in Amsterdam, across the change to summer time on 31 March.
+    assert (copy.starts_at, copy.ends_at) == (
+        amsterdam(2030, 4, 9, 15, 30),
+        amsterdam(2030, 4, 9, 17, 0),
+    )
+    # The sign-up window moves with it by as many days.
+    assert (copy.registration_opens_at, copy.registration_closes_at) == (
+        amsterdam(2030, 3, 26, 9, 0),
+        amsterdam(2030, 4, 8, 12, 0),
+    )
     assert (copy.capacity, copy.max_sector_share, copy.venue) == (20, 50, event.venue)
     assert list(copy.organisers.all()) == [organiser]
     assert copy.registrations.count() == 0
+
+
+def test_copies_of_the_same_meetup_on_the_same_day_get_addresses_of_their_own():
+    event = EventFactory(title="Rekenen")
+
+    first = duplicate_event(event=event, starts_on=date(2030, 4, 9))
+    second = duplicate_event(event=event, starts_on=date(2030, 4, 9), title="  Rekenen   ")
+    renamed = duplicate_event(event=event, starts_on=date(2030, 4, 9), title="Rekenen in vo")
+
+    assert [first.slug, second.slug, renamed.slug] == [
+        "rekenen-2030-04-09",
+        "rekenen-2030-04-09-2",
+        "rekenen-in-vo-2030-04-09",
+    ]
+    assert second.title == "Rekenen"
+
+
+@pytest.mark.parametrize("title", ["x" * 161, "Rekenen\u202e"])
+def test_duplicate_event_with_a_bad_title_is_refused(title):
+    event = EventFactory()
+
+    with pytest.raises(EventActionError, match="title"):
+        duplicate_event(event=event, starts_on=date(2030, 4, 9), title=title)
+
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 12, 8), date(2027, 1, 12)),  # the 2nd Tuesday, over the year's end
+        (date(2027, 1, 1), date(2027, 2, 5)),  # the 1st Friday
+        (date(2026, 12, 29), date(2027, 1, 26)),  # a 5th Tuesday: January's last
+        (date(2027, 1, 31), date(2027, 2, 28)),  # a 5th Sunday: February's last
+    ],
+)
+def test_next_month_is_the_same_week_and_weekday(day, expected):
+    assert same_weekday_next_month(day) == expected
+    assert expected.weekday() == day.weekday()
+
+
+def test_cancel_event_puts_the_coordinators_message_in_the_mail():
+    event = EventFactory()
+    registration = register_for_event(event=event, member=member())
+    clear_mail()
+
+    cancel_event(event=event, by=CoordinatorFactory(), message="  De spreker is ziek.  ")
+
+    [message] = mails_to(registration.member)
+    assert "----------\nDe spreker is ziek.\n----------" in message.body
+
+
+@pytest.mark.parametrize("message", ["x" * 5001, "Kijk\u202euit"])
+def test_cancel_event_with_a_bad_message_cancels_nothing(message):
+    event = EventFactory()
+
+    with pytest.raises(EventActionError):
+        cancel_event(event=event, by=CoordinatorFactory(), message=message)
+
+    assert Event.objects.get(pk=event.pk).status == "published"
 
 
 # At the door ----------------------------------------------------------------------------
