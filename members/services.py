@@ -33,6 +33,7 @@ from lef.models import Notice
 from lef.notifications import (
     NotificationKind,
     absolute_url,
+    after_commit,
     delivery_for,
     full_notification_settings,
     notify,
@@ -430,7 +431,8 @@ def send_contact_message(*, sender: User, recipient: User, text: str) -> Contact
             )
         _check_contact_limits(sender=sender, recipient=recipient)
         message = ContactMessage.objects.create(sender=sender, recipient=recipient)
-        notify(
+        after_commit(
+            notify,
             recipient=recipient,
             kind=NotificationKind.MESSAGES,
             key=f"contact:{message.pk}",
