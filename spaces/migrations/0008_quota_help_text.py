@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('spaces', '0007_stored_images'),
+        ("spaces", "0007_stored_images"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='resource',
-            name='member_quota_hours',
-            field=models.PositiveSmallIntegerField(blank=True, default=16, help_text='Empty: no limit. Counted per calendar week (Monday to Sunday); for a desk, over every desk of its space.', null=True, verbose_name='hours per member per week'),
+            model_name="resource",
+            name="member_quota_hours",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                default=16,
+                help_text="Empty: no limit. Counted per calendar week (Monday to Sunday); for a desk, over every desk of its space.",
+                null=True,
+                verbose_name="hours per member per week",
+            ),
         ),
     ]
