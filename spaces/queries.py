@@ -707,6 +707,25 @@ def upcoming_bookings(user, *, now: datetime | None = None) -> list[BookingLine]
     return [_line(user, row, now=now, paths=paths) for row in rows]
 
 
+def coming_in_series(booking: Booking, *, now: datetime) -> list[Booking]:
+    """The confirmed dates of ``booking``'s series by its booker that have not ended.
+
+    ``booking`` alone when it is no series; in time order.
+    """
+    if booking.series is None:
+        return [booking]
+    return list(
+        Booking.objects.bookings()
+        .filter(
+            series=booking.series,
+            booker_id=booking.booker_id,
+            status=Booking.Status.CONFIRMED,
+            end__gt=now,
+        )
+        .order_by("start", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class SeriesLines:
     """The coming dates of one weekly series, shown as one entry in my bookings."""

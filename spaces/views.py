@@ -537,7 +537,10 @@ def cancel(request, pk):
             else _("This booking has started; it can no longer be cancelled."),
         )
         return _back(request, status=409)
-    later = list(services.later_in_series(booking))
+    # What "this and all later ones" would cancel (services.cancel_series), and the
+    # series as it stands, to say what it is.
+    dates = queries.coming_in_series(booking, now=timezone.now())
+    later = [date for date in dates if date.start > booking.start]
     if not form.is_bound:
         scope = request.GET.get("scope")
         form = CancelBookingForm(
@@ -547,7 +550,7 @@ def cancel(request, pk):
         "booking": booking,
         "resource": booking.resource,
         "later": later,
-        "series": [booking, *later],
+        "series": dates,
         "form": form,
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }

@@ -625,7 +625,7 @@ def test_the_question_for_a_date_of_a_series_offers_this_one_or_all_later(
     assert 'value="one" id="scope-one" checked' in one.text
     assert 'value="later" id="scope-later" checked' in later.text
     assert (
-        "Part of a weekly booking: every Wednesday 10:00\u201311:00, until 8 April, 3 times."
+        "Part of a weekly booking: every Wednesday 10:00\u201311:00, until 8 April, 4 times."
         in (one.text)
     )
     assert 'name="scope"' not in last.text  # the last date has nothing later
