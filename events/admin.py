@@ -406,9 +406,9 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
                 self.log_change(request, event, gettext("Cancelled."))
             self.message_user(request, _cancelled_and_mailed(mailed), messages.SUCCESS)
             return None
-        counts = dict(
+        counts = dict(  # who gets the mail: guests at the door have no address of ours
             Registration.objects.active()
-            .filter(event__in=events)
+            .filter(event__in=events, member__isnull=False)
             .values_list("event_id")
             .annotate(n=Count("pk"))
         )

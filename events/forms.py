@@ -169,6 +169,7 @@ class CopyEventForm(forms.Form):
         label=_("Title of the copy"),
         max_length=160,
         validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
         help_text=_("The address of the copy is made from this title and the new date."),
     )
 

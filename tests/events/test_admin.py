@@ -684,3 +684,13 @@ def test_cancel_action_with_a_message_too_long_asks_again(client, coordinator):
     assert response.status_code == 200
     assert "at most 5000 characters" in page(response)
     assert Event.objects.get(pk=event.pk).status == "published"
+
+
+def test_cancel_counts_only_those_who_get_the_mail_not_guests_at_the_door(client, coordinator):
+    event = EventFactory()
+    register_for_event(event=event, member=MemberFactory())
+    RegistrationFactory(event=event, member=None, guest_name="Gast", walk_in=True, sector="other")
+
+    asked = client.get(f"{CHANGELIST}{event.pk}/cancel/")
+
+    assert "1 person is mailed" in page(asked)
