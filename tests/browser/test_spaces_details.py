@@ -113,6 +113,12 @@ def test_the_check_in_button_is_thumb_sized_on_a_phone(phone_page, login_as, des
     assert cancel.count() == 0 or cancel.first.bounding_box()["height"] >= 44
     assert_accessible(phone_page)
 
+    # Mijn LEF offers the same check-in in its "next up".
+    phone_page.goto("/")
+    on_home = phone_page.get_by_role("button", name=re.compile("^" + re.escape(t("Check in"))))
+    expect(on_home).to_be_visible()
+    assert on_home.bounding_box()["height"] >= 44
+
 
 def test_the_occupancy_page_fits_a_phone(phone_page, login_as, desk):
     coordinator = MemberFactory(is_staff=True, is_superuser=True)
