@@ -596,7 +596,7 @@ def check_event_change(*, current: Event, changed: Event) -> None:
     """
     if current.is_cancelled and changed.status != Event.Status.CANCELLED:
         raise EventChangeRefused(
-            _("A cancelled meetup stays cancelled. Duplicate it to plan it again.")
+            _("A cancelled meetup stays cancelled. Copy it to a new date to plan it again.")
         )
     if (
         changed.status == Event.Status.DRAFT
