@@ -458,9 +458,7 @@ def seed() -> int:
             upload = SimpleUploadedFile(
                 "project.png", picture(spec.slug, spec.sectors), content_type="image/png"
             )
-            store_after_commit(
-                instance=project, field="image", image=PROJECT_IMAGES.clean(upload)
-            )
+            store_after_commit(instance=project, field="image", image=PROJECT_IMAGES.clean(upload))
         team = [lead]
         _member(project, lead, Membership.Role.LEAD, Membership.Status.ACTIVE, started)
         for who in spec.team:
