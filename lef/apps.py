@@ -15,3 +15,11 @@ class LefConfig(AppConfig):
         hooks.discover()
         # A delivered mail's text and addresses are not kept in the task table.
         task_finished.connect(mail.delete_delivered_mail, dispatch_uid="lef.mail.delivered")
+        # A member who just set up a second factor (by typing its code) passed it.
+        from allauth.mfa.signals import authenticator_added  # noqa: PLC0415
+
+        from lef import second_factor  # noqa: PLC0415
+
+        authenticator_added.connect(
+            second_factor.record_activation, dispatch_uid="lef.second_factor.activated"
+        )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two factors: lef/second_factor.py
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -298,6 +299,14 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "'t LEF: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+
+# Two factors (allauth's MFA): an app code (TOTP) and recovery codes for every
+# member who wants them; required for staff before the back office opens
+# (lef/second_factor.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "'t LEF"
+# One step either side (30 seconds): a phone's clock is often a little off.
+MFA_TOTP_TOLERANCE = 1
 
 # Behind a reverse proxy every request comes from the proxy's address; allauth
 # then reads the visitor's address from X-Forwarded-For, trusting this many

@@ -62,3 +62,26 @@ def app_hooks():
     yield register
     for label in registered:
         hooks.unregister(label)
+
+
+@pytest.fixture(autouse=True)
+def _forced_logins_pass_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` of a user with a second factor records it as passed.
+
+    As allauth's login does after its code page, so tests of the back office
+    need not type codes; tests/members/test_mfa.py types them through the pages.
+    """
+    from django.test.client import ClientMixin  # noqa: PLC0415
+
+    force_login = ClientMixin.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        from allauth.mfa.models import Authenticator  # noqa: PLC0415
+
+        from tests.second_factor import record_second_factor_passed  # noqa: PLC0415
+
+        if user.is_staff and Authenticator.objects.filter(user=user).exists():
+            record_second_factor_passed(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)

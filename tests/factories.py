@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from lef.choices import CoreActivity, Role, Sector
 from members.models import Organisation, Profile, User
+from tests.second_factor import with_second_factor
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -44,6 +45,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def profile(self, create, extracted, **kwargs):
         if create:
             Profile.objects.get_or_create(user=self)
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Staff get an app code (tests.second_factor.TOTP_SECRET): the back office asks for one.
+
+        ``second_factor=False`` makes staff without one.
+        """
+        if create and self.is_staff and extracted is not False:
+            with_second_factor(self)
 
 
 class MemberFactory(UserFactory):
