@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "events",
     "spaces",
     "home",  # the top: reads every app, read by none
+    "dashboard",  # the coordinators' dashboard: a top app like home
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@
   and no other app (they meet on the pages of ``home`` and through lef.hooks);
 * home is the top floor: the home page, Mijn LEF, the calendar page and the demo
   data read every app, and no app imports home;
+* dashboard, the coordinators' dashboard, is a top app beside home: it reads
+  every app, and no app imports it (nor does it import home, or home it);
 * no app imports another app's views.
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("lef", "members", "projects", "events", "spaces", "home")
+APPS = ("lef", "members", "projects", "events", "spaces", "home", "dashboard")
 LATER_APPS = ("projects", "events", "spaces")
 
 
@@ -58,6 +60,12 @@ def test_an_app_imports_no_other_app_but_lef_and_members(app):
     found = {path: apps - allowed for path, apps in apps_imported(app).items()}
 
     assert {path: apps for path, apps in found.items() if apps} == {}
+
+
+def test_the_top_apps_import_each_other_not():
+    """home and dashboard both read every app; neither reads the other."""
+    assert {"dashboard"} & set().union(*apps_imported("home").values()) == set()
+    assert {"home"} & set().union(*apps_imported("dashboard").values()) == set()
 
 
 def test_home_reads_the_apps():
