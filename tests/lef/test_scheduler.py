@@ -103,6 +103,7 @@ def test_every_scheduled_command_exists():
         "release_no_shows",
         "sweep_images",
         "prune_db_task_results",
+        "forget_registration_details",
         "send_project_update_digests",
         "send_digests",
         "send_event_reminders",
