@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("chart/<slug:key>.svg", views.chart, name="chart"),
+    path("report/", views.partner_report, name="report"),
+    path("report.pdf", views.partner_report_pdf, name="report_pdf"),
+]
