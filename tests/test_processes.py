@@ -91,7 +91,8 @@ def test_web_worker_and_scheduler_run_from_production_settings(tmp_path, setting
                     command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
                 )
 
-        assert wait_for(lambda: healthz(port), "/healthz") == (200, "ok\n")
+        status, report = wait_for(lambda: healthz(port), "/healthz")
+        assert (status, report.splitlines()[:2]) == (200, ["ok", "database: ok"])
 
         # A mail queued in the database, as the site queues it, is sent by the worker
         # (console backend: no SMTP_HOST) and its row deleted once delivered.
@@ -101,6 +102,7 @@ def test_web_worker_and_scheduler_run_from_production_settings(tmp_path, setting
         wait_for(lambda: not DBTaskResult.objects.exists(), "the delivered mail's row to go")
 
         wait_for(lambda: b"scheduler: holding the lock" in logs["scheduler"].read_bytes(), "lock")
+        assert "scheduler: running" in healthz(port)[1].splitlines()
         with advisory_lock() as try_lock:
             assert try_lock() is False  # the scheduler process holds it
         processes["scheduler"].terminate()
