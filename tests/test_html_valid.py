@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.template import loader
 from django.test import Client
 
 from events.models import Event
@@ -93,6 +94,8 @@ def test_main_pages_are_valid_html(tmp_path):
         "home": (visitor, "/"),
         "login": (visitor, "/accounts/login/"),
         "signup": (visitor, "/accounts/signup/"),
+        "privacy": (visitor, "/privacy/"),
+        "accessibility": (visitor, "/accessibility/"),
         "mijn-lef": (signed_in, "/"),
         "members": (signed_in, "/members/"),
         "profile": (signed_in, member.get_absolute_url()),
@@ -114,6 +117,8 @@ def test_main_pages_are_valid_html(tmp_path):
         response = client.get(url)
         assert (name, response.status_code) == (name, 200)
         pages[name] = response.content.decode()
+    # The 500 page as Django's handler500 renders it: no request, no context.
+    pages["500"] = loader.get_template("500.html").render()
 
     found = check(pages, tmp_path)
 

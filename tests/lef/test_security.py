@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.template import loader
 from django.urls import path
 from django.utils import translation
 from django.utils.html import escape
@@ -242,11 +243,32 @@ def test_403_is_translated_in_the_layout(client, language):
 
 @WITH_FAILING_URLS
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_500_is_translated_in_the_layout(client, language):
+def test_500_is_friendly_translated_and_needs_no_database(
+    client, language, django_assert_num_queries, settings
+):
+    # Django's handler500 renders 500.html with an empty context: no request, no
+    # user, no context processors. Its layout (error_base.html) must not query
+    # the database either, which is often what failed.
+    settings.LEF_CONTACT_EMAIL = "hulp@lef.example"
     client.raise_request_exception = False
+    with translation.override(language), django_assert_num_queries(0):
+        page = loader.get_template("500.html").render()
 
     response = client.get("/__test__/broken/", headers={"accept-language": language})
 
-    _assert_error_page(
-        response, 500, language, "Something went wrong", "Something went wrong on our side"
-    )
+    assert response.status_code == 500
+    assert [tpl.name for tpl in response.templates] == ["500.html", "error_base.html"]
+    assert response.content.decode() == page
+    assert f'<html lang="{language}">' in page
+    assert f"<title>{t(language, 'Something went wrong')} · 't LEF</title>" in page
+    assert f"<h1>{t(language, 'Something went wrong on our side')}</h1>" in page
+    assert '<a class="btn btn-lef" href="/">' in page
+    assert '<a href="mailto:hulp@lef.example">hulp@lef.example</a>' in page
+    assert t(language, "Does it keep happening? Mail us:") in page
+    assert "/static/css/lef.css" in page
+    csp = _csp(response)
+    assert csp["script-src"][0] == "'self'"
+    assert csp["frame-ancestors"] == ["'none'"]
+    found = _parse(response)
+    assert found.inline_scripts == []
+    assert found.style_attributes == found.style_elements == 0
