@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lef.middleware.RequestLogMiddleware",  # first: its duration covers the rest
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -361,7 +362,28 @@ ADMINS = [("'t LEF", a) for a in env_list("ADMIN_EMAILS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "lef.log_format.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+# Errors to Sentry when SENTRY_DSN is set, without personal data (lef.sentry).
+if env("SENTRY_DSN"):
+    from lef import sentry
+
+    sentry.start(
+        dsn=env("SENTRY_DSN"),
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        traces_sample_rate=(
+            float(env("SENTRY_TRACES_SAMPLE_RATE")) if env("SENTRY_TRACES_SAMPLE_RATE") else None
+        ),
+    )
+
+# LOG_FORMAT=json: one JSON object per line (lef.log_format), for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT is text or json.")
