@@ -1,10 +1,17 @@
 """Middleware of the platform's own."""
 
 import logging
+import sys
 import time
 
+import psycopg
+import psycopg_pool
+from django.core.signals import got_request_exception
+from django.db import InterfaceError
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.template import loader
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import empty
 
 
@@ -51,6 +58,91 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
         return response
+
+
+# -- The database is down: a friendly 503 --------------------------------------------
+
+# SQLSTATEs of a server that is going away or not accepting connections yet:
+# class 08 (connection exception), admin/crash shutdown, "cannot connect now".
+_SERVER_GONE_STATES = frozenset({"57P01", "57P02", "57P03"})
+_NO_CONNECTION = (psycopg_pool.PoolTimeout, InterfaceError, psycopg.InterfaceError)
+# Seconds a browser (or a client that reads it) should wait before trying again:
+# a restart of the database server takes a few.
+RETRY_AFTER_SECONDS = 10
+
+database_logger = logging.getLogger("lef.database")
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database server cannot be reached, not that a query failed.
+
+    True for a refused or dropped connection, a server shutting down or starting
+    up, and the pool's timeout waiting for a connection; False for a statement
+    or lock timeout, a deadlock or a constraint (OperationalError covers those
+    too, and they are bugs or races to see as such, not an outage).
+    """
+    for candidate in (error, getattr(error, "__cause__", None)):
+        if isinstance(candidate, _NO_CONNECTION):
+            return True
+        if isinstance(candidate, psycopg.OperationalError):
+            state = candidate.sqlstate
+            return state is None or state.startswith("08") or state in _SERVER_GONE_STATES
+    return False
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The 503 page: rendered without the request's context, which reads the database."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def _note_database_failure(sender, request=None, **kwargs):
+    """Mark a request whose uncaught error was the database being away (see below)."""
+    if request is not None and is_database_unavailable(sys.exc_info()[1]):
+        request.lef_database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database server cannot be reached, answer a friendly 503, quickly.
+
+    A view's error comes to ``process_exception``. The session and the user are
+    read before any view (the session and authentication middleware, the
+    private-cache check), and Django turns an error inside a middleware into a
+    500 response right there, so it never reaches this one as an exception:
+    the ``got_request_exception`` signal, sent while that error is being
+    handled, marks the request, and this middleware, placed before them,
+    replaces that 500 with the 503. How fast the answer comes is the pool's
+    ``timeout`` (lef/settings.py); the pool reconnects by itself when the
+    server is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(
+            _note_database_failure, dispatch_uid="lef.middleware.database_unavailable"
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "lef_database_unavailable", False):
+            return self._unavailable(request, None)
+        return response
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            return self._unavailable(request, exception)
+        return None
+
+    def _unavailable(self, request, error) -> HttpResponse:
+        database_logger.warning(
+            "database unavailable: %s %s answered 503 (%s)",
+            request.method,
+            request.path,
+            type(error).__name__ if error is not None else "error in a middleware",
+        )
+        return database_unavailable_response()
 
 
 request_logger = logging.getLogger("lef.request")

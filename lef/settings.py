@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the session or the user: a friendly 503 while
+    # the database cannot be reached.
+    "lef.middleware.DatabaseUnavailableMiddleware",
     "lef.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,7 +118,17 @@ TEMPLATES = [
 
 # Database: DATABASE_URL when set, otherwise an embedded PostgreSQL in .pgdata/.
 DATABASE_URL = env("DATABASE_URL")
-_POOL = {"min_size": 1, "max_size": int(env("DB_POOL_MAX_SIZE", "20")), "timeout": 10}
+# While the database server is down (lef.middleware answers 503): "timeout" is how long a
+# request waits for a connection first (a sync gunicorn worker serves one request at a
+# time, so a healthy pool never makes one wait), and "reconnect_timeout" how long the
+# pool retries with growing pauses (1, 2, 4 ... s) before the next request tries afresh:
+# short, so the site is back within seconds of the server, not after a long pause.
+_POOL = {
+    "min_size": 1,
+    "max_size": int(env("DB_POOL_MAX_SIZE", "20")),
+    "timeout": float(env("DB_POOL_TIMEOUT", "3")),
+    "reconnect_timeout": 2,
+}
 if DATABASE_URL:
     _default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
     if _default_db["ENGINE"] != "django.db.backends.postgresql":

@@ -21,6 +21,7 @@ from django.template import loader
 from django.test import Client
 
 from events.models import Event
+from lef.middleware import database_unavailable_response
 from members.models import Organisation, User
 from projects.models import Project
 from spaces.models import Resource
@@ -119,6 +120,8 @@ def test_main_pages_are_valid_html(tmp_path):
         pages[name] = response.content.decode()
     # The 500 page as Django's handler500 renders it: no request, no context.
     pages["500"] = loader.get_template("500.html").render()
+    # The 503 page while the database is away, as lef.middleware renders it.
+    pages["503"] = database_unavailable_response().content.decode()
 
     found = check(pages, tmp_path)
 
