@@ -254,6 +254,10 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LEF_CONTACT_EMAIL = env("LEF_CONTACT_EMAIL", "info@lef.localhost")
 # Absolute address of the site, for links in mail (sent outside any request).
 LEF_SITE_URL = env("LEF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who runs the platform: named as responsible in the privacy and accessibility statements.
+LEF_ORGANISATION_NAME = env("LEF_ORGANISATION_NAME", "'t Leids Education Fieldlab")
+# Where vulnerabilities are reported (SECURITY.md, /.well-known/security.txt).
+LEF_SECURITY_EMAIL = env("LEF_SECURITY_EMAIL") or LEF_CONTACT_EMAIL
 if env("SMTP_HOST"):
     MAILERS = {
         "default": {
