@@ -376,6 +376,19 @@ SECURE_CSP = {
 
 ADMINS = [("'t LEF", a) for a in env_list("ADMIN_EMAILS")]
 
+# Errors to Sentry when SENTRY_DSN is set, without personal data (lef.sentry).
+if env("SENTRY_DSN"):
+    from lef import sentry
+
+    sentry.start(
+        dsn=env("SENTRY_DSN"),
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        traces_sample_rate=(
+            float(env("SENTRY_TRACES_SAMPLE_RATE")) if env("SENTRY_TRACES_SAMPLE_RATE") else None
+        ),
+    )
+
 # LOG_FORMAT=json: one JSON object per line (lef.log_format), for a log collector.
 LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in {"text", "json"}:
