@@ -188,6 +188,12 @@ def seed(*, rng_seed: int = 2027) -> int:
             for n in range(rng.randint(0, 3))
         ]
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    # Each team place keeps its member's sector from when it started, as the services do.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE projects_membership m SET sector = p.primary_sector FROM members_profile p"
+            " WHERE p.user_id = m.member_id AND m.joined_at IS NOT NULL AND m.sector = ''"
+        )
     ProjectUpdate.objects.bulk_create(updates, batch_size=BATCH)
     return len(projects)
 

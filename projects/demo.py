@@ -527,4 +527,5 @@ def _member(project, user, role, status, moment, *, motivation="", invited_by=No
         created_at=moment,
         joined_at=moment if status == Membership.Status.ACTIVE else None,
         decided_at=moment if status == Membership.Status.ACTIVE else None,
+        sector=user.profile.primary_sector if status == Membership.Status.ACTIVE else "",
     )

@@ -326,6 +326,10 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("asked or invited at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    # The member's primary sector when they joined the team (the services fill
+    # it with joined_at), as a meetup sign-up keeps it: the dashboard's sector
+    # figures hold after they change sector or delete their account.
+    sector = models.CharField(_("sector"), max_length=8, choices=Sector.choices, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -379,6 +379,7 @@ def start_project(
             created_at=now,
             decided_at=now,
             joined_at=now,
+            sector=_sector_of(by),
         )
         if image is not None:
             store_after_commit(instance=project, field="image", image=image)
@@ -533,6 +534,7 @@ def request_to_join(*, project: Project, member: User, motivation: str = "") -> 
                 motivation=motivation,
                 created_at=now,
                 joined_at=now,
+                sector=_sector_of(member),
             )
             _touch(locked)
             _notify_leads(
@@ -582,8 +584,16 @@ def approve_request(*, membership: Membership, by: User, message: str = "") -> M
         current.decided_by = by
         current.decided_at = current.joined_at = now
         current.decided_message = message
+        current.sector = _sector_of(current.member)
         current.save(
-            update_fields=["status", "decided_by", "decided_at", "joined_at", "decided_message"]
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_at",
+                "joined_at",
+                "decided_message",
+                "sector",
+            ]
         )
         _touch(locked)
         _notify(
@@ -680,13 +690,29 @@ def invite_member(*, project: Project, by: User, member: User, message: str = ""
     return membership
 
 
+def _sector_of(member: User) -> str:
+    """The member's primary sector now, kept on a team membership when it starts.
+
+    As a meetup sign-up keeps it: what the dashboard counts per sector stays
+    true after the member changes sector or deletes their account. Reads the
+    profile already loaded with ``member`` if it is, else one small query.
+    """
+    if "profile" in member._state.fields_cache:
+        return member.profile.primary_sector
+    return (
+        Profile.objects.filter(user_id=member.pk).values_list("primary_sector", flat=True).first()
+        or ""
+    )
+
+
 def _accept(project: Project, membership: Membership) -> Membership:
     _check_room(project)
     now = timezone.now()
     membership.status = Membership.Status.ACTIVE
     membership.decided_at = membership.joined_at = now
     membership.decided_by = membership.member
-    membership.save(update_fields=["status", "decided_at", "joined_at", "decided_by"])
+    membership.sector = _sector_of(membership.member)
+    membership.save(update_fields=["status", "decided_at", "joined_at", "decided_by", "sector"])
     _touch(project)
     _notify_leads(
         project,

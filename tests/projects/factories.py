@@ -56,7 +56,8 @@ def add_member(
         role=role,
         status=status,
         joined_at=now if status == Membership.Status.ACTIVE else None,
-        **extra,
+        **{"sector": user.profile.primary_sector if status == Membership.Status.ACTIVE else ""}
+        | extra,
     )
 
 
