@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import get_language, gettext
 
 from lef.choices import Sector, sector_short
+from lef.coordinators import is_coordinator
 
 register = template.Library()
 
@@ -164,3 +165,9 @@ def short_day(day) -> str:
     if isinstance(day, datetime):
         day = timezone.localtime(day)
     return day_text(day, year=False)
+
+
+@register.filter(name="is_coordinator")
+def is_coordinator_filter(user) -> bool:
+    """``{% if user|is_coordinator %}``: :func:`lef.coordinators.is_coordinator` in a template."""
+    return is_coordinator(user)
