@@ -3,8 +3,8 @@
 Their texts are in the templates; what varies per site (who runs it, where to
 write) comes from the settings, and the retention periods from the code that
 enforces them (the scheduler's jobs, events.retention), so a statement cannot
-promise other terms than the jobs keep. The backups' terms are the defaults of
-the backup service (compose.yaml, deploy/backup/backup.sh).
+promise other terms than the jobs keep. The backups' terms are the settings the
+backup service reads too (BACKUP_KEEP_DAILY, BACKUP_KEEP_MONTHLY in compose.yaml).
 """
 
 import datetime as dt
@@ -20,9 +20,6 @@ from lef.scheduler import JOBS
 
 # The day the statements were last checked against the code; shown on the pages.
 REVIEWED_ON = dt.date(2026, 12, 7)
-# The backup service's defaults (BACKUP_KEEP_DAILY, BACKUP_KEEP_MONTHLY).
-BACKUP_DAILY_KEPT = 30
-BACKUP_MONTHLY_KEPT = 12
 # security.txt must expire within a year (RFC 9116); each answer is valid this long.
 SECURITY_TXT_VALID = dt.timedelta(days=180)
 
@@ -55,8 +52,8 @@ def privacy(request):
             **_statement_context(),
             "details_kept_days": DETAILS_KEPT.days,
             "failed_mail_kept_days": failed_mail_kept_days(),
-            "backup_daily_kept": BACKUP_DAILY_KEPT,
-            "backup_monthly_kept": BACKUP_MONTHLY_KEPT,
+            "backup_daily_kept": settings.BACKUP_KEEP_DAILY,
+            "backup_monthly_kept": settings.BACKUP_KEEP_MONTHLY,
         },
     )
 

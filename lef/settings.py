@@ -258,6 +258,10 @@ LEF_SITE_URL = env("LEF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LEF_ORGANISATION_NAME = env("LEF_ORGANISATION_NAME", "'t Leids Education Fieldlab")
 # Where vulnerabilities are reported (SECURITY.md, /.well-known/security.txt).
 LEF_SECURITY_EMAIL = env("LEF_SECURITY_EMAIL") or LEF_CONTACT_EMAIL
+# How many daily and monthly backups the backup service keeps (compose.yaml passes
+# the same variables to it), for the privacy statement.
+BACKUP_KEEP_DAILY = int(env("BACKUP_KEEP_DAILY", "30"))
+BACKUP_KEEP_MONTHLY = int(env("BACKUP_KEEP_MONTHLY", "12"))
 if env("SMTP_HOST"):
     MAILERS = {
         "default": {

@@ -9,7 +9,6 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from events.retention import DETAILS_KEPT
-from home import statements
 from home.statements import failed_mail_kept_days
 from members.views import privacy as privacy_views
 
@@ -104,5 +103,15 @@ def test_security_txt_names_the_security_address_and_expires_within_a_year(clien
 def test_backup_terms_are_the_backup_services_defaults(settings):
     compose = (settings.BASE_DIR / "compose.yaml").read_text()
 
-    assert f"BACKUP_KEEP_DAILY:-{statements.BACKUP_DAILY_KEPT}}}" in compose
-    assert f"BACKUP_KEEP_MONTHLY:-{statements.BACKUP_MONTHLY_KEPT}}}" in compose
+    assert f"BACKUP_KEEP_DAILY:-{settings.BACKUP_KEEP_DAILY}}}" in compose
+    assert f"BACKUP_KEEP_MONTHLY:-{settings.BACKUP_KEEP_MONTHLY}}}" in compose
+
+
+def test_privacy_statement_gives_the_backup_terms_of_the_settings(client, settings):
+    settings.BACKUP_KEEP_DAILY = 14
+    settings.BACKUP_KEEP_MONTHLY = 6
+
+    page = " ".join(text_of(client.get("/privacy/", headers={"accept-language": "en"})).split())
+
+    assert "keep the last 14 daily copies and one copy per month for 6 months" in page
+    assert "gone from the backups 6 months later at the latest" in page
