@@ -40,6 +40,13 @@ ENV PATH=/venv/bin:$PATH \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media \
     PORT=8000
+# WeasyPrint (the dashboard's partner report as PDF) needs Pango and HarfBuzz's
+# subsetter, and a font: the slim image has none. Unpinned, as in the build stage.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 lef \
     && useradd --system --uid 10001 --gid lef --home-dir /app --shell /usr/sbin/nologin lef \
     && mkdir -p /data/media \
