@@ -24,7 +24,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -60,6 +61,20 @@ class SafeChangeListMixin:
         if changelist is ChangeList:
             return SafeChangeList
         return changelist
+
+    def response_action(self, request, queryset, **kwargs):
+        """Django's, but a selection that holds no ids (a tampered form) is a 400, not a 500.
+
+        Django filters on the posted ids as they come, and an id that is not a
+        number (or is beyond any row's) ends in a ValueError or a DataError.
+        """
+        field = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                field.clean(field.to_python(value), None)
+        except ValidationError:
+            return render(request, "400.html", status=400)
+        return super().response_action(request, queryset, **kwargs)
 
 
 class InlineAdminFormSet(helpers.InlineAdminFormSet):
