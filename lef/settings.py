@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "lef.middleware.RequestLogMiddleware",  # first: its duration covers the rest
     "django.middleware.security.SecurityMiddleware",
+    "lef.security_headers.SecurityHeadersMiddleware",  # CORP, Permissions-Policy
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that reads the session or the user: a friendly 503 while
@@ -348,6 +349,15 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# In production the cookies' names carry the __Host- prefix: a browser then keeps
+# them only if they are Secure, for Path=/ and without a Domain, so no subdomain
+# or plain-HTTP page can set or shadow them. Development on http:// keeps plain
+# names (a browser refuses a __Host- cookie that is not Secure).
+_COOKIE_PREFIX = "" if DEBUG else "__Host-"
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
+LANGUAGE_COOKIE_NAME = f"{_COOKIE_PREFIX}django_language"
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)

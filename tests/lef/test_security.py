@@ -117,6 +117,8 @@ def test_security_headers_on_a_page(client):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"].split(", ")
     csp = _csp(response)
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"][0] == "'self'"
@@ -129,6 +131,15 @@ def test_security_headers_on_a_page(client):
     assert csp["form-action"] == ["'self'"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+
+def test_static_files_may_be_shown_by_other_sites(client):
+    # An uploaded photo or the logo may appear in a mail read on another origin.
+    response = client.head("/static/img/favicon.svg")  # HEAD: WhiteNoise opens no file
+
+    assert response.status_code == 200
+    assert "Cross-Origin-Resource-Policy" not in response
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_security_csp_nonce_is_fresh_for_every_response(client):

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -104,6 +105,15 @@ def test_settings_without_environment_are_safe(load_settings):
     assert s.SESSION_COOKIE_SECURE is True
     assert s.CSRF_COOKIE_SECURE is True
     assert s.LANGUAGE_COOKIE_SECURE is True
+    # __Host- names: a browser keeps them only Secure, for Path=/ and without a Domain.
+    assert s.SESSION_COOKIE_NAME == "__Host-sessionid"
+    assert s.CSRF_COOKIE_NAME == "__Host-csrftoken"
+    assert s.LANGUAGE_COOKIE_NAME == "__Host-django_language"
+    for cookie in ("SESSION", "CSRF", "LANGUAGE"):
+        path, domain = f"{cookie}_COOKIE_PATH", f"{cookie}_COOKIE_DOMAIN"
+        assert getattr(s, path, getattr(global_settings, path)) == "/"
+        assert getattr(s, domain, getattr(global_settings, domain)) is None
+    assert s.SESSION_COOKIE_SAMESITE == s.CSRF_COOKIE_SAMESITE == "Lax"
     assert s.SECURE_SSL_REDIRECT is True
     assert s.SECURE_HSTS_SECONDS == 31_536_000
     assert s.SECURE_HSTS_INCLUDE_SUBDOMAINS is True
@@ -198,6 +208,7 @@ def test_settings_debug_on_relaxes_https_only_settings(load_settings):
 
     assert s.SESSION_COOKIE_SECURE is False
     assert s.CSRF_COOKIE_SECURE is False
+    assert (s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME) == ("sessionid", "csrftoken")
     assert s.SECURE_SSL_REDIRECT is False
     assert s.SECURE_HSTS_SECONDS == 0
     assert s.SECURE_HSTS_PRELOAD is False
