@@ -41,6 +41,7 @@ from events.services import (
 )
 from lef.calendar import ics_response
 from lef.errors import DomainError
+from lef.second_factor import second_factor_required_for_staff
 from members.decorators import profile_required
 from members.models import User
 
@@ -340,6 +341,7 @@ def _render_toggled(request, event: Event, registration: Registration):
 
 @never_cache  # names and notes of everyone at the door: no cache may keep them
 @login_required
+@second_factor_required_for_staff  # a coordinator at the door: the back office
 @require_safe
 def check_in_page(request, slug):
     """/events/<slug>/check-in/: find a name, tap to check in; walk-ins; who is here by sector."""
@@ -352,6 +354,7 @@ def check_in_page(request, slug):
 
 
 @login_required
+@second_factor_required_for_staff  # a coordinator at the door: the back office
 @require_POST
 def check_in_toggle(request, slug, registration_id: int):
     """POST ``action=in`` or ``action=undo`` for one person on the door list."""
@@ -375,6 +378,7 @@ def check_in_toggle(request, slug, registration_id: int):
 
 
 @login_required
+@second_factor_required_for_staff  # a coordinator at the door: the back office
 @require_POST
 def walk_in(request, slug):
     """POST a member (``member``: their id) or a guest (``guest_name``, ``sector``, and an

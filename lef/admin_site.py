@@ -29,7 +29,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from lef import hooks
+from lef import hooks, second_factor
 from lef.coordinators import is_coordinator
 
 
@@ -115,6 +115,14 @@ class LefAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def has_permission(self, request):
+        """Django's test (active staff), and a second factor passed in this session.
+
+        Without one, every admin page sends staff to /admin/login/ (lef.views),
+        which sends them on to set one up or to type its code (lef.second_factor).
+        """
+        return super().has_permission(request) and second_factor.passed_if_needed(request)
 
     def index(self, request, extra_context=None):
         """Django's index; for a coordinator, today's work of every app above it."""

@@ -21,15 +21,14 @@ path that skips allauth's login stages, has not shown one. So:
 * everyone else (members, organisers at the door who are not staff) passes.
 
 The check costs no query for staff whose session passed, and one for the rest.
+This module may be imported before the models are loaded (lef.admin_site is):
+allauth's modules are imported where they are used.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from allauth.account.authentication import get_authentication_records
-from allauth.account.internal.flows.login import record_authentication
-from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -49,6 +48,8 @@ def needs_second_factor(user) -> bool:
 
 def has_second_factor(user) -> bool:
     """Whether ``user`` set up a second factor: an app code or a passkey, not recovery codes."""
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415
+
     return (
         Authenticator.objects.filter(user_id=user.pk)
         .exclude(type=Authenticator.Type.RECOVERY_CODES)
@@ -58,18 +59,30 @@ def has_second_factor(user) -> bool:
 
 def session_passed_second_factor(request: HttpRequest) -> bool:
     """Whether this session showed a second factor for its user (no query)."""
+    from allauth.account.authentication import get_authentication_records  # noqa: PLC0415
+
     return any(
         record.get("method") == "mfa"
         for record in get_authentication_records(request, request.user)
     )
 
 
-def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
-    """None when ``request`` may open a back-office page; otherwise where to go first."""
-    user = request.user
-    if not needs_second_factor(user) or session_passed_second_factor(request):
+def passed_if_needed(request: HttpRequest) -> bool:
+    """Whether ``request``'s user may open back-office pages as far as second factors go."""
+    return not needs_second_factor(request.user) or session_passed_second_factor(request)
+
+
+def second_factor_redirect(request: HttpRequest, next_url: str = "") -> HttpResponse | None:
+    """None when ``request`` may open a back-office page; otherwise where to go first.
+
+    ``next_url``: where to come back to; by default the page asked for (after a
+    GET), else the admin's index.
+    """
+    if passed_if_needed(request):
         return None
-    next_url = request.get_full_path() if request.method in {"GET", "HEAD"} else None
+    user = request.user
+    if not next_url and request.method in {"GET", "HEAD"}:
+        next_url = request.get_full_path()
     next_url = safe_next_url(request, next_url) or reverse("admin:index")
     if has_second_factor(user):
         messages.info(
@@ -111,6 +124,9 @@ def record_activation(sender, request, user, authenticator, **kwargs) -> None:
     code once more right after typing one. Recovery codes are made along with
     the app code and prove nothing of their own.
     """
+    from allauth.account.internal.flows.login import record_authentication  # noqa: PLC0415
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415
+
     if request is None or authenticator.type == Authenticator.Type.RECOVERY_CODES:
         return
     if request.user.is_authenticated and request.user.pk == user.pk:
@@ -119,6 +135,6 @@ def record_activation(sender, request, user, authenticator, **kwargs) -> None:
         )
 
 
-def pop_next_url(request: HttpRequest) -> str | None:
-    """The page to go back to after setting up a second factor, once."""
-    return safe_next_url(request, request.session.pop(NEXT_SESSION_KEY, None))
+def back_office_url(request: HttpRequest) -> str:
+    """The back-office page a member was sent from to set up a second factor, or ""."""
+    return safe_next_url(request, request.session.get(NEXT_SESSION_KEY))

@@ -24,6 +24,7 @@ from members.search import build_query
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, UserFactory
 from tests.members.factories_avatars import decode, give_avatar, stored_files
 from tests.members.factories_coordination import CoordinatorFactory, ProposedOrganisationFactory
+from tests.second_factor import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,9 @@ def coordinator_client(client, coordinator):
 @pytest.fixture
 def superuser_client(client):
     client.force_login(
-        User.objects.create_superuser(email="root@lef.example", password=PASSWORD, name="Root")
+        with_second_factor(
+            User.objects.create_superuser(email="root@lef.example", password=PASSWORD, name="Root")
+        )
     )
     return client
 

@@ -32,6 +32,7 @@ from tests.factories import PASSWORD, MemberFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.members.test_admin import change_form_data
 from tests.projects.factories import ProjectFactory, add_member
+from tests.second_factor import with_second_factor
 from tests.spaces.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,9 @@ def coordinator_client(client):
 @pytest.fixture
 def superuser_client(client):
     client.force_login(
-        User.objects.create_superuser(email="root@lef.example", password=PASSWORD, name="Root")
+        with_second_factor(
+            User.objects.create_superuser(email="root@lef.example", password=PASSWORD, name="Root")
+        )
     )
     return client
 

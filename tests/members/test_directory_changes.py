@@ -21,6 +21,7 @@ from tests.members.factories_avatars import give_avatar
 from tests.members.factories_coordination import ProposedOrganisationFactory
 from tests.members.test_admin import save_member
 from tests.members.test_directory import names
+from tests.second_factor import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,9 @@ def coordinator_client():
     # A superuser; what a coordinator may do is in test_permissions.py.
     client = Client(headers={"accept-language": "en"})
     client.force_login(
-        User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
+        with_second_factor(
+            User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
+        )
     )
     return client
 

@@ -17,6 +17,7 @@ from members.models import Organisation, User
 from spaces import services
 from spaces.models import Booking, Closure, OpeningHours, Resource
 from tests.factories import MemberFactory, OrganisationFactory
+from tests.second_factor import with_second_factor
 from tests.spaces.conftest import local
 from tests.spaces.factories import BookingFactory, ResourceFactory
 
@@ -56,7 +57,9 @@ def other():
 def coordinator():
     # A superuser: what a coordinator may do is in test_permissions.py.
     return english_client(
-        User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
+        with_second_factor(
+            User.objects.create_superuser(email="root@lef.example", password="x", name="Root")
+        )
     )
 
 

@@ -1,0 +1,271 @@
+"""Two-factor authentication: any member may set it up; staff need it for the back office.
+
+Codes are computed from the secret as a code app does (tests.second_factor.totp_code)
+and typed into allauth's pages; lef.second_factor decides who must pass one.
+"""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from lef import second_factor
+from tests.events.factories import EventFactory
+from tests.factories import PASSWORD, MemberFactory, UserFactory
+from tests.members.factories_coordination import CoordinatorFactory
+from tests.second_factor import (
+    TOTP_SECRET,
+    recovery_codes_of,
+    totp_code,
+    with_second_factor,
+)
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+CODE_PAGE = "/accounts/2fa/authenticate/"
+SET_UP = "/accounts/2fa/totp/activate/"
+CONFIRM = "/accounts/2fa/reauthenticate/"
+
+
+def _user_id(client) -> int | None:
+    value = client.session.get(SESSION_KEY)
+    return int(value) if value is not None else None
+
+
+def _log_in(client, user, *, next_url: str = ""):
+    """The login form with the right password: the code page comes next for a user with one."""
+    url = f"{LOGIN}?next={next_url}" if next_url else LOGIN
+    return client.post(url, {"login": user.email, "password": PASSWORD})
+
+
+def _confirm_password(client, next_url: str):
+    """allauth asks for the password again before a second factor is added."""
+    response = client.get(next_url)
+    assert response["Location"] == f"/accounts/reauthenticate/?next={quote(next_url, safe='')}"
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert response["Location"] == next_url
+
+
+def _mfa_methods(client) -> list[str]:
+    return [record["method"] for record in client.session["account_authentication_methods"]]
+
+
+# Setting one up -------------------------------------------------------------------------------
+
+
+# allauth tells of a new second factor after the commit (lef.second_factor.record_activation
+# records it in the session then): these tests commit, as a request does.
+@pytest.mark.django_db(transaction=True)
+def test_a_member_sets_up_an_app_code_through_the_pages(client):
+    member = MemberFactory(email="sanne@school.example")
+    _log_in(client, member)
+    _confirm_password(client, SET_UP)
+
+    page = client.get(SET_UP)
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+    # The QR code is an image from a data: address, which the page's CSP allows.
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()
+    wrong = client.post(SET_UP, {"code": "000000"})
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors == {"code": ["Incorrect code."]}
+
+    response = client.post(SET_UP, {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    assert sorted(Authenticator.objects.filter(user=member).values_list("type", flat=True)) == [
+        Authenticator.Type.RECOVERY_CODES,
+        Authenticator.Type.TOTP,
+    ]
+    # Typing the code counts as passing it in this session.
+    assert _mfa_methods(client) == ["password", "password", "mfa"]
+    codes = client.get(reverse("mfa_view_recovery_codes"))
+    assert codes.status_code == 200
+    assert len(codes.context["unused_codes"]) == 10
+
+
+def test_the_account_menu_links_to_two_factor_authentication(client):
+    client.force_login(MemberFactory())
+
+    response = client.get(reverse("mfa_index"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count(f'href="{reverse("mfa_index")}"') == 2  # menu, tabs
+
+
+# Logging in with one ----------------------------------------------------------------------------
+
+
+def test_login_asks_the_code_after_the_password(client):
+    member = with_second_factor(MemberFactory())
+
+    response = _log_in(client, member)
+
+    assert response.status_code == 302
+    assert response["Location"] == CODE_PAGE
+    assert _user_id(client) is None
+    assert client.post(CODE_PAGE, {"code": "000000"}).status_code == 200
+    assert _user_id(client) is None
+
+    response = client.post(CODE_PAGE, {"code": totp_code()})
+
+    assert response.status_code == 302
+    assert _user_id(client) == member.pk
+    assert _mfa_methods(client) == ["password", "mfa"]
+
+
+def test_a_code_is_taken_once(client):
+    member = with_second_factor(MemberFactory())
+    code = totp_code()
+    _log_in(client, member)
+    client.post(CODE_PAGE, {"code": code})
+    client.post(reverse("account_logout"))
+
+    _log_in(client, member)
+    response = client.post(CODE_PAGE, {"code": code})
+
+    assert response.status_code == 200
+    assert _user_id(client) is None
+
+
+def test_a_recovery_code_works_once(client):
+    member = with_second_factor(MemberFactory(), recovery_codes=True)
+    code = recovery_codes_of(member)[0]
+
+    _log_in(client, member)
+    client.post(CODE_PAGE, {"code": code})
+    assert _user_id(client) == member.pk
+    assert code not in recovery_codes_of(member)
+    assert len(recovery_codes_of(member)) == 9
+    client.post(reverse("account_logout"))
+
+    _log_in(client, member)
+    response = client.post(CODE_PAGE, {"code": code})
+
+    assert response.status_code == 200
+    assert _user_id(client) is None
+
+
+# Required for staff ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def event():
+    return EventFactory(slug="brugklas")
+
+
+def _door(event) -> str:
+    return f"/events/{event.slug}/check-in/"
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, event):
+    coordinator = CoordinatorFactory(second_factor=False)
+    client.force_login(coordinator)
+
+    admin = client.get("/admin/", follow=True)
+    door = client.get(_door(event))
+    dashboard = client.get("/dashboard/")
+
+    assert admin.redirect_chain == [
+        ("/admin/login/?next=/admin/", 302),
+        (f"{SET_UP}?next=%2Fadmin%2F", 302),
+        # allauth asks for the password again before a second factor is added
+        (f"/accounts/reauthenticate/?next={quote(f'{SET_UP}?next=%2Fadmin%2F', safe='')}", 302),
+    ]
+    assert [str(message) for message in admin.context["messages"]] == [
+        "The back office holds the data of every member, so it asks for a second factor. "
+        "Set up a code app on your phone first; it takes a minute."
+    ]
+    assert door["Location"] == f"{SET_UP}?next=%2Fevents%2Fbrugklas%2Fcheck-in%2F"
+    assert dashboard["Location"] == f"{SET_UP}?next=%2Fdashboard%2F"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_who_set_one_up_go_back_to_the_back_office(client):
+    """Typing the code while setting it up counts: no second code right after."""
+    staff = UserFactory(is_staff=True, is_superuser=True, second_factor=False)
+    _log_in(client, staff, next_url="/admin/")
+    client.get("/admin/", follow=True)  # sent to set one up
+    _confirm_password(client, f"{SET_UP}?next=%2Fadmin%2F")
+    page = client.get(f"{SET_UP}?next=%2Fadmin%2F")
+    secret = page.context["form"].secret
+
+    client.post(SET_UP, {"code": totp_code(secret)})
+    codes = client.get(reverse("mfa_view_recovery_codes"))
+
+    assert (
+        '<a class="btn btn-lef" href="/admin/">Continue to the back office</a>'
+        in codes.content.decode()
+    )
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_whose_session_passed_no_second_factor_type_a_code(client, event):
+    """A session from before the second factor was set up (or the admin's) does not pass."""
+    coordinator = CoordinatorFactory()  # with an app code
+    client.force_login(coordinator)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "password", "at": 0}]
+    session.save()
+
+    assert client.get("/admin/", follow=True).redirect_chain[-1] == (
+        f"{CONFIRM}?next=%2Fadmin%2F",
+        302,
+    )
+    assert (
+        client.get(_door(event))["Location"]
+        == f"{CONFIRM}?next=%2Fevents%2Fbrugklas%2Fcheck-in%2F"
+    )
+
+    response = client.post(f"{CONFIRM}?next=%2Fadmin%2F", {"code": totp_code()})
+
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get(_door(event)).status_code == 200
+
+
+def test_a_coordinator_logs_in_with_the_code_and_reaches_the_admin(client):
+    coordinator = CoordinatorFactory()
+
+    assert _log_in(client, coordinator, next_url="/admin/")["Location"] == CODE_PAGE
+    response = client.post(CODE_PAGE, {"code": totp_code(TOTP_SECRET)})
+
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_organisers_who_are_not_staff_are_not_asked_at_the_door(client, event):
+    organiser = MemberFactory()
+    event.organisers.add(organiser)
+    client.force_login(organiser)
+
+    assert client.get(_door(event)).status_code == 200
+    assert not second_factor.needs_second_factor(organiser)
+
+
+def test_members_are_not_asked_for_a_second_factor_anywhere(client):
+    member = MemberFactory()
+    client.force_login(member)
+
+    assert client.get("/admin/", follow=True).status_code == 403  # the admin's refusal
+    assert client.get("/dashboard/").status_code == 403
+
+
+def test_a_staff_session_that_passed_costs_no_query_for_the_check(
+    client, rf, django_assert_num_queries
+):
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    request = rf.get("/admin/")
+    request.user = coordinator
+    request.session = client.session
+    assert request.session.get(SESSION_KEY) == str(coordinator.pk)  # loaded now
+
+    with django_assert_num_queries(0):
+        assert second_factor.passed_if_needed(request)
