@@ -42,7 +42,7 @@ messages: $(STAMPS)/python
 	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*'
 	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete -d djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 
-setup: $(STAMPS)/python $(STAMPS)/node translations
+setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/observatory translations
 
 # Regenerate the lock files from requirements.in and requirements-dev.in after
 # editing them; pins already in the lock files are kept unless
@@ -68,6 +68,14 @@ $(STAMPS)/python: requirements.txt requirements-dev.txt .python-version
 $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Mozilla's HTTP Observatory scanner for tests/lef/test_observatory.py, in a folder
+# of its own: its install scripts download lists from the internet, which the
+# loopback scan does not need (tools/observatory/scan.mjs).
+$(STAMPS)/observatory: tools/observatory/package.json tools/observatory/package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --prefix tools/observatory --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 clean:
