@@ -10,6 +10,8 @@ from datetime import timedelta
 from io import BytesIO
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -26,6 +28,8 @@ from projects import demo as projects_demo
 from spaces import demo as spaces_demo
 
 DEMO_PASSWORD = "lef-demo-2026"  # noqa: S105 -- printed on purpose for a demo site
+# The demo coordinator's second factor: a base32 TOTP secret, printed on purpose too.
+DEMO_TOTP_SECRET = "LEFDEMOCOORDINATORLEFDEMOSEVEN22"  # noqa: S105
 
 PARTNERS = [
     (
@@ -148,7 +152,19 @@ def seed() -> list[tuple[str, str, str]]:
         looking_for="",
         public=True,
     )
-    accounts.append((email, DEMO_PASSWORD, "coordinator (admin and dashboard)"))
+    # The back office asks staff for a second factor (lef/second_factor.py): the
+    # demo coordinator has an app code whose secret is printed, so that anyone
+    # trying the site can compute its codes (in a code app, or with --totp of
+    # the screenshot tool).
+    if not Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(coordinator, DEMO_TOTP_SECRET)
+    accounts.append(
+        (
+            email,
+            DEMO_PASSWORD,
+            f"coordinator (admin and dashboard); app code (TOTP) secret {DEMO_TOTP_SECRET}",
+        )
+    )
 
     for index, person in enumerate(MEMBERS):
         (email, name, sector, org_slug, roles, activities, expertise, job_title, bio,

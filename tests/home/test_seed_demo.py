@@ -4,16 +4,18 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
 from events.models import Venue
-from home.demo import DEMO_PASSWORD, MEMBERS, PARTNERS
+from home.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, MEMBERS, PARTNERS
 from home.demo_people import SCHOOLS
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
+from tests.second_factor import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,23 @@ def test_seed_demo_members_joined_before_they_filled_in_their_profile(settings):
         if not p.user.date_joined < p.onboarded_at <= p.updated_at < now
     ] == []
     assert profiles[0].user.email == "coordinator@demo.lef.nl"
+
+
+def test_seed_demo_coordinator_reaches_the_admin_with_the_printed_code(client, settings):
+    settings.DEBUG = True
+    out = _seed()
+    _seed()  # twice: still one app code
+
+    printed = next(line for line in out.splitlines() if "coordinator@demo.lef.nl" in line)
+    assert f"app code (TOTP) secret {DEMO_TOTP_SECRET}" in printed
+    assert Authenticator.objects.filter(user__email="coordinator@demo.lef.nl").count() == 1
+    response = client.post(
+        "/accounts/login/?next=/admin/",
+        {"login": "coordinator@demo.lef.nl", "password": DEMO_PASSWORD},
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(DEMO_TOTP_SECRET)})
+
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
