@@ -13,6 +13,7 @@ The plain-HTTP port is left closed: in production Caddy answers it with a
 redirect to HTTPS, and a closed port scores the same as a correct redirect (0).
 """
 
+import contextlib
 import json
 import os
 import ssl
@@ -74,6 +75,44 @@ def _report(page: dict) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def production_site(folder: Path):
+    """gunicorn over TLS on loopback with the production settings; gives its port and certificate.
+
+    The site is https://localhost:<port>/, on this test run's database, with the
+    test process's SECRET_KEY (so sessions made in the test are valid there).
+    """
+    cert, key = _certificate(folder)
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "tests.lef.observatory_settings",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url(),
+        "ALLOWED_HOSTS": "localhost",
+        "MEDIA_ROOT": str(folder / "media"),
+        "STATIC_ROOT": str(folder / "static"),
+        "DB_POOL_MAX_SIZE": "2",
+    }
+    command = [
+        BIN / "gunicorn", "lef.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+        "--certfile", cert, "--keyfile", key,
+    ]  # fmt: skip
+    log = folder / "gunicorn.log"
+    with log.open("wb") as output:
+        web = subprocess.Popen(  # noqa: S603 (our own gunicorn)
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for(lambda: _up(f"https://localhost:{port}/healthz", cert), "gunicorn over TLS")
+        yield port, cert
+    finally:
+        web.terminate()
+        web.wait(timeout=WAIT)
+
+
 def test_pages_score_a_plus_on_the_observatory(tmp_path):
     if not (SCANNER.parent / "node_modules" / "@mdn" / "mdn-http-observatory").exists():
         pytest.fail("The Observatory scanner is not installed: run `make setup`.", pytrace=False)
@@ -81,45 +120,22 @@ def test_pages_score_a_plus_on_the_observatory(tmp_path):
     visitor = Client()
     visitor.force_login(MemberFactory())
     session_key = visitor.session.session_key
-    cert, key = _certificate(tmp_path)
-    port = free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "tests.lef.observatory_settings",
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,  # the test's session is signed with it
-        "DATABASE_URL": database_url(),
-        "ALLOWED_HOSTS": "localhost",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "DB_POOL_MAX_SIZE": "2",
-    }
-    command = [
-        BIN / "gunicorn", "lef.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-        "--certfile", cert, "--keyfile", key,
-    ]  # fmt: skip
     profile = f"/members/{member.username}/"
     session_cookie = production.SESSION_COOKIE_NAME
-    request = {
-        "host": "localhost",
-        "httpsPort": port,
-        "httpPort": free_port(),  # closed; see the module's docstring
-        "pages": [
-            {"path": "/"},
-            {"path": "/accounts/login/"},
-            {"path": profile},
-            {"path": profile, "headers": [f"Cookie: {session_cookie}={session_key}"]},
-            {"path": "/this-page-does-not-exist/"},
-        ],
-    }
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as output:
-        web = subprocess.Popen(  # noqa: S603 (our own gunicorn)
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_for(lambda: _up(f"https://localhost:{port}/healthz", cert), "gunicorn over TLS")
+
+    with production_site(tmp_path) as (port, cert):
+        request = {
+            "host": "localhost",
+            "httpsPort": port,
+            "httpPort": free_port(),  # closed; see the module's docstring
+            "pages": [
+                {"path": "/"},
+                {"path": "/accounts/login/"},
+                {"path": profile},
+                {"path": profile, "headers": [f"Cookie: {session_cookie}={session_key}"]},
+                {"path": "/this-page-does-not-exist/"},
+            ],
+        }
         scan = subprocess.run(  # noqa: S603 (node with our own script)
             ["node", SCANNER, json.dumps(request)],  # noqa: S607 (node from PATH, as make setup)
             env={"PATH": os.environ["PATH"], "NODE_EXTRA_CA_CERTS": str(cert)},
@@ -128,10 +144,7 @@ def test_pages_score_a_plus_on_the_observatory(tmp_path):
             timeout=WAIT * 2,
             check=False,
         )
-    finally:
-        web.terminate()
-        web.wait(timeout=WAIT)
-    assert scan.returncode == 0, scan.stderr + log.read_text()
+    assert scan.returncode == 0, scan.stderr + (tmp_path / "gunicorn.log").read_text()
     pages = json.loads(scan.stdout)
     report = "\n".join(_report(page) for page in pages)
     print(report)  # noqa: T201 (shown with -s, and on failure)
