@@ -7,7 +7,7 @@ import time
 import psycopg
 import psycopg_pool
 from django.core.signals import got_request_exception
-from django.db import InterfaceError
+from django.db import InterfaceError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -113,36 +113,56 @@ class DatabaseUnavailableMiddleware:
     500 response right there, so it never reaches this one as an exception:
     the ``got_request_exception`` signal, sent while that error is being
     handled, marks the request, and this middleware, placed before them,
-    replaces that 500 with the 503. How fast the answer comes is the pool's
-    ``timeout`` (lef/settings.py); the pool reconnects by itself when the
-    server is back.
+    replaces that 500 with the 503.
+
+    Quickly: the first request to find the server gone waits the pool's
+    ``timeout`` (lef/settings.py). A sync worker serves one request at a time,
+    so every later one would wait as long, and the queue in front of the
+    workers grows by that much per request. So this process remembers that the
+    server was unreachable, and until it answers again each request first
+    tries one direct connection (refused at once while the server is down)
+    and gets the 503 without waiting. Once it connects, requests go through
+    the pool again, which has reconnected by itself.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # This process's last word on the server (a fact about it, not data).
+        self.unreachable = False
         got_request_exception.connect(
             _note_database_failure, dispatch_uid="lef.middleware.database_unavailable"
         )
 
     def __call__(self, request):
+        if self.unreachable:
+            if not _server_answers():
+                return self._unavailable(request, "still unreachable")
+            self.unreachable = False
         response = self.get_response(request)
         if getattr(request, "lef_database_unavailable", False):
-            return self._unavailable(request, None)
+            return self._unavailable(request, "error in a middleware")
         return response
 
     def process_exception(self, request, exception):
         if is_database_unavailable(exception):
-            return self._unavailable(request, exception)
+            return self._unavailable(request, type(exception).__name__)
         return None
 
-    def _unavailable(self, request, error) -> HttpResponse:
+    def _unavailable(self, request, why: str) -> HttpResponse:
+        self.unreachable = True
         database_logger.warning(
-            "database unavailable: %s %s answered 503 (%s)",
-            request.method,
-            request.path,
-            type(error).__name__ if error is not None else "error in a middleware",
+            "database unavailable: %s %s answered 503 (%s)", request.method, request.path, why
         )
         return database_unavailable_response()
+
+
+def _server_answers() -> bool:
+    """Whether one new connection, outside the pool, reaches the server (in a second at most)."""
+    try:
+        psycopg.connect(**connection.get_connection_params(), connect_timeout=1).close()
+    except psycopg.Error:
+        return False
+    return True
 
 
 request_logger = logging.getLogger("lef.request")
