@@ -10,7 +10,7 @@ PORT ?= 8000
 # Run `make test PYTEST_ARGS="tests/members -x"` for part of the suite.
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench setup lock translations messages clean
+.PHONY: run test lint format bench loadtest setup lock translations messages clean
 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -36,6 +36,14 @@ format: $(STAMPS)/python
 
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The site under load (not part of `make test`): its own PostgreSQL with the bench
+# data, gunicorn with the production settings, locust headless for 90 s and a
+# database restart in the middle; prints rps and p50/p95/p99 per page, then checks
+# capacity, double bookings, team sizes and that no confirmed action was lost.
+# LOADTEST_SECONDS=30 for a quick run; `make loadtest LOADTEST_ARGS="--users 60"`.
+loadtest: setup
+	$(BIN)/python -m loadtest $(LOADTEST_ARGS)
 
 # Update the catalogues after changing strings (needs GNU gettext's xgettext).
 messages: $(STAMPS)/python
