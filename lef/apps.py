@@ -23,3 +23,9 @@ class LefConfig(AppConfig):
         authenticator_added.connect(
             second_factor.record_activation, dispatch_uid="lef.second_factor.activated"
         )
+        # A session's absolute lifetime counts from its login.
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
+
+        from lef import sessions  # noqa: PLC0415
+
+        user_logged_in.connect(sessions.record_login, dispatch_uid="lef.sessions.login")

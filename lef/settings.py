@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lef.middleware.RejectNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lef.sessions.SessionLifetimeMiddleware",  # idle and absolute lifetimes
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -323,6 +324,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "'t LEF: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+
+# Sessions (lef/sessions.py): a session unused for SESSION_IDLE_DAYS ends, and
+# any session SESSION_ABSOLUTE_DAYS after its login.
+SESSION_COOKIE_AGE = round(float(env("SESSION_IDLE_DAYS", "14")) * 86400)
+LEF_SESSION_ABSOLUTE_AGE = round(float(env("SESSION_ABSOLUTE_DAYS", "30")) * 86400)
 
 # Two factors (allauth's MFA): an app code (TOTP) and recovery codes for every
 # member who wants them; required for staff before the back office opens
