@@ -44,25 +44,39 @@ SECTOR_COLOURS = {
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge"]
 TEXT = "#212529"  # Bootstrap's body colour
-WIDTH, HEIGHT = 420, 240  # the plot area; the <img> scales with the card
+WIDTH, HEIGHT = 320, 200  # the plot area; the <img> scales with the card
 HORIZONTAL_AT = 8  # bars turn sideways with this many categories, or long labels
 LONG_LABEL = 8
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_TEXT = re.compile(r"^\w{3,4}\.? \d{4}$")  # "sep 2025", "Sep 2025"
 
 CONFIG = {
     "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
     "background": "white",
     "view": {"stroke": None},
-    "title": {"fontSize": 15, "anchor": "start", "color": TEXT, "subtitleColor": "#495057"},
+    "title": {
+        "fontSize": 16,
+        "subtitleFontSize": 13,
+        "anchor": "start",
+        "color": TEXT,
+        "subtitleColor": "#495057",
+    },
     "axis": {
-        "labelFontSize": 12,
-        "titleFontSize": 13,
+        "labelFontSize": 13,
+        "titleFontSize": 14,
         "labelColor": TEXT,
         "titleColor": TEXT,
         "labelLimit": 160,
+        "titlePadding": 10,
         "gridColor": "#e9ecef",
     },
-    "legend": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": TEXT, "orient": "bottom"},
+    "legend": {
+        "labelFontSize": 13,
+        "titleFontSize": 14,
+        "labelColor": TEXT,
+        "orient": "bottom",
+        "columns": 5,
+    },
 }
 
 
@@ -153,7 +167,7 @@ def _heatmap(base, *, x, y, value, top, empty, categories, **_kwargs):
     )
     if len(categories) > 12:  # hours of the day: numbers on cells would crowd
         return rect
-    text = base.mark_text(fontSize=12).encode(
+    text = base.mark_text(fontSize=13).encode(
         text=alt.Text(f"{value[0]}:Q", format=","),
         color=alt.condition(
             f"datum['{value[0]}'] < {(top or 1) * 0.55}", alt.value("white"), alt.value("black")
@@ -164,7 +178,7 @@ def _heatmap(base, *, x, y, value, top, empty, categories, **_kwargs):
 
 
 def _lines(base, *, x, value, series, series_values, top, **_kwargs):
-    y_scale = alt.Scale(domain=[0, top], nice=True) if top else alt.Undefined
+    y_scale = alt.Scale(domain=[0, max(top, 1)], nice=True) if top is not None else alt.Undefined
     encode = {
         "x": alt.X(f"{x[0]}:N", title=x[1], sort=None, axis=alt.Axis(labelAngle=-40)),
         "y": alt.Y(f"{value[0]}:Q", title=value[1], scale=y_scale),
@@ -191,9 +205,17 @@ def _lines(base, *, x, value, series, series_values, top, **_kwargs):
 
 
 def _bars(base, *, kind, x, value, series, series_values, categories, top, **_kwargs):
-    sideways = len(categories) >= HORIZONTAL_AT or any(len(c) > LONG_LABEL for c in categories)
+    # Months run left to right; other long lists, or long names, read best sideways.
+    months = all(MONTH_TEXT.match(c) for c in categories)
+    sideways = not months and (
+        len(categories) >= HORIZONTAL_AT or any(len(c) > LONG_LABEL for c in categories)
+    )
     stacked = kind == "stacked_bars"
-    scale = alt.Scale(domain=[0, top], nice=True) if top and not stacked else alt.Undefined
+    scale = (
+        alt.Scale(domain=[0, max(top, 1)], nice=True)
+        if top is not None and not stacked
+        else alt.Undefined
+    )
     category = alt.X if not sideways else alt.Y
     amount = alt.Y if not sideways else alt.X
     encode = {
@@ -271,7 +293,13 @@ def _value(value, numeric: bool | None):
 def _label(value) -> str:
     if isinstance(value, date) or (isinstance(value, str) and MONTH.match(value)):
         return month_text(value)
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    # A sector by its short name (po, vo, mbo, ho, other), as on the site's badges:
+    # the full names would crowd the axes and legends. The table has them in full.
+    for code in Sector.values:
+        if text == str(Sector(code).label):
+            return str(sector_short(code))
+    return text
 
 
 def month_text(value: date | str) -> str:

@@ -317,6 +317,25 @@ def summary(figures: list[Figure], period: Period) -> list[str]:
 # The PDF -----------------------------------------------------------------------------------
 
 
+def chart_for(key: str, params: QueryDict, *, today: date) -> str:
+    """The SVG at /dashboard/chart/<key>.svg?<params>, for the page and for the PDF.
+
+    ``year=previous`` draws the same period a year earlier; ``small=hidden``
+    the partner report's version, where counts under 5 are left out.
+    """
+    period = period_from_query(params, today)
+    found = figure(key, period)
+    if params.get("small") == "hidden":
+        found = hide_small(found)
+    if params.get("year") == "previous":
+        subtitle = _("%(period)s (a year earlier)") % {"period": period.previous_year().label}
+        return chart_svg(found, subtitle=subtitle, previous=True)
+    return chart_svg(found, subtitle=period.label)
+
+
+PDF_STATIC = {"css/dashboard.css"}  # what the PDF takes of the page's static files
+
+
 class ReportFetcher:
     """WeasyPrint's fetcher for the report: our own charts and static files, in-process.
 
@@ -343,17 +362,16 @@ class ReportFetcher:
             key = path.removeprefix(self.chart_prefix).removesuffix(".svg")
             if key not in KEYS:
                 raise ValueError(f"No such chart: {url}")
-            params = QueryDict(parts.query)
-            period = period_from_query(params, self.period.start)
-            previous = params.get("year") == "previous"
-            found = figure(key, period)
-            if params.get("small") == "hidden":
-                found = hide_small(found)
-            shown = period.previous_year() if previous else period
-            svg = chart_svg(found, subtitle=shown.label, previous=previous)
+            svg = chart_for(key, QueryDict(parts.query), today=self.period.start)
             return URLFetcherResponse(url, svg.encode(), {"Content-Type": "image/svg+xml"})
         if path.startswith(settings.STATIC_URL):
-            found_path = finders.find(path.removeprefix(settings.STATIC_URL))
+            name = path.removeprefix(settings.STATIC_URL)
+            if name not in PDF_STATIC:
+                # The site's other style sheets (Bootstrap's 230 kB above all) would
+                # double the time WeasyPrint takes; the report's own print rules
+                # style the PDF on their own.
+                return URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
+            found_path = finders.find(name)
             if found_path:
                 with open(found_path, "rb") as file:
                     body = file.read()
@@ -362,8 +380,8 @@ class ReportFetcher:
         raise ValueError(f"The report fetches nothing else: {url}")
 
 
-def report_pdf(request, period: Period) -> bytes:
-    """The report as a PDF: WeasyPrint renders the report page's own HTML."""
+def report_document(request, period: Period):
+    """The report laid out by WeasyPrint from the report page's own HTML (a ``Document``)."""
     from weasyprint import HTML  # noqa: PLC0415 -- loads cairo and pango: only when asked
 
     html = render_to_string(
@@ -371,4 +389,9 @@ def report_pdf(request, period: Period) -> bytes:
     )
     return HTML(
         string=html, base_url=request.build_absolute_uri("/"), url_fetcher=ReportFetcher(period)
-    ).write_pdf()
+    ).render()
+
+
+def report_pdf(request, period: Period) -> bytes:
+    """The report as a PDF."""
+    return report_document(request, period).write_pdf()

@@ -20,8 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dashboard import report
-from dashboard.charts import chart_svg
-from dashboard.figures import KEYS, dashboard_figures, figure, suppress_small
+from dashboard.figures import KEYS, dashboard_figures
 from dashboard.forms import PeriodForm
 from dashboard.periods import Period, period_from_query
 from lef.coordinators import is_coordinator
@@ -71,20 +70,11 @@ def dashboard(request):
 @require_safe
 @coordinators_only
 def chart(request, key: str):
-    """/dashboard/chart/<key>.svg: one figure's chart as SVG, for an ``<img>``.
-
-    ``?year=previous`` draws the same period a year earlier; ``?small=hidden``
-    the partner report's version, where counts under 5 are left out.
-    """
+    """/dashboard/chart/<key>.svg: one figure's chart as SVG, for an ``<img>``
+    (:func:`dashboard.report.chart_for` says which)."""
     if key not in KEYS:
         raise Http404
-    period = _period(request)
-    previous = request.GET.get("year") == "previous"
-    found = figure(key, period)
-    if request.GET.get("small") == "hidden":
-        found = suppress_small(found)
-    shown = period.previous_year() if previous else period
-    svg = chart_svg(found, subtitle=shown.label, previous=previous)
+    svg = report.chart_for(key, request.GET, today=timezone.localdate())
     response = HttpResponse(svg, content_type="image/svg+xml")
     # A picture, never a page: even opened on its own it may run nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'"

@@ -1,6 +1,5 @@
 """The dashboard's pages: who may open them, what they show, the charts' SVG and the PDF."""
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -299,15 +298,52 @@ def test_the_report_names_the_partners_and_hides_small_counts(client, coordinato
     assert "Download as PDF" in response.text
 
 
-def test_the_pdf_is_made_from_the_report_with_its_summary(client, coordinator):
-    MemberFactory.create_batch(2)
-
-    response = client.get(reverse("dashboard:report_pdf") + "?period=month")
+def test_the_pdf_is_made_from_the_report_page(client, coordinator):
+    response = client.get(reverse("dashboard:report_pdf") + "?period=month&start=2026-03-10")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    assert re.match(
-        r'attachment; filename="lef-\d{4}-\d\d-01-\d{4}-\d\d-\d\d\.pdf"',
-        response["Content-Disposition"],
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="lef-2026-03-01-2026-03-31.pdf"'
     )
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_the_pdfs_first_page_says_the_summary_and_its_charts_are_drawn(rf, coordinator):
+    request = rf.get("/")
+    request.user = coordinator
+    period = Period.month(date(2026, 3, 1))
+
+    with translation.override("en"):
+        document = report.report_document(request, period)
+        summary = report.report_context(period)["summary"]
+
+    first_page = " ".join(_texts(document.pages[0]._page_box))
+    assert summary == ["No meetups were held in March 2026.", _members_sentence(0)]
+    for sentence in summary:
+        assert sentence in first_page
+    assert "Gemeente Leiden" in first_page
+    charts = [
+        box.replacement
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if box.element_tag == "img" and hasattr(box, "replacement")
+    ]
+    # Every chart drawn as an SVG (a chart that failed would be its alt text).
+    assert [type(chart).__name__ for chart in charts] == ["SVGImage"] * (2 * len(KEYS))
+
+
+def _members_sentence(count):
+    return f"{count} new members joined 't LEF (0 in the same period a year earlier)."
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _texts(box):
+    # A text box's line is in pieces; a paragraph's are joined with spaces.
+    words = [b.text for b in _boxes(box) if hasattr(b, "text") and isinstance(b.text, str)]
+    return " ".join(words).split()
