@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -186,8 +187,9 @@ def delete_account(*, user: User, by: User | None = None) -> list[str]:
       cleared; the username becomes ``deleted-<random>``; the password becomes
       unusable; the account is inactive and loses staff rights, groups and
       permissions;
-    * allauth's email addresses and every notice to the member are deleted, and
-      so are undelivered messages they wrote (lef.notifications.forget_notices_about),
+    * allauth's email addresses and second factors and every notice to the
+      member are deleted, and so are undelivered messages they wrote
+      (lef.notifications.forget_notices_about),
       and mail they wrote that waits in the queue or failed (lef.mail.forget_mail_about);
     * organisations they proposed no longer name them;
     * every app's ``delete_account`` hook runs (lef.hooks);
@@ -217,6 +219,7 @@ def delete_account(*, user: User, by: User | None = None) -> list[str]:
         delete_avatar(profile=profile)
 
         EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()  # app codes, passkeys, recovery codes
         Notice.objects.filter(recipient=user).delete()
         forget_notices_about(user)
         forget_mail_about(user.pk)

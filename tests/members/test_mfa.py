@@ -269,3 +269,12 @@ def test_a_staff_session_that_passed_costs_no_query_for_the_check(
 
     with django_assert_num_queries(0):
         assert second_factor.passed_if_needed(request)
+
+
+def test_deleting_the_account_deletes_its_second_factors(client):
+    member = with_second_factor(MemberFactory(), recovery_codes=True)
+    client.force_login(member)
+
+    client.post("/members/me/delete/", {"password": PASSWORD})
+
+    assert not Authenticator.objects.filter(user=member).exists()
