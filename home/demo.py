@@ -6,7 +6,7 @@ missing, so running it twice changes nothing.
 
 import hashlib
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from io import BytesIO
 
 from allauth.account.models import EmailAddress
@@ -19,9 +19,11 @@ from PIL import Image, ImageDraw
 
 from events import demo as events_demo
 from events.models import Venue
+from home import demo_history
 from home.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
+from lef.demo_accounts import TEST_ACCOUNTS_GROUP
 from members.avatars import clean_avatar, store_avatar
 from members.models import Organisation, Profile, User
 from projects import demo as projects_demo
@@ -135,12 +137,19 @@ def seed() -> list[tuple[str, str, str]]:
 
     accounts = []
     now = timezone.now()
+    # The accounts printed to try the site with: anyone may click around in
+    # them, so the dashboard leaves them out (lef/demo_accounts.py).
+    try_out, _ = Group.objects.get_or_create(name=TEST_ACCOUNTS_GROUP)
     email, name = COORDINATOR
     coordinator = _account(email, name, is_staff=True)
-    coordinator.groups.add(Group.objects.get(name=GROUP_NAME))
+    coordinator.groups.add(Group.objects.get(name=GROUP_NAME), try_out)
+    # The coordinator was there before the history's first member (home/demo_history.py).
+    history_starts = timezone.make_aware(
+        datetime.combine(demo_history.first_day(timezone.localdate()), time(9))
+    )
     _profile(
         coordinator,
-        joined=now - FIRST_JOINED,
+        joined=min(now - FIRST_JOINED, history_starts - timedelta(days=14)),
         sector=Sector.OTHER,
         organisation=organisations["gemeente-leiden"],
         roles=[Role.POLICY],
@@ -195,6 +204,7 @@ def seed() -> list[tuple[str, str, str]]:
             _avatar(user)
         if index < 5:  # the first ones are printed, to try the site with
             accounts.append((email, DEMO_PASSWORD, f"member ({sector.value})"))
+            user.groups.add(try_out)
 
     Organisation.objects.get_or_create(
         slug=PROPOSED["slug"],
@@ -207,6 +217,7 @@ def seed() -> list[tuple[str, str, str]]:
     events_demo.seed()  # meetups, after the members who sign up for them
     spaces_demo.seed()
     projects_demo.seed()
+    demo_history.seed()  # two school years of meetups, projects and bookings, for the dashboard
     return accounts
 
 

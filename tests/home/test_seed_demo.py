@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from events.models import Venue
+from home import demo_history
 from home.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, MEMBERS, PARTNERS
 from home.demo_people import SCHOOLS
 from lef.coordinators import GROUP_NAME
@@ -56,9 +57,12 @@ def test_seed_demo_with_debug_on_creates_the_demo(settings):
     _seed()
 
     accounts = len(MEMBERS) + 1  # the members and one coordinator
+    # And the people of two school years of history (home/demo_history.py), who cannot log in.
+    history = User.objects.filter(email__endswith=f"@{demo_history.EMAIL_DOMAIN}").count()
+    assert history >= 100
     assert _counts() == {
-        "users": accounts,
-        "profiles": accounts,
+        "users": accounts + history,
+        "profiles": accounts + history,
         "verified": accounts,
         "organisations": len(PARTNERS) + len(SCHOOLS) + 1,  # and one proposed
         "partners": len(PARTNERS),
