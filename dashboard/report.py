@@ -205,6 +205,7 @@ def report_context(period: Period, *, for_pdf: bool = False) -> dict:
         "before": period.previous_year(),
         "partners": partners(),
         "summary": summary(figures, period),
+        "figures": figures,
         "cards": cards(figures, period, small_hidden=True),
         "query": query_string(period),
         "for_pdf": for_pdf,
@@ -317,14 +318,15 @@ def summary(figures: list[Figure], period: Period) -> list[str]:
 # The PDF -----------------------------------------------------------------------------------
 
 
-def chart_for(key: str, params: QueryDict, *, today: date) -> str:
+def chart_for(key: str, params: QueryDict, *, today: date, known=None) -> str:
     """The SVG at /dashboard/chart/<key>.svg?<params>, for the page and for the PDF.
 
     ``year=previous`` draws the same period a year earlier; ``small=hidden``
-    the partner report's version, where counts under 5 are left out.
+    the partner report's version, where counts under 5 are left out. ``known``
+    maps periods to figures already counted (the PDF's), to count them once.
     """
     period = period_from_query(params, today)
-    found = figure(key, period)
+    found = (known or {}).get((period, key)) or figure(key, period)
     if params.get("small") == "hidden":
         found = hide_small(found)
     if params.get("year") == "previous":
@@ -346,8 +348,9 @@ class ReportFetcher:
 
     _fail_on_errors = False  # WeasyPrint asks; a missing chart is logged, the PDF still made
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, figures: list[Figure] = ()):
         self.period = period
+        self.known = {(period, found.key): found for found in figures}
         self.chart_prefix = reverse("dashboard:chart", args=["KEY"]).removesuffix("KEY.svg")
 
     def __call__(self, url: str):
@@ -362,7 +365,7 @@ class ReportFetcher:
             key = path.removeprefix(self.chart_prefix).removesuffix(".svg")
             if key not in KEYS:
                 raise ValueError(f"No such chart: {url}")
-            svg = chart_for(key, QueryDict(parts.query), today=self.period.start)
+            svg = chart_for(key, QueryDict(parts.query), today=self.period.start, known=self.known)
             return URLFetcherResponse(url, svg.encode(), {"Content-Type": "image/svg+xml"})
         if path.startswith(settings.STATIC_URL):
             name = path.removeprefix(settings.STATIC_URL)
@@ -384,11 +387,11 @@ def report_document(request, period: Period):
     """The report laid out by WeasyPrint from the report page's own HTML (a ``Document``)."""
     from weasyprint import HTML  # noqa: PLC0415 -- loads cairo and pango: only when asked
 
-    html = render_to_string(
-        "dashboard/report.html", report_context(period, for_pdf=True), request=request
-    )
+    context = report_context(period, for_pdf=True)
+    html = render_to_string("dashboard/report.html", context, request=request)
+    fetcher = ReportFetcher(period, context["figures"])  # counted once, for text and charts
     return HTML(
-        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=ReportFetcher(period)
+        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=fetcher
     ).render()
 
 
