@@ -27,6 +27,7 @@ import struct
 import time
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
@@ -91,6 +92,19 @@ def totp(secret: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+# Where a POST's redirect leads, named as the pages are named.
+PAGE_NAMES = [
+    (re.compile(r"^/$"), "/ (member)"),
+    (re.compile(r"^/events/[\w-]+/check-in/$"), "/events/[slug]/check-in/"),
+    (re.compile(r"^/events/[\w-]+/$"), "/events/[slug]/"),
+    (re.compile(r"^/projects/[\w-]+/$"), "/projects/[slug]/"),
+]
+
+
+def page_name(path: str) -> str:
+    return next((name for pattern, name in PAGE_NAMES if pattern.match(path)), path)
+
+
 class Person(HttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
@@ -115,23 +129,39 @@ class Person(HttpUser):
         return response
 
     def post(self, path: str, name: str, data: dict, *, refusals=(400, 403, 409)):
-        """POST with the CSRF token and the origin a browser sends; refusals are answers."""
+        """POST with the CSRF token and the origin a browser sends; refusals are answers.
+
+        The POST is timed on its own; the page its redirect leads to is a request
+        of its own, named as that page (a browser makes two requests too). The
+        answer returned is that page, which shows the message, or the refusal.
+        """
         with self.client.post(
             path,
             name=name,
             data={"csrfmiddlewaretoken": self.csrf, **data},
             headers={"Origin": self.origin, "Referer": self.origin + path},
+            allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code in refusals:
+            if response.status_code in refusals or response.is_redirect:
                 response.success()
             self._remember_csrf(response)
-            return response
+        if response.is_redirect:
+            location = urlsplit(response.headers["Location"])
+            target = location.path + (f"?{location.query}" if location.query else "")
+            return self.page(target, page_name(location.path))
+        return response
 
     def _remember_csrf(self, response) -> None:
         found = CSRF.search(response.text or "")
         if found:
             self.csrf = found.group(1)
+
+    def signed_in(self) -> bool:
+        """Whether this user is signed in; if not (its login met the restart), log in now."""
+        if not self.logged_in:
+            self.logged_in = self.log_in(**self.account)
+        return self.logged_in
 
     def log_in(self, email: str, password: str, totp_secret: str | None = None) -> bool:
         self.page("/accounts/login/", "/accounts/login/")
@@ -192,11 +222,12 @@ class Member(Person):
 
     def on_start(self):
         super().on_start()
-        account = PLAN["members"][next(_members) % len(PLAN["members"])]
-        self.email = account["email"]
+        self.account = PLAN["members"][next(_members) % len(PLAN["members"])]
+        self.email = self.account["email"]
         self.signed_up: set[str] = set()
         self.teams: set[str] = set()
-        self.logged_in = self.log_in(account["email"], account["password"])
+        self.logged_in = False
+        self.signed_in()
 
     @task(3)
     def home(self):
@@ -229,6 +260,8 @@ class Member(Person):
 
     @task(3)
     def sign_up_or_cancel(self):
+        if not self.signed_in():
+            return
         slug = random.choice(PLAN["signup_meetups"])
         self.page(f"/events/{slug}/", "/events/[slug]/")
         if slug in self.signed_up:
@@ -257,6 +290,8 @@ class Member(Person):
 
     @task(3)
     def book_desk(self):
+        if not self.signed_in():
+            return
         desk = random.choice(PLAN["desks"])
         day = random.choice(PLAN["days"][: max(1, desk["max_days_ahead"] * 5 // 7 - 2)])
         hour = random.randint(8, 18)
@@ -282,6 +317,8 @@ class Member(Person):
 
     @task(2)
     def my_bookings(self):
+        if not self.signed_in():
+            return
         response = self.page("/spaces/bookings/", "/spaces/bookings/")
         ids = BOOKING_CANCEL.findall(response.text or "")
         if not ids or random.random() < 0.5:
@@ -307,6 +344,8 @@ class Member(Person):
 
     @task(2)
     def join_or_leave(self):
+        if not self.signed_in():
+            return
         slug = random.choice(PLAN["join_projects"])
         self.page(f"/projects/{slug}/", "/projects/[slug]/")
         if slug in self.teams:
@@ -336,12 +375,15 @@ class Coordinator(Person):
 
     def on_start(self):
         super().on_start()
-        account = PLAN["coordinators"][next(_coordinators) % len(PLAN["coordinators"])]
+        self.account = PLAN["coordinators"][next(_coordinators) % len(PLAN["coordinators"])]
         self.door = f"/events/{PLAN['door_meetup']}/check-in/"
-        self.logged_in = self.log_in(account["email"], account["password"], account["totp_secret"])
+        self.logged_in = False
+        self.signed_in()
 
     @task(3)
     def door_list(self):
+        if not self.signed_in():
+            return
         self.page(self.door, "/events/[slug]/check-in/")
 
     @task(1)
@@ -350,6 +392,8 @@ class Coordinator(Person):
 
     @task(3)
     def check_in(self):
+        if not self.signed_in():
+            return
         response = self.page(self.door, "/events/[slug]/check-in/")
         ids = DOOR_TOGGLE.findall(response.text or "")
         if not ids:
