@@ -17,6 +17,7 @@ Its index shows a coordinator today's work above the apps: every app's
 ``coordinator_today`` lists (lef.hooks), each line linking to where it is handled.
 """
 
+import functools
 import json
 
 from django.contrib import admin
@@ -115,6 +116,24 @@ class LefAdminSite(admin.AdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view, cacheable=False):
+        """Django's guard around every admin page; what the page records says "in the back office".
+
+        lef.audit marks the history entries made while the page runs, so a
+        service the admin calls needs no flag of its own.
+        """
+        # Imported here: this module is loaded with INSTALLED_APPS, before any model.
+        from lef import audit  # noqa: PLC0415
+
+        guarded = super().admin_view(view, cacheable)
+
+        @functools.wraps(guarded)
+        def in_back_office(request, *args, **kwargs):
+            with audit.in_admin():
+                return guarded(request, *args, **kwargs)
+
+        return in_back_office
 
     def has_permission(self, request):
         """Django's test (active staff), and a second factor passed in this session.

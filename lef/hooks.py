@@ -45,6 +45,13 @@ them writes ``<app>/hooks.py`` with these names (each one optional), and
         # line linking to where it is handled. One or two queries, whatever
         # the number of rows.
 
+And, not a function but a table:
+
+    AUDIT_LABELS = {"events.registration.signed_up": _("Signed up"), ...}
+        # The history (lef.audit): the words for each action code the app
+        # records, lazily translated; a value may be a function of the
+        # entry's data instead.
+
 Templates receive the hook's context as ``data``. The set of apps is fixed when
 the process starts, from code: configuration, not shared state.
 """
@@ -108,6 +115,14 @@ def implementations(name: str) -> Iterator[tuple[str, Callable]]:
         function = getattr(_apps[label], name, None)
         if function is not None:
             yield label, function
+
+
+def audit_labels() -> dict[str, Any]:
+    """Every app's ``AUDIT_LABELS`` in one table: action code → words (lef.audit)."""
+    table: dict[str, Any] = {}
+    for label in labels():
+        table |= getattr(_apps[label], "AUDIT_LABELS", {})
+    return table
 
 
 # Sections of pages ------------------------------------------------------------------

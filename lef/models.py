@@ -1,7 +1,9 @@
-"""Models every app shares: the notices behind the platform's mail, and calendar feeds."""
+"""Models every app shares: the notices behind the platform's mail, calendar feeds, history."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,3 +80,49 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id}"
+
+
+class AuditEntry(models.Model):
+    """One thing someone did to an object: who, when, what (lef.audit writes these).
+
+    The object is any model's row (a meetup, a sign-up, a booking, a project),
+    by content type and id, so lef needs no app. ``action`` is a dotted code
+    ("events.registration.cancelled") that the app's ``AUDIT_LABELS`` (its
+    hooks.py) turn into words. ``data`` holds ids and counts, never names or
+    addresses: the names are read from the rows when the history is shown, so
+    an account deletion needs no change here. ``actor`` is None for the
+    platform itself (``automatic``: a scheduled job, the waiting list), and
+    for a person whose account is gone.
+    The entries of one object are read newest first (the index).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=100)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    via_admin = models.BooleanField(_("in the back office"), default=False)
+    # Done by the platform itself (a job, the waiting list), not by a person: so an
+    # entry whose actor is gone (SET_NULL) still says which of the two it was.
+    automatic = models.BooleanField(_("automatically"), default=False)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="lef_audit_object_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.content_type_id}:{self.object_id}"
