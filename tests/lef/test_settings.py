@@ -130,7 +130,12 @@ def test_settings_without_database_url_use_the_embedded_server(load_settings):
     assert db["ENGINE"] == "lef.pgembedded"
     assert db["NAME"] == "lef"
     assert db["PGDATA"] == BASE_DIR / ".pgdata"
-    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 20, "timeout": 10}
+    assert db["OPTIONS"]["pool"] == {
+        "min_size": 1,
+        "max_size": 20,
+        "timeout": 3.0,
+        "reconnect_timeout": 2,
+    }
     assert db["CONN_MAX_AGE"] == 0
     assert db["CONN_HEALTH_CHECKS"] is True
 
@@ -171,7 +176,9 @@ def test_settings_embedded_pgdata_from_environment(load_settings, tmp_path):
 
 def test_settings_database_url_is_used_with_a_pool(load_settings):
     s = load_settings(
-        DATABASE_URL="postgres://lef:s3cret@db.example.org:5433/lefprod", DB_POOL_MAX_SIZE="8"
+        DATABASE_URL="postgres://lef:s3cret@db.example.org:5433/lefprod",
+        DB_POOL_MAX_SIZE="8",
+        DB_POOL_TIMEOUT="1.5",
     )
     db = s.DATABASES["default"]
 
@@ -183,7 +190,12 @@ def test_settings_database_url_is_used_with_a_pool(load_settings):
         "db.example.org",
         5433,
     )
-    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert db["OPTIONS"]["pool"] == {
+        "min_size": 1,
+        "max_size": 8,
+        "timeout": 1.5,
+        "reconnect_timeout": 2,
+    }
     assert db["CONN_MAX_AGE"] == 0
     assert db["CONN_HEALTH_CHECKS"] is True
     # Production (DEBUG off, a real database) sends mail from the database task queue.
