@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from dashboard.periods import Period, month_label, months
-from lef.choices import Sector, Transition
+from lef.choices import Sector, Transition, sector_short
 from lef.demo_accounts import TEST_ACCOUNTS_GROUP
 from spaces.models import Weekday
 
@@ -89,8 +89,12 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
 
 
 def _sectors() -> list[tuple[str, str]]:
-    """(code, label) of each sector in the order of the choices: po, vo, mbo, ho, other."""
-    return [(code, str(label)) for code, label in Sector.choices]
+    """(code, label) of each sector in the order of the choices: po, vo, mbo, ho, other.
+
+    The short label of a badge (lef.choices.sector_short): po, vo, mbo and ho
+    are the words people use, and a chart's axis has room for them.
+    """
+    return [(code, sector_short(code)) for code in Sector.values]
 
 
 def _month_grid(period: Period, found: dict, keys: list, empty: tuple = (0,)) -> list[tuple]:
@@ -179,10 +183,6 @@ _WITH = f"""
 def _series_params(period: Period) -> dict:
     all_months = months(period)
     return _params(period, first_month=all_months[0], last_month=all_months[-1])
-
-
-def _sector_label(code: str) -> str:
-    return str(dict(Sector.choices).get(code, code))
 
 
 def _share(part: int, whole: int) -> float | None:

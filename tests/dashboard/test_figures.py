@@ -44,13 +44,7 @@ from tests.spaces.factories import ResourceFactory, SpaceFactory
 pytestmark = pytest.mark.django_db
 
 YEAR = Period.school_year(date(2025, 9, 1))
-PO, VO, MBO, HO, OTHER = (
-    "Primary education (po)",
-    "Secondary education (vo)",
-    "Vocational education (mbo)",
-    "Higher education (ho)",
-    "Other (municipality, institute, start-up, ...)",
-)
+PO, VO, MBO, HO, OTHER = ("po", "vo", "mbo", "ho", "other")
 
 
 @pytest.fixture(autouse=True)
