@@ -39,6 +39,7 @@ from lef.admin import (
     list_time,
     local_time,
 )
+from lef.admin_history import HistoryAdminMixin
 from lef.choices import Sector, Transition
 from lef.errors import DomainError
 from lef.images import ImagesAdminMixin
@@ -200,7 +201,18 @@ def _status(registration) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class EventAdmin(
+    HistoryAdminMixin,
+    ImagesAdminMixin,
+    RefusalAsMessageMixin,
+    SafeAutocompleteMixin,
+    admin.ModelAdmin,
+):
+    def history_children(self, obj):
+        # The meetup's own history and its sign-ups', each named by its person.
+        registrations = Registration.objects.filter(event=obj).select_related("member")
+        return [(registrations, lambda registration: registration.person_name)]
+
     form = EventAdminForm
     list_display = ["title", "when", "venue", "status", "places", "waiting"]
     list_select_related = ["venue"]
@@ -296,7 +308,7 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
     # Writes go through the services --------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        done = _what_saving_did(services.save_event(event=obj))
+        done = _what_saving_did(services.save_event(event=obj, by=request.user))
         if done:
             self.message_user(request, done, messages.SUCCESS)
 
@@ -336,6 +348,7 @@ class EventAdmin(ImagesAdminMixin, RefusalAsMessageMixin, SafeAutocompleteMixin,
                         event=event,
                         starts_on=form.new_day(day),
                         title=form.cleaned_data.get("title", ""),
+                        by=request.user,
                     )
                     for event, day in zip(events, days, strict=True)
                 ]
@@ -795,11 +808,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         """Nothing here is edited by hand (every field is read-only); changes go by action."""
 
     def delete_model(self, request, obj):
-        services.delete_registration(registration=obj)
+        services.delete_registration(registration=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for registration in queryset.order_by("pk"):
-            services.delete_registration(registration=registration)
+            services.delete_registration(registration=registration, by=request.user)
 
     @admin.display(description=_("person"), ordering="member__name")
     def person(self, registration):

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from events import calendars, queries, services
+from events.audit_labels import AUDIT_LABELS  # noqa: F401 -- a hook: the history's words
 from lef.hooks import TodayLine, TodayList
 from lef.templatetags.lef_tags import EN_DASH, timespan
 

@@ -46,6 +46,7 @@ from psycopg.errors import LockNotAvailable
 from events.calendars import event_invitation
 from events.models import RESERVED_SLUGS, Event, Registration
 from events.permissions import event_permissions, registration_permissions
+from lef import audit
 from lef.choices import Sector
 from lef.errors import Busy, Conflict, DomainError, NotAllowed
 from lef.images import copy_of, delete_after_commit, store_after_commit
@@ -378,6 +379,11 @@ def register_for_event(*, event: Event, member, note: str = "") -> Registration:
             created_at=now,
             confirmed_at=now if confirmed else None,
         )
+        audit.record(
+            registration,
+            "events.registration.signed_up" if confirmed else "events.registration.waiting",
+            actor=member,
+        )
         if confirmed:
             _mail_confirmed(registration, "registered")
         else:
@@ -413,6 +419,7 @@ def _promote_locked(event: Event, *, now: datetime) -> list[Registration]:
         registration.waiting_reason = ""
         registration.confirmed_at = now
         registration.save(update_fields=["status", "waiting_reason", "confirmed_at"])
+        audit.record(registration, "events.registration.promoted", actor=None)
         places.take(registration.sector)
         promoted.append(registration)
     still_waiting = [r for r in waiting if r.status == Registration.Status.WAITING]
@@ -499,6 +506,14 @@ def cancel_registration(*, registration: Registration, by) -> Cancelled:
         registration.save(
             update_fields=["status", "waiting_reason", "cancelled_at", "cancelled_by"]
         )
+        audit.record(
+            registration,
+            "events.registration.cancelled"
+            if by_member
+            else "events.registration.cancelled_by_coordinator",
+            actor=by,
+            data={"was": "confirmed" if was_confirmed else "waiting"},
+        )
         _mail(
             registration,
             "registration_cancelled",
@@ -518,7 +533,7 @@ def cancel_own_registration(*, event: Event, member) -> Cancelled:
     return cancel_registration(registration=registration, by=member)
 
 
-def delete_registration(*, registration: Registration) -> None:
+def delete_registration(*, registration: Registration, by=None) -> None:
     """Delete a registration row (a superuser's clean-up in the back office) and pass the place on.
 
     Coordinators cancel instead, which keeps the row; this exists so that the
@@ -526,6 +541,9 @@ def delete_registration(*, registration: Registration) -> None:
     """
     with _event_locked(registration.event_id) as event:
         Registration.objects.filter(pk=registration.pk).delete()
+        audit.record(
+            event, "events.registration.deleted", actor=by, data={"registration": registration.pk}
+        )
         _promote_locked(event, now=timezone.now())
 
 
@@ -583,6 +601,7 @@ def cancel_event(*, event: Event, by, message: str = "") -> int:
         if locked.status == Event.Status.CANCELLED:
             raise EventChangeRefused(_("This meetup was already cancelled."))
         mailed = _cancel_locked(locked, now=timezone.now(), message=message)
+        audit.record(locked, "events.event.cancelled", actor=by, data={"mailed": mailed})
     event.refresh_from_db()
     return mailed
 
@@ -632,7 +651,7 @@ class EventSaved:
     promoted: int = 0  # people who moved up from the waiting list (each mailed)
 
 
-def save_event(*, event: Event) -> EventSaved:
+def save_event(*, event: Event, by=None) -> EventSaved:
     """Save a coordinator's changes to a meetup (the admin's form, already cleaned).
 
     A new meetup is simply saved. A change takes the meetup's lock and then:
@@ -655,6 +674,7 @@ def save_event(*, event: Event) -> EventSaved:
         if event.status == Event.Status.CANCELLED:
             raise EventChangeRefused(_("A new meetup cannot start out cancelled."))
         event.save()
+        audit.record(event, "events.event.created", actor=by, data={"status": event.status})
         return EventSaved(event=event)
     with _event_locked(event.pk) as current:
         now = timezone.now()
@@ -673,10 +693,27 @@ def save_event(*, event: Event) -> EventSaved:
             mailed = _cancel_locked(event, now=now)
         elif moved and event.status == Event.Status.PUBLISHED:
             mailed = _mail_everyone_active(event, "event_changed")
+        _record_change(current, event, by=by, cancelling=cancelling, mailed=mailed)
         promoted = _promote_locked(event, now=now)
     return EventSaved(
         event=event, cancelled=cancelling, moved=moved, mailed=mailed, promoted=len(promoted)
     )
+
+
+def _record_change(current: Event, event: Event, *, by, cancelling: bool, mailed: int) -> None:
+    """The history of a coordinator's save: what changed (field names), published, cancelled."""
+    changed = [
+        field.name
+        for field in Event._meta.concrete_fields
+        if field.name not in {"updated_at", "sequence", "status", "cancelled_at"}
+        and field.value_from_object(current) != field.value_from_object(event)
+    ]
+    if cancelling:
+        audit.record(event, "events.event.cancelled", actor=by, data={"mailed": mailed})
+    elif event.status != current.status and event.status == Event.Status.PUBLISHED:
+        audit.record(event, "events.event.published", actor=by)
+    if changed:
+        audit.record(event, "events.event.changed", actor=by, data={"fields": changed})
 
 
 def delete_event(*, event: Event) -> None:
@@ -708,7 +745,7 @@ def _on_another_day(moment: datetime | None, days: timedelta) -> datetime | None
     )
 
 
-def duplicate_event(*, event: Event, starts_on: date, title: str = "") -> Event:
+def duplicate_event(*, event: Event, starts_on: date, title: str = "", by=None) -> Event:
     """A draft copy of ``event`` on ``starts_on``, without sign-ups.
 
     Same texts, place, caps and organisers; the same hour in Amsterdam and the
@@ -760,6 +797,8 @@ def duplicate_event(*, event: Event, starts_on: date, title: str = "") -> Event:
             reserved=RESERVED_SLUGS,
         )
         copy.organisers.set(source.organisers.all())
+        audit.record(copy, "events.event.copied", actor=by, data={"from": source.pk})
+        audit.record(source, "events.event.copied_to", actor=by, data={"to": copy.pk})
         if image is not None:
             store_after_commit(instance=copy, field="image", image=image)
     return copy
@@ -804,6 +843,7 @@ def email_confirmed(*, event: Event, subject: str, message: str, by) -> int:
                 reply_to=[settings.LEF_CONTACT_EMAIL],
             )
             reached += notice is not None
+        audit.record(event, "events.event.mailed", actor=by, data={"reached": reached})
     return reached
 
 
@@ -819,7 +859,7 @@ def _may_check_in(by, event: Event) -> None:
         raise RegistrationClosed(_("This meetup has been cancelled."))
 
 
-def _check_in_locked(registration: Registration, *, now: datetime) -> Registration:
+def _check_in_locked(registration: Registration, *, now: datetime, by) -> Registration:
     if registration.status == Registration.Status.CANCELLED:
         raise EventActionError(_("This sign-up was cancelled."))
     if registration.checked_in_at is not None:
@@ -834,6 +874,7 @@ def _check_in_locked(registration: Registration, *, now: datetime) -> Registrati
         fields += ["status", "waiting_reason", "walk_in", "confirmed_at"]
     registration.checked_in_at = now
     registration.save(update_fields=fields)
+    audit.record(registration, "events.registration.checked_in", actor=by)
     return registration
 
 
@@ -849,7 +890,7 @@ def check_in(*, registration: Registration, by) -> Registration:
         registration = Registration.objects.select_for_update(of=("self",)).get(
             pk=registration.pk, event=event
         )
-        return _check_in_locked(registration, now=timezone.now())
+        return _check_in_locked(registration, now=timezone.now(), by=by)
 
 
 def undo_check_in(*, registration: Registration, by) -> Registration:
@@ -869,6 +910,7 @@ def undo_check_in(*, registration: Registration, by) -> Registration:
             registration.cancelled_by = by
             fields += ["status", "cancelled_at", "cancelled_by"]
         registration.save(update_fields=fields)
+        audit.record(registration, "events.registration.check_in_undone", actor=by)
         return registration
 
 
@@ -917,7 +959,7 @@ def add_walk_in(
                 .first()
             )
             if existing is not None:
-                return _check_in_locked(existing, now=now)
+                return _check_in_locked(existing, now=now, by=by)
             profile = getattr(member, "profile", None)
             sector = (profile.primary_sector if profile else "") or sector or Sector.OTHER
             guest_name = ""
@@ -931,7 +973,7 @@ def add_walk_in(
                 raise EventActionError(_("Use letters, digits and punctuation only in the name."))
             if sector not in Sector.values:
                 raise EventActionError(_("Choose the guest's sector."))
-        return Registration.objects.create(
+        walk_in = Registration.objects.create(
             event=locked,
             member=member,
             guest_name=guest_name,
@@ -943,6 +985,8 @@ def add_walk_in(
             confirmed_at=now,
             checked_in_at=now,
         )
+        audit.record(walk_in, "events.registration.walk_in", actor=by)
+        return walk_in
 
 
 # Reminders ----------------------------------------------------------------------------
@@ -1026,11 +1070,8 @@ def withdraw_member(user) -> Withdrawn:
     places = waiting = promoted = 0
     for event_id in event_ids:
         with _event_locked(event_id) as event:
-            statuses = list(
-                Registration.objects.active()
-                .filter(event=event, member=user)
-                .values_list("status", flat=True)
-            )
+            withdrawn = list(Registration.objects.active().filter(event=event, member=user))
+            statuses = [registration.status for registration in withdrawn]
             Registration.objects.active().filter(event=event, member=user).update(
                 status=Registration.Status.CANCELLED,
                 waiting_reason="",
@@ -1038,6 +1079,8 @@ def withdraw_member(user) -> Withdrawn:
                 cancelled_at=now,
                 cancelled_by=None,
             )
+            for registration in withdrawn:
+                audit.record(registration, "events.registration.withdrawn", actor=None)
             places += statuses.count(Registration.Status.CONFIRMED)
             waiting += statuses.count(Registration.Status.WAITING)
             promoted += len(_promote_locked(event, now=now))

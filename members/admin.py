@@ -52,6 +52,7 @@ from lef.admin import (
     labels,
     local_time,
 )
+from lef.admin_history import HistoryAdminMixin
 from lef.choices import CoreActivity, Role, Sector
 from lef.errors import DomainError
 from lef.images import ImagesAdminMixin, keep_stored
@@ -591,7 +592,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdminMixin, ImagesAdminMixin, admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "sector_list", "status", "is_partner", "members"]
     list_filter = [
@@ -766,7 +767,7 @@ class OrganisationAdmin(ImagesAdminMixin, admin.ModelAdmin):
         readonly = ["status", "merged_into", "created_at"]
         if obj is not None:
             readonly.append("proposed_by")
-        return readonly
+        return [*super().get_readonly_fields(request, obj), *readonly]  # and the history
 
     def view_on_site(self, organisation):
         """A declined organisation has no page on the site (a merged one's redirects)."""

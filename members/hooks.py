@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from lef.hooks import TodayLine, TodayList
 from lef.templatetags.lef_tags import short_day
+from members.audit_labels import AUDIT_LABELS  # noqa: F401 -- a hook: the history's words
 from members.models import Organisation
 
 ORDER = 5  # before the apps built on members

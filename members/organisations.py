@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lef import audit
 from lef.coordinators import coordinators, is_coordinator
 from lef.errors import DomainError
 from lef.images import delete_after_commit
@@ -175,6 +176,7 @@ def approve_organisation(*, organisation: Organisation, by: User) -> Organisatio
             locked.status = Organisation.Status.APPROVED
             locked.save(update_fields=["status"])
             logger.info("Organisation %s approved by user %s", locked.pk, by.pk)
+            audit.record(locked, "members.organisation.approved", actor=by)
             proposer = proposer_to_tell(locked)
             if proposer is not None:
                 on_profile = Profile.objects.filter(user=proposer, organisation=locked).exists()
@@ -217,8 +219,11 @@ def decline_organisation(
         if locked.status == Organisation.Status.PROPOSED:
             locked.status = Organisation.Status.DECLINED
             locked.save(update_fields=["status"])
-            Profile.objects.filter(organisation=locked).update(organisation=None)
+            cleared = Profile.objects.filter(organisation=locked).update(organisation=None)
             logger.info("Organisation %s declined by user %s", locked.pk, by.pk)
+            audit.record(
+                locked, "members.organisation.declined", actor=by, data={"members": cleared}
+            )
             proposer = proposer_to_tell(locked)
             if proposer is not None:
                 _tell_proposer(
@@ -272,7 +277,7 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
                 )
         was_proposed = dup.status == Organisation.Status.PROPOSED
 
-        Profile.objects.filter(organisation=dup).update(organisation=target)
+        moved = Profile.objects.filter(organisation=dup).update(organisation=target)
         Organisation.objects.filter(merged_into=dup).update(merged_into=target)
 
         target.sectors = list(dict.fromkeys([*target.sectors, *dup.sectors]))
@@ -293,6 +298,18 @@ def merge_organisations(*, duplicate: Organisation, into: Organisation, by: User
         dup.save(update_fields=["status", "merged_into", "logo"])
 
         logger.info("Organisation %s merged into %s by user %s", dup.pk, target.pk, by.pk)
+        audit.record(
+            dup,
+            "members.organisation.merged",
+            actor=by,
+            data={"into": target.pk, "members": moved},
+        )
+        audit.record(
+            target,
+            "members.organisation.merged_in",
+            actor=by,
+            data={"from": dup.pk, "members": moved},
+        )
         proposer = proposer_to_tell(dup) if was_proposed else None
         if proposer is not None:
             _tell_proposer(

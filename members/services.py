@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lef import hooks
+from lef import audit, hooks
 from lef.coordinators import is_coordinator
 from lef.errors import DomainError, NotAllowed, RateLimited
 from lef.models import Notice
@@ -146,6 +146,7 @@ def propose_organisation(
             organisation = create_with_unique_slug(
                 Organisation, slug_base(name, max_length=160, fallback="organisatie"), create
             )
+            audit.record(organisation, "members.organisation.proposed", actor=user)
             tell_coordinators_about_proposal(organisation=organisation)
     except IntegrityError as error:
         raise ProfileInvalidError(
@@ -280,6 +281,7 @@ def update_profile(
         raise ProfileInvalidError(_("Choose your primary sector."))
     with _restoring_user_on_error(user), transaction.atomic():
         profile = Profile.objects.select_for_update().get(user=user)
+        organisation_before = profile.organisation_id
         _save_user(user=user, name=name, username=username, language=language)
         profile.user = user
         profile.primary_sector = primary_sector
@@ -304,6 +306,7 @@ def update_profile(
         if profile.onboarded_at is None and profile.is_complete_enough:
             profile.onboarded_at = timezone.now()
         _save_profile(profile)
+        _record_organisation_change(user, organisation_before, profile.organisation_id)
         if avatar is not None:
             store_avatar(profile=profile, processed=avatar)
         elif remove_avatar:
@@ -346,6 +349,7 @@ def complete_onboarding(
         _save_user(user=user, name=name, username=None, language=None)
         profile.user = user
         profile.primary_sector = primary_sector
+        organisation_before = profile.organisation_id
         profile.organisation = chosen
         profile.onboarded_at = profile.onboarded_at or timezone.now()
         _save_profile(
@@ -358,7 +362,28 @@ def complete_onboarding(
                 "updated_at",
             ],
         )
+        _record_organisation_change(user, organisation_before, chosen.pk)
     return profile
+
+
+def _record_organisation_change(user: User, before: int | None, after: int | None) -> None:
+    """The organisations' history: a member chose one, or left one for another (or none)."""
+    if before == after:
+        return
+    if before is not None:
+        audit.record(
+            Organisation(pk=before),
+            "members.organisation.member_left",
+            actor=user,
+            data={"member": user.pk},
+        )
+    if after is not None:
+        audit.record(
+            Organisation(pk=after),
+            "members.organisation.member_joined",
+            actor=user,
+            data={"member": user.pk},
+        )
 
 
 def set_interests(

@@ -33,6 +33,7 @@ from lef.admin import (
     list_time,
     local_time,
 )
+from lef.admin_history import HistoryAdminMixin
 from lef.choices import CoreActivity, Role, Sector, Transition
 from lef.notifications import absolute_url
 from projects import services
@@ -301,7 +302,12 @@ def projects_csv_response(projects):
 
 
 @admin.register(Project)
-class ProjectAdmin(RefusalAsMessageMixin, admin.ModelAdmin):
+class ProjectAdmin(HistoryAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
+    def history_children(self, obj):
+        # The project's own history and its team's, each named by the member.
+        memberships = Membership.objects.filter(project=obj).select_related("member")
+        return [(memberships, lambda membership: str(membership.member))]
+
     form = ProjectAdminForm
     list_display = [
         "title",

@@ -7,6 +7,7 @@ services).
 from django.utils.translation import gettext
 
 from projects import queries, services
+from projects.audit_labels import AUDIT_LABELS  # noqa: F401 -- a hook: the history's words
 
 ORDER = 10
 

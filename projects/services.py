@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lef import audit
 from lef.coordinators import is_coordinator
 from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
 from lef.images import CleanImage, delete_after_commit, store_after_commit
@@ -381,6 +382,7 @@ def start_project(
             joined_at=now,
             sector=_sector_of(by),
         )
+        audit.record(project, "projects.project.started", actor=by)
         if image is not None:
             store_after_commit(instance=project, field="image", image=image)
     return project
@@ -409,6 +411,7 @@ def update_project(
         _require_lead(locked, by)
         if locked.is_archived and not is_coordinator(by):
             raise ProjectNotAllowed(_("This project is archived. Ask a coordinator to reopen it."))
+        before = ProjectDetails.of(locked)
         details.apply_to(locked)
         _validate(locked)
         check_max_team_size(locked.max_team_size, active=_active_count(locked))
@@ -419,11 +422,31 @@ def update_project(
             locked.image = ""
         locked.last_activity_at = timezone.now()
         locked.save()
+        _record_edit(locked, before, by=by, image=image is not None or remove_image)
         if not locked.is_open:  # completed or archived: nobody can still join
             _close_pending(locked, by=by)
     for name in [*ProjectDetails.names(), "image", "last_activity_at", "updated_at"]:
         setattr(project, name, getattr(locked, name))
     return project
+
+
+def _record_edit(project: Project, before: ProjectDetails, *, by: User, image: bool) -> None:
+    """The history of an edit: a new status on its own line, the other fields by name."""
+    after = ProjectDetails.of(project)
+    changed = [
+        name
+        for name in ProjectDetails.names()
+        if name != "status" and getattr(before, name) != getattr(after, name)
+    ] + (["image"] if image else [])
+    if before.status != after.status:
+        audit.record(
+            project,
+            "projects.project.status_changed",
+            actor=by,
+            data={"from": before.status, "to": after.status},
+        )
+    if changed:
+        audit.record(project, "projects.project.changed", actor=by, data={"fields": changed})
 
 
 def set_featured(*, project: Project, by: User, featured: bool) -> Project:
@@ -434,6 +457,11 @@ def set_featured(*, project: Project, by: User, featured: bool) -> Project:
         locked = _lock(project)
         locked.is_featured = featured
         locked.save(update_fields=["is_featured", "updated_at"])
+        audit.record(
+            locked,
+            "projects.project.featured" if featured else "projects.project.unfeatured",
+            actor=by,
+        )
     project.is_featured = featured
     return project
 
@@ -452,6 +480,7 @@ def archive_project(*, project: Project, by: User) -> Project:
             raise AlreadyDone(_("This project is already archived."))
         locked.status = Project.Status.ARCHIVED
         locked.save(update_fields=["status", "updated_at"])
+        audit.record(locked, "projects.project.archived", actor=by)
         _close_pending(locked, by=by)
     project.status = locked.status
     return project
@@ -466,6 +495,7 @@ def _close_pending(project: Project, *, by: User) -> None:
         membership.decided_by = by
         membership.decided_at = now
         membership.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(membership, "projects.membership.closed", actor=by)
         _notify(
             membership.member,
             f"membership:{membership.pk}:closed",
@@ -518,6 +548,7 @@ def request_to_join(*, project: Project, member: User, motivation: str = "") -> 
                 motivation=motivation,
                 created_at=now,
             )
+            audit.record(membership, "projects.membership.requested", actor=member)
             _notify_leads(
                 locked,
                 f"request:{membership.pk}",
@@ -536,6 +567,7 @@ def request_to_join(*, project: Project, member: User, motivation: str = "") -> 
                 joined_at=now,
                 sector=_sector_of(member),
             )
+            audit.record(membership, "projects.membership.joined", actor=member)
             _touch(locked)
             _notify_leads(
                 locked,
@@ -595,6 +627,7 @@ def approve_request(*, membership: Membership, by: User, message: str = "") -> M
                 "sector",
             ]
         )
+        audit.record(current, "projects.membership.approved", actor=by)
         _touch(locked)
         _notify(
             current.member,
@@ -619,6 +652,7 @@ def decline_request(*, membership: Membership, by: User, message: str = "") -> M
         current.decided_at = timezone.now()
         current.decided_message = message
         current.save(update_fields=["status", "decided_by", "decided_at", "decided_message"])
+        audit.record(current, "projects.membership.declined", actor=by)
         _notify(
             current.member,
             f"request:{current.pk}:declined",
@@ -640,6 +674,7 @@ def withdraw_request(*, membership: Membership, member: User) -> Membership:
         current.status = Membership.Status.LEFT
         current.ended_at = timezone.now()
         current.save(update_fields=["status", "ended_at"])
+        audit.record(current, "projects.membership.withdrawn", actor=member)
     return current
 
 
@@ -678,6 +713,7 @@ def invite_member(*, project: Project, by: User, member: User, message: str = ""
             invited_by=by,
             motivation=message,
         )
+        audit.record(membership, "projects.membership.invited", actor=by)
         _notify(
             member,
             f"invitation:{membership.pk}",
@@ -713,6 +749,7 @@ def _accept(project: Project, membership: Membership) -> Membership:
     membership.decided_by = membership.member
     membership.sector = _sector_of(membership.member)
     membership.save(update_fields=["status", "decided_at", "joined_at", "decided_by", "sector"])
+    audit.record(membership, "projects.membership.accepted", actor=membership.member)
     _touch(project)
     _notify_leads(
         project,
@@ -743,6 +780,7 @@ def decline_invitation(*, membership: Membership, member: User) -> Membership:
         current.decided_by = member
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(current, "projects.membership.declined_invitation", actor=member)
         _notify_leads(
             locked,
             f"invitation:{current.pk}:declined",
@@ -756,7 +794,9 @@ def decline_invitation(*, membership: Membership, member: User) -> Membership:
 # The team -------------------------------------------------------------------------------
 
 
-def _promote(project: Project, new_lead: User | None, *, leaving: User) -> Membership | None:
+def _promote(
+    project: Project, new_lead: User | None, *, leaving: User, by: User | None = None
+) -> Membership | None:
     """Make ``new_lead`` (an active team member other than ``leaving``) a lead."""
     if new_lead is None:
         return None
@@ -772,15 +812,18 @@ def _promote(project: Project, new_lead: User | None, *, leaving: User) -> Membe
     if target.role != Membership.Role.LEAD:
         target.role = Membership.Role.LEAD
         target.save(update_fields=["role"])
+        audit.record(target, "projects.membership.made_lead", actor=by, data={"from": leaving.pk})
         _notify(target.member, f"membership:{target.pk}:lead", "now_lead", project)
     return target
 
 
-def _keep_a_lead(project: Project, leaving: Membership, new_lead: User | None) -> None:
+def _keep_a_lead(
+    project: Project, leaving: Membership, new_lead: User | None, *, by: User | None = None
+) -> None:
     """Raise LastLead unless someone other than ``leaving`` leads (or ``new_lead`` will)."""
     if leaving.role != Membership.Role.LEAD:
         return
-    _promote(project, new_lead, leaving=leaving.member)
+    _promote(project, new_lead, leaving=leaving.member, by=by)
     others = Membership.objects.leads().filter(project=project).exclude(pk=leaving.pk)
     if others.exists():
         return
@@ -801,10 +844,11 @@ def leave_project(*, project: Project, member: User, new_lead: User | None = Non
         current = _membership_of(locked, member)
         if current is None or not current.is_active:
             raise AlreadyDone(_("You are not on this team."))
-        _keep_a_lead(locked, current, new_lead)
+        _keep_a_lead(locked, current, new_lead, by=member)
         current.status = Membership.Status.LEFT
         current.ended_at = timezone.now()
         current.save(update_fields=["status", "ended_at"])
+        audit.record(current, "projects.membership.left", actor=member)
         _notify_leads(
             locked,
             f"membership:{current.pk}:left",
@@ -830,11 +874,12 @@ def remove_member(*, membership: Membership, by: User, new_lead: User | None = N
             raise AlreadyDone(_("This person is not on the team (any more)."))
         if current.member_id == by.pk:
             raise ProjectNotAllowed(_("To take yourself off the team, leave the project."))
-        _keep_a_lead(locked, current, new_lead)
+        _keep_a_lead(locked, current, new_lead, by=by)
         current.status = Membership.Status.REMOVED
         current.ended_at = timezone.now()
         current.decided_by = by
         current.save(update_fields=["status", "ended_at", "decided_by"])
+        audit.record(current, "projects.membership.removed", actor=by)
         _notify(current.member, f"membership:{current.pk}:removed", "member_removed", locked)
     return current
 
@@ -860,6 +905,13 @@ def change_role(*, membership: Membership, by: User, role: str) -> Membership:
             raise LastLead(_("A project always needs a lead: make someone else lead first."))
         current.role = role
         current.save(update_fields=["role"])
+        audit.record(
+            current,
+            "projects.membership.made_lead"
+            if role == Membership.Role.LEAD
+            else "projects.membership.made_member",
+            actor=by,
+        )
         if role == Membership.Role.LEAD:
             _notify(current.member, f"membership:{current.pk}:lead", "now_lead", locked)
     return current
@@ -872,9 +924,10 @@ def hand_over_lead(*, project: Project, by: User, to: User) -> Membership:
         own = _membership_of(locked, by)
         if own is None or not own.is_lead:
             raise ProjectNotAllowed(_("Only the project's leads can do this."))
-        target = _promote(locked, to, leaving=by)
+        target = _promote(locked, to, leaving=by, by=by)
         own.role = Membership.Role.MEMBER
         own.save(update_fields=["role"])
+        audit.record(own, "projects.membership.handed_over_lead", actor=by, data={"to": to.pk})
     return target
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lef.admin import RefusalAsMessageMixin, csv_response, labels, list_time, local_time
+from lef.admin_history import HistoryAdminMixin
 from lef.coordinators import is_coordinator
 from lef.images import ImagesAdminMixin
 from spaces import queries, services, timeslots
@@ -136,7 +137,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
+class SpaceAdmin(HistoryAdminMixin, ImagesAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
     form = SpaceForm
     list_display = ["name", "address"]
     search_fields = ["name", "address"]
@@ -378,7 +379,7 @@ class LocalDateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "resource",
         "when",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from lef.hooks import NextThing, TodayLine, TodayList
 from lef.templatetags.lef_tags import EN_DASH, short_day
 from spaces import queries, services, timeslots
+from spaces.audit_labels import AUDIT_LABELS  # noqa: F401 -- a hook: the history's words
 from spaces.models import Booking, Resource
 from spaces.permissions import CHECK_IN_WINDOW
 

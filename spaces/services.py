@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lef import audit
 from lef.calendar import Attendee, CalendarEntry, invitation_attachment
 from lef.errors import Conflict, DomainError, NotAllowed
 from lef.notifications import (
@@ -169,6 +170,7 @@ def book_resource(
                 purpose=purpose,
             )
         )
+        audit.record(booking, "spaces.booking.booked", actor=booker)
         after_commit(_mail_confirmation, booker=booker, bookings=[booking])
     return booking
 
@@ -241,6 +243,13 @@ def book_series(
                 conflicts.append(SeriesDate(first, last, error.message))
         if conflicts and (not skip_conflicts or not booked):
             raise SeriesConflict(_series_message(conflicts, weeks), conflicts=conflicts)
+        for booking in booked:
+            audit.record(
+                booking,
+                "spaces.booking.booked_in_series" if series else "spaces.booking.booked",
+                actor=booker,
+                data={"weeks": len(booked), "skipped": len(conflicts)} if series else None,
+            )
         after_commit(_mail_confirmation, booker=booker, bookings=booked, skipped=conflicts)
     return SeriesResult(bookings=booked, skipped=conflicts)
 
@@ -688,6 +697,13 @@ def _cancel(booking: Booking, *, by: User, message: str) -> None:
     booking.save(
         update_fields=["status", "cancelled_at", "cancelled_by", "cancel_message", "updated_at"]
     )
+    if booking.is_block:
+        action = "spaces.booking.block_removed"
+    elif booking.booker_id == by.pk:
+        action = "spaces.booking.cancelled"
+    else:
+        action = "spaces.booking.cancelled_by_coordinator"
+    audit.record(booking, action, actor=by)
 
 
 def _notify_cancelled(
@@ -735,6 +751,7 @@ def check_in(*, booking: Booking, by: User) -> Booking:
             raise TooLate(_("Checking in is possible during the first 30 minutes only."))
         booking.checked_in_at = now
         booking.save(update_fields=["checked_in_at", "updated_at"])
+        audit.record(booking, "spaces.booking.checked_in", actor=by)
     return booking
 
 
@@ -763,6 +780,7 @@ def release_no_shows(*, now: datetime | None = None) -> int:
         for booking in due:
             booking.status = Booking.Status.RELEASED
             booking.save(update_fields=["status", "updated_at"])
+            audit.record(booking, "spaces.booking.released", actor=None)
             after_commit(
                 notify,
                 recipient=booking.booker,
@@ -853,6 +871,9 @@ def block_slots(
                     )
                 )
             )
+            audit.record(
+                blocks[-1], "spaces.booking.blocked", actor=by, data={"cancelled": len(in_the_way)}
+            )
     return blocks
 
 
@@ -938,6 +959,12 @@ def close_day(*, closure: Closure, by: User, cancel_bookings: bool = False) -> l
             "day": date_format(closure.date, "l j F Y"),
         }
         cancelled = _cancel_with_message(in_the_way, by=by, message=message)
+        audit.record(
+            closure.space,
+            "spaces.space.closed_day",
+            actor=by,
+            data={"date": closure.date.isoformat(), "cancelled": len(cancelled)},
+        )
     return cancelled
 
 
@@ -1035,6 +1062,12 @@ def change_opening_hours(
             "%(space)s has new opening hours, and the time you booked is outside them."
         ) % {"space": space.name}
         cancelled = _cancel_with_message(in_the_way, by=by, message=message)
+        audit.record(
+            space,
+            "spaces.space.hours_changed",
+            actor=by,
+            data={"weekdays": sorted(weekdays), "cancelled": len(cancelled)},
+        )
     return cancelled
 
 
