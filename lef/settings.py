@@ -409,6 +409,9 @@ if env("SENTRY_DSN"):
         ),
     )
 
+# /healthz calls the task queue "late" when a task has waited this many seconds.
+TASK_QUEUE_LATE_AFTER = int(env("TASK_QUEUE_LATE_AFTER", "300"))
+
 # LOG_FORMAT=json: one JSON object per line (lef.log_format), for a log collector.
 LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in {"text", "json"}:
