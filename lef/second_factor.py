@@ -1,9 +1,9 @@
 """A second factor for those who hold the keys: staff and coordinators.
 
-Any member may set up two-factor authentication (allauth's MFA: an app code,
-recovery codes, passkeys). For active staff (every coordinator and superuser
-is staff) it is required before a back-office page opens: the admin, the
-dashboard and the door list. A view asks with
+Any member may set up two-factor authentication (allauth's MFA: an app code
+and recovery codes; passkeys are not switched on, see the README). For active
+staff (every coordinator and superuser is staff) it is required before a
+back-office page opens: the admin, the dashboard and the door list. A view asks with
 :func:`second_factor_required_for_staff`; the admin site asks for all its views.
 
 What is checked is the *session*, not only the account: the session must have
