@@ -13,7 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from lef import second_factor
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.second_factor import (
@@ -184,6 +184,26 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, event):
     ]
     assert door["Location"] == f"{SET_UP}?next=%2Fevents%2Fbrugklas%2Fcheck-in%2F"
     assert dashboard["Location"] == f"{SET_UP}?next=%2Fdashboard%2F"
+
+
+def test_staff_without_a_second_factor_check_nobody_in_at_the_door(client, event):
+    registration = RegistrationFactory(event=event)
+    client.force_login(CoordinatorFactory(second_factor=False))
+    toggle = reverse(
+        "events:check_in_toggle", kwargs={"slug": event.slug, "registration_id": registration.pk}
+    )
+
+    response = client.post(toggle, {"action": "in"})
+    walk_in = client.post(
+        reverse("events:walk_in", kwargs={"slug": event.slug}),
+        {"guest_name": "Gast", "sector": "po"},
+    )
+
+    assert response["Location"] == f"{SET_UP}?next=%2Fadmin%2F"
+    assert walk_in["Location"] == f"{SET_UP}?next=%2Fadmin%2F"
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+    assert event.registrations.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
