@@ -69,7 +69,8 @@ class HistoryAdminMixin:
             {"rows": rows, "total": total, "shown": len(rows), "has_about": bool(children)},
         )
 
-    history.short_description = gettext_lazy("history")
+    # The section is called "History"; the field says what its table holds.
+    history.short_description = gettext_lazy("who did what, when")
 
 
 def _who(entry) -> str:
