@@ -103,3 +103,13 @@ page("projects: detail (visitor)", "/projects/bench-big-project/")
 page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member",
      same_queries_as="projects: team of 1")  # fmt: skip
 page("projects: team of 1", "/projects/{small_project}/team/", as_user="member")
+
+
+# The coordinators' dashboard for a school year: within 5x the floor (issue 18).
+def dashboard_school_year() -> str:
+    from bench.dashboard import measure_dashboard  # noqa: PLC0415 -- needs django.setup()
+
+    return measure_dashboard()
+
+
+EXTRAS.append(dashboard_school_year)

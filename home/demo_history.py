@@ -222,7 +222,9 @@ def _sign_ups(rng, event, people, *, one_sector: bool, year: int) -> list[Regist
     if one_sector or rng.random() < (0.45, 0.3, 0.2)[year]:
         sector = rng.choice(list(SECTOR_WEIGHTS))
         known = [p for p in known if p.sector == sector] or known
-    wanted = min(len(known), rng.randint(8, 26))
+    # One meetup in four is popular: more sign up than there are places.
+    popular = rng.random() < 0.25
+    wanted = min(len(known), event.capacity + rng.randint(2, 8) if popular else rng.randint(8, 22))
     chosen = rng.sample(known, wanted)
     door = rng.random() < 0.85  # at most meetups the door checks people in
     rows = []
