@@ -543,7 +543,6 @@ _BOOKINGS = """
 # coordinators' blocks.
 _OCCUPANCY = f"""
     WITH excluded AS ({_EXCLUDED}),
-    bookings AS ({_BOOKINGS}),
     days AS (
         SELECT d::date AS day
         FROM generate_series(%(first_day)s::timestamp, %(last_day)s::timestamp,
@@ -562,32 +561,32 @@ _OCCUPANCY = f"""
         )
         GROUP BY 1
     ),
-    blocked AS (
-        SELECT b.resource_id AS resource,
-               sum(EXTRACT(epoch FROM LEAST(b."end", %(end)s) - GREATEST(b.start, %(start)s)))
+    -- One pass over the period's bookings: blocks, and members' booked and used hours.
+    spans AS (
+        SELECT b.resource_id, b.kind, b.status, b.checked_in_at,
+               b.booker_id NOT IN (SELECT id FROM excluded) AS counted,
+               EXTRACT(epoch FROM LEAST(b."end", %(end)s) - GREATEST(b.start, %(start)s))
                / 3600 AS hours
         FROM spaces_booking b
-        WHERE b.kind = 'block' AND b.status = 'confirmed'
-          AND b.start < %(end)s AND b."end" > %(start)s
-        GROUP BY 1
+        WHERE b.start < %(end)s AND b."end" > %(start)s AND b.status = 'confirmed'
     ),
     used AS (
         SELECT resource_id AS resource,
-               sum(EXTRACT(epoch FROM "end" - start)) FILTER (WHERE status = 'confirmed')
-               / 3600 AS booked,
-               sum(EXTRACT(epoch FROM "end" - start)) FILTER (WHERE checked_in_at IS NOT NULL)
-               / 3600 AS used
-        FROM bookings GROUP BY 1
+               sum(hours) FILTER (WHERE kind = 'block') AS blocked,
+               sum(hours) FILTER (WHERE kind = 'booking' AND counted) AS booked,
+               sum(hours) FILTER (
+                   WHERE kind = 'booking' AND counted AND checked_in_at IS NOT NULL
+               ) AS used
+        FROM spans GROUP BY 1
     )
     SELECT s.name, r.name,
-           COALESCE(o.hours, 0) - COALESCE(bl.hours, 0),
+           COALESCE(o.hours, 0) - COALESCE(u.blocked, 0),
            COALESCE(u.booked, 0), COALESCE(u.used, 0)
     FROM spaces_resource r
     JOIN spaces_space s ON s.id = r.space_id
     LEFT JOIN open_hours o ON o.resource = r.id
-    LEFT JOIN blocked bl ON bl.resource = r.id
     LEFT JOIN used u ON u.resource = r.id
-    WHERE r.active OR u.resource IS NOT NULL
+    WHERE r.active OR u.booked IS NOT NULL
     ORDER BY s.name, r.name, r.id
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
