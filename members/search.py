@@ -4,7 +4,7 @@ Dutch glues words together ("praktijkonderzoek"), and the embedded PostgreSQL ha
 no pg_trgm, so substring search is built from plain text search:
 
 * the document also holds every tail (suffix of four or more letters) of each
-  long word, via the SQL function ``lef_word_parts`` (migration 0003), so
+  long word, via the SQL function ``lef_word_parts`` (migrations 0003 and 0016), so
   "onderzoek" is a lexeme of a profile that says "praktijkonderzoek";
 * each query word is matched as a prefix (``word:*``), so "praktijk" finds it too;
 * words are stemmed as Dutch and as English, so "onderzoeken" and "researchers"
@@ -29,15 +29,30 @@ from collections.abc import Sequence
 from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db.models import F, Func, IntegerField, QuerySet, Value
 
-WORD_PARTS_FUNCTION = r"""
+# The tails of a word grow with the square of its length: one word of 5000
+# letters gave 12 MB of tails, past PostgreSQL's 1 MB for a tsvector (a 500 on
+# saving a profile), and one of 100 000 letters ran the server out of memory.
+# So only words of at most MAX_PART_WORD letters get tails (the longest Dutch
+# compounds anyone types are shorter), and only the first MAX_PART_WORDS such
+# words of a document: at most some 400 kB of tails, whatever is written.
+MAX_PART_WORD = 40
+MAX_PART_WORDS = 500
+
+WORD_PARTS_FUNCTION = rf"""
 CREATE OR REPLACE FUNCTION lef_word_parts(doc text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(string_agg(substr(w, i), ' '), '')
-  FROM regexp_split_to_table(lower(coalesce(doc, '')), '[^[:alnum:]]+') AS w,
-       generate_series(2, greatest(length(w) - 3, 2)) AS i
-  WHERE length(w) >= 8 AND i <= length(w) - 3
+  SELECT coalesce(string_agg(substr(w, i), ' ' ORDER BY n, i), '')
+  FROM (
+    SELECT w, n
+    FROM regexp_split_to_table(lower(coalesce(doc, '')), '[^[:alnum:]]+')
+         WITH ORDINALITY AS words(w, n)
+    WHERE length(w) BETWEEN 8 AND {MAX_PART_WORD}
+    ORDER BY n
+    LIMIT {MAX_PART_WORDS}
+  ) AS long_words,
+  generate_series(2, length(w) - 3) AS i
 $$;
-"""
+"""  # noqa: S608 - the two numbers above, no input
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8
