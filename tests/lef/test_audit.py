@@ -286,3 +286,35 @@ def test_the_history_panel_takes_the_same_queries_for_one_sign_up_or_many(client
     assert len(for_several) == len(for_one)
     # The entries with their actors (counted apart only past HISTORY_LIMIT).
     assert len([q for q in for_one if "lef_auditentry" in q["sql"]]) == 1
+
+
+def test_a_booking_an_organisation_and_a_project_show_their_history_too(client):
+    coordinator = CoordinatorFactory(name="Carla Coördinator")
+    client.force_login(coordinator)
+    booking = spaces.book_resource(
+        resource=ResourceFactory(),
+        booker=MemberFactory(name="Bram Boeker"),
+        start=_tomorrow_at(10),
+        end=_tomorrow_at(11),
+    )
+    organisation = ProposedOrganisationFactory()
+    organisations.approve_organisation(organisation=organisation, by=coordinator)
+    project = ProjectFactory()
+    projects.set_featured(project=project, by=coordinator, featured=True)
+
+    pages = {
+        f"/admin/spaces/booking/{booking.pk}/change/": ("Bram Boeker", "spaces.booking.booked"),
+        f"/admin/members/organisation/{organisation.pk}/change/": (
+            "Carla Coördinator",
+            "members.organisation.approved",
+        ),
+        f"/admin/projects/project/{project.pk}/change/": (
+            "Carla Coördinator",
+            "projects.project.featured",
+        ),
+    }
+    for url, (who, action) in pages.items():
+        page = client.get(url).content.decode()
+        with translation.override("nl"):
+            words = audit.label(AuditEntry(action=action, data={}))
+        assert (who in page, words in page, action in page) == (True, True, False), url
