@@ -428,6 +428,9 @@ class Profile(models.Model):
             errors["primary_sector"] = _(
                 "A member who finished onboarding needs a primary sector."
             )
+        if self.user_id is None:
+            # Only a tampered form gets here (the admin's profile without its member).
+            raise ValidationError(_("A profile belongs to a member."))
         if (
             self.organisation_id is not None
             and not Organisation.objects.selectable_by(self.user)

@@ -1,0 +1,41 @@
+"""The admin's member page with a tampered profile part: the form again, not a 500.
+
+Found by the form fuzzing (tests/fuzz): without the profile's hidden member
+field, Django's inline left the profile without its user and Profile.clean
+asked for it: RelatedObjectDoesNotExist.
+"""
+
+import pytest
+
+from members.models import Profile
+from tests.factories import MemberFactory
+from tests.members.factories_coordination import CoordinatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_page_without_the_profiles_member_field_is_refused(client):
+    member = MemberFactory(name="Ria de Vries")
+    profile = member.profile
+    client.force_login(CoordinatorFactory())
+    response = client.post(
+        f"/admin/members/user/{member.pk}/change/",
+        {
+            "name": "Iemand Anders",
+            "username": member.username,
+            "is_active": "on",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-MIN_NUM_FORMS": "1",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-primary_sector": "po",
+            "profile-0-organisation": str(profile.organisation_id),
+            "profile-0-roles": "teacher",
+            "profile-0-core_activities": "teaching",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["errors"]
+    member.refresh_from_db()
+    assert (member.name, Profile.objects.filter(user=member).count()) == ("Ria de Vries", 1)
