@@ -11,6 +11,8 @@ HOSTILE_TEXT = [
     "",
     " ",
     HUGE,
+    "w" * 4999,  # one word, within most limits (its search tails once overflowed)
+    "lang woord " * 9000,
     "x" * 256,
     "\u202egnp.exe\u202c",  # right-to-left override
     "\u200f\u2066\u2069\u061c",  # direction marks and isolates
