@@ -20,7 +20,7 @@ run: setup
 # The browser tests need a Chromium and the HTML check (tests/test_html_valid.py)
 # a Java: scripts/ensure-chromium and scripts/ensure-java find one each (or
 # install Debian's, or stop here with what to install) and pytest gets the paths.
-test: setup
+test: setup $(STAMPS)/observatory
 	CHROMIUM="$$(scripts/ensure-chromium)" && export CHROMIUM && \
 	JAVA="$$(scripts/ensure-java)" && export JAVA && \
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lef.settings_test && \
@@ -42,7 +42,7 @@ bench: setup
 # database restart in the middle; prints rps and p50/p95/p99 per page, then checks
 # capacity, double bookings, team sizes and that no confirmed action was lost.
 # LOADTEST_SECONDS=30 for a quick run; `make loadtest LOADTEST_ARGS="--users 60"`.
-loadtest: setup
+loadtest: setup $(STAMPS)/observatory
 	$(BIN)/python -m loadtest $(LOADTEST_ARGS)
 
 # Update the catalogues after changing strings (needs GNU gettext's xgettext).
@@ -50,7 +50,7 @@ messages: $(STAMPS)/python
 	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*'
 	$(BIN)/python manage.py makemessages --settings=lef.settings_test --locale nl --locale en --no-obsolete -d djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*'
 
-setup: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/observatory translations
+setup: $(STAMPS)/python $(STAMPS)/node translations
 
 # Regenerate the lock files from requirements.in and requirements-dev.in after
 # editing them; pins already in the lock files are kept unless
