@@ -88,7 +88,7 @@ def measure_dashboard() -> str:
         f"{len(queries.captured_queries)} queries, {ratio:.1f}x the floor "
         f"({floor:.1f} ms; target <= {TARGET_RATIO:g}x): {verdict}",
         f"  dashboard_figures(): median {statistics.median(figures):.1f} ms "
-        f"for {len(KEYS)} figures and their year before ({2 * len(KEYS)} queries)",
+        f"for {len(KEYS)} figures and their year before ({len(KEYS)} queries)",
         "  per figure (both years): " + ", ".join(f"{key} {ms:.1f} ms" for key, ms in slowest),
     ]
     return "\n".join(lines)

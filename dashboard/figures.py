@@ -1,7 +1,7 @@
 """The dashboard's figures: is 't LEF connecting po, vo, mbo and ho?
 
-Each figure is counted by PostgreSQL (one statement for the period and one for
-the same period a year earlier), never by loading rows into Python, and comes
+Each figure is counted by PostgreSQL in one statement, for the period and the
+same period a year earlier together, never by loading rows into Python, and comes
 back as a :class:`Figure`: translated title, one-line definition and column
 headers, the rows of the period and of the year before, and which columns a
 chart uses. The page, the partner report and the CSV downloads all show these
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dashboard.periods import Period, month_label, months
 from lef.choices import Sector, Transition, sector_short
 from lef.demo_accounts import TEST_ACCOUNTS_GROUP
-from spaces.models import Weekday
+from spaces.models import MAX_SPAN, Weekday
 
 SMALL = 5  # counts below this show as "< 5" in the partner report
 SMALL_LABEL = "< 5"
@@ -82,6 +82,26 @@ def _params(period: Period, **extra) -> dict:
     }
 
 
+# The period (n = 0) and the same period a year earlier (n = 1), so that one
+# statement counts a figure for both.
+_PERIODS = """
+    SELECT * FROM (VALUES (0, %(start)s::timestamptz, %(end)s::timestamptz),
+                          (1, %(before_start)s::timestamptz, %(before_end)s::timestamptz))
+    AS periods(n, start, "end")
+"""
+
+
+def _periods_params(period: Period, **extra) -> dict:
+    before = period.previous_year()
+    return _params(
+        period,
+        before_start=before.start_at,
+        before_end=before.end_at,
+        max_span=MAX_SPAN,
+        **extra,
+    )
+
+
 def _fetch(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -108,63 +128,78 @@ def _month_grid(period: Period, found: dict, keys: list, empty: tuple = (0,)) ->
 
 # Who took part ----------------------------------------------------------------------------
 
-# Meetups held in the period: published (not a draft, not cancelled), started
+# Sectors as small numbers (1 po ... 5 other: their place in Sector.values), so
+# that pairs and people are grouped on integers rather than sorted as text.
+_SECTOR = "array_position(%(sectors)s::text[], {column}::text)"
+
+# Meetups held in the periods: published (not a draft, not cancelled), started
 # in the period and before now; ``door`` says whether anyone was checked in.
 _MEETUPS = """
-    SELECT e.id, e.target_transitions,
+    SELECT p.n, e.id, e.target_transitions,
            date_trunc('month', e.starts_at AT TIME ZONE %(tz)s)::date AS month,
            EXISTS (
                SELECT 1 FROM events_registration c
                WHERE c.event_id = e.id AND c.checked_in_at IS NOT NULL
            ) AS door
-    FROM events_event e
-    WHERE e.status = 'published' AND e.starts_at >= %(start)s AND e.starts_at < %(end)s
-      AND e.starts_at < now()
+    FROM periods p
+    JOIN events_event e ON e.status = 'published' AND e.starts_at >= p.start
+                       AND e.starts_at < p."end"
+    WHERE e.starts_at < now()
 """
 
 # Who took part in a meetup: checked in at the door; at a meetup where nobody
 # was checked in, every confirmed sign-up. A guest without an account is a
 # person of their own (a negative id, never a user's). Cancelled sign-ups and
 # waiting lists never count; the sector is the one kept on the sign-up.
-_AT_MEETUPS = """
-    SELECT m.id AS activity, m.month, COALESCE(r.member_id, -r.id) AS person, r.sector
+_AT_MEETUPS = f"""
+    SELECT m.n, m.id AS activity, m.month, COALESCE(r.member_id, -r.id) AS person,
+           {_SECTOR.format(column="r.sector")} AS sector
     FROM meetups m JOIN events_registration r ON r.event_id = m.id
     WHERE r.status = 'confirmed' AND (r.checked_in_at IS NOT NULL OR NOT m.door)
       AND (r.member_id IS NULL OR r.member_id NOT IN (SELECT id FROM excluded))
-"""
+"""  # noqa: S608 -- constant SQL; every value is a parameter
 
 # Who was on a project team in the period: from joining until leaving, or until
 # the project's end date if that comes first, with the sector kept on the
 # membership when it started.
-_ON_TEAMS = """
-    SELECT t.project_id AS activity, t.member_id AS person, t.sector,
+_ON_TEAMS = f"""
+    SELECT p.n, t.project_id AS activity, t.member_id AS person,
+           {_SECTOR.format(column="t.sector")} AS sector,
            t.joined_at AS since,
            LEAST(t.ended_at, (pr.end_date + 1)::timestamp AT TIME ZONE %(tz)s) AS until
-    FROM projects_membership t JOIN projects_project pr ON pr.id = t.project_id
-    WHERE t.joined_at IS NOT NULL AND t.joined_at < %(end)s AND t.sector <> ''
-      AND (t.ended_at IS NULL OR t.ended_at > %(start)s)
-      AND (pr.end_date IS NULL OR (pr.end_date + 1)::timestamp AT TIME ZONE %(tz)s > %(start)s)
+    FROM periods p
+    JOIN projects_membership t ON t.joined_at < p."end"
+                              AND (t.ended_at IS NULL OR t.ended_at > p.start)
+    JOIN projects_project pr ON pr.id = t.project_id
+    WHERE t.joined_at IS NOT NULL AND t.sector <> ''
+      AND (pr.end_date IS NULL OR (pr.end_date + 1)::timestamp AT TIME ZONE %(tz)s > p.start)
       AND t.member_id NOT IN (SELECT id FROM excluded)
-"""
+"""  # noqa: S608 -- constant SQL; every value is a parameter
 
-# Sign-ups of the counted people (and guests) at the period's meetups.
+# Sign-ups of the counted people (and guests) at the periods' meetups.
 _SIGN_UPS = """
-    SELECT r.*, m.month, m.door
+    SELECT r.*, m.n, m.month, m.door
     FROM meetups m JOIN events_registration r ON r.event_id = m.id
     WHERE r.member_id IS NULL OR r.member_id NOT IN (SELECT id FROM excluded)
 """
 
-# The months of the period, with their first and first-after moments.
+# The months of both periods, with their first and first-after moments.
 _MONTHS = """
-    SELECT g.month::date AS month,
+    SELECT 0 AS n, g.month::date AS month,
            g.month AT TIME ZONE %(tz)s AS month_start,
            (g.month + interval '1 month') AT TIME ZONE %(tz)s AS month_end
     FROM generate_series(%(first_month)s::timestamp, %(last_month)s::timestamp,
+                         interval '1 month') AS g(month)
+    UNION ALL
+    SELECT 1, g.month::date, g.month AT TIME ZONE %(tz)s,
+           (g.month + interval '1 month') AT TIME ZONE %(tz)s
+    FROM generate_series(%(before_first_month)s::timestamp, %(before_last_month)s::timestamp,
                          interval '1 month') AS g(month)
 """
 
 _WITH = f"""
     WITH excluded AS ({_EXCLUDED}),
+    periods AS ({_PERIODS}),
     meetups AS ({_MEETUPS}),
     at_meetups AS ({_AT_MEETUPS}),
     on_teams AS ({_ON_TEAMS}),
@@ -172,9 +207,9 @@ _WITH = f"""
     period_months AS ({_MONTHS}),
     -- Each team place in each month it covers.
     team_months AS (
-        SELECT pm.month, t.*
+        SELECT pm.n, pm.month, t.activity, t.person, t.sector
         FROM period_months pm
-        JOIN on_teams t ON t.since < pm.month_end
+        JOIN on_teams t ON t.n = pm.n AND t.since < pm.month_end
                        AND (t.until IS NULL OR t.until > pm.month_start)
     )
 """  # noqa: S608 -- constant SQL; every value is a parameter
@@ -182,7 +217,28 @@ _WITH = f"""
 
 def _series_params(period: Period) -> dict:
     all_months = months(period)
-    return _params(period, first_month=all_months[0], last_month=all_months[-1])
+    before = months(period.previous_year())
+    return _periods_params(
+        period,
+        first_month=all_months[0],
+        last_month=all_months[-1],
+        before_first_month=before[0],
+        before_last_month=before[-1],
+        sectors=list(Sector.values),
+    )
+
+
+def _by_period(rows) -> tuple[list, list]:
+    """Rows that start with their period (0 the period, 1 a year earlier), split in two."""
+    split = ([], [])
+    for n, *rest in rows:
+        split[n].append(rest)
+    return split
+
+
+def _sector_code(number: int | None) -> str | None:
+    """A sector's code from its number in the SQL (:data:`_SECTOR`)."""
+    return Sector.values[number - 1] if number else None
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -196,34 +252,30 @@ _SECTOR_MATRIX = (
     _WITH  # noqa: S608 -- constant SQL; every value is a parameter
     + """,
     together AS (
-        SELECT 'm' AS kind, activity, person, sector, NULL::timestamptz AS since,
+        SELECT n, 0 AS kind, activity, person, sector, NULL::timestamptz AS since,
                NULL::timestamptz AS until
         FROM at_meetups
         UNION ALL
-        SELECT 'p', activity, person, sector, since, until FROM on_teams
+        SELECT n, 1, activity, person, sector, since, until FROM on_teams
     ),
-    -- Each pair once per pair of sectors, the codes compared as bytes (sorting
-    -- them by the language's collation was half the statement's time).
+    -- Each pair once per pair of sectors, grouped on numbers (hashed, not sorted).
     pairs AS (
-        SELECT LEAST(a.sector, b.sector) COLLATE "C" AS one,
-               GREATEST(a.sector, b.sector) COLLATE "C" AS other,
+        SELECT a.n, LEAST(a.sector, b.sector) AS one, GREATEST(a.sector, b.sector) AS other,
                a.person AS first, b.person AS second
         FROM together a
-        JOIN together b ON b.kind = a.kind AND b.activity = a.activity AND a.person < b.person
-        WHERE a.kind = 'm'
+        JOIN together b ON b.n = a.n AND b.kind = a.kind AND b.activity = a.activity
+                       AND a.person < b.person
+        WHERE a.kind = 0
            OR (a.since < COALESCE(b.until, 'infinity')
                AND b.since < COALESCE(a.until, 'infinity'))
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2, 3, 4, 5
     )
-    SELECT one, other, count(*) FROM pairs GROUP BY 1, 2
+    SELECT n, one, other, count(*) FROM pairs GROUP BY 1, 2, 3
 """
 )
 
 
-def _sector_matrix(period: Period) -> tuple[tuple, ...]:
-    found = {}
-    for one, other, pairs in _fetch(_SECTOR_MATRIX, _series_params(period)):
-        found[one, other] = found[other, one] = pairs
+def _sector_matrix_rows(found: dict) -> tuple[tuple, ...]:
     sectors = _sectors()
     return tuple(
         (label, other_label, found.get((code, other_code), 0))
@@ -232,8 +284,17 @@ def _sector_matrix(period: Period) -> tuple[tuple, ...]:
     )
 
 
+def _sector_matrix(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, one_number, other_number, pairs in _fetch(_SECTOR_MATRIX, _series_params(period)):
+        one, other = _sector_code(one_number), _sector_code(other_number)
+        found[n][one, other] = found[n][other, one] = pairs
+    return _sector_matrix_rows(found[0]), _sector_matrix_rows(found[1])
+
+
 def _sector_matrix_figure(period: Period) -> Figure:
     columns = (_("Sector"), _("Met sector"), _("Pairs of people"))
+    rows, previous = _sector_matrix(period)
     return Figure(
         key="sector_matrix",
         title=_("Who meets whom"),
@@ -243,8 +304,8 @@ def _sector_matrix_figure(period: Period) -> Figure:
             "project team; the diagonal is contact within a sector."
         ),
         columns=columns,
-        rows=_sector_matrix(period),
-        previous=_sector_matrix(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="heatmap",
         x=columns[1],
         y=columns[0],
@@ -254,22 +315,23 @@ def _sector_matrix_figure(period: Period) -> Figure:
 
 # Cross-sector share -------------------------------------------------------------------------
 
+# Two or more sectors took part where the lowest sector number is not the highest.
 _CROSS_SECTOR = (
     _WITH  # noqa: S608 -- constant SQL; every value is a parameter
     + """,
     per_meetup AS (
-        SELECT month, activity, count(DISTINCT sector) AS sectors
-        FROM at_meetups GROUP BY 1, 2
+        SELECT n, month, activity, min(sector) <> max(sector) AS cross_sector
+        FROM at_meetups GROUP BY 1, 2, 3
     ),
     per_project AS (
-        SELECT month, activity, count(DISTINCT sector) AS sectors
-        FROM team_months GROUP BY 1, 2
+        SELECT n, month, activity, min(sector) <> max(sector) AS cross_sector
+        FROM team_months GROUP BY 1, 2, 3
     )
-    SELECT 'meetups', month, count(*) FILTER (WHERE sectors >= 2), count(*)
-    FROM per_meetup GROUP BY 2
+    SELECT n, 'meetups', month, count(*) FILTER (WHERE cross_sector), count(*)
+    FROM per_meetup GROUP BY 1, 3
     UNION ALL
-    SELECT 'projects', month, count(*) FILTER (WHERE sectors >= 2), count(*)
-    FROM per_project GROUP BY 2
+    SELECT n, 'projects', month, count(*) FILTER (WHERE cross_sector), count(*)
+    FROM per_project GROUP BY 1, 3
 """
 )
 
@@ -278,16 +340,19 @@ def _kinds() -> list[tuple[str, str]]:
     return [("meetups", _("Meetups")), ("projects", _("Projects"))]
 
 
-def _cross_sector(period: Period) -> tuple[tuple, ...]:
-    found = {
-        (month, kind): (cross, total, _share(cross, total))
-        for kind, month, cross, total in _fetch(_CROSS_SECTOR, _series_params(period))
-    }
-    return tuple(_month_grid(period, found, _kinds(), empty=(0, 0, None)))
+def _cross_sector(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, kind, month, cross, total in _fetch(_CROSS_SECTOR, _series_params(period)):
+        found[n][month, kind] = (cross, total, _share(cross, total))
+    return tuple(
+        tuple(_month_grid(each, found[n], _kinds(), empty=(0, 0, None)))
+        for n, each in enumerate((period, period.previous_year()))
+    )
 
 
 def _cross_sector_figure(period: Period) -> Figure:
     columns = (_("Month"), _("Kind"), _("Cross-sector"), _("All"), _("Cross-sector (%)"))
+    rows, previous = _cross_sector(period)
     return Figure(
         key="cross_sector_share",
         title=_("Cross-sector meetups and projects"),
@@ -296,8 +361,8 @@ def _cross_sector_figure(period: Period) -> Figure:
             "where people from two or more sectors took part."
         ),
         columns=columns,
-        rows=_cross_sector(period),
-        previous=_cross_sector(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="lines",
         x=columns[0],
         y=columns[4],
@@ -309,27 +374,39 @@ def _cross_sector_figure(period: Period) -> Figure:
 
 _PARTICIPANTS = (
     _WITH  # noqa: S608 -- constant SQL; every value is a parameter
-    + """
-    SELECT month, sector, count(*)
-    FROM (
-        SELECT month, person, sector FROM at_meetups
-        UNION
-        SELECT month, person, sector FROM team_months
-    ) AS taking_part
-    GROUP BY 1, 2
+    + """,
+    taking_part AS (
+        SELECT n, month, sector FROM (
+            SELECT n, month, person, sector FROM at_meetups
+            UNION ALL
+            SELECT n, month, person, sector FROM team_months
+        ) AS each_place
+        GROUP BY n, month, sector, person
+    )
+    SELECT n, month, sector, count(*) FROM taking_part GROUP BY 1, 2, 3
 """
 )
 
 
-def _participants(period: Period) -> tuple[tuple, ...]:
-    found = {
-        (month, sector): (n,) for month, sector, n in _fetch(_PARTICIPANTS, _series_params(period))
-    }
-    return tuple(_month_grid(period, found, _sectors()))
+def _per_month_and_sector(
+    sql: str, params: dict, period: Period, *, numbered: bool = False
+) -> tuple[tuple, tuple]:
+    """A count per month and sector of both periods, from rows (n, month, sector, count);
+    ``numbered``: the sectors come as numbers (:data:`_SECTOR`)."""
+    found = ({}, {})
+    for n, month, sector, count in _fetch(sql, params):
+        found[n][month, _sector_code(sector) if numbered else sector] = (count,)
+    return tuple(
+        tuple(_month_grid(each, found[n], _sectors()))
+        for n, each in enumerate((period, period.previous_year()))
+    )
 
 
 def _participants_figure(period: Period) -> Figure:
     columns = (_("Month"), _("Sector"), _("People"))
+    rows, previous = _per_month_and_sector(
+        _PARTICIPANTS, _series_params(period), period, numbered=True
+    )
     return Figure(
         key="participants_per_sector",
         title=_("People taking part, per sector"),
@@ -338,8 +415,8 @@ def _participants_figure(period: Period) -> Figure:
             "month, by the sector they had then."
         ),
         columns=columns,
-        rows=_participants(period),
-        previous=_participants(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="lines",
         x=columns[0],
         y=columns[2],
@@ -350,23 +427,20 @@ def _participants_figure(period: Period) -> Figure:
 # New members ------------------------------------------------------------------------------
 
 _NEW_MEMBERS = f"""
-    SELECT date_trunc('month', u.date_joined AT TIME ZONE %(tz)s)::date AS month,
-           p.primary_sector, count(*)
-    FROM members_user u
-    JOIN members_profile p ON p.user_id = u.id
-    WHERE u.date_joined >= %(start)s AND u.date_joined < %(end)s
-      AND p.primary_sector <> ''
+    WITH periods AS ({_PERIODS})
+    SELECT p.n, date_trunc('month', u.date_joined AT TIME ZONE %(tz)s)::date AS month,
+           p_.primary_sector, count(*)
+    FROM periods p
+    JOIN members_user u ON u.date_joined >= p.start AND u.date_joined < p."end"
+    JOIN members_profile p_ ON p_.user_id = u.id
+    WHERE p_.primary_sector <> ''
       AND u.id NOT IN ({_EXCLUDED})
-    GROUP BY 1, 2
+    GROUP BY 1, 2, 3
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
 
-def _new_members(period: Period) -> tuple[tuple, ...]:
-    found = {(month, sector): (n,) for month, sector, n in _fetch(_NEW_MEMBERS, _params(period))}
-    return tuple(_month_grid(period, found, _sectors()))
-
-
 def _new_members_figure(period: Period) -> Figure:
+    rows, previous = _per_month_and_sector(_NEW_MEMBERS, _periods_params(period), period)
     return Figure(
         key="new_members",
         title=_("New members per sector"),
@@ -375,8 +449,8 @@ def _new_members_figure(period: Period) -> Figure:
             "(staff and test accounts left out)."
         ),
         columns=(_("Month"), _("Sector"), _("New members")),
-        rows=_new_members(period),
-        previous=_new_members(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="stacked_bars",
         x=_("Month"),
         y=_("New members"),
@@ -389,29 +463,35 @@ def _new_members_figure(period: Period) -> Figure:
 _TRANSITIONS = (
     _WITH  # noqa: S608 -- constant SQL; every value is a parameter
     + """
-    SELECT 'meetups', theme, count(*)
+    SELECT n, 'meetups', theme, count(*)
     FROM meetups, unnest(meetups.target_transitions) AS theme
-    GROUP BY 2
+    GROUP BY 1, 3
     UNION ALL
-    SELECT 'projects', theme, count(*)
-    FROM projects_project p, unnest(p.transitions) AS theme
-    WHERE p.id IN (SELECT activity FROM on_teams)
-    GROUP BY 2
+    SELECT teams.n, 'projects', theme, count(*)
+    FROM (SELECT DISTINCT n, activity FROM on_teams) AS teams
+    JOIN projects_project p ON p.id = teams.activity, unnest(p.transitions) AS theme
+    GROUP BY 1, 3
 """
 )
 
 
-def _transitions(period: Period) -> tuple[tuple, ...]:
-    found = {(theme, kind): n for kind, theme, n in _fetch(_TRANSITIONS, _series_params(period))}
+def _transitions(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, kind, theme, count in _fetch(_TRANSITIONS, _series_params(period)):
+        found[n][theme, kind] = count
     return tuple(
-        (str(label), kind_label, found.get((code, kind), 0))
-        for code, label in Transition.choices
-        for kind, kind_label in _kinds()
+        tuple(
+            (str(label), kind_label, found[n].get((code, kind), 0))
+            for code, label in Transition.choices
+            for kind, kind_label in _kinds()
+        )
+        for n in (0, 1)
     )
 
 
 def _transitions_figure(period: Period) -> Figure:
     columns = (_("Transition"), _("Kind"), _("Number"))
+    rows, previous = _transitions(period)
     return Figure(
         key="transitions",
         title=_("Meetups and projects per transition"),
@@ -420,8 +500,8 @@ def _transitions_figure(period: Period) -> Figure:
             "about (one can be about several)."
         ),
         columns=columns,
-        rows=_transitions(period),
-        previous=_transitions(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="grouped_bars",
         x=columns[0],
         y=columns[2],
@@ -433,38 +513,48 @@ def _transitions_figure(period: Period) -> Figure:
 
 _ATTENDANCE = (
     _WITH  # noqa: S608 -- constant SQL; every value is a parameter
-    + """
-    SELECT m.month,
-           count(DISTINCT m.id),
-           count(s.id) FILTER (WHERE s.status = 'confirmed' AND NOT s.walk_in),
-           count(s.id) FILTER (
-               WHERE s.status = 'confirmed' AND (s.checked_in_at IS NOT NULL OR NOT s.door)
-           ),
-           count(s.id) FILTER (WHERE s.door AND s.status = 'confirmed' AND NOT s.walk_in),
-           count(s.id) FILTER (
-               WHERE s.door AND s.status = 'confirmed' AND NOT s.walk_in
-                 AND s.checked_in_at IS NULL
-           )
-    FROM meetups m LEFT JOIN sign_ups s ON s.event_id = m.id
-    GROUP BY 1
+    + """,
+    per_meetup AS (
+        SELECT m.n, m.month,
+               count(s.id) FILTER (WHERE s.status = 'confirmed' AND NOT s.walk_in) AS signed_up,
+               count(s.id) FILTER (
+                   WHERE s.status = 'confirmed' AND (s.checked_in_at IS NOT NULL OR NOT s.door)
+               ) AS came,
+               count(s.id) FILTER (
+                   WHERE s.door AND s.status = 'confirmed' AND NOT s.walk_in
+               ) AS expected,
+               count(s.id) FILTER (
+                   WHERE s.door AND s.status = 'confirmed' AND NOT s.walk_in
+                     AND s.checked_in_at IS NULL
+               ) AS no_shows
+        FROM meetups m LEFT JOIN sign_ups s ON s.event_id = m.id
+        GROUP BY m.n, m.month, m.id
+    )
+    SELECT n, month, count(*), sum(signed_up)::int, sum(came)::int, sum(expected)::int,
+           sum(no_shows)::int
+    FROM per_meetup
+    GROUP BY 1, 2
 """
 )
 
 
-def _attendance(period: Period) -> tuple[tuple, ...]:
-    found = {
-        month: (meetups, signed_up, came, _share(no_shows, expected))
-        for month, meetups, signed_up, came, expected, no_shows in _fetch(
-            _ATTENDANCE, _series_params(period)
-        )
-    }
+def _attendance(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, month, meetups, signed_up, came, expected, no_shows in _fetch(
+        _ATTENDANCE, _series_params(period)
+    ):
+        found[n][month] = (meetups, signed_up, came, _share(no_shows, expected))
     return tuple(
-        (month_label(first), *found.get(first, (0, 0, 0, None))) for first in months(period)
+        tuple(
+            (month_label(first), *found[n].get(first, (0, 0, 0, None))) for first in months(each)
+        )
+        for n, each in enumerate((period, period.previous_year()))
     )
 
 
 def _attendance_figure(period: Period) -> Figure:
     columns = (_("Month"), _("Meetups"), _("Sign-ups"), _("Came"), _("No-show (%)"))
+    rows, previous = _attendance(period)
     return Figure(
         key="event_attendance",
         title=_("Sign-ups and attendance at meetups"),
@@ -475,8 +565,8 @@ def _attendance_figure(period: Period) -> Figure:
             "checked people in."
         ),
         columns=columns,
-        rows=_attendance(period),
-        previous=_attendance(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="bars",
         x=columns[0],
         y=columns[3],
@@ -493,20 +583,22 @@ _WAITING = (
         WHERE confirmed_at IS NULL OR confirmed_at > created_at
         GROUP BY 1
     )
-    SELECT m.month, count(*), count(w.event_id), COALESCE(sum(w.people), 0)::int
+    SELECT m.n, m.month, count(*), count(w.event_id), COALESCE(sum(w.people), 0)::int
     FROM meetups m LEFT JOIN waited w ON w.event_id = m.id
-    GROUP BY 1
+    GROUP BY 1, 2
 """
 )
 
 
-def _waiting(period: Period) -> tuple[tuple, ...]:
-    found = {
-        month: (meetups, full, _share(full, meetups), people)
-        for month, meetups, full, people in _fetch(_WAITING, _series_params(period))
-    }
+def _waiting(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, month, meetups, full, people in _fetch(_WAITING, _series_params(period)):
+        found[n][month] = (meetups, full, _share(full, meetups), people)
     return tuple(
-        (month_label(first), *found.get(first, (0, 0, None, 0))) for first in months(period)
+        tuple(
+            (month_label(first), *found[n].get(first, (0, 0, None, 0))) for first in months(each)
+        )
+        for n, each in enumerate((period, period.previous_year()))
     )
 
 
@@ -518,6 +610,7 @@ def _waiting_figure(period: Period) -> Figure:
         _("Full (%)"),
         _("People on a waiting list"),
     )
+    rows, previous = _waiting(period)
     return Figure(
         key="waiting_list",
         title=_("Full meetups and waiting lists"),
@@ -526,8 +619,8 @@ def _waiting_figure(period: Period) -> Figure:
             "the places for their sector taken), and how many sign-ups waited."
         ),
         columns=columns,
-        rows=_waiting(period),
-        previous=_waiting(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="bars",
         x=columns[0],
         y=columns[2],
@@ -536,13 +629,14 @@ def _waiting_figure(period: Period) -> Figure:
 
 # Spaces ----------------------------------------------------------------------------------------
 
-# Members' bookings in the period (cut to it), by counted people.
-_BOOKINGS = """
-    SELECT b.id, b.resource_id, b.organisation_id, b.status, b.checked_in_at,
-           GREATEST(b.start, %(start)s) AS start, LEAST(b."end", %(end)s) AS "end"
-    FROM spaces_booking b
-    WHERE b.kind = 'booking' AND b.start < %(end)s AND b."end" > %(start)s
-      AND b.booker_id NOT IN (SELECT id FROM excluded)
+# Bookings and blocks of both periods, read once through the index
+# spaces_booking_dashboard (start, end and what the figures read, so the table
+# itself is not touched): a booking ends at most MAX_SPAN after it starts, so
+# those that overlap a period start less than MAX_SPAN before it.
+_IN_PERIODS = """
+    FROM periods p
+    JOIN spaces_booking b ON b.start < p."end" AND b.start > p.start - %(max_span)s
+                         AND b."end" > p.start
 """
 
 # Open hours per resource: every day of the period, its space's opening hours
@@ -550,51 +644,67 @@ _BOOKINGS = """
 # coordinators' blocks.
 _OCCUPANCY = f"""
     WITH excluded AS ({_EXCLUDED}),
+    periods AS ({_PERIODS}),
     days AS (
-        SELECT d::date AS day
+        SELECT 0 AS n, d::date AS day
         FROM generate_series(%(first_day)s::timestamp, %(last_day)s::timestamp,
                              interval '1 day') AS d
+        UNION ALL
+        SELECT 1, d::date
+        FROM generate_series(%(before_first_day)s::timestamp, %(before_last_day)s::timestamp,
+                             interval '1 day') AS d
+    ),
+    -- Days per space and weekday, closure days left out: a few thousand rows,
+    -- however many resources share a space.
+    day_counts AS (
+        SELECT days.n, s.id AS space, EXTRACT(isodow FROM days.day)::int - 1 AS weekday,
+               count(*) AS days
+        FROM days CROSS JOIN spaces_space s
+        WHERE NOT EXISTS (
+            SELECT 1 FROM spaces_closure c WHERE c.space_id = s.id AND c.date = days.day
+        )
+        GROUP BY 1, 2, 3
     ),
     open_hours AS (
-        SELECT r.id AS resource,
-               sum(EXTRACT(epoch FROM
+        SELECT d.n, d.space,
+               sum(d.days * EXTRACT(epoch FROM
                    CASE WHEN o.closes = time '00:00' THEN interval '24 hours'
                         ELSE o.closes::interval END - o.opens::interval)) / 3600 AS hours
-        FROM spaces_resource r
-        JOIN spaces_openinghours o ON o.space_id = r.space_id
-        JOIN days ON EXTRACT(isodow FROM days.day) - 1 = o.weekday
-        WHERE NOT EXISTS (
-            SELECT 1 FROM spaces_closure c WHERE c.space_id = r.space_id AND c.date = days.day
-        )
-        GROUP BY 1
+        FROM day_counts d
+        JOIN spaces_openinghours o ON o.space_id = d.space AND o.weekday = d.weekday
+        GROUP BY 1, 2
     ),
-    -- One pass over the period's bookings: blocks, and members' booked and used hours.
+    -- One pass over the periods' bookings: blocks, and members' booked and used
+    -- hours, summed as whole seconds (date_part, not the slower numeric EXTRACT),
+    -- each row's seconds worked out once (OFFSET 0 keeps the subquery whole).
     spans AS (
-        SELECT b.resource_id, b.kind, b.status, b.checked_in_at,
+        SELECT p.n, b.resource_id, b.kind, b.checked_in_at IS NOT NULL AS checked_in,
                b.booker_id NOT IN (SELECT id FROM excluded) AS counted,
-               EXTRACT(epoch FROM LEAST(b."end", %(end)s) - GREATEST(b.start, %(start)s))
-               / 3600 AS hours
-        FROM spaces_booking b
-        WHERE b.start < %(end)s AND b."end" > %(start)s AND b.status = 'confirmed'
+               date_part('epoch', LEAST(b."end", p."end") - GREATEST(b.start, p.start))::bigint
+               AS seconds
+        {_IN_PERIODS}
+        WHERE b.status = 'confirmed'
+        OFFSET 0
     ),
     used AS (
-        SELECT resource_id AS resource,
-               sum(hours) FILTER (WHERE kind = 'block') AS blocked,
-               sum(hours) FILTER (WHERE kind = 'booking' AND counted) AS booked,
-               sum(hours) FILTER (
-                   WHERE kind = 'booking' AND counted AND checked_in_at IS NOT NULL
-               ) AS used
-        FROM spans GROUP BY 1
+        SELECT n, resource_id AS resource,
+               sum(seconds) FILTER (WHERE kind = 'block') / 3600.0 AS blocked,
+               sum(seconds) FILTER (WHERE kind = 'booking' AND counted) / 3600.0 AS booked,
+               sum(seconds) FILTER (WHERE kind = 'booking' AND counted AND checked_in)
+               / 3600.0 AS used
+        FROM spans
+        GROUP BY 1, 2
     )
-    SELECT s.name, r.name,
+    SELECT p.n, s.name, r.name,
            COALESCE(o.hours, 0) - COALESCE(u.blocked, 0),
            COALESCE(u.booked, 0), COALESCE(u.used, 0)
-    FROM spaces_resource r
+    FROM periods p
+    CROSS JOIN spaces_resource r
     JOIN spaces_space s ON s.id = r.space_id
-    LEFT JOIN open_hours o ON o.resource = r.id
-    LEFT JOIN used u ON u.resource = r.id
+    LEFT JOIN open_hours o ON o.n = p.n AND o.space = r.space_id
+    LEFT JOIN used u ON u.n = p.n AND u.resource = r.id
     WHERE r.active OR u.booked IS NOT NULL
-    ORDER BY s.name, r.name, r.id
+    ORDER BY p.n, s.name, r.name, r.id
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
 
@@ -602,12 +712,19 @@ def _hours(value) -> float:
     return round(float(value or 0), 1)
 
 
-def _occupancy(period: Period) -> tuple[tuple, ...]:
-    params = _params(period, first_day=period.start, last_day=period.last_day)
-    rows = []
-    for space, resource, open_hours, booked, used in _fetch(_OCCUPANCY, params):
+def _occupancy(period: Period) -> tuple[tuple, tuple]:
+    before = period.previous_year()
+    params = _periods_params(
+        period,
+        first_day=period.start,
+        last_day=period.last_day,
+        before_first_day=before.start,
+        before_last_day=before.last_day,
+    )
+    rows = ([], [])
+    for n, space, resource, open_hours, booked, used in _fetch(_OCCUPANCY, params):
         bookable = max(_hours(open_hours), 0.0)
-        rows.append(
+        rows[n].append(
             (
                 f"{resource} ({space})",
                 bookable,
@@ -616,7 +733,7 @@ def _occupancy(period: Period) -> tuple[tuple, ...]:
                 _share(float(booked or 0), bookable),
             )
         )
-    return tuple(rows)
+    return tuple(rows[0]), tuple(rows[1])
 
 
 def _occupancy_figure(period: Period) -> Figure:
@@ -627,6 +744,7 @@ def _occupancy_figure(period: Period) -> Figure:
         _("Used hours"),
         _("Occupancy (%)"),
     )
+    rows, previous = _occupancy(period)
     return Figure(
         key="space_occupancy",
         title=_("Occupancy of the spaces"),
@@ -636,8 +754,8 @@ def _occupancy_figure(period: Period) -> Figure:
             "in), and booked hours as a share of bookable hours."
         ),
         columns=columns,
-        rows=_occupancy(period),
-        previous=_occupancy(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="bars",
         x=columns[0],
         y=columns[4],
@@ -645,39 +763,46 @@ def _occupancy_figure(period: Period) -> Figure:
 
 
 # Each booking cut into the clock hours it covers (local time), with the minutes
-# in each. Bookings come in few shapes (weekday, start and end on the clock), so
-# they are counted per shape first and only the shapes are cut into hours: a
-# school year of the bench's 60 000 bookings is a few thousand shapes.
+# in each. Bookings come in few spans (many resources are booked for the same
+# hours) and the spans in fewer shapes (weekday, start and end on the clock), so
+# the bookings are counted per span first, straight from the index, and only
+# the spans are put in local time and the shapes cut into hours: a school year
+# of the bench's 60 000 bookings is some 5 000 spans and 200 shapes.
 _HEATMAP = f"""
     WITH excluded AS ({_EXCLUDED}),
-    bookings AS ({_BOOKINGS}),
+    periods AS ({_PERIODS}),
+    spans AS (
+        SELECT p.n, b.start, b."end", count(*) AS booked,
+               count(*) FILTER (WHERE b.checked_in_at IS NOT NULL) AS used
+        {_IN_PERIODS}
+        WHERE b.kind = 'booking' AND b.status = 'confirmed'
+          AND b.booker_id NOT IN (SELECT id FROM excluded)
+        GROUP BY 1, 2, 3
+    ),
     local AS (
-        SELECT checked_in_at IS NOT NULL AS used, start AT TIME ZONE %(tz)s AS start,
-               "end" AT TIME ZONE %(tz)s AS "end"
-        FROM bookings WHERE status = 'confirmed'
+        SELECT s.n, s.booked, s.used,
+               GREATEST(s.start, p.start) AT TIME ZONE %(tz)s AS start,
+               LEAST(s."end", p."end") AT TIME ZONE %(tz)s AS "end"
+        FROM spans s JOIN periods p ON p.n = s.n
     ),
     shapes AS (
-        SELECT EXTRACT(isodow FROM start)::int - 1 AS weekday,
+        SELECT n, EXTRACT(isodow FROM start)::int - 1 AS weekday,
                (EXTRACT(epoch FROM start - date_trunc('day', start)) / 60)::int AS first,
                (EXTRACT(epoch FROM "end" - date_trunc('day', start)) / 60)::int AS last,
-               used, count(*) AS n
+               sum(booked) AS booked, sum(used) AS used
         FROM local GROUP BY 1, 2, 3, 4
     ),
     hours AS (
-        SELECT (weekday + hour / 24) %% 7 AS weekday, hour %% 24 AS hour, used,
-               n * (LEAST(last, hour * 60 + 60) - GREATEST(first, hour * 60)) AS minutes
+        SELECT n, (weekday + hour / 24) %% 7 AS weekday, hour %% 24 AS hour,
+               LEAST(last, hour * 60 + 60) - GREATEST(first, hour * 60) AS minutes, booked, used
         FROM shapes, generate_series(first / 60, (last - 1) / 60) AS hour
     )
-    SELECT weekday, hour, sum(minutes) / 60.0, COALESCE(sum(minutes) FILTER (WHERE used), 0) / 60.0
-    FROM hours GROUP BY 1, 2
+    SELECT n, weekday, hour, sum(booked * minutes) / 60.0, sum(used * minutes) / 60.0
+    FROM hours GROUP BY 1, 2, 3
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
 
-def _heatmap(period: Period) -> tuple[tuple, ...]:
-    found = {
-        (weekday, hour): (_hours(booked), _hours(used))
-        for weekday, hour, booked, used in _fetch(_HEATMAP, _params(period))
-    }
+def _heatmap_rows(found: dict) -> tuple[tuple, ...]:
     if not found:
         return ()
     hours = range(min(h for _w, h in found), max(h for _w, h in found) + 1)
@@ -689,8 +814,16 @@ def _heatmap(period: Period) -> tuple[tuple, ...]:
     )
 
 
+def _heatmap(period: Period) -> tuple[tuple, tuple]:
+    found = ({}, {})
+    for n, weekday, hour, booked, used in _fetch(_HEATMAP, _periods_params(period)):
+        found[n][weekday, hour] = (_hours(booked), _hours(used))
+    return _heatmap_rows(found[0]), _heatmap_rows(found[1])
+
+
 def _heatmap_figure(period: Period) -> Figure:
     columns = (_("Weekday"), _("Hour"), _("Booked hours"), _("Used hours"), _("Used (%)"))
+    rows, previous = _heatmap(period)
     return Figure(
         key="space_heatmap",
         title=_("When the spaces are booked and used"),
@@ -699,8 +832,8 @@ def _heatmap_figure(period: Period) -> Figure:
             "hours of those bookings someone checked in to."
         ),
         columns=columns,
-        rows=_heatmap(period),
-        previous=_heatmap(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="heatmap",
         x=columns[1],
         y=columns[0],
@@ -708,25 +841,32 @@ def _heatmap_figure(period: Period) -> Figure:
     )
 
 
+# Members' bookings for an organisation in the period (cut to it), not cancelled.
 _PER_ORGANISATION = f"""
     WITH excluded AS ({_EXCLUDED}),
-    bookings AS ({_BOOKINGS})
-    SELECT o.name, count(*), sum(EXTRACT(epoch FROM b."end" - b.start)) / 3600
-    FROM bookings b JOIN members_organisation o ON o.id = b.organisation_id
-    WHERE b.status IN ('confirmed', 'released')
-    GROUP BY o.id, o.name
-    ORDER BY 2 DESC, o.name
+    periods AS ({_PERIODS})
+    SELECT p.n, o.name, count(*),
+           sum(date_part('epoch', LEAST(b."end", p."end") - GREATEST(b.start, p.start))::bigint)
+           / 3600.0
+    {_IN_PERIODS}
+    JOIN members_organisation o ON o.id = b.organisation_id
+    WHERE b.kind = 'booking' AND b.status IN ('confirmed', 'released')
+      AND b.booker_id NOT IN (SELECT id FROM excluded)
+    GROUP BY p.n, o.id, o.name
+    ORDER BY p.n, 3 DESC, o.name
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
 
-def _per_organisation(period: Period) -> tuple[tuple, ...]:
-    return tuple(
-        (name, n, _hours(hours)) for name, n, hours in _fetch(_PER_ORGANISATION, _params(period))
-    )
+def _per_organisation(period: Period) -> tuple[tuple, tuple]:
+    rows = ([], [])
+    for n, name, count, hours in _fetch(_PER_ORGANISATION, _periods_params(period)):
+        rows[n].append((name, count, _hours(hours)))
+    return tuple(rows[0]), tuple(rows[1])
 
 
 def _per_organisation_figure(period: Period) -> Figure:
     columns = (_("Organisation"), _("Bookings"), _("Hours"))
+    rows, previous = _per_organisation(period)
     return Figure(
         key="bookings_per_organisation",
         title=_("Bookings per organisation"),
@@ -735,8 +875,8 @@ def _per_organisation_figure(period: Period) -> Figure:
             "the period, not cancelled, and their hours."
         ),
         columns=columns,
-        rows=_per_organisation(period),
-        previous=_per_organisation(period.previous_year()),
+        rows=rows,
+        previous=previous,
         chart="bars",
         x=columns[0],
         y=columns[1],
@@ -761,12 +901,12 @@ KEYS = tuple(FIGURES)
 
 
 def figure(key: str, period: Period) -> Figure:
-    """One figure for ``period`` (KeyError for an unknown key); two queries."""
+    """One figure for ``period`` (KeyError for an unknown key); one query."""
     return FIGURES[key](period)
 
 
 def dashboard_figures(period: Period) -> list[Figure]:
-    """Every figure for ``period``, in the dashboard's order; two queries per figure."""
+    """Every figure for ``period``, in the dashboard's order; one query per figure."""
     return [build(period) for build in FIGURES.values()]
 
 
