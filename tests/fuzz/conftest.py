@@ -1,8 +1,16 @@
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.db import transaction
 from django.utils import translation
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.fuzz.world import build_world
+
+# No example database (settings: database=None), and Hypothesis's other caches
+# (constants it read from the code, Unicode tables) outside the checkout.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lef-hypothesis")
 
 
 @pytest.fixture(scope="module")
