@@ -2,8 +2,11 @@
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from unittest import mock
 
 import pytest
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -14,6 +17,7 @@ from dashboard.figures import KEYS, Figure
 from dashboard.periods import Period
 from tests.factories import MemberFactory, UserFactory
 from tests.members.factories_coordination import CoordinatorFactory
+from tests.second_factor import record_second_factor_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -293,8 +297,35 @@ def test_the_report_names_the_partners_and_hides_small_counts(client, coordinato
     assert "Download as PDF" in response.text
 
 
-def test_the_pdf_is_made_from_the_report_page(client, coordinator):
-    response = client.get(reverse("dashboard:report_pdf") + "?period=month&start=2026-03-10")
+@pytest.fixture(scope="module")
+def march_pdf(django_db_setup, django_db_blocker):
+    """The PDF of March 2026 as a coordinator downloads it, and the WeasyPrint document it
+    was written from: made once for the tests below (it takes seconds), in a transaction
+    that is rolled back."""
+    documents = []
+    made = report.report_document
+
+    def spy(request, period):
+        documents.append(made(request, period))
+        return documents[-1]
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        user = CoordinatorFactory()
+        client.force_login(user)
+        record_second_factor_passed(client, user)  # the autouse fixture's, per test
+        with mock.patch.object(report, "report_document", spy):
+            response = client.get(
+                reverse("dashboard:report_pdf") + "?period=month&start=2026-03-10"
+            )
+        with translation.override("en"):
+            summary = report.report_context(Period.month(date(2026, 3, 1)))["summary"]
+        transaction.set_rollback(True)
+    return response, documents, summary
+
+
+def test_the_pdf_is_made_from_the_report_page(march_pdf):
+    response, documents, _summary = march_pdf
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -302,16 +333,11 @@ def test_the_pdf_is_made_from_the_report_page(client, coordinator):
         response["Content-Disposition"] == 'attachment; filename="lef-2026-03-01-2026-03-31.pdf"'
     )
     assert response.content.startswith(b"%PDF-")
+    assert len(documents) == 1  # the document the next test reads is this PDF's
 
 
-def test_the_pdfs_first_page_says_the_summary_and_its_charts_are_drawn(rf, coordinator):
-    request = rf.get("/")
-    request.user = coordinator
-    period = Period.month(date(2026, 3, 1))
-
-    with translation.override("en"):
-        document = report.report_document(request, period)
-        summary = report.report_context(period)["summary"]
+def test_the_pdfs_first_page_says_the_summary_and_its_charts_are_drawn(march_pdf):
+    _response, [document], summary = march_pdf
 
     first_page = " ".join(_texts(document.pages[0]._page_box))
     assert summary == ["No meetups were held in March 2026.", _members_sentence(0)]
