@@ -183,18 +183,11 @@ _SIGN_UPS = """
     WHERE r.member_id IS NULL OR r.member_id NOT IN (SELECT id FROM excluded)
 """
 
-# The months of both periods, with their first and first-after moments.
+# The first and last month of both periods (local time).
 _MONTHS = """
-    SELECT 0 AS n, g.month::date AS month,
-           g.month AT TIME ZONE %(tz)s AS month_start,
-           (g.month + interval '1 month') AT TIME ZONE %(tz)s AS month_end
-    FROM generate_series(%(first_month)s::timestamp, %(last_month)s::timestamp,
-                         interval '1 month') AS g(month)
-    UNION ALL
-    SELECT 1, g.month::date, g.month AT TIME ZONE %(tz)s,
-           (g.month + interval '1 month') AT TIME ZONE %(tz)s
-    FROM generate_series(%(before_first_month)s::timestamp, %(before_last_month)s::timestamp,
-                         interval '1 month') AS g(month)
+    SELECT * FROM (VALUES (0, %(first_month)s::timestamp, %(last_month)s::timestamp),
+                          (1, %(before_first_month)s::timestamp, %(before_last_month)s::timestamp))
+    AS period_months(n, first, last)
 """
 
 _WITH = f"""
@@ -205,12 +198,20 @@ _WITH = f"""
     on_teams AS ({_ON_TEAMS}),
     sign_ups AS ({_SIGN_UPS}),
     period_months AS ({_MONTHS}),
-    -- Each team place in each month it covers.
+    -- Each team place in each month of the period it covers: from the month it
+    -- started to the month of its last moment, each place's own months only.
     team_months AS (
-        SELECT pm.n, pm.month, t.activity, t.person, t.sector
-        FROM period_months pm
-        JOIN on_teams t ON t.n = pm.n AND t.since < pm.month_end
-                       AND (t.until IS NULL OR t.until > pm.month_start)
+        SELECT t.n, g.month::date AS month, t.activity, t.person, t.sector
+        FROM on_teams t
+        JOIN period_months pm ON pm.n = t.n,
+        generate_series(
+            GREATEST(date_trunc('month', t.since AT TIME ZONE %(tz)s), pm.first),
+            LEAST(
+                date_trunc('month', (t.until - interval '1 microsecond') AT TIME ZONE %(tz)s),
+                pm.last
+            ),
+            interval '1 month'
+        ) AS g(month)
     )
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
