@@ -121,6 +121,7 @@ def _table(found: Figure, rows, period: Period) -> Table:
     """
     columns = list(found.columns)
     caption = _("%(title)s, %(period)s") % {"title": found.title, "period": period.label}
+    text = _texts()
     if found.series and len(columns) == 3:
         if found.chart == "heatmap":
             down, across, value = found.y, found.x, found.series
@@ -129,15 +130,30 @@ def _table(found: Figure, rows, period: Period) -> Table:
         d, a, v = columns.index(down), columns.index(across), columns.index(value)
         downs, acrosses, cells = {}, {}, {}
         for row in rows:
-            downs.setdefault(cell_text(row[d]), None)
-            acrosses.setdefault(cell_text(row[a]), None)
-            cells[cell_text(row[d]), cell_text(row[a])] = cell_text(row[v])
+            name, other = text(row[d]), text(row[a])
+            downs.setdefault(name, None)
+            acrosses.setdefault(other, None)
+            cells[name, other] = text(row[v])
         body = tuple(
             (name, tuple(cells.get((name, other), NONE) for other in acrosses)) for name in downs
         )
         return Table(caption, (down, *acrosses), body)
-    body = tuple((cell_text(row[0]), tuple(cell_text(c) for c in row[1:])) for row in rows)
+    body = tuple((text(row[0]), tuple(text(c) for c in row[1:])) for row in rows)
     return Table(caption, tuple(columns), body)
+
+
+def _texts():
+    """:func:`cell_text` for one table: each value is written once, however often it comes
+    (months, sectors and small counts fill most cells; a school year's tables hold 2 500)."""
+    written = {}
+
+    def text(value) -> str:
+        key = (type(value), value)
+        if key not in written:
+            written[key] = cell_text(value)
+        return written[key]
+
+    return text
 
 
 def cell_text(value) -> str:  # noqa: PLR0911 -- one return per kind of value
