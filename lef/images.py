@@ -58,7 +58,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,10 @@ def reencode_image(
     sizes = sorted(set(sizes), reverse=True)
     if not sizes or sizes[-1] < 1:
         raise ValueError("sizes must be positive")  # a programming error, not bad input
+    # A library may switch Pillow's process-wide "load truncated images" on when
+    # it is imported (WeasyPrint does, for the dashboard's PDF report). An upload
+    # must never be read that way: a truncated file is refused, so it is off again.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     data = _read_capped(file, max_bytes=max_bytes)
     image = _open_checked(data, max_pixels=max_pixels)
     try:

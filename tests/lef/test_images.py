@@ -381,6 +381,19 @@ def test_reencode_image_truncated_png_is_rejected():
     assert error.code == "unreadable"
 
 
+def test_a_truncated_upload_is_refused_even_if_a_library_allowed_truncated_images(monkeypatch):
+    """WeasyPrint (the dashboard's PDF) sets Pillow's global LOAD_TRUNCATED_IMAGES on import."""
+    from PIL import ImageFile  # noqa: PLC0415
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    content = image_bytes("JPEG", size=(400, 300))
+
+    error = rejection(content[: len(content) // 2])
+
+    assert error.code == "unreadable"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_reencode_image_gif_is_rejected():
     error = rejection(image_bytes("GIF"))
 
