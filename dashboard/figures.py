@@ -165,14 +165,18 @@ _AT_MEETUPS = f"""
 _ON_TEAMS = f"""
     SELECT p.n, t.project_id AS activity, t.member_id AS person,
            {_SECTOR.format(column="t.sector")} AS sector,
-           t.joined_at AS since,
-           LEAST(t.ended_at, (pr.end_date + 1)::timestamp AT TIME ZONE %(tz)s) AS until
+           t.joined_at AS since, LEAST(t.ended_at, pr.ends) AS until
     FROM periods p
     JOIN projects_membership t ON t.joined_at < p."end"
                               AND (t.ended_at IS NULL OR t.ended_at > p.start)
-    JOIN projects_project pr ON pr.id = t.project_id
+    -- Each project's end as a moment, worked out once a project (OFFSET 0 keeps
+    -- the subquery whole), not once a membership and period.
+    JOIN (
+        SELECT id, (end_date + 1)::timestamp AT TIME ZONE %(tz)s AS ends
+        FROM projects_project OFFSET 0
+    ) AS pr ON pr.id = t.project_id
     WHERE t.joined_at IS NOT NULL AND t.sector <> ''
-      AND (pr.end_date IS NULL OR (pr.end_date + 1)::timestamp AT TIME ZONE %(tz)s > p.start)
+      AND (pr.ends IS NULL OR pr.ends > p.start)
       AND t.member_id NOT IN (SELECT id FROM excluded)
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
