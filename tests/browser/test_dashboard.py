@@ -43,7 +43,7 @@ def test_a_coordinator_changes_the_period_and_sees_the_charts(page, login_as, tm
     page.get_by_text(t("Choose a period or your own range")).click()
     today = timezone.localdate()
     page.get_by_label(t("Period"), exact=True).select_option("month")
-    page.get_by_label(t("From")).fill(today.isoformat())
+    page.get_by_label(t("From"), exact=True).fill(today.isoformat())
     page.get_by_role("button", name=t("Show these figures")).click()
 
     expect(page).to_have_url(re.compile(rf"period=month&start={today:%Y-%m-%d}&"))
