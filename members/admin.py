@@ -60,6 +60,7 @@ from lef.models import Notice
 from lef.notifications import NotificationKind, full_notification_settings
 from lef.validators import validate_multiline_text
 from members.avatars import avatar_url, delete_avatar
+from members.forms import MAX_BIO_LENGTH
 from members.models import ContactMessage, Organisation, Profile, User
 from members.organisations import (
     MAX_DECLINE_REASON_LENGTH,
@@ -173,6 +174,15 @@ class ProfileInlineForm(forms.ModelForm):
         choices=CoreActivity.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    # The same limit as the member's own form: a very long text is refused, not
+    # saved slowly (its search words are made on every save).
+    bio = forms.CharField(
+        label=_("About me"),
+        max_length=MAX_BIO_LENGTH,
+        required=False,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     remove_avatar = forms.BooleanField(
         label=_("Remove the photo"),

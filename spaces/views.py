@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lef.errors import status_for
 from lef.images import image_url
@@ -118,6 +118,7 @@ def _overview_cards(resources: list[Resource], *, day, now, hours, closures) -> 
     ]
 
 
+@require_safe
 def resource_list(request):
     """All resources with how free each is today, and the "free for …" search."""
     searched = any(key in request.GET for key in ("day", "start_time", "end_time"))
@@ -268,6 +269,7 @@ def _grid_rows(grid: queries.Grid, *, book_url: str, day_labels: list[str]) -> l
     return rows
 
 
+@require_safe
 def resource_detail(request, slug):
     """The day or week grid of one resource, in Amsterdam time."""
     form = GridForm(request.GET)
@@ -469,6 +471,7 @@ def _free_ranges(grid) -> list[tuple]:
 
 
 @never_cache  # the member's own bookings: no cache may keep them
+@require_safe
 @login_required
 def my_bookings(request):
     """The member's upcoming bookings (check in, cancel) and past ones (book again)."""

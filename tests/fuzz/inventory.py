@@ -33,9 +33,6 @@ SKIPPED = {
     "admin:spaces_booking_occupancy": "a report of the week given in the query string: reads only",
     "admin/(?P<url>.*)$": "Django's catch-all 404 of the admin",
     "account_email_verification_sent": "allauth's page of text, a function without a method list",
-    "spaces:list": "reads only, whatever the method",
-    "spaces:bookings": "reads only, whatever the method",
-    "spaces:resource": "reads only, whatever the method",
 }
 
 

@@ -39,3 +39,34 @@ def test_member_page_without_the_profiles_member_field_is_refused(client):
     assert response.context["errors"]
     member.refresh_from_db()
     assert (member.name, Profile.objects.filter(user=member).count()) == ("Ria de Vries", 1)
+
+
+def test_a_bio_longer_than_the_sites_limit_is_refused_in_the_admin_too(client):
+    """The fuzzing's 100 000 letters took seconds to save; the site's form stops at 5 000."""
+    member = MemberFactory(name="Ria de Vries")
+    profile = member.profile
+    client.force_login(CoordinatorFactory())
+    response = client.post(
+        f"/admin/members/user/{member.pk}/change/",
+        {
+            "name": "Ria de Vries",
+            "username": member.username,
+            "is_active": "on",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-MIN_NUM_FORMS": "1",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-id": str(profile.pk),
+            "profile-0-user": str(member.pk),
+            "profile-0-primary_sector": "po",
+            "profile-0-organisation": str(profile.organisation_id),
+            "profile-0-roles": "teacher",
+            "profile-0-core_activities": "teaching",
+            "profile-0-bio": "woord " * 1000,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "5000" in str(response.context["errors"]) or "5.000" in str(response.context["errors"])
+    profile.refresh_from_db()
+    assert profile.bio != "woord " * 1000
