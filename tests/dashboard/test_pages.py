@@ -297,11 +297,20 @@ def test_the_report_names_the_partners_and_hides_small_counts(client, coordinato
     assert "Download as PDF" in response.text
 
 
+_MARCH_PDF = []  # made once a worker: pytest-xdist may tear a module's fixtures down early
+
+
 @pytest.fixture(scope="module")
 def march_pdf(django_db_setup, django_db_blocker):
     """The PDF of March 2026 as a coordinator downloads it, and the WeasyPrint document it
     was written from: made once for the tests below (it takes seconds), in a transaction
     that is rolled back."""
+    if not _MARCH_PDF:
+        _MARCH_PDF.append(_make_march_pdf(django_db_blocker))
+    return _MARCH_PDF[0]
+
+
+def _make_march_pdf(django_db_blocker):
     documents = []
     made = report.report_document
 
@@ -324,6 +333,7 @@ def march_pdf(django_db_setup, django_db_blocker):
     return response, documents, summary
 
 
+@pytest.mark.xdist_group("dashboard-pdf")  # one worker, so one PDF for both
 def test_the_pdf_is_made_from_the_report_page(march_pdf):
     response, documents, _summary = march_pdf
 
@@ -336,6 +346,7 @@ def test_the_pdf_is_made_from_the_report_page(march_pdf):
     assert len(documents) == 1  # the document the next test reads is this PDF's
 
 
+@pytest.mark.xdist_group("dashboard-pdf")  # one worker, so one PDF for both
 def test_the_pdfs_first_page_says_the_summary_and_its_charts_are_drawn(march_pdf):
     _response, [document], summary = march_pdf
 
