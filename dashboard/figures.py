@@ -160,12 +160,13 @@ _AT_MEETUPS = f"""
 """  # noqa: S608 -- constant SQL; every value is a parameter
 
 # Who was on a project team in the period: from joining until leaving, or until
-# the project's end date if that comes first, with the sector kept on the
-# membership when it started.
+# the project's end date if that comes first (and never after today: the rest of
+# a school year has not happened yet), with the sector kept on the membership
+# when it started.
 _ON_TEAMS = f"""
     SELECT p.n, t.project_id AS activity, t.member_id AS person,
            {_SECTOR.format(column="t.sector")} AS sector,
-           t.joined_at AS since, LEAST(t.ended_at, pr.ends) AS until
+           t.joined_at AS since, LEAST(t.ended_at, pr.ends, now()) AS until
     FROM periods p
     JOIN projects_membership t ON t.joined_at < p."end"
                               AND (t.ended_at IS NULL OR t.ended_at > p.start)
@@ -177,6 +178,7 @@ _ON_TEAMS = f"""
     ) AS pr ON pr.id = t.project_id
     WHERE t.joined_at IS NOT NULL AND t.sector <> ''
       AND (pr.ends IS NULL OR pr.ends > p.start)
+      AND p.start < now()  -- a team place counts until today, not into the future
       AND t.member_id NOT IN (SELECT id FROM excluded)
 """  # noqa: S608 -- constant SQL; every value is a parameter
 

@@ -274,6 +274,22 @@ def test_participants_per_sector_per_month(activity):
     assert ("2025-08", MBO) not in per_month
 
 
+def test_a_team_place_counts_until_today_not_in_the_months_still_to_come(people):
+    today = timezone.localdate()
+    this_year = Period.school_year(today)
+    ongoing = project("ongoing", [])
+    team(ongoing, people["anna"], this_year.start)
+    team(ongoing, people["vera"], this_year.start)
+
+    per_month = nonzero(figure("participants_per_sector", this_year).rows)
+    next_year = figure("sector_matrix", Period.school_year(this_year.end))
+
+    this_month = f"{today:%Y-%m}"
+    assert per_month[(this_month, PO)] == 1
+    assert all(month <= this_month for month, _sector in per_month)
+    assert nonzero(next_year.rows) == {}
+
+
 def test_new_members_per_sector_per_month(activity):
     found = figure("new_members", YEAR)
 
