@@ -1,23 +1,25 @@
 """A second factor for those who hold the keys: staff and coordinators.
 
-Any member may set up two-factor authentication (allauth's MFA: an app code
-and recovery codes; passkeys are not switched on, see the README). For active
+Any member may set up two-factor authentication (allauth's MFA: an app code,
+passkeys and recovery codes, see the README). For active
 staff (every coordinator and superuser is staff) it is required before a
 back-office page opens: the admin, the dashboard and the door list. A view asks with
 :func:`second_factor_required_for_staff`; the admin site asks for all its views.
 
 What is checked is the *session*, not only the account: the session must have
 passed a second factor, as allauth records it (``get_authentication_records``,
-method ``"mfa"``, written when the code is asked at login, at
-re-authentication, and by :func:`record_activation` when the member has just
-set one up by typing a code). An account with a second factor is not enough:
+method ``"mfa"``, written when the code or passkey is asked at login, by a
+login with a passkey alone, at re-authentication, and by
+:func:`record_activation` when the member has just set one up by typing a code
+or using the new passkey). An account with a second factor is not enough:
 a session that was signed in before the second factor was set up, or by a
 path that skips allauth's login stages, has not shown one. So:
 
 * staff without a second factor are sent to set one up (an app code), with a
   message saying why;
-* staff with one whose session did not pass it are asked for a code
-  (allauth's re-authentication page), and come back;
+* staff with one whose session did not pass it are asked for it (allauth's
+  re-authentication page: the code's, or the passkey's when they have no code
+  app), and come back;
 * everyone else (members, organisers at the door who are not staff) passes.
 
 The check costs no query for staff whose session passed, and one for the rest.
@@ -46,15 +48,20 @@ def needs_second_factor(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def has_second_factor(user) -> bool:
-    """Whether ``user`` set up a second factor: an app code or a passkey, not recovery codes."""
+def second_factor_types(user) -> set[str]:
+    """The second factors ``user`` set up ("totp", "webauthn"), recovery codes left out."""
     from allauth.mfa.models import Authenticator  # noqa: PLC0415
 
-    return (
+    return set(
         Authenticator.objects.filter(user_id=user.pk)
         .exclude(type=Authenticator.Type.RECOVERY_CODES)
-        .exists()
+        .values_list("type", flat=True)
     )
+
+
+def has_second_factor(user) -> bool:
+    """Whether ``user`` set up a second factor: an app code or a passkey, not recovery codes."""
+    return bool(second_factor_types(user))
 
 
 def session_passed_second_factor(request: HttpRequest) -> bool:
@@ -84,12 +91,15 @@ def second_factor_redirect(request: HttpRequest, next_url: str = "") -> HttpResp
     if not next_url and request.method in {"GET", "HEAD"}:
         next_url = request.get_full_path()
     next_url = safe_next_url(request, next_url) or reverse("admin:index")
-    if has_second_factor(user):
+    types = second_factor_types(user)
+    if types:
         messages.info(
             request,
             _("Confirm with your second factor that it is you: then the back office opens."),
         )
-        url = reverse("mfa_reauthenticate")
+        # allauth's code page sends those without a code app to the password's
+        # page, which would not do: a passkey alone goes to the passkey's page.
+        url = reverse("mfa_reauthenticate" if "totp" in types else "mfa_reauthenticate_webauthn")
     else:
         messages.warning(
             request,
@@ -118,7 +128,7 @@ def second_factor_required_for_staff(view: Callable) -> Callable:
 
 
 def record_activation(sender, request, user, authenticator, **kwargs) -> None:
-    """On ``authenticator_added``: a member who just set one up (typing a valid code) passed it.
+    """On ``authenticator_added``: a member who just set one up (a code, a passkey) passed it.
 
     Without this, a coordinator sent to set up a code app would be asked for a
     code once more right after typing one. Recovery codes are made along with

@@ -332,8 +332,15 @@ LEF_SESSION_ABSOLUTE_AGE = round(float(env("SESSION_ABSOLUTE_DAYS", "30")) * 864
 
 # Two factors (allauth's MFA): an app code (TOTP) and recovery codes for every
 # member who wants them; required for staff before the back office opens
-# (lef/second_factor.py).
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# (lef/second_factor.py). Passkeys too: as a second factor after the password,
+# or to log in without one ("Sign in with a passkey" on the login page). Not to
+# sign up with: signing up asks for the profile's fields. A passkey's domain is
+# the site's host; a browser allows one on https or on http://localhost (not on
+# http://127.0.0.1: an IP address cannot be one).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "'t LEF"
 # One step either side (30 seconds): a phone's clock is often a little off.
 MFA_TOTP_TOLERANCE = 1

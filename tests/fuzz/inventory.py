@@ -33,6 +33,10 @@ SKIPPED = {
     "admin:spaces_booking_occupancy": "a report of the week given in the query string: reads only",
     "admin/(?P<url>.*)$": "Django's catch-all 404 of the admin",
     "account_email_verification_sent": "allauth's page of text, a function without a method list",
+    # A passkey is made by a browser's authenticator (tests/browser/test_passkeys.py): the
+    # world has none, and both ask to re-authenticate before they look for the key.
+    "mfa_edit_webauthn": "renames one of the member's passkeys: the world has none",
+    "mfa_remove_webauthn": "removes one of the member's passkeys: the world has none",
 }
 
 
@@ -211,6 +215,15 @@ SITE = [
         "coordinator",
         url("mfa_generate_recovery_codes"),
         fields=BARE,
+    ),
+    # Passkeys: a credential the browser's authenticator signed, in a hidden field.
+    Entry("mfa_login_webauthn", "visitor", url("mfa_login_webauthn"), page=url("account_login")),
+    Entry("mfa_add_webauthn", "member", url("mfa_add_webauthn"), fields=BARE),  # re-auth first
+    Entry(
+        "mfa_reauthenticate_webauthn",
+        "coordinator",
+        url("mfa_reauthenticate_webauthn"),
+        fields={"credential": [""]},
     ),
     # members
     Entry("members:edit", "member", url("members:edit")),

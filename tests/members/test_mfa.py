@@ -5,6 +5,7 @@ and typed into allauth's pages; lef.second_factor decides who must pass one.
 """
 
 import re
+import time
 from urllib.parse import quote
 
 import pytest
@@ -298,3 +299,64 @@ def test_deleting_the_account_deletes_its_second_factors(client):
     client.post("/members/me/delete/", {"password": PASSWORD})
 
     assert not Authenticator.objects.filter(user=member).exists()
+
+
+# Passkeys ------------------------------------------------------------------------------------
+# Adding one and logging in with it run in a browser (tests/browser/test_passkeys.py): the key
+# is Chromium's virtual authenticator. Here: what the back office makes of a passkey.
+
+
+def _staff_with_a_passkey():
+    staff = MemberFactory(is_staff=True, is_superuser=True, second_factor=False)
+    Authenticator.objects.create(
+        user=staff, type=Authenticator.Type.WEBAUTHN, data={"name": "Laptop", "credential": {}}
+    )
+    return staff
+
+
+def _session_records(client, records: list[dict]) -> None:
+    session = client.session
+    session["account_authentication_methods"] = records
+    session.save()
+
+
+def test_staff_with_only_a_passkey_are_asked_to_use_it_not_to_set_up_a_code(client):
+    staff = _staff_with_a_passkey()
+    client.force_login(staff)
+    _session_records(client, [{"method": "password", "at": time.time()}])
+
+    assert second_factor.has_second_factor(staff)
+    # Not allauth's code page: without a code app it sends on to the password's.
+    admin_login = client.get("/admin/")["Location"]  # the admin's own login page, first
+    assert (
+        client.get(admin_login)["Location"]
+        == "/accounts/2fa/webauthn/reauthenticate/?next=%2Fadmin%2F"
+    )
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # Logged in with a passkey alone (allauth's "Sign in with a passkey").
+        [{"method": "mfa", "type": "webauthn", "passwordless": True}],
+        # The password, then a passkey as the second step.
+        [{"method": "password"}, {"method": "mfa", "type": "webauthn"}],
+        # Confirmed with a passkey later (allauth's re-authentication).
+        [{"method": "password"}, {"method": "mfa", "type": "webauthn", "reauthenticated": True}],
+    ],
+    ids=["passkey-login", "passkey-second-step", "passkey-reauthentication"],
+)
+def test_a_session_that_used_a_passkey_opens_the_back_office(client, records):
+    staff = _staff_with_a_passkey()
+    client.force_login(staff)
+    passkey = Authenticator.objects.get(user=staff)
+    _session_records(
+        client,
+        [
+            {**record, "at": time.time()}
+            | ({"id": passkey.pk} if record["method"] == "mfa" else {})
+            for record in records
+        ],
+    )
+
+    assert client.get("/admin/").status_code == 200
