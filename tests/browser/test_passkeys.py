@@ -87,6 +87,10 @@ def test_member_adds_a_passkey_and_logs_in_with_it_without_a_password(page, tmp_
     page.goto("/accounts/2fa/webauthn/")
     expect(page.get_by_role("heading", name="Laptop")).to_be_visible()
     passkey = Authenticator.objects.get(user=member, type=Authenticator.Type.WEBAUTHN)
+    page.get_by_role("link", name=t("Rename")).click()
+    page.get_by_label(t("Name"), exact=True).fill("Werklaptop")
+    page.get_by_role("button", name=t("Save")).click()
+    expect(page.get_by_role("heading", name="Werklaptop")).to_be_visible()
     pages |= {
         "index": served_html(page, "/accounts/2fa/"),
         "list": served_html(page, "/accounts/2fa/webauthn/"),
@@ -141,3 +145,8 @@ def test_coordinator_with_a_passkey_as_second_factor_reaches_the_admin(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         t("Leids Education Fieldlab: coordinators")
     )
+
+    # Asked again later (allauth's re-authentication), the passkey answers too.
+    page.goto("/accounts/2fa/webauthn/reauthenticate/?next=/admin/")
+    page.get_by_role("button", name=t("Use a passkey")).click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
