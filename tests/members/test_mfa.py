@@ -360,3 +360,14 @@ def test_a_session_that_used_a_passkey_opens_the_back_office(client, records):
     )
 
     assert client.get("/admin/").status_code == 200
+
+
+def test_passkeys_are_on_for_login_not_for_signup_and_check_their_origin(settings):
+    from allauth.mfa import app_settings  # noqa: PLC0415
+
+    assert not settings.DEBUG
+    assert app_settings.PASSKEY_LOGIN_ENABLED
+    assert not app_settings.PASSKEY_SIGNUP_ENABLED
+    # Only `make run` (DEBUG) lets any origin pass: elsewhere fido2 checks it.
+    assert app_settings.WEBAUTHN_ALLOW_INSECURE_ORIGIN is False
+    assert reverse("mfa_login_webauthn") == "/accounts/2fa/webauthn/login/"
