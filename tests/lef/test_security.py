@@ -84,7 +84,9 @@ class _Resources(HTMLParser):
                 self.event_handlers.append(f"<{tag} {name}>")
         if tag == "style":
             self.style_elements += 1
-        if tag == "script" and "src" not in attributes:
+        # A data block (<script type="application/json">, as json_script and
+        # allauth's passkey login write) is never run, so the CSP does not apply.
+        if tag == "script" and "src" not in attributes and not _is_data_block(attributes):
             self._in_script = attributes
 
     def handle_endtag(self, tag):
@@ -94,6 +96,10 @@ class _Resources(HTMLParser):
     def handle_data(self, data):
         if self._in_script is not None and data.strip():
             self.inline_scripts.append(self._in_script)
+
+
+def _is_data_block(attributes: dict) -> bool:
+    return (attributes.get("type") or "").lower() in {"application/json", "application/ld+json"}
 
 
 def _parse(response) -> _Resources:
