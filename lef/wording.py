@@ -34,6 +34,11 @@ LIBRARY_TEXTS = (
         "inbox, check your spam folder. Please contact us if you do not receive the "
         "verification email within a few minutes."
     ),
+    # allauth: passkeys and codes by mail (its Dutch says "aanmelden").
+    gettext_noop("Sign in with a passkey"),
+    gettext_noop("Send me a sign-in code"),
+    gettext_noop("A sign-in code has been sent to %(recipient)s."),
+    gettext_noop("Other sign-in options"),
     # allauth: messages and form errors.
     gettext_noop("Confirmation email sent to %(email)s."),
     gettext_noop("A user is already registered with this email address."),
