@@ -24,12 +24,12 @@ def test_coordinator_logs_in_with_a_code_and_reaches_the_admin(page):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.get_by_label(label("Email")).fill("carla@lef.example")
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign In")).click()
+    page.get_by_role("button", name=t("Sign In"), exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     assert_accessible(page)
     page.get_by_role("textbox").fill(totp_code())
-    page.get_by_role("button", name=t("Sign In")).click()
+    page.get_by_role("button", name=t("Sign In"), exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(

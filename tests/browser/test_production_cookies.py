@@ -49,7 +49,7 @@ def test_a_member_signs_in_and_switches_language_with_host_cookies(browser, tmp_
             page.goto("/accounts/login/")
             page.get_by_label(label("Email")).fill(member.email)
             page.get_by_label(label("Password")).fill(PASSWORD)
-            page.get_by_role("button", name=t("Sign In")).click()
+            page.get_by_role("button", name=t("Sign In"), exact=True).click()
             expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
             page.goto("/")
             expect(page.get_by_role("button", name="Noor")).to_be_visible()
