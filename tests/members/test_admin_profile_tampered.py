@@ -14,27 +14,33 @@ from tests.members.factories_coordination import CoordinatorFactory
 pytestmark = pytest.mark.django_db
 
 
+def _member_page_post(member, **profile_fields):
+    """The admin's member page as a coordinator's browser posts it, profile fields added."""
+    profile = member.profile
+    return {
+        "name": member.name,
+        "username": member.username,
+        "is_active": "on",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-MIN_NUM_FORMS": "1",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-primary_sector": "po",
+        "profile-0-organisation": str(profile.organisation_id),
+        "profile-0-roles": "teacher",
+        "profile-0-core_activities": "teaching",
+        **{f"profile-0-{name}": value for name, value in profile_fields.items()},
+        "_save": "Save",
+    }
+
+
 def test_member_page_without_the_profiles_member_field_is_refused(client):
     member = MemberFactory(name="Ria de Vries")
-    profile = member.profile
     client.force_login(CoordinatorFactory())
-    response = client.post(
-        f"/admin/members/user/{member.pk}/change/",
-        {
-            "name": "Iemand Anders",
-            "username": member.username,
-            "is_active": "on",
-            "profile-TOTAL_FORMS": "1",
-            "profile-INITIAL_FORMS": "1",
-            "profile-MIN_NUM_FORMS": "1",
-            "profile-MAX_NUM_FORMS": "1",
-            "profile-0-primary_sector": "po",
-            "profile-0-organisation": str(profile.organisation_id),
-            "profile-0-roles": "teacher",
-            "profile-0-core_activities": "teaching",
-            "_save": "Save",
-        },
-    )
+    data = _member_page_post(member) | {"name": "Iemand Anders"}
+
+    response = client.post(f"/admin/members/user/{member.pk}/change/", data)
+
     assert response.status_code == 200
     assert response.context["errors"]
     member.refresh_from_db()
@@ -46,26 +52,10 @@ def test_a_bio_longer_than_the_sites_limit_is_refused_in_the_admin_too(client):
     member = MemberFactory(name="Ria de Vries")
     profile = member.profile
     client.force_login(CoordinatorFactory())
-    response = client.post(
-        f"/admin/members/user/{member.pk}/change/",
-        {
-            "name": "Ria de Vries",
-            "username": member.username,
-            "is_active": "on",
-            "profile-TOTAL_FORMS": "1",
-            "profile-INITIAL_FORMS": "1",
-            "profile-MIN_NUM_FORMS": "1",
-            "profile-MAX_NUM_FORMS": "1",
-            "profile-0-id": str(profile.pk),
-            "profile-0-user": str(member.pk),
-            "profile-0-primary_sector": "po",
-            "profile-0-organisation": str(profile.organisation_id),
-            "profile-0-roles": "teacher",
-            "profile-0-core_activities": "teaching",
-            "profile-0-bio": "woord " * 1000,
-            "_save": "Save",
-        },
-    )
+    data = _member_page_post(member, id=str(profile.pk), user=str(member.pk), bio="woord " * 1000)
+
+    response = client.post(f"/admin/members/user/{member.pk}/change/", data)
+
     assert response.status_code == 200
     assert "5000" in str(response.context["errors"]) or "5.000" in str(response.context["errors"])
     profile.refresh_from_db()
