@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.core.management import call_command
 from django.db import close_old_connections, connections
 from django.db.utils import load_backend
@@ -159,7 +160,8 @@ def advisory_lock(alias: str = "default") -> Iterator[Callable[[], bool]]:
     Yields ``try_lock()``, which returns True once this connection holds the
     lock (and keeps returning True). The lock is a session lock on a connection
     outside the pool, so it lasts exactly as long as this process's hold: it is
-    released when the block ends, or by PostgreSQL when the process dies.
+    released when the block ends (before it returns), or by PostgreSQL when the
+    process dies.
     """
     settings_dict = dict(connections[alias].settings_dict)
     settings_dict["OPTIONS"] = {
@@ -182,7 +184,15 @@ def advisory_lock(alias: str = "default") -> Iterator[Callable[[], bool]]:
     try:
         yield try_lock
     finally:
-        connection.close()  # ends the session, and with it the lock
+        # Released here, not left to the session's end: a closed connection's
+        # server process lets go of its locks a moment after close() returns.
+        # A connection the database has lost holds no lock any more.
+        try:
+            if held:
+                with contextlib.suppress(psycopg.Error):
+                    connection.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+        finally:
+            connection.close()
 
 
 def run_scheduler(
