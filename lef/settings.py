@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "projects",
     "events",
     "spaces",
+    "knowledge",  # results of projects, the library at /knowledge/
     "home",  # the top: reads every app, read by none
     "dashboard",  # the coordinators' dashboard: a top app like home
 ]

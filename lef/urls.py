@@ -20,6 +20,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("events/", include("events.urls")),
     path("spaces/", include("spaces.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

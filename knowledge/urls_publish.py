@@ -1,0 +1,3 @@
+"""Adding, editing, hiding, reporting and downloading results (included by knowledge.urls)."""
+
+urlpatterns = []
