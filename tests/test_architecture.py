@@ -3,6 +3,9 @@
 * lef is the ground floor: the building blocks every app uses; it imports no app;
 * members is the base of the others: projects, events and spaces may import it,
   and no other app (they meet on the pages of ``home`` and through lef.hooks);
+* knowledge, what projects publish and where projects come from, stands on
+  projects and events: it may import them (and lef and members), and only home
+  and dashboard import it;
 * home is the top floor: the home page, Mijn LEF, the calendar page and the demo
   data read every app, and no app imports home;
 * dashboard, the coordinators' dashboard, is a top app beside home: it reads
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("lef", "members", "projects", "events", "spaces", "home", "dashboard")
+APPS = ("lef", "members", "projects", "events", "spaces", "knowledge", "home", "dashboard")
 LATER_APPS = ("projects", "events", "spaces")
 
 
@@ -60,6 +63,15 @@ def test_an_app_imports_no_other_app_but_lef_and_members(app):
     found = {path: apps - allowed for path, apps in apps_imported(app).items()}
 
     assert {path: apps for path, apps in found.items() if apps} == {}
+
+
+def test_knowledge_imports_only_what_it_stands_on():
+    allowed = {"lef", "members", "projects", "events"}
+
+    found = {path: apps - allowed for path, apps in apps_imported("knowledge").items()}
+
+    assert {path: apps for path, apps in found.items() if apps} == {}
+    assert "projects" in set().union(*apps_imported("knowledge").values())
 
 
 def test_the_top_apps_import_each_other_not():
