@@ -246,6 +246,7 @@ class EventAdmin(
             },
         ),
         (_("For whom"), {"fields": ["target_sectors", "target_transitions", "organisers"]}),
+        (_("Professional development"), {"fields": ["development_hours"]}),
         (_("Numbers per sector"), {"fields": ["sector_numbers"]}),
         (
             _("Record"),

@@ -10,6 +10,7 @@ so it keeps working as the demo grows.
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -244,6 +245,7 @@ def seed() -> int:
             online_url=spec.online_url,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=spec.hours),
+            development_hours=Decimal(str(spec.hours)),  # for the members' record of growth
             capacity=capacity,
             max_sector_share=spec.max_sector_share,
             target_sectors=spec.sectors,

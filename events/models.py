@@ -6,6 +6,7 @@ registration per person per event, times in order, sane numbers).
 """
 
 import math
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -247,6 +248,20 @@ class Event(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # Set by a coordinator; a member's record of growth (home.growth) sums it
+    # over the meetups they were checked in at. Empty: not set.
+    development_hours = models.DecimalField(
+        _("professional development hours"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_(
+            "For the professional development file: the hours a participant may count "
+            "for this meetup, for example 2.5. Leave empty if not set."
+        ),
+    )
     # Raised whenever time, place or status change, so calendars replace their copy.
     sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
@@ -292,6 +307,10 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "cancelled"]),
                 name="events_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(development_hours__isnull=True) | Q(development_hours__gt=0),
+                name="events_development_hours_positive",
             ),
         ]
 

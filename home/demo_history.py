@@ -16,6 +16,7 @@ in (no password): they are the community in the figures, not accounts to try.
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -203,6 +204,7 @@ def _meetups(rng: random.Random, people: list[Person], start: date, until: date)
                 venue=venue,
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=2),
+                development_hours=Decimal(2),  # for the members' record of growth
                 capacity=rng.choice([16, 20, 24, 30]),
                 target_transitions=transitions,
                 status=Event.Status.PUBLISHED,
