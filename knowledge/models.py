@@ -266,3 +266,43 @@ class ResultReport(models.Model):
 
     def __str__(self):
         return self.result.title
+
+
+class ProjectOrigin(models.Model):
+    """Where a project started: the meetup it was started from (knowledge.origins).
+
+    Written with the project, in the same transaction, when an organiser or a
+    coordinator starts a project from a meetup. A project starts at most once;
+    a meetup may start several projects (two organisers at once: two projects).
+    """
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="origin"
+    )
+    # PROTECT, as a meetup's registrations: a meetup that started a project stays.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("meetup"),
+        on_delete=models.PROTECT,
+        related_name="project_origins",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("project started at a meetup")
+        verbose_name_plural = _("projects started at meetups")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["event", "created_at"], name="knowledge_origin_event_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.project}"
