@@ -1,0 +1,169 @@
+"""Reads of the knowledge library that depend on the viewer or span models.
+
+The library's list and its filters, one result's page with its agreed
+authors, and who may see a hidden result. What a viewer may see is always
+``Result.objects.visible_to`` (the one rule, with the project's own).
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page
+from django.db.models import QuerySet
+
+from knowledge.models import Author, Result
+from knowledge.search import RANK_AT_MOST, by_relevance, search_results
+from lef.coordinators import is_coordinator
+from lef.pagination import page_of
+from members.models import User, is_shown
+from projects.models import Membership
+
+# What a card in the list shows of a result and its project.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "kind",
+    "sectors",
+    "licence",
+    "visibility",
+    "file_type",
+    "link",
+    "created_at",
+    "project__title",
+    "project__slug",
+    "project__visibility",
+)
+
+
+def browse_results(
+    *,
+    viewer: User,
+    q: str = "",
+    sector: str = "",
+    transition: str = "",
+    activity: str = "",
+    kind: str = "",
+    licence: str = "",
+    ranked: bool = True,
+) -> QuerySet[Result]:
+    """Results ``viewer`` may see that pass every given filter (they combine with AND).
+
+    Newest first; a search (knowledge.search) puts the results matching the
+    most words first, then by relevance when ``ranked``. Each result comes
+    with its project (CARD_FIELDS only: the wide text columns stay behind).
+    """
+    results = Result.objects.visible_to(viewer).select_related("project").only(*CARD_FIELDS)
+    if sector:
+        results = results.filter(sectors__contains=[sector])
+    if transition:
+        results = results.filter(transitions__contains=[transition])
+    if activity:
+        results = results.filter(core_activities__contains=[activity])
+    if kind:
+        results = results.filter(kind=kind)
+    if licence:
+        results = results.filter(licence=licence)
+    searched = search_results(results, q)
+    if searched is None:
+        return results.order_by("-created_at", "-pk")
+    return by_relevance(searched, q, ranked=ranked)
+
+
+def library_page(*, viewer: User, page_number, per_page: int, **filters) -> Page:
+    """One page of :func:`browse_results`: two queries, the count and the page.
+
+    The count decides whether a search is ordered by relevance (at most
+    RANK_AT_MOST matches) and is handed to the paginator, which so counts no
+    second time.
+    """
+    count = browse_results(viewer=viewer, ranked=False, **filters).order_by().count()
+    results = browse_results(viewer=viewer, ranked=count <= RANK_AT_MOST, **filters)
+    return page_of(results, number=page_number, per_page=per_page, count=count)
+
+
+def result_by_slug(slug: str) -> Result:
+    """The result at ``slug`` with its project, whoever may see it; raises Result.DoesNotExist.
+
+    The wide search vector stays behind. The caller decides who sees it
+    (:func:`may_view`).
+    """
+    return Result.objects.select_related("project").defer("search_vector").get(slug=slug)
+
+
+def may_see_hidden(user: User, result: Result) -> bool:
+    """Whether ``user`` may still open ``result`` while it is hidden: coordinators and
+    the project's active team (to read why and fix it). One query for a team member.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if is_coordinator(user):
+        return True
+    return Membership.objects.filter(
+        project_id=result.project_id, member=user, status=Membership.Status.ACTIVE
+    ).exists()
+
+
+@dataclass(frozen=True)
+class ShownAuthor:
+    """An author as a page, a citation and the metadata show them.
+
+    ``name`` is "" for a former member (the page and the citation say so in
+    words); ``url`` links to the profile only when the viewer may open it.
+    """
+
+    name: str
+    url: str = ""
+
+    @property
+    def is_former(self) -> bool:
+        return not self.name
+
+
+def agreed_authors(result: Result, *, seen_by: str | None = None) -> list[ShownAuthor]:
+    """The authors of ``result`` who agreed to be named, in their order: one query.
+
+    Agreeing to be named is agreeing to be named with this result, where it is
+    shown and harvested; the profile link follows the profile's own rule
+    (``members.models.is_shown`` for ``seen_by``; None: no links). A deleted
+    or closed account is a former member.
+    """
+    authors = (
+        Author.objects.filter(result=result, agreed_at__isnull=False)
+        .select_related("member__profile")
+        .only(
+            "member__name",
+            "member__username",
+            "member__is_active",
+            "member__profile__visibility",
+            "member__profile__onboarded_at",
+            "member__profile__primary_sector",
+        )
+        .order_by("position", "pk")
+    )
+    shown = []
+    for author in authors:
+        member = author.member
+        if member is None or not member.is_active:
+            shown.append(ShownAuthor(name=""))
+            continue
+        linked = seen_by is not None and is_shown(member, seen_by)
+        shown.append(
+            ShownAuthor(name=str(member), url=member.get_absolute_url() if linked else "")
+        )
+    return shown
+
+
+def agreed_authors_of(result_ids) -> dict[int, list[ShownAuthor]]:
+    """Agreed authors of many results at once (for OAI-PMH lists): one query."""
+    names: dict[int, list[ShownAuthor]] = {pk: [] for pk in result_ids}
+    authors = (
+        Author.objects.filter(result_id__in=names, agreed_at__isnull=False)
+        .select_related("member")
+        .only("result_id", "member__name", "member__username", "member__is_active")
+        .order_by("result_id", "position", "pk")
+    )
+    for author in authors:
+        member = author.member
+        active = member is not None and member.is_active
+        names[author.result_id].append(ShownAuthor(name=str(member) if active else ""))
+    return names
