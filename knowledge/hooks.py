@@ -5,3 +5,9 @@ services).
 """
 
 ORDER = 15
+
+
+from knowledge import origins  # noqa: E402 -- below the module's docstring and ORDER
+
+# Where a project started (its page), and what a meetup started (its page, the door list).
+object_links = origins.object_links

@@ -45,6 +45,13 @@ them writes ``<app>/hooks.py`` with these names (each one optional), and
         # line linking to where it is handled. One or two queries, whatever
         # the number of rows.
 
+    def object_links(obj, viewer) -> list[ObjectPart]:
+        # What the app adds to another app's object page: a meetup's, a
+        # project's, the door list ({% hook_links object %}, lef's hook_tags):
+        # links, a list of links, a button. Only what ``viewer`` may see; []
+        # for an object the app has nothing to say about. A fixed, small number
+        # of queries, whatever the number of links.
+
 And, not a function but a table:
 
     AUDIT_LABELS = {"events.registration.signed_up": _("Signed up"), ...}
@@ -68,7 +75,8 @@ from django.utils.module_loading import module_has_submodule
 
 HOOK_NAMES = frozenset(
     {"overview", "overview_next_things", "profile", "calendar_entries", "export",
-     "deactivate", "delete_account", "coordinator_today"}
+     "deactivate", "delete_account", "coordinator_today",
+     "object_links"}
 )  # fmt: skip
 
 _apps: dict[str, ModuleType] = {}
@@ -229,3 +237,25 @@ def coordinator_today(now: datetime) -> list[TodayList]:
     for _label, load in implementations("coordinator_today"):
         lists.extend(load(now))
     return lists
+
+
+# Parts of other apps' object pages ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectPart:
+    """What one app adds to another app's object page: a template and its context.
+
+    The template receives ``context`` as ``data``, as a section does.
+    """
+
+    template: str
+    context: dict
+
+
+def object_parts(obj, viewer) -> list[ObjectPart]:
+    """Every app's parts of ``obj``'s page as ``viewer`` may see them, in the apps' order."""
+    parts = []
+    for _label, load in implementations("object_links"):
+        parts.extend(load(obj, viewer))
+    return parts
