@@ -26,7 +26,7 @@ from lef.scheduler import advisory_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-WAIT = 30  # seconds a process may take to come up (not a measurement)
+WAIT = 90  # seconds a process may take to come up on a busy machine (not a measurement)
 
 
 def free_port() -> int:
