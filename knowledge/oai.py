@@ -44,7 +44,9 @@ DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-for _prefix, _uri in (("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
+# The OAI namespace as the default one, as every repository writes it. (ElementTree's
+# registry is global; nothing else on the site writes these namespaces.)
+for _prefix, _uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
     ET.register_namespace(_prefix, _uri)
 
 METADATA_PREFIX = "oai_dc"
@@ -92,7 +94,7 @@ def endpoint(request):
             request_element.attrib.clear()  # the protocol: no attributes then
         element = ET.SubElement(root, f"{{{OAI}}}error", code=error.code)
         element.text = error.message
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=OAI)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
 
 
