@@ -1,4 +1,4 @@
-"""The library's search: words in the title, the texts and inside files, compounds, the vector's upkeep."""
+"""The library's search: words in titles, texts and files; compounds; the vector's upkeep."""
 
 import pytest
 
