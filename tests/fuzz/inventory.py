@@ -326,6 +326,12 @@ SITE = [
         url("events:check_in_toggle", slug=event_slug, registration_id=attr("registration", "pk")),
         page=url("events:check_in", slug=event_slug),
     ),
+    # knowledge: a project from a meetup that has started (its organiser)
+    Entry(
+        "knowledge:start_from_meetup",
+        "organiser",
+        url("knowledge:start_from_meetup", slug=attr("walk_in_event", "slug")),
+    ),
     # spaces
     Entry(
         "spaces:book",
