@@ -311,3 +311,16 @@ def object_links(obj, viewer) -> list[ObjectPart]:
             )
         ]
     return []
+
+
+# Account deletion ---------------------------------------------------------------------------
+
+
+def forget_starter(user) -> int:
+    """Account deletion's step for origins: the projects ``user`` started from meetups no
+    longer name them (as ``projects.services.anonymise_member`` does for ``created_by``).
+
+    The origin itself stays: where a project started is about the project. Returns how
+    many origins named them.
+    """
+    return ProjectOrigin.objects.filter(started_by=user).update(started_by=None)

@@ -552,3 +552,14 @@ def test_the_origin_costs_the_project_page_one_query(client):
 
     assert response.status_code == 200
     assert with_origin == without
+
+
+def test_account_deletion_forgets_who_started_it_and_keeps_where_it_started():
+    organiser = MemberFactory()
+    event = ended_meetup(organisers=[organiser])
+    project = _start(event, organiser).project
+
+    assert origins.forget_starter(organiser) == 1
+
+    origin = ProjectOrigin.objects.get(project=project)
+    assert (origin.event, origin.started_by) == (event, None)
