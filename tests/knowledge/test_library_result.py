@@ -88,7 +88,7 @@ def test_citation_and_permanent_address(client, result):
     )
     html = response.content.decode()
     assert (
-        '<textarea class="form-control lef-citation mb-2" id="citation" rows="3" readonly'
+        '<textarea class="form-control lef-citation mb-2" id="citation" rows="4" readonly'
         ' aria-describedby="citation-copied">Anna Jansen &amp; Bert de Vries (2026).'
     ) in html
     assert 'data-lef-copy="citation"' in html
