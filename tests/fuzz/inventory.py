@@ -34,7 +34,7 @@ SKIPPED = {
     "admin/(?P<url>.*)$": "Django's catch-all 404 of the admin",
     "account_email_verification_sent": "allauth's page of text, a function without a method list",
     # OAI-PMH asks every repository to answer POST as GET (tests/knowledge/test_oai.py).
-    "knowledge:oai": "OAI-PMH: reads only; a harvester's POST is a GET with its arguments in the body",
+    "knowledge:oai": "OAI-PMH: reads only; a harvester's POST is a GET with a body",
     # A passkey is made by a browser's authenticator (tests/browser/test_passkeys.py): the
     # world has none, and both ask to re-authenticate before they look for the key.
     "mfa_edit_webauthn": "renames one of the member's passkeys: the world has none",
