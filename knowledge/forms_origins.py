@@ -43,7 +43,7 @@ class MeetupProjectForm(ProjectForm):
         max_length=MAX_MESSAGE_LENGTH,
         required=False,
         validators=[validate_multiline_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, user, event: Event, attendees: list[Attendee], **kwargs):

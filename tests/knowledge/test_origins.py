@@ -443,7 +443,7 @@ def test_the_project_page_says_where_it_started(client):
 
     page = text(client.get(project.get_absolute_url()))
 
-    match = re.search(r'Started at the meetup <a href="([^"]+)">([^<]+)</a> of ([^<]+)</p>', page)
+    match = re.search(r'Started at the meetup <a href="([^"]+)">([^<]+)</a> on ([^<]+)</p>', page)
     assert match is not None
     assert match.group(1, 2) == (event.get_absolute_url(), "Rekenen in de brugklas")
     assert match.group(3).strip() == day_label(event.starts_at)
