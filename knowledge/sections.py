@@ -112,12 +112,44 @@ def new_for(user: User, *, limit: int = NEW_FOR_YOU_LIMIT) -> list[ResultLine]:
             },
         )
         rows = cursor.fetchall()
-    return [ResultLine(*row[:6], reason=_reason(row[3], row[6], row[7], row[8])) for row in rows]
+    return [_new_line(row) for row in rows]
+
+
+def _new_line(row) -> ResultLine:
+    return ResultLine(*row[:6], reason=_reason(row[3], row[6], row[7], row[8]))
+
+
+# Mijn LEF's two lists in one statement: the new results for the member, then
+# their own (as the member sees them), each with its own limit.
+_OVERVIEW_SQL = f"""
+(SELECT 'new', n.* FROM ({_NEW_FOR_YOU_SQL}) AS n)
+UNION ALL
+(SELECT 'mine', m.*, NULL::varchar[], NULL::varchar[], NULL::varchar[]
+ FROM ({_AUTHORED_SQL.replace("%(limit)s", "%(mine_limit)s")}) AS m)
+ORDER BY 1, 6 DESC, 3
+"""  # noqa: S608 -- our own statements
 
 
 def overview_section(user: User) -> dict | None:
-    """Mijn LEF: new results for the member and their own: two queries."""
-    return {"new": new_for(user), "mine": _authored(user, user, MINE_LIMIT)}
+    """Mijn LEF: new results for the member and their own: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OVERVIEW_SQL,
+            {
+                "member": user.pk,
+                "since": timezone.now() - timedelta(days=NEW_FOR_YOU_DAYS),
+                "active": Membership.Status.ACTIVE,
+                "limit": NEW_FOR_YOU_LIMIT,
+                "visibilities": sorted(Result.visibilities_for(user)),
+                "project_visibilities": sorted(Project.visibilities_for(user)),
+                "mine_limit": MINE_LIMIT,
+            },
+        )
+        rows = cursor.fetchall()
+    return {
+        "new": [_new_line(row[1:]) for row in rows if row[0] == "new"],
+        "mine": [ResultLine(*row[1:7]) for row in rows if row[0] == "mine"],
+    }
 
 
 def profile_section(member: User, viewer) -> dict | None:

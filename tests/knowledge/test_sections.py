@@ -89,7 +89,7 @@ def test_each_list_is_one_query_whatever_the_number_of_results(django_assert_num
         add_author(ResultFactory(title=f"Resultaat {number}"), member)
     reader = _member(Sector.PO)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         overview = sections.overview_section(member)
     with django_assert_num_queries(1):
         sections.new_for(reader)
