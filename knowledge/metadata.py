@@ -141,8 +141,9 @@ def json_ld(result: Result, authors: Sequence) -> dict:
         "dateCreated": timezone.localtime(result.created_at).date().isoformat(),
         "inLanguage": LANGUAGE,
         "publisher": {"@type": "Organization", "name": PUBLISHER, "url": settings.LEF_SITE_URL},
+        # isPartOf takes a CreativeWork: the project as the work its results belong to.
         "isPartOf": {
-            "@type": "Project",
+            "@type": "CreativeWork",
             "name": result.project.title,
             "url": f"{settings.LEF_SITE_URL}{result.project.get_absolute_url()}",
         },

@@ -129,7 +129,7 @@ def test_json_ld_describes_the_result(client, result):
         "inLanguage": "nl",
         "publisher": {"@type": "Organization", "name": "'t LEF", "url": "https://lef.example.nl"},
         "isPartOf": {
-            "@type": "Project",
+            "@type": "CreativeWork",
             "name": "Rekenen over de grens",
             "url": "https://lef.example.nl/projects/rekenen-grens/",
         },
