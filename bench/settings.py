@@ -39,5 +39,7 @@ LOGGING = {
         **LOGGING["loggers"],  # noqa: F405
         "django.request": {"level": "ERROR"},  # a 404 is reported in the table instead
         "django.tasks": {"level": "WARNING"},
+        # One line per request would drown the table (the bench makes thousands).
+        "lef.request": {"level": "WARNING"},
     },
 }
