@@ -18,11 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Sector, Transition
+from lef.documents import DocumentKind, StoredDocumentField
 from lef.validators import validate_multiline_text, validate_plain_text
 from projects.models import Project
 
 TITLE_MAX_LENGTH = 160
 SUMMARY_MAX_LENGTH = 400
+# A result's file: checked by its content and stored through lef.documents.
+RESULT_FILES = DocumentKind("results")
 
 
 class ResultQuerySet(models.QuerySet):
@@ -112,7 +115,7 @@ class Result(models.Model):
 
     # The file, stored through lef.documents: the storage name (empty: no file),
     # the name it had when uploaded (for the download), its checked type and size.
-    file = models.CharField(_("file"), max_length=200, blank=True, editable=False)
+    file = StoredDocumentField(_("file"), kind=RESULT_FILES)
     file_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     file_type = models.CharField(_("file type"), max_length=20, blank=True, editable=False)
     file_size = models.PositiveIntegerField(_("file size"), default=0, editable=False)
@@ -166,8 +169,10 @@ class Result(models.Model):
             ),
         ]
         constraints = [
+            # A file counts from the moment it is accepted (its name is kept in
+            # the same transaction); lef.documents stores it just after commit.
             models.CheckConstraint(
-                condition=~Q(file="") | ~Q(link="") | ~Q(learned=""),
+                condition=~Q(file_name="") | ~Q(link="") | ~Q(learned=""),
                 name="knowledge_result_has_content",
             ),
         ]
@@ -196,6 +201,39 @@ class Result(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class PublishingSetting(models.Model):
+    """Whether a project's leads let every team member add results (no row: only leads).
+
+    Leads always may; a lead switches this on for the whole team. Kept here, not
+    on the project, because publishing is this app's business.
+    """
+
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="publishing_setting",
+    )
+    team_may_publish = models.BooleanField(_("team members may add results"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("publishing setting")
+        verbose_name_plural = _("publishing settings")
+
+    def __str__(self):
+        return str(self.project)
 
 
 class Author(models.Model):

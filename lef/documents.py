@@ -664,11 +664,21 @@ def keep_stored(instance: models.Model, column: str = "file") -> str:
     return next(iter(rows), "") or ""
 
 
-def open_stored(name: str):
-    """The stored file ``name``, opened for reading (a Django ``File``); for the download."""
+def stored_exists(name: str) -> bool:
+    """Whether ``name`` is a document this module stored and its file is there."""
+    return bool(_NAME.match(name or "")) and default_storage.exists(name)
+
+
+def stream_stored(name: str, *, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    """The stored file ``name`` in chunks, for a streamed download.
+
+    The file is opened when the first chunk is asked for and closed after the
+    last (or when the response is closed early), so a HEAD request opens nothing.
+    """
     if not _NAME.match(name or ""):
         raise FileNotFoundError(name)
-    return default_storage.open(name, "rb")
+    with default_storage.open(name, "rb") as stored:
+        yield from stored.chunks(chunk_size)
 
 
 def _store(instance, document: CleanDocument, columns: dict, then) -> None:
