@@ -208,3 +208,28 @@ def test_member_query_count_is_the_same_for_one_and_several_results(client, coun
 
     assert queries == baseline
     assert len(titles(response)) == count + 1
+
+
+def test_a_broad_search_is_counted_up_to_a_cap(client, monkeypatch):
+    monkeypatch.setattr("knowledge.queries.COUNT_AT_MOST", 3)
+    for number in range(5):
+        ResultFactory(title=f"Les {number}", summary="Rekenen in de klas.")
+    ResultFactory(title="Anders", summary="Taal.")
+
+    response = client.get(URL, {"q": "rekenen klas"}, headers={"Accept-Language": "en"})
+
+    assert response.context["page_obj"].paginator.count == 3
+    assert "More than 3 results found: add a word or a filter to find fewer." in (
+        response.content.decode()
+    )
+    assert len(titles(response)) == 3
+    assert set(titles(response)) <= {f"Les {number}" for number in range(5)}
+
+
+def test_a_narrow_search_is_counted_exactly(client):
+    ResultFactory(title="Les", summary="Rekenen.")
+
+    response = client.get(URL, {"q": "rekenen"}, headers={"Accept-Language": "en"})
+
+    assert response.context["page_obj"].paginator.capped is False
+    assert "1 result found" in response.content.decode()
