@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from events.models import Event, Registration, Venue
+from lef.demo_accounts import TEST_ACCOUNTS_GROUP
 from members.models import Profile
 
 HOGESCHOOL = {
@@ -200,7 +201,7 @@ EVENTS = [
         hours=2,
         capacity=20,
         sectors=["po", "vo", "mbo"],
-        attendees=4,
+        attendees=8,  # the five accounts to try the site with among them
     ),
 ]
 
@@ -226,6 +227,8 @@ def seed() -> int:
         .order_by("user__email")
     )
     coordinator = Profile.objects.listed().filter(user__is_staff=True).order_by("pk").first()
+    try_out = _try_out_ids()
+    trying = [p for p in people if p.user_id in try_out]
     today = timezone.localdate()
     created = 0
     for index, spec in enumerate(EVENTS):
@@ -261,12 +264,24 @@ def seed() -> int:
             organisers.append(coordinator.user)
         event.organisers.set(organisers)
         attendees = people[: spec.attendees]
+        if spec.days < 0:
+            # The accounts printed to try the site with were there first: their
+            # record of growth (home.growth) shows meetups with hours.
+            attendees = [*trying, *(p for p in people if p not in trying)][: spec.attendees]
         cancelling = people[spec.attendees :][: spec.cancelled]
         moments = _sign_up_moments(event, len(cancelling) + len(attendees))
         # Those who cancelled signed up first (they were early), then the rest.
         _cancel(event, cancelling, moments[: len(cancelling)])
         _sign_up(event, attendees, moments[len(cancelling) :], past=spec.days < 0)
     return created
+
+
+def _try_out_ids() -> set[int]:
+    return set(
+        Profile.objects.filter(user__groups__name=TEST_ACCOUNTS_GROUP).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 # Between two sign-ups; the last one comes this long before the meetup starts
