@@ -12,11 +12,9 @@ from django.db.models import QuerySet
 
 from knowledge.models import Author, Result
 from knowledge.search import RANK_AT_MOST, by_relevance, search_results
-from lef.coordinators import is_coordinator
 from lef.pagination import page_of
 from members.models import User, is_shown
 from members.search import every_word_first, search_words
-from projects.models import Membership
 
 # The list's own order: newest first (read from knowledge_result_new_idx).
 LIBRARY_ORDER = ("-created_at", "-pk")
@@ -120,22 +118,9 @@ def result_by_slug(slug: str) -> Result:
     """The result at ``slug`` with its project, whoever may see it; raises Result.DoesNotExist.
 
     The wide search vector stays behind. The caller decides who sees it
-    (:func:`may_view`).
+    (``Result.is_visible_to``, ``knowledge.permissions.result_permissions``).
     """
     return Result.objects.select_related("project").defer("search_vector").get(slug=slug)
-
-
-def may_see_hidden(user: User, result: Result) -> bool:
-    """Whether ``user`` may still open ``result`` while it is hidden: coordinators and
-    the project's active team (to read why and fix it). One query for a team member.
-    """
-    if user is None or not user.is_authenticated:
-        return False
-    if is_coordinator(user):
-        return True
-    return Membership.objects.filter(
-        project_id=result.project_id, member=user, status=Membership.Status.ACTIVE
-    ).exists()
 
 
 @dataclass(frozen=True)

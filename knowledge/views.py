@@ -15,7 +15,8 @@ from django.views.decorators.http import require_safe
 from knowledge import metadata
 from knowledge.filters import LibraryFilterForm
 from knowledge.models import Result
-from knowledge.queries import agreed_authors, library_page, may_see_hidden, result_by_slug
+from knowledge.permissions import result_permissions
+from knowledge.queries import agreed_authors, library_page, result_by_slug
 from lef.choices import CoreActivity, Transition
 from lef.http import members_only
 from members.models import audience
@@ -60,17 +61,22 @@ def result_detail(request, slug):
     """A result's page: what it is, who made it, its licence, how to cite it, the file.
 
     A hidden result is a 404 but for coordinators and the project's team, who
-    see it with a notice; a members-only result asks a visitor to log in, as a
-    members-only project does.
+    see it with a notice (knowledge/includes/result_actions.html, with the
+    download, edit and report buttons); a members-only result asks a visitor
+    to log in, as a members-only project does.
     """
     try:
         result = result_by_slug(slug)
     except Result.DoesNotExist as missing:
         raise Http404 from missing
-    if result.is_hidden:
-        if not may_see_hidden(request.user, result):
+    # Most views are of a result anyone may see: no query. Otherwise the one rule
+    # for a result (knowledge.permissions): its team and coordinators see it too.
+    if (
+        not result.is_visible_to(request.user)
+        and not result_permissions(request.user, result).view
+    ):
+        if result.is_hidden or request.user.is_authenticated:
             raise Http404
-    elif not result.is_visible_to(request.user):
         return members_only(request, what=_("This result"))
     authors = agreed_authors(result, seen_by=audience(request.user))
     context = {

@@ -237,7 +237,7 @@ def test_the_team_sees_a_hidden_result_with_a_notice(client, hidden):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "A coordinator has hidden this result." in html
+    assert "A coordinator has hidden this result: it is not in the library." in html
     assert "Bevat namen." in html
     assert '<meta name="robots" content="noindex">' in html
     assert "application/ld+json" not in html
