@@ -194,3 +194,42 @@ def test_task_for_a_missing_stored_file_warns(caplog):
         extract_text.enqueue(result.pk)
 
     assert "is missing" in caplog.text
+
+
+def _zipped(parts: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_pptx_slides_are_read_in_their_order():
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+    def slide(text):
+        return (
+            f'<p:sld xmlns:p="urn:p" xmlns:a="{a}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>'
+        )
+
+    data = _zipped(
+        {
+            "ppt/slides/slide10.xml": slide("Tiende dia"),
+            "ppt/slides/slide2.xml": slide("Tweede dia"),
+            "ppt/slides/_rels/slide2.xml.rels": "<Relationships/>",
+        }
+    )
+
+    assert extraction.extract(data, "pptx") == "Tweede dia\nTiende dia"
+
+
+def test_xlsx_shared_strings_are_read():
+    s = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    data = _zipped(
+        {
+            "xl/sharedStrings.xml": f'<sst xmlns="{s}"><si><t>Leerjaar</t></si>'
+            "<si><r><t>Cijfer </t></r><r><t>gemiddeld</t></r></si></sst>"
+        }
+    )
+
+    assert extraction.extract(data, "xlsx") == "Leerjaar\nCijfer gemiddeld"
