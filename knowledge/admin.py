@@ -226,7 +226,9 @@ class ResultAdmin(HistoryAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
             services.unhide_result(result=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
-        """Authors are read-only here: nothing to save."""
+        """Authors are read-only here: nothing to save (the change message reads the lists)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
         services.delete_result(result=obj, by=request.user)

@@ -117,14 +117,16 @@ def test_the_index_says_what_is_quiet_today(coordinator_client):
     ] == [
         '<h3 id="lef-today-1">Organisations to approve</h3>',
         '<p class="lef-today-empty">No proposed organisations.</p>',
-        '<h3 id="lef-today-2">Meetups today and tonight</h3>',
+        '<h3 id="lef-today-2">Reported results</h3>',
+        '<p class="lef-today-empty">No result is waiting for a look.</p>',
+        '<h3 id="lef-today-3">Meetups today and tonight</h3>',
         '<p class="lef-today-empty">No meetups today.</p>',
-        '<h3 id="lef-today-3">Waiting lists</h3>',
+        '<h3 id="lef-today-4">Waiting lists</h3>',
         '<p class="lef-today-empty">No coming meetup has a waiting list.</p>',
-        '<h3 id="lef-today-4">Cancelled sign-ups, last 7 days</h3>',
+        '<h3 id="lef-today-5">Cancelled sign-ups, last 7 days</h3>',
         '<p class="lef-today-empty">'
         "Nobody cancelled their sign-up for a coming meetup this week.</p>",
-        '<h3 id="lef-today-5">Not checked in today</h3>',
+        '<h3 id="lef-today-6">Not checked in today</h3>',
         '<p class="lef-today-empty">No booking of today is waiting for its check-in.</p>',
     ]
 
