@@ -328,6 +328,18 @@ SITE = [
         url("events:check_in_toggle", slug=event_slug, registration_id=attr("registration", "pk")),
         page=url("events:check_in", slug=event_slug),
     ),
+    # knowledge: publishing a project's results (its lead), reporting one, answering as an author
+    Entry("knowledge:add", "lead", url("knowledge:add", project_slug=slug)),
+    Entry(
+        "knowledge:team_publishing",
+        "lead",
+        url("knowledge:team_publishing", project_slug=slug),
+        page=url("projects:detail", slug=slug),
+    ),
+    Entry("knowledge:edit", "lead", url("knowledge:edit", slug=attr("result", "slug"))),
+    Entry("knowledge:delete", "lead", url("knowledge:delete", slug=attr("result", "slug"))),
+    Entry("knowledge:report", "member", url("knowledge:report", slug=attr("result", "slug"))),
+    Entry("knowledge:authorship", "team", url("knowledge:authorship")),
     # knowledge: a project from a meetup that has started (its organiser)
     Entry(
         "knowledge:start_from_meetup",

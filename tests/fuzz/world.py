@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from knowledge.services import ResultDetails, publish_result
 from lef.calendar import calendar_feed_for
 from members.models import ContactMessage, Organisation
 from projects.models import Membership
@@ -72,6 +73,19 @@ def build_world() -> World:
         invited_by=users["lead"],
     )
     update = post(project, teammate)
+    # A result of the project, its teammate asked to be named (knowledge.services).
+    result = publish_result(
+        project=project,
+        by=users["lead"],
+        details=ResultDetails(
+            title="Fuzz-resultaat",
+            summary="Wat het project maakte.",
+            kind="report",
+            licence="cc-by",
+            learned="Wat we leerden.",
+        ),
+        authors=[users["lead"], teammate],
+    )
 
     event = EventFactory(slug="fuzz-meetup", organisers=[users["organiser"]])
     registration = RegistrationFactory(event=event, member=users["member"])
@@ -99,6 +113,7 @@ def build_world() -> World:
         "request": request,
         "invitation": invitation,
         "update": update,
+        "result": result,
         "event": event,
         "registration": registration,
         "walk_in_event": walk_in_event,
