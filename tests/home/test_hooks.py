@@ -58,9 +58,10 @@ def test_registering_other_hooks_under_a_taken_label_is_refused(sections):
 
 
 def test_every_app_with_a_part_has_hooks_found_at_start_up():
-    assert hooks.labels() == ["members", "projects", "events", "spaces", "home"]
+    assert hooks.labels() == ["members", "projects", "knowledge", "events", "spaces", "home"]
     assert [label for label, _ in hooks.implementations("overview")] == [
         "projects",
+        "knowledge",
         "events",
         "spaces",
     ]

@@ -286,8 +286,8 @@ def test_home_for_visitors_has_no_member_overview(client):
 # Session, user, own profile (shared with the layout's reminder), the suggested
 # colleagues (one ranking statement); then each app section's own: projects'
 # places and the projects for the member, meetups (sign-ups and suggestions in
-# one), bookings.
-MY_LEF_QUERIES = 3 + 1 + 2 + 1 + 1
+# one), the library (new results and their own in one), bookings.
+MY_LEF_QUERIES = 3 + 1 + 2 + 1 + 1 + 1
 
 
 @pytest.mark.parametrize("suggestions", [1, 4])

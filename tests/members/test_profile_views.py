@@ -593,8 +593,9 @@ def test_profile_page_query_count_anonymous_is_fixed(client, django_assert_num_q
         profile__roles=["teacher", "researcher"],
     )
 
-    # The profile (with user and organisation), and the projects section's one query.
-    with django_assert_num_queries(2):
+    # The profile (with user and organisation), the projects section's one query and
+    # the library's (the results they are named on).
+    with django_assert_num_queries(3):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -608,8 +609,8 @@ def test_profile_page_query_count_member_is_fixed(client, django_assert_num_quer
     # session, viewer, the profile (with user, organisation and the date of the
     # viewer's last message), the viewer's profile ("you share", and the
     # onboarding reminder); events' section: the meetups they go to; projects'
-    # section: their projects.
-    with django_assert_num_queries(6):
+    # section: their projects; the library's: the results they are named on.
+    with django_assert_num_queries(7):
         response = client.get("/members/jan/")
 
     assert response.status_code == 200
@@ -620,7 +621,7 @@ def test_profile_page_owner_query_count(client, django_assert_num_queries):
     Profile.objects.filter(user=member).update(onboarded_at=timezone.now())
     client.force_login(member)
 
-    with django_assert_num_queries(6):  # 4, events' "meetups you go to", projects'
+    with django_assert_num_queries(7):  # 4, events' "meetups you go to", projects', library's
         client.get("/members/jan/")
 
 
