@@ -21,6 +21,7 @@ from events import demo as events_demo
 from events.models import Venue
 from home import demo_history
 from home.demo_people import DESCRIPTIONS, PEOPLE, SCHOOLS
+from knowledge import demo as knowledge_demo
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from lef.demo_accounts import TEST_ACCOUNTS_GROUP
@@ -218,6 +219,7 @@ def seed() -> list[tuple[str, str, str]]:
     spaces_demo.seed()
     projects_demo.seed()
     demo_history.seed()  # two school years of meetups, projects and bookings, for the dashboard
+    knowledge_demo.seed()  # results of those projects, with files, for the library
     return accounts
 
 

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
@@ -14,6 +15,7 @@ from events.models import Venue
 from home import demo_history
 from home.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, MEMBERS, PARTNERS
 from home.demo_people import SCHOOLS
+from knowledge.models import Author, Result
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 from tests.second_factor import totp_code
@@ -77,6 +79,14 @@ def test_seed_demo_with_debug_on_creates_the_demo(settings):
         "ho",
         "other",
     }
+    # The knowledge library: about twenty results, with real files whose words were read.
+    results = Result.objects.all()
+    assert 18 <= results.count() <= 22
+    with_files = results.exclude(file="")
+    assert {result.file_type for result in with_files} == {"pdf", "odt"}
+    assert all(default_storage.exists(result.file) for result in with_files)
+    assert "dyscalculie" in results.get(title__startswith="Overdrachtsformulier").file_text
+    assert not Author.objects.filter(agreed_at__isnull=True).exists()
 
 
 def test_seed_demo_twice_changes_nothing(settings):
