@@ -44,8 +44,8 @@ page("healthz", "/healthz")
 # The visitor's home shows the community, meetups and projects.
 page("home (anonymous)", "/")
 # Mijn LEF: the profile and people to meet, then the projects, meetups and
-# bookings sections (one query each allowed beyond the target).
-page("home (member)", "/", as_user="member", extra_queries=3)
+# bookings and library sections (one query each allowed beyond the target).
+page("home (member)", "/", as_user="member", extra_queries=4)
 page("members: directory", "/members/", as_user="member")
 page("members: directory (visitor)", "/members/")
 page("members: filtered", "/members/?sector=mbo&activity=research", as_user="member")
@@ -103,6 +103,15 @@ page("projects: detail (visitor)", "/projects/bench-big-project/")
 page("projects: team of 150", "/projects/bench-big-project/team/", as_user="member",
      same_queries_as="projects: team of 1")  # fmt: skip
 page("projects: team of 1", "/projects/{small_project}/team/", as_user="member")
+
+# The knowledge library on 5 000 results (issue 19: within 3x the floor).
+page("knowledge: library", "/knowledge/", as_user="member")
+page("knowledge: library (visitor)", "/knowledge/")
+page("knowledge: searched", "/knowledge/?q=rekenvaardigheid", as_user="member")
+page("knowledge: compound searched", "/knowledge/?q=formulier", as_user="member")
+page("knowledge: filtered", "/knowledge/?sector=mbo&kind=report&licence=cc-by", as_user="member")
+page("knowledge: result", "/knowledge/bench-result/", as_user="member")
+page("knowledge: result (visitor)", "/knowledge/bench-result/")
 
 
 # The coordinators' dashboard for a school year: within 5x the floor (issue 18).

@@ -20,12 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bench import seed_events, seed_projects, seed_spaces
+from bench import seed_events, seed_knowledge, seed_projects, seed_spaces
 from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 
-SEED_VERSION = 5
+SEED_VERSION = 6
 EMAIL_DOMAIN = "bench.lef.test"
 PASSWORD = "bench-password"  # noqa: S105 -- a throwaway benchmark database
 BATCH = 2000
@@ -215,6 +215,7 @@ def seed(*, members: int, rng_seed: int = 2026) -> SeedReport:
         seed_projects.seed()
     seed_spaces.seed()
     seed_events.seed(rng)  # meetups and sign-ups (bench/seed_events.py)
+    seed_knowledge.seed()  # 5 000 results of the projects (bench/seed_knowledge.py)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
     return SeedReport(
