@@ -20,8 +20,12 @@ profile = sections.profile_section
 # Where a project started (its page), and what a meetup started (its page, the door list).
 object_links = origins.object_links
 
-# Publishing results: the export, account deletion, and open reports on the
-# coordinators' today.
+# Publishing results: the export and open reports on the coordinators' today.
 export = publish_hooks.export
-delete_account = publish_hooks.delete_account
 coordinator_today = publish_hooks.coordinator_today
+
+
+def delete_account(user) -> None:
+    """Results stay, their author rows without the member; origins forget who started."""
+    publish_hooks.delete_account(user)
+    origins.forget_starter(user)

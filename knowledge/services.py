@@ -60,7 +60,7 @@ MAX_LEARNED_LENGTH = 10_000
 MAX_REASON_LENGTH = 2_000
 MAX_AUTHORS = 30
 # Paths below /knowledge/ that are not results.
-RESERVED_SLUGS = frozenset({"add", "authorship", "oai", "search", "feed"})
+RESERVED_SLUGS = frozenset({"add", "authorship", "oai", "search", "feed", "from-meetup"})
 RESULTS_PER_MEMBER = (timedelta(days=1), 20)
 
 

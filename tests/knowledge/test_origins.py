@@ -15,11 +15,13 @@ from knowledge import origins
 from knowledge.models import ProjectOrigin
 from lef.choices import Sector
 from lef.templatetags.lef_tags import day_label
+from members.privacy import delete_account
 from projects.models import Membership, Project
 from projects.services import INVITATIONS_PER_LEAD, ProjectDetails
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MemberFactory
 from tests.helpers import Case, check_case, queries_of, to_login, to_onboarding
+from tests.knowledge.factories import publish
 from tests.members.factories_coordination import CoordinatorFactory
 from tests.projects.factories import ProjectFactory
 
@@ -559,7 +561,19 @@ def test_account_deletion_forgets_who_started_it_and_keeps_where_it_started():
     event = ended_meetup(organisers=[organiser])
     project = _start(event, organiser).project
 
-    assert origins.forget_starter(organiser) == 1
+    delete_account(user=organiser)
 
+    assert origins.forget_starter(organiser) == 0  # account deletion did it already
     origin = ProjectOrigin.objects.get(project=project)
     assert (origin.event, origin.started_by) == (event, None)
+
+
+def test_no_result_takes_the_address_of_the_start_form():
+    """/knowledge/from-meetup/<slug>/ is the start form: a result titled so gets another."""
+    project = ProjectFactory()
+    lead = project.memberships.get().member
+
+    result = publish(project, lead, title="From meetup")
+
+    assert result.slug != "from-meetup"
+    assert result.slug.startswith("from-meetup")
