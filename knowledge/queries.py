@@ -117,10 +117,15 @@ def library_page(*, viewer: User, page_number, per_page: int, **filters) -> Page
 def result_by_slug(slug: str) -> Result:
     """The result at ``slug`` with its project, whoever may see it; raises Result.DoesNotExist.
 
-    The wide search vector stays behind. The caller decides who sees it
+    The wide columns stay behind: the search vectors and the file's words (up to
+    200 000 characters the page never shows). The caller decides who sees it
     (``Result.is_visible_to``, ``knowledge.permissions.result_permissions``).
     """
-    return Result.objects.select_related("project").defer("search_vector").get(slug=slug)
+    return (
+        Result.objects.select_related("project")
+        .defer("search_vector", "file_text", "project__search_vector")
+        .get(slug=slug)
+    )
 
 
 @dataclass(frozen=True)
