@@ -748,7 +748,7 @@ def _on_another_day(moment: datetime | None, days: timedelta) -> datetime | None
 def duplicate_event(*, event: Event, starts_on: date, title: str = "", by=None) -> Event:
     """A draft copy of ``event`` on ``starts_on``, without sign-ups.
 
-    Same texts, place, caps and organisers; the same hour in Amsterdam and the
+    Same texts, place, caps, development hours and organisers; the same hour in Amsterdam and the
     same length, on the new day; the sign-up window (if set) moves with it by
     as many days. The title is ``title`` (or the original's), and the address
     is made from that title and the new date ("brugklas-2027-01-12"), so
@@ -777,6 +777,7 @@ def duplicate_event(*, event: Event, starts_on: date, title: str = "", by=None) 
             "max_sector_share",
             "target_sectors",
             "target_transitions",
+            "development_hours",
         )
     }
     copied |= {

@@ -1,6 +1,7 @@
 """The rules of events.services: places, sector caps, the waiting list, cancelling, the door."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -518,6 +519,7 @@ def test_duplicate_event_makes_a_draft_copy_on_the_new_day_without_sign_ups():
         title="Rekenen",
         organisers=[organiser],
         max_sector_share=50,
+        development_hours=Decimal("1.5"),
         starts_at=amsterdam(2030, 3, 12, 15, 30),
         ends_at=amsterdam(2030, 3, 12, 17, 0),
         registration_opens_at=amsterdam(2030, 2, 26, 9, 0),
@@ -539,6 +541,7 @@ def test_duplicate_event_makes_a_draft_copy_on_the_new_day_without_sign_ups():
         amsterdam(2030, 4, 8, 12, 0),
     )
     assert (copy.capacity, copy.max_sector_share, copy.venue) == (20, 50, event.venue)
+    assert copy.development_hours == Decimal("1.5")
     assert list(copy.organisers.all()) == [organiser]
     assert copy.registrations.count() == 0
 
