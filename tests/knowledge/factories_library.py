@@ -1,6 +1,6 @@
 """Factories for the library's tests: results written straight to the table, files to storage.
 
-(The publishing flow's own factories are helper A's; these make rows without it.)
+(The publishing flow's own factories are in tests/knowledge/factories.py.)
 """
 
 import io
@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from knowledge.demo_files import LINES_PER_PAGE, odt_bytes, pdf_bytes
 from knowledge.models import Author, Result
 from lef.choices import Sector
 from tests.projects.factories import ProjectFactory
@@ -62,36 +63,14 @@ def store_file(result, data: bytes, *, file_type: str, name: str = "") -> str:
 
 
 def pdf_with_text(*lines: str, pages: int = 1) -> bytes:
-    """A small valid PDF whose pages show ``lines`` (Helvetica), built by hand."""
-    objects = []
-
-    def add(body: bytes) -> int:
-        objects.append(body)
-        return len(objects)
-
-    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    page_ids = []
-    pages_id = len(objects) + 1 + 2 * pages  # the Pages object comes after the pages
-    for _page in range(pages):
-        text = b" ".join(
-            b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj T*"
-            for line in lines
-        )
-        stream = b"BT /F1 12 Tf 14 TL 72 720 Td " + text + b" ET"
-        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        page_ids.append(
-            add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] " % pages_id
-                + b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font, content)
-            )
-        )
-    kids = b" ".join(b"%d 0 R" % pk for pk in page_ids)
-    assert add(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages) == pages_id
-    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    return _pdf_file(objects, catalog)
+    """A small valid PDF (knowledge.demo_files): the first line as its title, the others
+    below it, and filler to run over ``pages`` pages."""
+    filler = [" ".join(lines)] * (LINES_PER_PAGE // 2) * (pages - 1)
+    return pdf_bytes(lines[0], [*lines[1:], *filler])
 
 
 def _pdf_file(objects: list[bytes], root: int) -> bytes:
+    """A PDF of the given object bodies (numbered from 1) with ``root`` as its catalogue."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -125,15 +104,8 @@ def docx_with_text(*paragraphs: str) -> bytes:
 
 
 def odt_with_text(*paragraphs: str) -> bytes:
-    """A minimal OpenDocument text: mimetype first, then content.xml."""
-    body = "".join(f"<text:p>{text}</text:p>" for text in paragraphs)
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
-        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
-    )
-    return _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": content})
+    """An OpenDocument text (knowledge.demo_files): the first paragraph as its heading."""
+    return odt_bytes(paragraphs[0], list(paragraphs[1:]))
 
 
 def _zip(parts: dict[str, str]) -> bytes:
