@@ -67,6 +67,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("release_no_shows", ["release_no_shows"], every=dt.timedelta(minutes=5)),
     Job("sweep_images", ["sweep_images"], at=dt.time(3, 30)),
+    Job("sweep_documents", ["sweep_documents"], at=dt.time(3, 45)),
     Job(
         "prune_db_task_results",
         ["prune_db_task_results", "--min-age-days", "0", "--failed-min-age-days", "7"],

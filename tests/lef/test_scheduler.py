@@ -102,6 +102,7 @@ def test_every_scheduled_command_exists():
     assert {job.name for job in JOBS} == {
         "release_no_shows",
         "sweep_images",
+        "sweep_documents",
         "prune_db_task_results",
         "forget_registration_details",
         "send_project_update_digests",
