@@ -13,7 +13,7 @@ Idempotent: nothing happens when the library already holds a result.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -418,7 +418,9 @@ def seed() -> int:
         if project.end_date and project.status == Project.Status.COMPLETED:
             published = min(published, now - timedelta(days=(now.date() - project.end_date).days))
         # Never before the project had been going a month (nor in the future).
-        published = min(max(published, project.created_at + timedelta(days=30)), now)
+        begun = project.start_date or timezone.localdate(project.created_at)
+        going = timezone.make_aware(datetime.combine(begun + timedelta(days=30), time(10)))
+        published = min(max(published, going), now - timedelta(hours=len(RESULTS) - number))
         Result.objects.filter(pk=result.pk).update(created_at=published, downloads=spec.downloads)
         # The lead and up to two others of the team are named; they agreed.
         for position, membership in enumerate(team[:3]):
