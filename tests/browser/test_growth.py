@@ -21,7 +21,7 @@ def test_teacher_finds_her_record_picks_a_period_and_downloads_the_pdf(phone_pag
     page.locator(".dropdown-menu").get_by_role("link", name=t("My growth record")).click()
 
     assert page.locator("h1").inner_text() == t("My growth record")
-    page.get_by_label(t("From")).fill("2025-08-01")
+    page.get_by_label(t("From"), exact=True).fill("2025-08-01")
     page.get_by_label(t("Up to and including")).fill("2026-07-31")
     page.get_by_label(t("Language of the CSV and PDF")).select_option("en")
     page.get_by_role("button", name=t("Show this period")).click()

@@ -29,7 +29,7 @@ def test_visitor_sees_only_public_results_of_public_projects(client):
     )
     ResultFactory(title="Verborgen", hidden_at=timezone.now())
 
-    response = client.get(URL)
+    response = client.get(URL, headers={"accept-language": "en"})
 
     assert response.status_code == 200
     assert titles(response) == ["Open"]
