@@ -202,6 +202,16 @@ class Result(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    # The labels by the choices' enums: a list of twenty cards asks for forty of them,
+    # and get_FOO_display() builds a dict of all choices on every call.
+    @property
+    def kind_label(self) -> str:
+        return Result.Kind(self.kind).label
+
+    @property
+    def licence_label(self) -> str:
+        return Result.Licence(self.licence).label
+
 
 class PublishingSetting(models.Model):
     """Whether a project's leads let every team member add results (no row: only leads).
