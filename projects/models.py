@@ -190,6 +190,9 @@ class Project(models.Model):
                 ],
                 name="projects_status_idx",
             ),
+            # What a visitor may see, read from the index alone: the public list's
+            # count, and the public projects the knowledge library joins for a visitor.
+            models.Index(fields=["visibility", "status", "id"], name="projects_visibility_idx"),
             models.Index(fields=["-is_featured", "-created_at"], name="projects_featured_idx"),
             models.Index(fields=["-created_at"], name="projects_created_idx"),
             models.Index(fields=["-last_activity_at"], name="projects_activity_idx"),
