@@ -167,6 +167,15 @@ class Result(models.Model):
                 condition=Q(hidden_at__isnull=True),
                 name="knowledge_result_new_idx",
             ),
+            # The list's count under any filter, from the index alone: the
+            # filters' columns, and the project for a visitor's join with
+            # projects_visibility_idx (public results of public projects).
+            models.Index(
+                fields=["kind", "licence"],
+                include=["visibility", "project", "sectors", "transitions", "core_activities"],
+                condition=Q(hidden_at__isnull=True),
+                name="knowledge_result_filter_idx",
+            ),
         ]
         constraints = [
             # A file counts from the moment it is accepted (its name is kept in

@@ -90,14 +90,12 @@ def library_page(*, viewer: User, page_number, per_page: int, **filters) -> Page
     match for each word.
     """
     q = filters.get("q", "")
-    unranked = browse_results(viewer=viewer, ranked=False, **filters).order_by()
     if not search_words(q):
+        results = browse_results(viewer=viewer, **filters)
         return page_of(
-            browse_results(viewer=viewer, **filters),
-            number=page_number,
-            per_page=per_page,
-            count=unranked.count(),
+            results, number=page_number, per_page=per_page, count=results.order_by().count()
         )
+    unranked = browse_results(viewer=viewer, ranked=False, **filters).order_by()
     count = unranked[: COUNT_AT_MOST + 1].count()
     capped = count > COUNT_AT_MOST
     count = min(count, COUNT_AT_MOST)
