@@ -144,12 +144,25 @@ def _client(as_user: str | None) -> Client:
     return client
 
 
-def measure(client: Client, path: str, *, requests: int, warmup: int) -> dict:
-    """Server time of ``path`` in this process: middleware, view, template, SQL."""
+def measure(
+    client: Client, path: str, *, requests: int, warmup: int, floor: Client | None = None
+) -> dict:
+    """Server time of ``path`` in this process: middleware, view, template, SQL.
+
+    With ``floor`` (a client), each timed request of the page follows one of
+    the floor page by that client, and the result holds the floor's median of
+    those requests too: page and floor are timed in the same seconds, so a
+    machine that gets busier or quieter during the run moves both alike and
+    their ratio stays what the page costs.
+    """
     for _ in range(warmup):
         response = client.get(path)
-    timings = []
+    timings, floor_timings = [], []
     for _ in range(requests):
+        if floor is not None:
+            started = time.perf_counter()
+            floor.get(FLOOR_PATH)
+            floor_timings.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         response = client.get(path)
         timings.append((time.perf_counter() - started) * 1000)
@@ -162,6 +175,7 @@ def measure(client: Client, path: str, *, requests: int, warmup: int) -> dict:
         "median": statistics.median(timings),
         "p95": timings[math.ceil(0.95 * len(timings)) - 1],
         "queries": len(queries.captured_queries),
+        "floor": statistics.median(floor_timings) if floor_timings else None,
     }
 
 
@@ -169,23 +183,25 @@ def measure_all(pages: list[Page], values: dict, *, requests: int, warmup: int) 
     """{"floor (<visitor>)" or a page's name: figures}, each ratio against its floor.
 
     A visitor's floor reads nothing from the database, so visitors' pages are
-    held against the member's floor (the same layout with the session and user read).
+    held against the member's floor (the same layout with the session and user
+    read). Each page's ratio divides by the floor timed between its own
+    requests (:func:`measure`); the floor rows show the floor on its own.
     """
     clients = {kind: _client(kind) for kind in {p.as_user for p in pages} | {"member"}}
-    floors = {}
     rows = {}
     for kind, client in clients.items():
-        # Every ratio divides by a floor, so it gets more samples (it is cheap).
-        floors[kind] = measure(
-            client, FLOOR_PATH, requests=max(requests, FLOOR_REQUESTS), warmup=warmup
-        )
-        rows[f"floor ({kind or 'anonymous'})"] = floors[kind] | {"as_user": kind, "ratio": 1.0}
+        floor = measure(client, FLOOR_PATH, requests=max(requests, FLOOR_REQUESTS), warmup=warmup)
+        rows[f"floor ({kind or 'anonymous'})"] = floor | {"as_user": kind, "ratio": 1.0}
     for page in pages:
+        floor_client = clients[page.as_user or "member"]
         result = measure(
-            clients[page.as_user], page.path.format(**values), requests=requests, warmup=warmup
+            clients[page.as_user],
+            page.path.format(**values),
+            requests=requests,
+            warmup=warmup,
+            floor=floor_client,
         )
-        floor = floors[page.as_user or "member"]
-        ratio = result["median"] / floor["median"]
+        ratio = result["median"] / result["floor"]
         rows[page.name] = result | {"as_user": page.as_user, "ratio": ratio}
     return rows
 
