@@ -74,6 +74,7 @@ JOBS: tuple[Job, ...] = (
         at=dt.time(4, 0),
     ),
     Job("forget_registration_details", ["forget_registration_details"], at=dt.time(4, 15)),
+    Job("clearsessions", ["clearsessions"], at=dt.time(4, 30)),
     Job("send_project_update_digests", ["send_project_update_digests"], at=dt.time(6, 45)),
     Job("send_digests", ["send_digests"], at=dt.time(7, 0)),
     Job("send_event_reminders", ["send_event_reminders"], at=dt.time(9, 0)),

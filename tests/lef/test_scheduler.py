@@ -3,10 +3,12 @@ import threading
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command, get_commands
+from django.utils import timezone
 
 from lef import scheduler
-from lef.scheduler import JOBS, Job, Scheduler, advisory_lock, run_scheduler
+from lef.scheduler import JOBS, Job, Scheduler, advisory_lock, run_command, run_scheduler
 from tests.helpers import run_at_once
 
 UTC = dt.UTC
@@ -105,6 +107,7 @@ def test_every_scheduled_command_exists():
         "sweep_documents",
         "prune_db_task_results",
         "forget_registration_details",
+        "clearsessions",
         "send_project_update_digests",
         "send_digests",
         "send_event_reminders",
@@ -181,3 +184,17 @@ def test_waiting_scheduler_takes_over_when_the_first_stops():
 
     assert outcomes == [True, (True, scheduler.TICK.total_seconds())]
     assert second_ran == ["release"]
+
+
+@pytest.mark.django_db
+def test_the_clearsessions_job_deletes_expired_sessions_only():
+    Session.objects.create(
+        session_key="expired" * 4, session_data="", expire_date=timezone.now() - dt.timedelta(1)
+    )
+    Session.objects.create(
+        session_key="current" * 4, session_data="", expire_date=timezone.now() + dt.timedelta(1)
+    )
+
+    run_command(next(job for job in JOBS if job.name == "clearsessions"))
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["current" * 4]
