@@ -5,22 +5,19 @@ search) only switches that one filter off, with a message on the field, and
 the list still shows.
 """
 
-import functools
-from dataclasses import dataclass
-
 from django import forms
-from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Result
 from lef.choices import CoreActivity, Sector, Transition
+from lef.filters import DropDownFilters
 
 
 def _with_blank(choices, blank_label):
     return [("", blank_label), *choices]
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(DropDownFilters, forms.Form):
     """Search and filters of /knowledge/, read from the GET query string."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -69,19 +66,3 @@ class LibraryFilterForm(forms.Form):
     def filter_count(self) -> int:
         """How many filters (not the search) are set, for "Filters (2)"."""
         return len(set(self.active_params()) - {"q"})
-
-    @functools.cached_property
-    def selects(self) -> list["SelectField"]:
-        """The drop-down filters in the form's order, each with its chosen value."""
-        self.is_valid()
-        return [
-            SelectField(bound=self[name], chosen=str(self.cleaned_data.get(name) or ""), css=css)
-            for name, css in self.SELECTS
-        ]
-
-
-@dataclass(frozen=True)
-class SelectField:
-    bound: BoundField
-    chosen: str
-    css: str

@@ -1,17 +1,15 @@
 """Forms of the projects area: the shape of the input only; services do the work."""
 
 import datetime
-import functools
-from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from lef.choices import CoreActivity, Role, Sector, Transition
+from lef.filters import DropDownFilters
 from lef.images import ACCEPT as IMAGE_ACCEPT
 from lef.ratelimit import RateLimit
 from lef.tags import TagsFormField, normalise_tag
@@ -334,7 +332,7 @@ def _with_blank(choices, blank_label):
     return [("", blank_label), *choices]
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(DropDownFilters, forms.Form):
     """Search, filters and sort of /projects/, read from the GET query string.
 
     Every field is optional; an invalid value only switches that filter off
@@ -410,19 +408,3 @@ class ProjectFilterForm(forms.Form):
     def filter_count(self) -> int:
         """How many filters (not the search, not the order) are set, for "Filters (2)"."""
         return len(set(self.active_params()) - {"q", "sort"})
-
-    @functools.cached_property
-    def selects(self) -> list["SelectField"]:
-        """The drop-down filters in the form's order, each with its chosen value."""
-        self.is_valid()
-        return [
-            SelectField(bound=self[name], chosen=str(self.cleaned_data.get(name) or ""), css=css)
-            for name, css in self.SELECTS
-        ]
-
-
-@dataclass(frozen=True)
-class SelectField:
-    bound: BoundField
-    chosen: str
-    css: str
