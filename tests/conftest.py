@@ -20,6 +20,28 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
             test["NAME"] = f"{name}_{RUN_ID}"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Put the xdist group in each grouped test's id, as ``--dist loadgroup`` means to.
+
+    pytest-xdist (3.8) marks a test of ``@pytest.mark.xdist_group("browser")`` by
+    appending ``@browser`` to ``item._nodeid``, but pytest 9.2 keeps the id in
+    ``item._id``: the suffix is lost, every test is its own unit, and the
+    groups are spread over both workers (two browsers, the demo seeded once per
+    test instead of once per module). Runs after xdist's hook, on the workers
+    only, and does nothing once xdist's own suffix is there.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId  # noqa: PLC0415 -- pytest 9.2's id, only here
+
+    for item in items:
+        names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+        suffix = f"@{'_'.join(names)}"
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
 
 
