@@ -1,19 +1,26 @@
-"""The demo meetups of ``manage.py seed_demo``: alive, believable and safe to seed twice."""
+"""The demo meetups of ``manage.py seed_demo``: alive, believable and safe to seed twice.
+
+Seeded once for the module (tests/demo.py); each test looks at it in a savepoint.
+"""
 
 import pytest
-from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from events import hooks as events_hooks
 from events.models import Event, Registration
 from events.queries import with_waiting_position
 from home import demo_history
+from tests.demo import seed, seeded_demo
 
-pytestmark = pytest.mark.django_db
+# One worker runs the module's tests one after the other: one seed per run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-events")]
 
 
-def _seed():
-    call_command("seed_demo", "--force", stdout=None)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    with seeded_demo(django_db_blocker, tmp_path_factory) as seeded:
+        yield seeded
 
 
 def _snapshot():
@@ -25,8 +32,7 @@ def _snapshot():
     )
 
 
-def test_demo_has_coming_and_past_meetups_at_plnt_elsewhere_online_and_a_waiting_list():
-    _seed()
+def test_demo_has_coming_and_past_meetups_at_plnt_elsewhere_online_and_a_waiting_list(demo):
     now = timezone.now()
 
     published = Event.objects.published()
@@ -44,17 +50,16 @@ def test_demo_has_coming_and_past_meetups_at_plnt_elsewhere_online_and_a_waiting
     assert Registration.objects.filter(checked_in_at__isnull=False).exists()
 
 
-def test_seeding_the_demo_twice_changes_nothing():
-    _seed()
+def test_seeding_the_demo_twice_changes_nothing(demo):
     first = _snapshot()
 
-    _seed()
+    with override_settings(MEDIA_ROOT=demo.media_root):
+        seed("--force")
 
     assert _snapshot() == first
 
 
-def test_demo_gives_the_coordinators_today_something_to_show():
-    _seed()
+def test_demo_gives_the_coordinators_today_something_to_show(demo):
     now = timezone.now()
 
     lists = {found.heading: found for found in events_hooks.coordinator_today(now)}
@@ -72,8 +77,7 @@ def test_demo_gives_the_coordinators_today_something_to_show():
     ]
 
 
-def test_demo_sign_ups_are_in_the_past_and_in_the_order_people_came():
-    _seed()
+def test_demo_sign_ups_are_in_the_past_and_in_the_order_people_came(demo):
     now = timezone.now()
 
     registrations = list(Registration.objects.order_by("event_id", "pk"))
@@ -87,9 +91,7 @@ def test_demo_sign_ups_are_in_the_past_and_in_the_order_people_came():
         assert len(set(rows)) == len(rows), event.slug
 
 
-def test_demo_waiting_lists_follow_who_signed_up_first():
-    _seed()
-
+def test_demo_waiting_lists_follow_who_signed_up_first(demo):
     waiting = Registration.objects.filter(status="waiting")
     events = (
         Event.objects.filter(pk__in=waiting.values("event_id"))

@@ -1,24 +1,25 @@
 """The demo's teacher has a record of growth that looks alive, and its page is valid HTML."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from home.growth import Span, growth_record
 from members.models import User
+from tests.demo import seeded_demo
 from tests.test_html_valid import check
 
-pytestmark = pytest.mark.django_db
+# One worker runs the module's tests one after the other: one seed per run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-growth")]
 
 TEACHER = "sanne@demo.lef.nl"  # printed by seed_demo to try the site with
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--force", stdout=StringIO())  # --force: DEBUG is off in tests
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the module (tests/demo.py)."""
+    with seeded_demo(django_db_blocker, tmp_path_factory) as seeded:
+        yield seeded
 
 
 def test_demo_teacher_attended_meetups_with_hours(demo):

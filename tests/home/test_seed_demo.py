@@ -1,14 +1,16 @@
-"""manage.py seed_demo: demo data for a first look, safe to run twice."""
+"""manage.py seed_demo: demo data for a first look, safe to run twice.
 
-from io import StringIO
+The demo is seeded once for the module, with DEBUG on as a developer would
+(tests/demo.py); each test looks at it, or seeds a second time, in a savepoint
+of its own. (A second seed over the first takes a fraction of a second.)
+"""
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
-from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.core.management import CommandError
 from django.utils import timezone
 
 from events.models import Venue
@@ -18,17 +20,18 @@ from home.demo_people import SCHOOLS
 from knowledge.models import Author, Result
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
+from tests.demo import seed, seeded_demo
 from tests.second_factor import totp_code
 
-pytestmark = pytest.mark.django_db
+# One worker runs the module's tests one after the other: one seed per run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-home")]
 
 
-def _seed(*args: str) -> str:
-    out = StringIO()
-    # Photos and project images are stored once the seed's transaction commits.
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``seed_demo`` with DEBUG on and no options, once for the module."""
+    with seeded_demo(django_db_blocker, tmp_path_factory, debug=True) as seeded:
+        yield seeded
 
 
 def _counts() -> dict[str, int]:
@@ -44,19 +47,18 @@ def _counts() -> dict[str, int]:
 
 
 def test_seed_demo_with_debug_off_refuses(settings):
+    # Before the module's seed: this test does not ask for ``demo``, and is the first.
     settings.DEBUG = False
 
     with pytest.raises(CommandError, match="--force"):
-        _seed()
+        seed()
 
     assert User.objects.count() == 0
     assert Organisation.objects.count() == 0
 
 
-def test_seed_demo_with_debug_on_creates_the_demo(settings):
-    settings.DEBUG = True
-
-    _seed()
+def test_seed_demo_with_debug_on_creates_the_demo(demo, settings):
+    settings.MEDIA_ROOT = demo.media_root  # where the seed stored its files
 
     accounts = len(MEMBERS) + 1  # the members and one coordinator
     # And the people of two school years of history (home/demo_history.py), who cannot log in.
@@ -89,22 +91,8 @@ def test_seed_demo_with_debug_on_creates_the_demo(settings):
     assert not Author.objects.filter(agreed_at__isnull=True).exists()
 
 
-def test_seed_demo_twice_changes_nothing(settings):
-    settings.DEBUG = False
-    _seed("--force")
-    first = _counts()
-    profiles = list(Profile.objects.order_by("pk").values("pk", "bio", "expertise"))
-
-    _seed("--force")
-
-    assert _counts() == first
-    assert list(Profile.objects.order_by("pk").values("pk", "bio", "expertise")) == profiles
-
-
-def test_seed_demo_prints_accounts_to_try_with_their_password(settings):
-    settings.DEBUG = True
-
-    out = _seed()
+def test_seed_demo_prints_accounts_to_try_with_their_password(demo):
+    out = demo.output
 
     printed = [line for line in out.splitlines() if "@demo.lef.nl" in line]
     assert len(printed) == 6  # the coordinator and one member of each of five sectors
@@ -113,11 +101,7 @@ def test_seed_demo_prints_accounts_to_try_with_their_password(settings):
     assert "sanne@demo.lef.nl" in out
 
 
-def test_seed_demo_is_a_community_across_sectors_with_faces(settings):
-    settings.DEBUG = True
-
-    _seed()
-
+def test_seed_demo_is_a_community_across_sectors_with_faces(demo):
     listed = Profile.objects.listed()
     per_sector = {
         sector: listed.filter(primary_sector=sector).count()
@@ -130,9 +114,8 @@ def test_seed_demo_is_a_community_across_sectors_with_faces(settings):
     assert listed.filter(visibility=Profile.Visibility.PUBLIC).count() >= 25
 
 
-def test_seed_demo_accounts_can_log_in_with_the_printed_password(client, settings):
-    settings.DEBUG = True
-    _seed()
+def test_seed_demo_accounts_can_log_in_with_the_printed_password(demo, client, settings):
+    settings.DEBUG = True  # as where the demo is tried
 
     response = client.post("/accounts/login/", {"login": MEMBERS[0][0], "password": DEMO_PASSWORD})
 
@@ -140,9 +123,7 @@ def test_seed_demo_accounts_can_log_in_with_the_printed_password(client, setting
     assert response["Location"] == "/"
 
 
-def test_seed_demo_members_joined_before_they_filled_in_their_profile(settings):
-    settings.DEBUG = True
-    _seed()
+def test_seed_demo_members_joined_before_they_filled_in_their_profile(demo):
     now = timezone.now()
 
     profiles = list(Profile.objects.select_related("user").order_by("user__date_joined"))
@@ -155,12 +136,24 @@ def test_seed_demo_members_joined_before_they_filled_in_their_profile(settings):
     assert profiles[0].user.email == "coordinator@demo.lef.nl"
 
 
-def test_seed_demo_coordinator_reaches_the_admin_with_the_printed_code(client, settings):
-    settings.DEBUG = True
-    out = _seed()
-    _seed()  # twice: still one app code
+def test_seed_demo_twice_changes_nothing(demo, settings):
+    settings.DEBUG = False
+    settings.MEDIA_ROOT = demo.media_root
+    first = _counts()
+    profiles = list(Profile.objects.order_by("pk").values("pk", "bio", "expertise"))
 
-    printed = next(line for line in out.splitlines() if "coordinator@demo.lef.nl" in line)
+    seed("--force")
+
+    assert _counts() == first
+    assert list(Profile.objects.order_by("pk").values("pk", "bio", "expertise")) == profiles
+
+
+def test_seed_demo_coordinator_reaches_the_admin_with_the_printed_code(demo, client, settings):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = demo.media_root
+    seed()  # twice: still one app code
+
+    printed = next(line for line in demo.output.splitlines() if "coordinator@demo.lef.nl" in line)
     assert f"app code (TOTP) secret {DEMO_TOTP_SECRET}" in printed
     assert Authenticator.objects.filter(user__email="coordinator@demo.lef.nl").count() == 1
     response = client.post(
