@@ -44,6 +44,10 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         "Set SECRET_KEY: with DEBUG off the site does not start with the development key."
     )
 
+# Old keys while a new SECRET_KEY takes over: they still check signatures and
+# decrypt second-factor secrets (lef/second_factor_secrets.py).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -338,6 +342,8 @@ LEF_SESSION_ABSOLUTE_AGE = round(float(env("SESSION_ABSOLUTE_DAYS", "30")) * 864
 # sign up with: signing up asks for the profile's fields. A passkey's domain is
 # the site's host; a browser allows one on https or on http://localhost (not on
 # http://127.0.0.1: an IP address cannot be one).
+# App-code secrets and recovery-code seeds are stored encrypted (lef/second_factor_secrets.py).
+MFA_ADAPTER = "lef.second_factor_secrets.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_PASSKEY_SIGNUP_ENABLED = False
