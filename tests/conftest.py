@@ -22,24 +22,44 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Put the xdist group in each grouped test's id, as ``--dist loadgroup`` means to.
+    """Put the xdist group in the ids of grouped tests that keep the database's rows.
 
-    pytest-xdist (3.8) marks a test of ``@pytest.mark.xdist_group("browser")`` by
-    appending ``@browser`` to ``item._nodeid``, but pytest 9.2 keeps the id in
-    ``item._id``: the suffix is lost, every test is its own unit, and the
-    groups are spread over both workers (two browsers, the demo seeded once per
-    test instead of once per module). Runs after xdist's hook, on the workers
-    only, and does nothing once xdist's own suffix is there.
+    pytest-xdist (3.8) marks a test of ``@pytest.mark.xdist_group("vnu")`` by
+    appending ``@vnu`` to ``item._nodeid``, but pytest 9.2 keeps the id in
+    ``item._id``: the suffix is lost and every test is its own unit, so a
+    module's once-per-module fixture (tests/demo.py) ran once per worker or more.
+    This sets the suffix as xdist means to, on the workers only, and does
+    nothing once xdist's own suffix is there.
+
+    Not for a group with a transactional test (the browser tests): xdist
+    schedules the largest group first, and a transactional test empties every
+    table when it ends (the migrations' rows too: the coordinators' group), so
+    the tests after it on that worker would fail. Those stay single units, run
+    after the others as pytest-django orders them, as they did before.
     """
     if not getattr(config.option, "loadgroup", False):
         return
     from _pytest.nodeid import NodeId  # noqa: PLC0415 -- pytest 9.2's id, only here
 
+    groups, transactional = {}, set()
     for item in items:
         names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
-        suffix = f"@{'_'.join(names)}"
-        if names and not item.nodeid.endswith(suffix):
-            item._id = NodeId.parse(item.nodeid + suffix)
+        if not names:
+            continue
+        group = "_".join(names)
+        groups.setdefault(group, []).append(item)
+        marker = item.get_closest_marker("django_db")
+        if {"transactional_db", "live_server"} & set(item.fixturenames) or (
+            marker is not None and marker.kwargs.get("transaction")
+        ):
+            transactional.add(group)
+    for group, members in groups.items():
+        suffix = f"@{group}"
+        if group in transactional:
+            continue
+        for item in members:
+            if not item.nodeid.endswith(suffix):
+                item._id = NodeId.parse(item.nodeid + suffix)
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
