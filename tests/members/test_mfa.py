@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY
+from django.core import mail
 from django.urls import reverse
 
 from lef import second_factor
@@ -80,6 +81,10 @@ def test_a_member_sets_up_an_app_code_through_the_pages(client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_view_recovery_codes")
+    # The member is told (ACCOUNT_EMAIL_NOTIFICATIONS), in case it was not them.
+    assert [m.subject for m in mail.outbox if m.to == ["sanne@school.example"]] == [
+        "'t LEF: Authenticator App Activated"
+    ]
     assert sorted(Authenticator.objects.filter(user=member).values_list("type", flat=True)) == [
         Authenticator.Type.RECOVERY_CODES,
         Authenticator.Type.TOTP,
