@@ -218,6 +218,13 @@ class ProfileInline(SafeAutocompleteMixin, admin.StackedInline):
     min_num = 1
     max_num = 1
     verbose_name_plural = _("profile")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # One profile per account (the key is unique, so Django's max_num is 1 even
+        # when this inline's is 0): a posted form count above it is refused, not
+        # drawn (Django's default allows 1 000 forms, a 17 MB page).
+        return super().get_formset(request, obj, absolute_max=1, **kwargs)
+
     autocomplete_fields = ["organisation"]
     readonly_fields = [
         "photo",

@@ -60,3 +60,23 @@ def test_a_bio_longer_than_the_sites_limit_is_refused_in_the_admin_too(client):
     assert "5000" in str(response.context["errors"]) or "5.000" in str(response.context["errors"])
     profile.refresh_from_db()
     assert profile.bio != "woord " * 1000
+
+
+def test_a_posted_thousand_profile_forms_are_refused_without_drawing_them(client):
+    """The fuzzing posted profile-TOTAL_FORMS=1000: the admin drew a thousand forms (17 MB)."""
+    member = MemberFactory(name="Ria de Vries")
+    profile = member.profile
+    client.force_login(CoordinatorFactory())
+    data = _member_page_post(member, id=str(profile.pk), user=str(member.pk)) | {
+        "profile-TOTAL_FORMS": "1000",
+        "name": "Iemand Anders",
+    }
+
+    response = client.post(f"/admin/members/user/{member.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert len(response.content) < 500_000
+    assert response.content.count(b'name="profile-0-bio"') == 1
+    assert b'name="profile-1-bio"' not in response.content
+    member.refresh_from_db()
+    assert member.name == "Ria de Vries"
