@@ -17,6 +17,13 @@ class SelectField:
     chosen: str  # the valid value chosen, as text ("" when none or invalid)
     css: str  # the column classes of its place in the panel
 
+    @property
+    def options(self) -> list[tuple[str, str, bool]]:
+        """(value, label, chosen) of each option, for the template to write as they are."""
+        return [
+            (value, label, str(value) == self.chosen) for value, label in self.bound.field.choices
+        ]
+
 
 class DropDownFilters:
     """Mixin for a filter form: ``SELECTS`` is ((field name, column classes), ...)."""

@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
@@ -32,10 +33,16 @@ def nav_item(context, url_name: str, label: str, icon: str):
 @register.simple_tag
 def sector_badge(code: str):
     """A sector badge: the sector's colour bar with its code, the full name as title."""
-    label = SECTOR_LABELS.get(code)
-    if label is None:
+    if code not in SECTOR_LABELS:
         return ""
-    label = escape(label)  # once, for both places it stands
+    return _sector_badge(code, get_language())
+
+
+@functools.cache
+def _sector_badge(code: str, language: str | None) -> str:
+    """The badge of ``code`` in ``language`` (the active one), made once per pair: a
+    list page shows dozens, and the words only change with the language."""
+    label = escape(SECTOR_LABELS[code])  # once, for both places it stands
     return format_html(
         '<span class="badge lef-sector lef-sector-{}" title="{}">{}'
         '<span class="visually-hidden"> ({})</span></span>',
