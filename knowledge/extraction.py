@@ -2,9 +2,9 @@
 
 A file is a member's upload: a PDF built to be slow, a zip that unpacks to
 gigabytes, XML with a billion laughs. So the parsing never runs in a web or
-worker process. :func:`extract` runs it in a child process forked from
-multiprocessing's fork server (:func:`_fork_server`), hands it the file's
-bytes and reads the text back over a pipe; the child limits itself
+worker process. :func:`extract` runs it in a child process forked from a
+fork server (``lef.children``), hands it the file's bytes and reads the text
+back over a pipe; the child limits itself
 (``resource.setrlimit``: address space and CPU seconds) before it reads a
 byte, and the parent kills it when the wall-clock limit passes. Whatever goes
 wrong (killed, out of memory, a broken file) the answer is "" and the reason
@@ -22,16 +22,18 @@ What is read:
   words, and none guards against entities itself.
 
 At most MAX_CHARS characters come back. This module imports nothing of
-Django, so the fork server that preloads it stays small.
+Django but ``lef.children`` (which imports nothing either), so the fork server
+that preloads it stays small.
 """
 
 import io
 import logging
-import multiprocessing
 import os
 import resource
 import sys
 import zipfile
+
+from lef import children as lef_children
 
 MAX_CHARS = 200_000
 # An XML part is read only this far once unpacked: a zip bomb stops here.
@@ -40,6 +42,9 @@ DEFAULT_SECONDS = 20
 DEFAULT_MEMORY = 512 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
+
+# The fork server has the parsers (and this module, the children's code) imported.
+lef_children.preload("pypdf", "defusedxml.ElementTree", __name__)
 
 # The checked types (lef.documents) by their short name, and by media type.
 _ALIASES = {
@@ -96,56 +101,17 @@ def extract(
     kind = kind_of(file_type)
     if not kind or not data:
         return ""
-    context = _fork_server()
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_forked, args=(data, kind, int(memory), seconds, writer), daemon=True
+    outcome, answer = lef_children.run(
+        _forked, (data, kind, int(memory), seconds), timeout=seconds
     )
-    try:
-        child.start()
-        writer.close()  # the child's copy is its own: its exit ends the pipe
-        if not reader.poll(seconds):
-            logger.warning(
-                "Text extraction of %s (%s) took over %s s: stopped.", label, kind, seconds
-            )
-            return ""
-        try:
-            ok, answer = reader.recv()
-        except EOFError:  # killed by its limits, or out of memory
-            ok, answer = False, "no answer"
-        child.join(1)  # it ends once it has answered
-    finally:
-        if child.is_alive():
-            child.kill()
-        if child.pid is not None:
-            child.join()
-        reader.close()
-        writer.close()
-    if not ok:
-        logger.warning(
-            "Text extraction of %s (%s) failed (exit %s): %s",
-            label,
-            kind,
-            child.exitcode,
-            answer[:300],
-        )
+    if outcome == "timeout":
+        logger.warning("Text extraction of %s (%s) took over %s s: stopped.", label, kind, seconds)
         return ""
-    return clean(answer)
-
-
-def _fork_server():
-    """multiprocessing's fork server, to fork the children from.
-
-    A small process of its own, started once per web or worker process (at the
-    first file) and single-threaded, with this module and its parsers already
-    imported: a child costs milliseconds instead of the 0.2-0.4 s of a new
-    interpreter importing pypdf. Forking the worker itself would copy its
-    threads' locks (the database pool's); the fork server has none.
-    """
-    context = multiprocessing.get_context("forkserver")
-    # Read once, when the server starts ("__main__" is multiprocessing's default).
-    context.set_forkserver_preload(["__main__", "pypdf", "defusedxml.ElementTree", __name__])
-    return context
+    ok, words = answer if outcome == "answer" else (False, f"no answer (exit {answer})")
+    if not ok:
+        logger.warning("Text extraction of %s (%s) failed: %s", label, kind, words[:300])
+        return ""
+    return clean(words)
 
 
 def clean(text: str) -> str:

@@ -11,7 +11,7 @@ decide what a file is. The checks, in order:
 
   - PDF (``%PDF-``), whose pages are counted by pypdf in a child process with
     a memory and CPU limit and a timeout, so a crafted file cannot hang or
-    exhaust the web process (forked from a fork server, see ``_PDF_CHILD``);
+    exhaust the web process (lef.children: forked from a fork server);
     at most ``MAX_PDF_PAGES`` pages;
   - Office Open XML (docx, pptx, xlsx): a zip with ``[Content_Types].xml``
     naming the main part of the plain (macro-free) document type;
@@ -46,7 +46,6 @@ download's ``Content-Disposition``; it never becomes a path.
 
 import contextlib
 import logging
-import multiprocessing
 import re
 import secrets
 import struct
@@ -69,6 +68,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lef import children as lef_children
 from lef.images import ImageRejected, reencode_image
 
 logger = logging.getLogger(__name__)
@@ -380,14 +380,10 @@ def _ooxml_type(archive: zipfile.ZipFile, names: set[str]) -> str:
 
 # PDF ---------------------------------------------------------------------------------
 
-# The page count runs in a child process with limits, forked from
-# multiprocessing's fork server: a small process of its own, started once (per
-# web or worker process, at the first PDF), single-threaded and with pypdf
-# already imported, so a check costs milliseconds instead of the 0.2-0.4 s of a
-# new interpreter importing pypdf. Forking the web process itself would copy
-# its threads' locks (the database pool's); the fork server has none. The child
-# runs _PDF_CHILD: it sets its memory and CPU limits before it reads the PDF,
-# answers on ``conn``, and is killed when PDF_TIMEOUT_SECONDS pass.
+# The page count runs in a child process with limits (lef.children, forked from
+# a fork server that has pypdf imported). The child runs _PDF_CHILD: it sets its
+# memory and CPU limits before it reads the PDF, answers on ``conn``, and is
+# killed when PDF_TIMEOUT_SECONDS pass.
 _PDF_CHILD = """
 import resource, sys, os
 resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
@@ -411,45 +407,12 @@ except Exception as exc:
 """
 
 
-def _fork_server():
-    context = multiprocessing.get_context("forkserver")
-    # Read once, when the server starts ("__main__" is multiprocessing's default).
-    context.set_forkserver_preload(["__main__", "pypdf"])
-    return context
+lef_children.preload("pypdf")
 
 
-def _run_in_child(script: str, data: bytes, *, timeout: float) -> tuple[str, object]:
-    """Run ``script`` in a forked child with ``data`` and ``conn`` to answer on; its answer.
-
-    ("timeout", None) when it did not answer in ``timeout`` seconds (it is
-    killed), ("died", exit code) when it ended without answering.
-    """
-    context = _fork_server()
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(
-        target=exec, args=(script, {"data": data, "conn": writer}), daemon=True
-    )
-    answer = None
-    try:
-        child.start()
-        writer.close()  # the child's copy is its own: its exit ends the pipe
-        if not reader.poll(timeout):
-            answer = "timeout", None
-        else:
-            with contextlib.suppress(EOFError):  # EOF: killed by its limits, out of memory
-                answer = reader.recv()
-            child.join(1)  # it ends once it has answered
-    finally:
-        if child.is_alive():
-            child.kill()
-        if child.pid is not None:
-            child.join()
-        reader.close()
-        writer.close()
-    if answer is None:
-        answer = "died", child.exitcode
-    child.close()
-    return answer
+def _pdf_child(script: str, data: bytes, conn) -> None:
+    """The child: runs ``script`` with ``data`` and ``conn`` (a script, so a test can swap it)."""
+    exec(script, {"data": data, "conn": conn})  # noqa: S102 -- our own constant script
 
 
 def _check_pdf(data: bytes, *, max_pages: int) -> int:
@@ -457,14 +420,14 @@ def _check_pdf(data: bytes, *, max_pages: int) -> int:
     script = _PDF_CHILD.format(
         memory=PDF_MEMORY_BYTES, cpu=PDF_CPU_SECONDS, max_pages=int(max_pages)
     )
-    what, answer = _run_in_child(script, data, timeout=PDF_TIMEOUT_SECONDS)
-    if what == "timeout":
+    outcome, answer = lef_children.run(_pdf_child, (script, data), timeout=PDF_TIMEOUT_SECONDS)
+    if outcome == "timeout":
         logger.info("PDF upload: page count timed out")
         raise _unreadable()
-    if what != "pages":
-        logger.info("PDF upload could not be read: %s %s", what, answer)
+    if outcome != "answer" or answer[0] != "pages":
+        logger.info("PDF upload could not be read: %s %s", outcome, answer)
         raise _unreadable()
-    pages = answer
+    pages = answer[1]
     if not isinstance(pages, int) or pages < 1:
         raise _unreadable()
     if pages > max_pages:

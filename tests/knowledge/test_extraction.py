@@ -151,7 +151,8 @@ def test_task_fills_the_text_and_the_search_vector():
 def test_task_with_a_tiny_time_limit_leaves_the_text_empty_and_warns(settings, caplog):
     settings.KNOWLEDGE_EXTRACTION_SECONDS = 0.01
     result = ResultFactory()
-    store_file(result, pdf_with_text("Nooit gelezen"), file_type="pdf")
+    # 200 pages: more than a child forked from a warm fork server reads in 0.01 s.
+    store_file(result, pdf_with_text("Nooit gelezen", pages=200), file_type="pdf")
 
     with caplog.at_level(logging.WARNING, logger="knowledge.extraction"):
         extract_text.enqueue(result.pk)
