@@ -25,7 +25,7 @@ from lef.choices import CoreActivity, Role, Sector
 from lef.coordinators import GROUP_NAME
 from members.models import Organisation, Profile, User
 
-SEED_VERSION = 7
+SEED_VERSION = 8
 EMAIL_DOMAIN = "bench.lef.test"
 PASSWORD = "bench-password"  # noqa: S105 -- a throwaway benchmark database
 BATCH = 2000

@@ -125,15 +125,21 @@ def _registrations(rng: random.Random, events: list[Event], profiles: list) -> N
     published = [e for e in events if e.status == "published"]
     while missing > 0:
         event = rng.choice(published)
-        taken = {r.member_id for r in rows if r.event_id == event.pk}
+        its_rows = [r for r in rows if r.event_id == event.pk]
+        taken = {r.member_id for r in its_rows}
         extra = [p for p in rng.sample(profiles, k=40) if p[0] not in taken][:missing]
-        rows += _sign_ups(rng, event, extra, start_number=per_event)
+        confirmed = sum(r.status == "confirmed" for r in its_rows)
+        rows += _sign_ups(rng, event, extra, start_number=len(its_rows), confirmed=confirmed)
         missing -= len(extra)
     Registration.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _sign_ups(rng, event: Event, people, *, start_number: int = 0) -> list[Registration]:
-    rows, taken = [], 0
+def _sign_ups(
+    rng, event: Event, people, *, start_number: int = 0, confirmed: int = 0
+) -> list[Registration]:
+    """Sign-ups of ``people``: confirmed while places are left (``confirmed`` already
+    taken), then on the waiting list, as the site would have put them."""
+    rows, taken = [], confirmed
     past = event.ends_at < timezone.now()
     for number, (user_id, sector) in enumerate(people, start=start_number):
         full = event.capacity is not None and taken >= event.capacity
