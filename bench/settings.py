@@ -37,7 +37,8 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "loggers": {
         **LOGGING["loggers"],  # noqa: F405
-        "django.request": {"level": "ERROR"},  # a 404 is reported in the table instead
+        # A 404 is reported in the table instead.
+        "django.request": {**LOGGING["loggers"]["django.request"], "level": "ERROR"},  # noqa: F405
         "django.tasks": {"level": "WARNING"},
         # One line per request would drown the table (the bench makes thousands).
         "lef.request": {"level": "WARNING"},

@@ -27,3 +27,18 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class SkipDatabaseOutage(logging.Filter):
+    """Leave out django.request's "Internal Server Error" when the error was the
+    database server being away. Django logs an error raised in a middleware (the
+    session's, reading a signed-in member's session) as a 500 before
+    lef.middleware.DatabaseUnavailableMiddleware replaces that response with the
+    503 page; the 503 is logged as such ("Service Unavailable").
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from lef.middleware import is_database_unavailable  # noqa: PLC0415 -- not at setup
+
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not is_database_unavailable(error)

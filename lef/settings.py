@@ -437,10 +437,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "lef.log_format.JsonFormatter"}},
+    "filters": {"skip_database_outage": {"()": "lef.log_format.SkipDatabaseOutage"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"}
         | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "django.request": {"filters": ["skip_database_outage"]},
+    },
 }

@@ -240,3 +240,21 @@ def test_only_an_unreachable_server_counts_as_unavailable(error, unavailable):
 
     assert is_database_unavailable(error) is unavailable
     assert is_database_unavailable(wrapped) is unavailable
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_member_finding_the_database_down_is_logged_as_an_outage(site):
+    """The session is read in a middleware, whose error Django logs as a 500 before the
+    503 replaces it (lef.log_format.SkipDatabaseOutage): the log says 503, not 500."""
+    port, relay, log = site
+    cookie = session_cookie()
+    assert get(port, "/events/", cookie)[0] == 200
+
+    relay.down()
+    status, _headers, body, _seconds = get(port, "/events/", cookie)
+
+    assert status == 503
+    assert FRIENDLY in body
+    logged = log.read_bytes()
+    assert b"Service Unavailable: /events/" in logged
+    assert b"Internal Server Error" not in logged
