@@ -145,10 +145,17 @@ def attr(*names):
 
 
 def _confirm_key(world):
-    """A key for an address that is not verified yet, whatever ran before in this world
-    (the admin's "mark verified" action, say): a verified address has no form to show."""
+    """A key for an address that is not verified yet and that no other account has
+    verified, whatever ran before in this world (the admin's "mark verified" action,
+    say): allauth shows no form for a verified address, for one confirmed by another
+    account ("already confirmed by a different account"), or for a key whose address
+    is gone ("expired or invalid")."""
     address = world.unverified_email
-    EmailAddress.objects.filter(pk=address.pk).update(verified=False)
+    EmailAddress.objects.filter(email__iexact=address.email).exclude(pk=address.pk).delete()
+    EmailAddress.objects.update_or_create(
+        pk=address.pk,
+        defaults={"user": address.user, "email": address.email, "verified": False},
+    )
     address.verified = False
     return EmailConfirmationHMAC(address).key
 

@@ -1,5 +1,7 @@
 """Every form of the site and the admin is in the fuzzing inventory, and found on its page."""
 
+import re
+
 import pytest
 
 from tests.fuzz.inventory import SKIPPED, entries, post_urls, skip_reason
@@ -29,8 +31,16 @@ def test_every_entry_finds_its_form_on_its_page(world):
     # Pages whose opener posts (an admin action such as "mark e-mail addresses
     # verified") come last, so they cannot change another entry's page first.
     for entry in sorted(entries(), key=lambda entry: entry.opener is not None):
-        _path, form, status = page_form(client_for(world.users[entry.role]), entry, world)
+        client = client_for(world.users[entry.role])
+        path, form, status = page_form(client, entry, world)
         # A page refused to this role (403) is fuzzed as a refusal, with what it has.
         if form is None and not entry.fields and entry.opener is None and status == 200:
-            lost.append(f"{entry.id} ({status})")
+            lost.append(f"{entry.id} ({status}): {_what_it_says(client, path)}")
     assert lost == []
+
+
+def _what_it_says(client, path: str) -> str:
+    """The page's main text, so that a lost form says why (an expired link, say)."""
+    html = client.get(path, follow=True).content.decode()
+    main = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())[:300]
