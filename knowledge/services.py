@@ -41,7 +41,7 @@ from knowledge.permissions import can_manage, can_publish
 from lef import audit
 from lef.coordinators import is_coordinator
 from lef.documents import CleanDocument, delete_after_commit, keep_stored, store_after_commit
-from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
+from lef.errors import Conflict, DomainError, Invalid, NotAllowed, RateLimited
 from lef.notifications import (
     NotificationKind,
     absolute_url,
@@ -71,12 +71,8 @@ class KnowledgeError(DomainError):
     """A result action that cannot be done; ``message`` says why."""
 
 
-class ResultInvalid(KnowledgeError):  # noqa: N818 -- a domain outcome, like EventFull
+class ResultInvalid(Invalid, KnowledgeError):  # noqa: N818 -- a domain outcome, like EventFull
     """Input that breaks a rule; ``errors`` holds the messages per field."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = dict(errors or {})
 
 
 class ResultNotAllowed(KnowledgeError, NotAllowed):  # noqa: N818

@@ -37,15 +37,6 @@ def _meetup(request, slug: str) -> Event:
     return event
 
 
-def _form_errors_from(form, error: ProjectInvalid) -> None:
-    for name, field_messages in error.errors.items():
-        target = name if name in form.fields else None
-        for message in field_messages or [error.message]:
-            form.add_error(target, message)
-    if not error.errors:
-        form.add_error(None, error.message)
-
-
 def _tell(request, started: origins.Started) -> None:
     count = len(started.invited)
     if count:
@@ -98,7 +89,7 @@ def start_from_meetup(request, slug):
                     image=form.cleaned_data.get("image"),
                 )
             except ProjectInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except (ProjectError, origins.OriginError) as error:
                 form.add_error(None, error.message)
                 status = error.status

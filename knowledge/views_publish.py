@@ -25,24 +25,9 @@ from knowledge.models import Author, Result
 from knowledge.permissions import publish_permissions, result_permissions
 from knowledge.services import KnowledgeError, ResultInvalid
 from lef.documents import TYPES, stored_exists, stream_stored
-from lef.http import members_only
+from lef.http import members_only, posted
 from members.decorators import profile_required
 from projects.models import Project
-
-
-def _posted(request) -> tuple:
-    if request.method == "POST":
-        return request.POST, request.FILES
-    return None, None
-
-
-def _form_errors_from(form, error: ResultInvalid) -> None:
-    for field, field_messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in field_messages or [error.message]:
-            form.add_error(target, message)
-    if not error.errors:
-        form.add_error(None, error.message)
 
 
 def _project(request, slug: str) -> Project:
@@ -77,7 +62,7 @@ def result_add(request, project_slug):
     perms = publish_permissions(request.user, project)
     if not perms.add:
         raise PermissionDenied
-    form = ResultForm(*_posted(request), user=request.user, project=project)
+    form = ResultForm(*posted(request), user=request.user, project=project)
     status = 200
     if request.method == "POST":
         status = 400
@@ -91,7 +76,7 @@ def result_add(request, project_slug):
                     authors=list(form.cleaned_data.get("authors") or []),
                 )
             except ResultInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except KnowledgeError as error:
                 form.add_error(None, error.message)
                 status = error.status
@@ -112,7 +97,7 @@ def result_edit(request, slug):
     result, perms = _result(request, slug)
     if not perms.edit:
         raise PermissionDenied
-    form = ResultForm(*_posted(request), user=request.user, project=result.project, result=result)
+    form = ResultForm(*posted(request), user=request.user, project=result.project, result=result)
     status = 200
     if request.method == "POST":
         status = 400
@@ -127,7 +112,7 @@ def result_edit(request, slug):
                     authors=list(form.cleaned_data.get("authors") or []),
                 )
             except ResultInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except KnowledgeError as error:
                 form.add_error(None, error.message)
                 status = error.status
@@ -233,7 +218,7 @@ def result_report(request, slug):
                     result=result, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ResultInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except KnowledgeError as error:
                 form.add_error(None, error.message)
                 status = error.status

@@ -8,6 +8,8 @@ them, 429 for a rate limit, 503 for "busy, try again"). Views turn it into a
 form error or a message with :func:`status_for`; admin actions show the message.
 """
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """An action that cannot be done; ``message`` says why, in the member's language."""
@@ -20,6 +22,24 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class Invalid(DomainError):  # noqa: N818 -- a domain outcome, like EventFull
+    """Input that breaks a rule; ``errors`` holds the messages per field (may be empty)."""
+
+    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+    def add_to(self, form) -> None:
+        """Show the messages on ``form``: each at its field, or above the form when the
+        form has no such field (or when there are none but the message)."""
+        for name, messages in self.errors.items():
+            target = name if name in form.fields else None
+            for message in messages or [self.message]:
+                form.add_error(target, message)
+        if not self.errors:
+            form.add_error(None, self.message)
 
 
 class NotAllowed(DomainError):  # noqa: N818 -- a domain outcome, like EventFull

@@ -30,3 +30,10 @@ def members_only(request, *, what: str):
     Not a bare 404: the visitor often came from a link a member sent them.
     """
     return render(request, "lef/members_only.html", {"what": what}, status=403)
+
+
+def posted(request) -> tuple:
+    """A form's data and files: bound for a POST (even an empty one), unbound otherwise."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

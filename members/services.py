@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from lef import audit, hooks
 from lef.coordinators import is_coordinator
-from lef.errors import DomainError, NotAllowed, RateLimited
+from lef.errors import DomainError, Invalid, NotAllowed, RateLimited
 from lef.models import Notice
 from lef.notifications import (
     NotificationKind,
@@ -59,12 +59,8 @@ class UsernameUnavailableError(MemberActionError):
     """The chosen username is taken or reserved."""
 
 
-class ProfileInvalidError(MemberActionError):
+class ProfileInvalidError(Invalid, MemberActionError):
     """Input that breaks a rule of the model; ``errors`` holds the messages per field."""
-
-    def __init__(self, message: str, errors: Mapping[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = dict(errors or {})
 
     @classmethod
     def from_validation_error(cls, error: ValidationError) -> "ProfileInvalidError":

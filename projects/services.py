@@ -40,7 +40,7 @@ from django.utils.translation import ngettext
 
 from lef import audit
 from lef.coordinators import is_coordinator
-from lef.errors import Conflict, DomainError, NotAllowed, RateLimited
+from lef.errors import Conflict, DomainError, Invalid, NotAllowed, RateLimited
 from lef.images import CleanImage, delete_after_commit, store_after_commit
 from lef.notifications import NotificationKind, absolute_url, after_commit, notify
 from lef.slugs import create_with_unique_slug, slug_base
@@ -71,12 +71,8 @@ class ProjectError(DomainError):
     """A project action that cannot be done; ``message`` says why."""
 
 
-class ProjectInvalid(ProjectError):  # noqa: N818 -- a domain outcome, like EventFull
+class ProjectInvalid(Invalid, ProjectError):  # noqa: N818 -- a domain outcome, like EventFull
     """Input that breaks a rule of the model; ``errors`` holds the messages per field."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.errors = dict(errors or {})
 
     @classmethod
     def from_validation_error(cls, error: ValidationError) -> "ProjectInvalid":

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lef.http import members_only
+from lef.http import members_only, posted
 from lef.pagination import page_of, read_page
 from members.decorators import profile_required
 from members.matching import match_members
@@ -196,27 +196,11 @@ def _bad_input(request, project, message: str | None = None):
 # Starting and editing ---------------------------------------------------------------------
 
 
-def _posted(request) -> tuple:
-    """A form's data and files: bound for a POST (even an empty one), unbound otherwise."""
-    if request.method == "POST":
-        return request.POST, request.FILES
-    return None, None
-
-
-def _form_errors_from(form, error: ProjectInvalid) -> None:
-    for field, field_messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in field_messages or [error.message]:
-            form.add_error(target, message)
-    if not error.errors:
-        form.add_error(None, error.message)
-
-
 @profile_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_start(request):
     """/projects/new/: any onboarded member starts a project and becomes its first lead."""
-    form = ProjectForm(*_posted(request), user=request.user)
+    form = ProjectForm(*posted(request), user=request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -228,7 +212,7 @@ def project_start(request):
                     image=form.cleaned_data.get("image"),
                 )
             except ProjectInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except ProjectError as error:
                 form.add_error(None, error.message)
                 status = error.status
@@ -250,7 +234,7 @@ def project_edit(request, slug):
     project, perms = _with_permissions(request, slug)
     if not perms.edit:
         raise PermissionDenied
-    form = ProjectForm(*_posted(request), user=request.user, project=project)
+    form = ProjectForm(*posted(request), user=request.user, project=project)
     status = 200
     if request.method == "POST":
         status = 400
@@ -264,7 +248,7 @@ def project_edit(request, slug):
                     remove_image=form.cleaned_data.get("remove_image", False),
                 )
             except ProjectInvalid as error:
-                _form_errors_from(form, error)
+                error.add_to(form)
             except ProjectError as error:
                 form.add_error(None, error.message)
                 status = error.status
@@ -358,7 +342,7 @@ def project_leave(request, slug):
         return redirect(project)
     others = list(team_on_page(project).exclude(member=request.user))
     needs_successor = perms.is_lead and not any(m.is_lead for m in others)
-    form = LeaveForm(_posted(request)[0], candidates=others if needs_successor else ())
+    form = LeaveForm(posted(request)[0], candidates=others if needs_successor else ())
     context = {
         "project": project,
         "form": form,
@@ -515,7 +499,7 @@ def project_invite(request, slug):
     search = InviteSearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     status = 200
-    form = InviteForm(_posted(request)[0])
+    form = InviteForm(posted(request)[0])
     if request.method == "POST":
         status = 400
         if form.is_valid():
