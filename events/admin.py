@@ -34,6 +34,7 @@ from events.queries import with_waiting_position
 from lef.admin import (
     RefusalAsMessageMixin,
     SafeAutocompleteMixin,
+    YesNoFilter,
     choice_filter,
     csv_response,
     list_time,
@@ -747,19 +748,12 @@ class EventListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CheckedInFilter(admin.SimpleListFilter):
+class CheckedInFilter(YesNoFilter):
     title = _("checked in")
     parameter_name = "present"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(checked_in_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(checked_in_at__isnull=True)
-        return queryset
+    def condition(self):
+        return Q(checked_in_at__isnull=False)
 
 
 @admin.register(Registration)

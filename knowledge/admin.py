@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from knowledge import services
 from knowledge.models import Author, Result, ResultReport
 from knowledge.services import MAX_REASON_LENGTH, KnowledgeError, ResultDetails
-from lef.admin import RefusalAsMessageMixin, list_time
+from lef.admin import RefusalAsMessageMixin, YesNoFilter, list_time
 from lef.admin_history import HistoryAdminMixin
 from lef.choices import CoreActivity, Sector, Transition
 from lef.validators import validate_multiline_text
@@ -99,19 +99,12 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HiddenFilter(admin.SimpleListFilter):
+class HiddenFilter(YesNoFilter):
     title = _("hidden")
     parameter_name = "hidden"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(hidden_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(hidden_at__isnull=True)
-        return queryset
+    def condition(self):
+        return Q(hidden_at__isnull=False)
 
 
 class HideReasonForm(forms.Form):
@@ -318,19 +311,13 @@ class ResultAdmin(HistoryAdminMixin, RefusalAsMessageMixin, admin.ModelAdmin):
         return request.user.has_perm("knowledge.hide_result")
 
 
-class HandledFilter(admin.SimpleListFilter):
+class HandledFilter(YesNoFilter):
     title = _("handled")
     parameter_name = "handled"
+    labels = {"no": _("Open"), "yes": _("Handled")}
 
-    def lookups(self, request, model_admin):
-        return [("no", _("Open")), ("yes", _("Handled"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.filter(handled_at__isnull=True)
-        if self.value() == "yes":
-            return queryset.filter(handled_at__isnull=False)
-        return queryset
+    def condition(self):
+        return Q(handled_at__isnull=False)
 
 
 @admin.register(ResultReport)

@@ -27,7 +27,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop, ngettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext_lazy
 
 from lef.errors import DomainError
 from lef.models import Notice
@@ -105,6 +105,26 @@ class ChoiceListFilter(admin.SimpleListFilter):
         if self.array:
             return queryset.filter(**{f"{self.field}__contains": [value]})
         return queryset.filter(**{self.field: value})
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    """Filter on one condition: "yes" shows the rows that meet :meth:`condition`, "no"
+    the others. ``labels`` names the two, in the order the filter lists them."""
+
+    labels = {"yes": gettext_lazy("Yes"), "no": gettext_lazy("No")}
+
+    def condition(self) -> models.Q:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return list(self.labels.items())
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.exclude(self.condition())
+        return queryset
 
 
 def choice_filter(

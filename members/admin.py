@@ -34,7 +34,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -47,6 +47,7 @@ from lef.admin import (
     ReadOnlyAdmin,
     RefusalAsMessageMixin,
     SafeAutocompleteMixin,
+    YesNoFilter,
     choice_filter,
     csv_response,
     labels,
@@ -77,20 +78,12 @@ from members.services import deactivate_member
 # Members -------------------------------------------------------------------------------
 
 
-class OnboardedFilter(admin.SimpleListFilter):
+class OnboardedFilter(YesNoFilter):
     title = _("onboarded")
     parameter_name = "onboarded"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        onboarded = Profile.objects.onboarded().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=onboarded)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=onboarded)
-        return queryset
+    def condition(self):
+        return Q(pk__in=Profile.objects.onboarded().values("pk"))
 
 
 def member_rows(profiles, *, include_private: bool):
